@@ -1,0 +1,172 @@
+//! The `maillage` command line. Data goes to stdout (or `--output`), logs to stderr.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Settings;
+use crate::directory::Access;
+use crate::directory::export::ExportFormat;
+use crate::startup::{self, Application};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "maillage",
+    version,
+    about = "A federated directory of free-software \
+    alternatives and digital mediators"
+)]
+pub struct Cli {
+    /// A configuration file (TOML) read over config/default.toml; MAILLAGE_* variables win.
+    #[arg(long, global = true, env = "MAILLAGE_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the node (the default command).
+    Serve {
+        /// Load the sample directory into the first centre before serving (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Import a directory file: a Maillage JSON export or the sample directory format.
+    Import {
+        file: PathBuf,
+        /// The local centre that will own the entries (default: the node's first centre).
+        #[arg(long)]
+        centre: Option<String>,
+    },
+    /// Export the directory.
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Include what only staff see: drafts, and every contact card with its visibility and
+        /// consent record (for backups and moving a node). Contains personal data.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Manage bearer tokens for the admin API.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once.
+    Create {
+        /// What the token is for, to recognise it later.
+        #[arg(long, default_value = "admin")]
+        label: String,
+    },
+    /// Revoke a token, given as its id (see `token list`) or as the token itself.
+    Revoke { token: String },
+    /// List tokens (ids and labels, never the secrets).
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Jsonld,
+}
+
+impl From<Format> for ExportFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Json => Self::Json,
+            Format::Csv => Self::Csv,
+            Format::Jsonld => Self::JsonLd,
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            let app = Application::build(settings, demo).await?;
+            println!("{}", app.banner());
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            startup::open_database(&settings).await?;
+            eprintln!("The database is up to date.");
+            Ok(())
+        }
+        Command::Import { file, centre } => {
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let (directory, _) = startup::open_directory(&settings).await?;
+            let report = directory.import(&json, centre.as_deref()).await?;
+            print!("{report}");
+            Ok(())
+        }
+        Command::Export {
+            format,
+            output,
+            all,
+        } => {
+            let (directory, _) = startup::open_directory(&settings).await?;
+            let access = if all { Access::Staff } else { Access::Public };
+            let bytes = directory.export_as(format.into(), access).await?;
+            match output {
+                Some(path) => write_atomically(&path, &bytes)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().write_all(&bytes)?,
+            }
+            Ok(())
+        }
+        Command::Token { action } => {
+            let (directory, _) = startup::open_directory(&settings).await?;
+            match action {
+                TokenAction::Create { label } => {
+                    let token = directory.create_token(&label).await?;
+                    println!("{}", token.token);
+                    eprintln!(
+                        "Token {} created. It is shown only now: use it as \
+                         `Authorization: Bearer TOKEN`.",
+                        token.id
+                    );
+                }
+                TokenAction::Revoke { token } => {
+                    if directory.revoke_token(&token).await? {
+                        eprintln!("Token revoked.");
+                    } else {
+                        anyhow::bail!("no active token matches `{token}`");
+                    }
+                }
+                TokenAction::List => {
+                    for t in directory.list_tokens().await? {
+                        let state = match t.revoked_at {
+                            Some(at) => format!("revoked {at}"),
+                            None => "active".to_owned(),
+                        };
+                        println!("{}\t{}\tcreated {}\t{state}", t.id, t.label, t.created_at);
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes next to the target then renames, so an interrupted export never leaves half a file.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}

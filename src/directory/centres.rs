@@ -1,0 +1,160 @@
+//! This node's centres: the first one from the configuration, others through the API.
+
+use crate::domain::centre::{CentreProfile, CentreProfileInput, NewCentreInput, Username};
+use crate::federation::keys;
+use crate::storage::centres::{CentreProfileChanges, CentreRow, NewCentreRow};
+
+use super::views::CentreView;
+use super::{Directory, DirectoryError, now};
+
+impl Directory {
+    /// Creates the configured first centre if the node has no centre yet. Returns it (or the
+    /// node's first centre when one exists already).
+    pub async fn ensure_first_centre(
+        &self,
+        username: &str,
+        name: &str,
+    ) -> Result<CentreView, DirectoryError> {
+        let existing = self.db().run(CentreRow::list_local).await?;
+        if let Some(first) = existing.first() {
+            return Ok(first.into());
+        }
+        let input = NewCentreInput {
+            username: username.to_owned(),
+            profile: CentreProfileInput {
+                name: name.to_owned(),
+                ..Default::default()
+            },
+        };
+        self.create_centre(&input).await
+    }
+
+    pub async fn create_centre(
+        &self,
+        input: &NewCentreInput,
+    ) -> Result<CentreView, DirectoryError> {
+        let username = Username::parse("username", &input.username)?;
+        let profile = input.profile.validate()?;
+        // Key generation takes CPU time: keep it off the async threads.
+        let keypair = tokio::task::spawn_blocking(keys::generate)
+            .await
+            .map_err(|e| DirectoryError::Internal(e.to_string()))?
+            .map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        let urls = self.urls().clone();
+        let t = now();
+        let row = NewCentreRow {
+            actor_id: urls.centre(username.as_str()).to_string(),
+            username: username.as_str().to_owned(),
+            domain: urls.authority(),
+            name: profile.name,
+            summary: profile.summary,
+            website: profile.website.map(|u| u.to_string()),
+            region: profile.region,
+            icon: profile.icon.map(|u| u.to_string()),
+            local: true,
+            public_key: keypair.public_key_pem,
+            private_key: Some(keypair.private_key_pem),
+            inbox_url: urls.centre_inbox(username.as_str()).to_string(),
+            shared_inbox_url: Some(urls.shared_inbox().to_string()),
+            created_at: t,
+            updated_at: t,
+        };
+        let name = username.as_str().to_owned();
+        let created = self
+            .db()
+            .write(move |conn| {
+                if CentreRow::find_local(conn, &name)?.is_some() {
+                    return Ok(None);
+                }
+                CentreRow::insert(conn, &row).map(Some)
+            })
+            .await?;
+        match created {
+            Some(row) => Ok((&row).into()),
+            None => Err(DirectoryError::Conflict {
+                field: Some("username".into()),
+                message: format!(
+                    "a centre named `{}` already exists on this node",
+                    username.as_str()
+                ),
+            }),
+        }
+    }
+
+    pub async fn list_centres(&self) -> Result<Vec<CentreView>, DirectoryError> {
+        let rows = self.db().run(CentreRow::list_all).await?;
+        Ok(rows.iter().map(Into::into).collect())
+    }
+
+    pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
+        Ok((&self.local_centre(username).await?).into())
+    }
+
+    /// A centre of this node by username, or the node's first centre when `username` is None.
+    pub(crate) async fn local_centre_or_first(
+        &self,
+        username: Option<&str>,
+    ) -> Result<CentreRow, DirectoryError> {
+        match username {
+            Some(name) => self.local_centre(name).await,
+            None => self
+                .db()
+                .run(CentreRow::list_local)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| DirectoryError::NotFound("centre".into())),
+        }
+    }
+
+    pub(crate) async fn local_centre(&self, username: &str) -> Result<CentreRow, DirectoryError> {
+        let name = username.trim().to_lowercase();
+        self.db()
+            .run(move |conn| CentreRow::find_local(conn, &name))
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("centre `{}`", username.trim())))
+    }
+
+    /// The editable profile of a centre, as the input a PATCH merges into.
+    pub async fn centre_profile(
+        &self,
+        username: &str,
+    ) -> Result<CentreProfileInput, DirectoryError> {
+        let row = self.local_centre(username).await?;
+        Ok(CentreProfileInput {
+            name: row.name,
+            summary: row.summary,
+            website: row.website,
+            region: row.region,
+            icon: row.icon,
+        })
+    }
+
+    pub async fn update_centre(
+        &self,
+        username: &str,
+        input: &CentreProfileInput,
+    ) -> Result<CentreView, DirectoryError> {
+        let CentreProfile {
+            name,
+            summary,
+            website,
+            region,
+            icon,
+        } = input.validate()?;
+        let row = self.local_centre(username).await?;
+        let changes = CentreProfileChanges {
+            name,
+            summary,
+            website: website.map(|u| u.to_string()),
+            region,
+            icon: icon.map(|u| u.to_string()),
+            updated_at: now(),
+        };
+        let updated = self
+            .db()
+            .write(move |conn| CentreRow::update_profile(conn, row.id, &changes))
+            .await?;
+        Ok((&updated).into())
+    }
+}

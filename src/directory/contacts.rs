@@ -1,0 +1,232 @@
+//! Mediator contact cards: create, read, edit, delete, list — with visibility and consent.
+
+use chrono::Utc;
+
+use crate::domain::contact::{Area, Consent, ContactDraft, ContactInput, Visibility};
+use crate::domain::text::fold;
+use crate::storage::centres::CentreRow;
+use crate::storage::contacts::{
+    ContactFields, ContactFilter, ContactIdentity, ContactRecord, ContactRow,
+};
+use crate::storage::{StorageError, Window};
+
+use super::recommendations::words;
+use super::views::{ContactView, Listing};
+use super::{Access, Directory, DirectoryError, new_key, now};
+
+/// Filters of `GET /api/v1/contacts`.
+#[derive(Debug, Clone, Default)]
+pub struct ContactQuery {
+    pub q: Option<String>,
+    pub origin: Option<String>,
+    /// Staff only: one visibility.
+    pub visibility: Option<String>,
+}
+
+/// The visibilities a caller may see on this node.
+pub(crate) fn visible_to(access: Access) -> Vec<String> {
+    let all = [
+        Visibility::Hidden,
+        Visibility::Local,
+        Visibility::Network,
+        Visibility::Public,
+    ];
+    all.into_iter()
+        .filter(|v| access == Access::Staff || v.is_public_here())
+        .map(|v| v.as_str().to_owned())
+        .collect()
+}
+
+impl Directory {
+    pub async fn create_contact(
+        &self,
+        centre: Option<&str>,
+        input: &ContactInput,
+    ) -> Result<ContactView, DirectoryError> {
+        let draft = input.validate(Utc::now())?;
+        let centre = self.local_centre_or_first(centre).await?;
+        self.insert_contact(centre, draft, None).await
+    }
+
+    /// Inserts a validated card for a local centre; `import_ref` records where an imported card
+    /// came from, so that importing the same file again finds it.
+    pub(crate) async fn insert_contact(
+        &self,
+        centre: CentreRow,
+        draft: ContactDraft,
+        import_ref: Option<String>,
+    ) -> Result<ContactView, DirectoryError> {
+        let key = new_key();
+        let identity = ContactIdentity {
+            ap_id: self.urls().contact(&key).to_string(),
+            key: key.clone(),
+            centre_id: centre.id,
+            import_ref,
+            local: true,
+            created_at: now(),
+        };
+        let fields = fields(&draft, &centre)?;
+        self.db()
+            .write(move |conn| ContactRow::insert(conn, &identity, &fields))
+            .await?;
+        self.contact(&key, Access::Staff).await
+    }
+
+    /// One card by key. The public sees it only when its visibility is `local` or `public`.
+    pub async fn contact(&self, key: &str, access: Access) -> Result<ContactView, DirectoryError> {
+        let (row, centre) = self.find_contact(key).await?;
+        let visible = access == Access::Staff
+            || (Visibility::from_stored(&row.visibility).is_public_here() && !row.hidden);
+        if !visible {
+            return Err(not_found(key));
+        }
+        Ok(ContactView::build(&row, &centre, access))
+    }
+
+    /// The stored card as the input a PATCH merges into.
+    pub async fn contact_input(&self, key: &str) -> Result<ContactInput, DirectoryError> {
+        let (row, _) = self.find_contact(key).await?;
+        let area: Area = serde_json::from_str(&row.area).map_err(StorageError::from)?;
+        Ok(ContactInput {
+            name: row.name,
+            role: row.role,
+            area: Some(area).filter(|a| *a != Area::default()),
+            skills: serde_json::from_str(&row.skills).map_err(StorageError::from)?,
+            languages: serde_json::from_str(&row.languages).map_err(StorageError::from)?,
+            email: row.email,
+            phone: row.phone,
+            website: row.website,
+            contact_form: row.contact_form,
+            visibility: Visibility::from_stored(&row.visibility),
+            consent: row
+                .consent
+                .as_deref()
+                .map(serde_json::from_str::<Consent>)
+                .transpose()
+                .map_err(StorageError::from)?,
+        })
+    }
+
+    pub async fn update_contact(
+        &self,
+        key: &str,
+        input: &ContactInput,
+    ) -> Result<ContactView, DirectoryError> {
+        let draft = input.validate(Utc::now())?;
+        let (row, centre) = self.find_contact(key).await?;
+        ensure_local(&row)?;
+        let fields = fields(&draft, &centre)?;
+        self.db()
+            .write(move |conn| ContactRow::update(conn, row.id, &fields))
+            .await?;
+        self.contact(key, Access::Staff).await
+    }
+
+    pub async fn delete_contact(&self, key: &str) -> Result<(), DirectoryError> {
+        let (row, _) = self.find_contact(key).await?;
+        ensure_local(&row)?;
+        self.db()
+            .write(move |conn| ContactRow::delete(conn, row.id))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn list_contacts(
+        &self,
+        query: &ContactQuery,
+        window: Window,
+        access: Access,
+    ) -> Result<Listing<ContactView>, DirectoryError> {
+        let mut visibilities = visible_to(access);
+        if let Some(wanted) = query.visibility.as_deref().map(|v| v.trim().to_lowercase())
+            && !wanted.is_empty()
+        {
+            visibilities.retain(|v| *v == wanted);
+        }
+        let filter = ContactFilter {
+            words: words(query.q.as_deref()),
+            origin: self.origin_actor(query.origin.clone()).await?,
+            visibilities,
+            include_hidden_by_moderation: access == Access::Staff,
+        };
+        self.list_contact_views(filter, window, access).await
+    }
+
+    pub(crate) async fn list_contact_views(
+        &self,
+        filter: ContactFilter,
+        window: Window,
+        access: Access,
+    ) -> Result<Listing<ContactView>, DirectoryError> {
+        let page = self
+            .db()
+            .run(move |conn| ContactRow::list(conn, &filter, window))
+            .await?;
+        Ok(Listing {
+            total: page.total,
+            results: page
+                .rows
+                .iter()
+                .map(|(row, centre)| ContactView::build(row, centre, access))
+                .collect(),
+        })
+    }
+
+    async fn find_contact(&self, key: &str) -> Result<ContactRecord, DirectoryError> {
+        let owned = key.to_owned();
+        self.db()
+            .run(move |conn| ContactRow::find_by_key(conn, &owned))
+            .await?
+            .ok_or_else(|| not_found(key))
+    }
+}
+
+fn not_found(key: &str) -> DirectoryError {
+    DirectoryError::NotFound(format!("contact `{key}`"))
+}
+
+fn ensure_local(row: &ContactRow) -> Result<(), DirectoryError> {
+    if row.local {
+        Ok(())
+    } else {
+        Err(DirectoryError::Forbidden(
+            "this contact was received from another node: only its author can change it".into(),
+        ))
+    }
+}
+
+pub(crate) fn fields(
+    draft: &ContactDraft,
+    centre: &CentreRow,
+) -> Result<ContactFields, StorageError> {
+    let mut words: Vec<&str> = vec![&draft.name];
+    words.extend(draft.role.as_deref());
+    words.extend(draft.skills.iter().map(String::as_str));
+    words.extend(draft.languages.iter().map(String::as_str));
+    let area = &draft.area;
+    words.extend(
+        [&area.country, &area.region, &area.department, &area.label]
+            .into_iter()
+            .filter_map(|v| v.as_deref()),
+    );
+    words.push(&centre.name);
+    Ok(ContactFields {
+        name: draft.name.clone(),
+        role: draft.role.clone(),
+        area: serde_json::to_string(&draft.area)?,
+        skills: serde_json::to_string(&draft.skills)?,
+        languages: serde_json::to_string(&draft.languages)?,
+        email: draft.email.clone(),
+        phone: draft.phone.clone(),
+        website: draft.website.as_ref().map(ToString::to_string),
+        contact_form: draft.contact_form.as_ref().map(ToString::to_string),
+        visibility: draft.visibility.as_str().to_owned(),
+        consent: draft
+            .consent
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?,
+        search_text: format!(" {} ", fold(&words.join(" | "))),
+        updated_at: now(),
+    })
+}

@@ -1,0 +1,39 @@
+//! What a use case can refuse, in terms the HTTP layer and the CLI can each present.
+
+use crate::domain::FieldError;
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    /// Bad input: which field and why.
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The request contradicts what is stored (a duplicate, a remote object).
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    /// The object is not this node's to change (a copy received from a peer).
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Storage(StorageError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StorageError> for DirectoryError {
+    fn from(error: StorageError) -> Self {
+        match error {
+            StorageError::Conflict(what) => Self::Conflict {
+                field: None,
+                message: format!("already exists ({what})"),
+            },
+            StorageError::NotFound => Self::NotFound("object".into()),
+            other => Self::Storage(other),
+        }
+    }
+}

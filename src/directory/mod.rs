@@ -1,0 +1,84 @@
+//! The use cases of the directory: publishing recommendations and contact cards, managing
+//! centres and tokens, searching, importing and exporting. Callers (HTTP, CLI) come here;
+//! this module decides who sees what and calls `storage`.
+
+mod error;
+pub mod views;
+
+pub mod centres;
+pub mod contacts;
+pub mod export;
+pub mod import;
+pub mod recommendations;
+pub mod search;
+pub mod software;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+
+pub use error::DirectoryError;
+
+use crate::domain::urls::NodeUrls;
+use crate::storage::Database;
+
+/// Who is asking. Staff (a valid bearer token) see everything the node holds; the public sees
+/// published recommendations and the contacts whose visibility allows it here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Staff,
+}
+
+/// The directory of one node: its database and the URLs it mints. Cheap to clone.
+#[derive(Clone)]
+pub struct Directory {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Database,
+    urls: NodeUrls,
+    bootstrap_token: Option<String>,
+}
+
+impl Directory {
+    pub fn new(db: Database, urls: NodeUrls, bootstrap_token: Option<String>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                urls,
+                bootstrap_token,
+            }),
+        }
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    pub fn urls(&self) -> &NodeUrls {
+        &self.inner.urls
+    }
+}
+
+/// Timestamps are stored as UTC without a zone (the type both backends share), to the
+/// microsecond: PostgreSQL keeps no more, and both backends must answer the same.
+pub(crate) fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new object key: the last segment of the object's id. Random so that ids reveal nothing
+/// about how many objects a node holds.
+pub(crate) fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+impl Directory {
+    /// Whether the database answers.
+    pub async fn check_database(&self) -> Result<(), DirectoryError> {
+        self.db().run(crate::storage::ping).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,443 @@
+//! Publishing recommendations: create, read, edit, delete, list.
+
+use chrono::NaiveDateTime;
+
+use crate::domain::product;
+use crate::domain::recommendation::{Hosting, RecommendationDraft, RecommendationInput, Status};
+use crate::domain::software::SoftwareInput;
+use crate::domain::text::fold;
+use crate::storage::centres::CentreRow;
+use crate::storage::recommendations::{
+    RecommendationFields, RecommendationFilter, RecommendationIdentity, RecommendationRecord,
+    RecommendationRow,
+};
+use crate::storage::software::SoftwareRow;
+use crate::storage::{Conn, StorageError, Window, products};
+
+use super::software::upsert;
+use super::views::{Listing, RecommendationView};
+use super::{Access, Directory, DirectoryError, new_key, now};
+
+/// Filters of `GET /api/v1/recommendations`, as the caller gives them.
+/// What [`Directory::insert_recommendation`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Inserted {
+    New(String),
+    Existing {
+        key: String,
+        software: String,
+        category: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecommendationQuery {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub replaces: Option<String>,
+    /// Actor id or local username of the authoring centre.
+    pub origin: Option<String>,
+    pub status: Option<String>,
+    pub region: Option<String>,
+    /// Software slug.
+    pub software: Option<String>,
+}
+
+impl Directory {
+    pub async fn create_recommendation(
+        &self,
+        centre: Option<&str>,
+        input: &RecommendationInput,
+    ) -> Result<RecommendationView, DirectoryError> {
+        let draft = input.validate()?;
+        let centre = self.local_centre_or_first(centre).await?;
+        match self.insert_recommendation(centre, draft).await? {
+            Inserted::New(key) => self.recommendation(&key, Access::Staff).await,
+            Inserted::Existing {
+                key,
+                software,
+                category,
+            } => Err(already_recommended(&software, &category, &key)),
+        }
+    }
+
+    /// Stores a new recommendation of a local centre, unless the centre already recommends
+    /// this software in this category.
+    pub(crate) async fn insert_recommendation(
+        &self,
+        centre: CentreRow,
+        draft: RecommendationDraft,
+    ) -> Result<Inserted, DirectoryError> {
+        let key = new_key();
+        let identity = RecommendationIdentity {
+            ap_id: self.urls().recommendation(&key).to_string(),
+            key: key.clone(),
+            centre_id: centre.id,
+            local: true,
+            created_at: now(),
+        };
+        Ok(self
+            .db()
+            .write(move |conn| {
+                let software = upsert(conn, &draft.software, true)?;
+                if let Some(same) = same_recommendation(conn, &centre, &software, &draft, None)? {
+                    return Ok(Inserted::Existing {
+                        key: same.key,
+                        software: software.name,
+                        category: draft.category.id.to_owned(),
+                    });
+                }
+                let fields = fields(&draft, &centre, &software, None)?;
+                let row = RecommendationRow::insert(conn, &identity, &fields)?;
+                link_products(conn, row.id, &draft)?;
+                Ok(Inserted::New(key))
+            })
+            .await?)
+    }
+
+    /// One recommendation by key. The public sees only published, unhidden ones.
+    pub async fn recommendation(
+        &self,
+        key: &str,
+        access: Access,
+    ) -> Result<RecommendationView, DirectoryError> {
+        let record = self.find_recommendation(key).await?;
+        let (rec, _, _) = &record;
+        if access == Access::Public && (rec.status != Status::Published.as_str() || rec.hidden) {
+            return Err(not_found(key));
+        }
+        self.view_one(record).await
+    }
+
+    /// The stored recommendation as the input a PATCH merges into.
+    pub async fn recommendation_input(
+        &self,
+        key: &str,
+    ) -> Result<RecommendationInput, DirectoryError> {
+        let (rec, _, software) = self.find_recommendation(key).await?;
+        let id = rec.id;
+        let replaces = self
+            .db()
+            .run(move |conn| products::names_for(conn, &[id]))
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        Ok(RecommendationInput {
+            software: SoftwareInput {
+                name: software.name,
+                homepage: software.homepage,
+                repository: software.repository,
+                license: software.license,
+                wikidata: software.wikidata,
+            },
+            replaces,
+            category: rec.category,
+            summary: rec.summary,
+            language: Some(rec.language),
+            rationale: rec.rationale,
+            level: crate::domain::recommendation::Level::from_stored(&rec.level),
+            region: rec.region,
+            hosting: serde_json::from_str::<Vec<Hosting>>(&rec.hosting).unwrap_or_default(),
+            audience: serde_json::from_str(&rec.audience).unwrap_or_default(),
+            status: Status::from_stored(&rec.status),
+        })
+    }
+
+    pub async fn update_recommendation(
+        &self,
+        key: &str,
+        input: &RecommendationInput,
+    ) -> Result<RecommendationView, DirectoryError> {
+        let draft = input.validate()?;
+        let (rec, centre, old_software) = self.find_recommendation(key).await?;
+        ensure_local(&rec)?;
+        let outcome = self
+            .db()
+            .write(move |conn| {
+                let software = upsert(conn, &draft.software, true)?;
+                if let Some(same) =
+                    same_recommendation(conn, &centre, &software, &draft, Some(rec.id))?
+                {
+                    return Ok(Err(already_recommended(
+                        &software.name,
+                        draft.category.id,
+                        &same.key,
+                    )));
+                }
+                let fields = fields(&draft, &centre, &software, rec.published_at)?;
+                RecommendationRow::update(conn, rec.id, &fields)?;
+                link_products(conn, rec.id, &draft)?;
+                if old_software.id != software.id {
+                    SoftwareRow::delete_if_unused(conn, old_software.id)?;
+                }
+                Ok(Ok(()))
+            })
+            .await?;
+        outcome?;
+        self.recommendation(key, Access::Staff).await
+    }
+
+    pub async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
+        let (rec, _, software) = self.find_recommendation(key).await?;
+        ensure_local(&rec)?;
+        self.db()
+            .write(move |conn| {
+                RecommendationRow::delete(conn, rec.id)?;
+                SoftwareRow::delete_if_unused(conn, software.id)
+            })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn list_recommendations(
+        &self,
+        query: &RecommendationQuery,
+        window: Window,
+        access: Access,
+    ) -> Result<Listing<RecommendationView>, DirectoryError> {
+        let filter = self.recommendation_filter(query, access).await?;
+        self.list_recommendation_views(filter, window).await
+    }
+
+    pub(crate) async fn recommendation_filter(
+        &self,
+        query: &RecommendationQuery,
+        access: Access,
+    ) -> Result<RecommendationFilter, DirectoryError> {
+        let software_id = match query.software.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(slug) => {
+                let slug = slug.to_owned();
+                // An unknown slug matches nothing rather than everything.
+                Some(
+                    self.db()
+                        .run(move |conn| SoftwareRow::find_by_slug(conn, &slug))
+                        .await?
+                        .map_or(-1, |s| s.id),
+                )
+            }
+        };
+        let non_empty = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        Ok(RecommendationFilter {
+            words: words(query.q.as_deref()),
+            category: non_empty(&query.category).map(|c| c.to_lowercase()),
+            product_key: non_empty(&query.replaces).map(|p| fold(&product::canonical_name(&p))),
+            origin: self.origin_actor(non_empty(&query.origin)).await?,
+            status: non_empty(&query.status).map(|s| s.to_lowercase()),
+            software_id,
+            region: non_empty(&query.region).map(|r| r.to_uppercase()),
+            public_only: access == Access::Public,
+            order: Default::default(),
+        })
+    }
+
+    pub(crate) async fn list_recommendation_views(
+        &self,
+        filter: RecommendationFilter,
+        window: Window,
+    ) -> Result<Listing<RecommendationView>, DirectoryError> {
+        let (page, names) = self
+            .db()
+            .run(move |conn| {
+                let page = RecommendationRow::list(conn, &filter, window)?;
+                let ids: Vec<i64> = page.rows.iter().map(|(r, _, _)| r.id).collect();
+                let names = products::names_for(conn, &ids)?;
+                Ok((page, names))
+            })
+            .await?;
+        let mut names = names;
+        Ok(Listing {
+            total: page.total,
+            results: page
+                .rows
+                .iter()
+                .map(|(rec, centre, software)| {
+                    let replaces = names.remove(&rec.id).unwrap_or_default();
+                    RecommendationView::build(rec, centre, software, replaces)
+                })
+                .collect(),
+        })
+    }
+
+    /// An `origin` filter given as an actor id, `@user@domain` or a local username.
+    pub(crate) async fn origin_actor(
+        &self,
+        origin: Option<String>,
+    ) -> Result<Option<String>, DirectoryError> {
+        let Some(origin) = origin else {
+            return Ok(None);
+        };
+        if origin.starts_with("http://") || origin.starts_with("https://") {
+            return Ok(Some(origin));
+        }
+        let username = origin
+            .trim_start_matches('@')
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Some(match self.local_centre(&username).await {
+            Ok(centre) => centre.actor_id,
+            // Unknown: a value that matches no centre, so the listing is empty.
+            Err(DirectoryError::NotFound(_)) => origin,
+            Err(e) => return Err(e),
+        }))
+    }
+
+    async fn find_recommendation(&self, key: &str) -> Result<RecommendationRecord, DirectoryError> {
+        let owned = key.to_owned();
+        self.db()
+            .run(move |conn| RecommendationRow::find_by_key(conn, &owned))
+            .await?
+            .ok_or_else(|| not_found(key))
+    }
+
+    async fn view_one(
+        &self,
+        record: RecommendationRecord,
+    ) -> Result<RecommendationView, DirectoryError> {
+        let id = record.0.id;
+        let replaces = self
+            .db()
+            .run(move |conn| products::names_for(conn, &[id]))
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        let (rec, centre, software) = &record;
+        Ok(RecommendationView::build(rec, centre, software, replaces))
+    }
+}
+
+/// Folded search words of a query.
+pub(crate) fn words(q: Option<&str>) -> Vec<String> {
+    q.map(fold)
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn not_found(key: &str) -> DirectoryError {
+    DirectoryError::NotFound(format!("recommendation `{key}`"))
+}
+
+fn ensure_local(rec: &RecommendationRow) -> Result<(), DirectoryError> {
+    if rec.local {
+        Ok(())
+    } else {
+        Err(DirectoryError::Forbidden(
+            "this recommendation was received from another node: only its author can change it"
+                .into(),
+        ))
+    }
+}
+
+fn already_recommended(software: &str, category: &str, key: &str) -> DirectoryError {
+    DirectoryError::Conflict {
+        field: Some("software".into()),
+        message: format!(
+            "this centre already recommends {software} in category `{category}` \
+             (recommendation {key}): edit that one instead"
+        ),
+    }
+}
+
+/// Another recommendation of this centre for the same software in the same category.
+fn same_recommendation(
+    conn: &mut Conn,
+    centre: &CentreRow,
+    software: &SoftwareRow,
+    draft: &RecommendationDraft,
+    current: Option<i64>,
+) -> Result<Option<RecommendationRow>, StorageError> {
+    let same = RecommendationRow::find_same(conn, centre.id, software.id, draft.category.id)?;
+    Ok(same.filter(|s| Some(s.id) != current))
+}
+
+fn fields(
+    draft: &RecommendationDraft,
+    centre: &CentreRow,
+    software: &SoftwareRow,
+    published_before: Option<NaiveDateTime>,
+) -> Result<RecommendationFields, StorageError> {
+    let now = now();
+    let published_at = match draft.status {
+        Status::Published => Some(published_before.unwrap_or(now)),
+        _ => published_before,
+    };
+    Ok(RecommendationFields {
+        software_id: software.id,
+        category: draft.category.id.to_owned(),
+        summary: draft.summary.clone(),
+        rationale: draft.rationale.clone(),
+        language: draft.language.clone(),
+        level: draft.level.as_str().to_owned(),
+        region: draft.region.clone(),
+        audience: serde_json::to_string(&draft.audience)?,
+        hosting: serde_json::to_string(
+            &draft
+                .hosting
+                .iter()
+                .map(|h| Hosting {
+                    name: h.name.clone(),
+                    url: h.url.to_string(),
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        status: draft.status.as_str().to_owned(),
+        search_text: search_text(draft, centre, software),
+        published_at,
+        updated_at: now,
+    })
+}
+
+/// Everything a person might type to find this recommendation, folded: the software, every
+/// name of every replaced product, the category in both languages, the texts.
+fn search_text(draft: &RecommendationDraft, centre: &CentreRow, software: &SoftwareRow) -> String {
+    let mut parts: Vec<&str> = vec![&software.name, &software.slug];
+    for name in &draft.replaces {
+        parts.extend(product::known_names(name));
+    }
+    parts.extend([draft.category.id, draft.category.fr, draft.category.en]);
+    parts.push(&draft.summary);
+    if let Some(r) = &draft.rationale {
+        parts.push(r);
+    }
+    parts.extend(draft.audience.iter().map(String::as_str));
+    parts.extend(draft.hosting.iter().map(|h| h.name.as_str()));
+    if let Some(region) = &draft.region {
+        parts.push(region);
+    }
+    parts.push(&centre.name);
+    format!(" {} ", fold(&parts.join(" | ")))
+}
+
+fn link_products(
+    conn: &mut Conn,
+    recommendation_id: i64,
+    draft: &RecommendationDraft,
+) -> Result<(), StorageError> {
+    let ids = draft
+        .replaces
+        .iter()
+        .map(|name| products::ensure(conn, name, &fold(name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    products::set_for_recommendation(conn, recommendation_id, &ids)
+}
+
+impl Directory {
+    /// Published, visible recommendations per category id.
+    pub async fn published_per_category(&self) -> Result<Vec<(String, i64)>, DirectoryError> {
+        Ok(self
+            .db()
+            .run(RecommendationRow::count_published_by_category)
+            .await?)
+    }
+}

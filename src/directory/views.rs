@@ -1,0 +1,235 @@
+//! What the directory shows of its records: the JSON of the API and of the exports.
+//! Built from storage rows; contact views apply visibility and consent here, in one place.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::contact::{self, Area, Consent, Visibility};
+use crate::domain::recommendation::Hosting;
+use crate::storage::centres::CentreRow;
+use crate::storage::contacts::ContactRow;
+use crate::storage::recommendations::RecommendationRow;
+use crate::storage::software::SoftwareRow;
+
+use super::Access;
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SoftwareView {
+    /// Stable identifier on this node (`nextcloud`).
+    pub slug: String,
+    pub name: String,
+    pub homepage: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// SPDX expression, absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<String>,
+}
+
+impl From<&SoftwareRow> for SoftwareView {
+    fn from(row: &SoftwareRow) -> Self {
+        Self {
+            slug: row.slug.clone(),
+            name: row.name.clone(),
+            homepage: row.homepage.clone(),
+            repository: row.repository.clone(),
+            license: row.license.clone(),
+            wikidata: row.wikidata.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RecommendationView {
+    /// Always `recommendation`.
+    pub kind: String,
+    /// Absolute URL on the authoring node; its ActivityPub id.
+    pub id: String,
+    /// Actor id of the centre that wrote it.
+    pub origin: String,
+    pub origin_name: String,
+    /// Whether this node's own centre wrote it (false for copies received from peers).
+    pub local: bool,
+    pub software: SoftwareView,
+    pub replaces: Vec<String>,
+    pub category: String,
+    pub summary: String,
+    pub language: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    pub level: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub hosting: Vec<Hosting>,
+    pub audience: Vec<String>,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+    pub updated: DateTime<Utc>,
+}
+
+impl RecommendationView {
+    pub fn build(
+        rec: &RecommendationRow,
+        centre: &CentreRow,
+        software: &SoftwareRow,
+        replaces: Vec<String>,
+    ) -> Self {
+        Self {
+            kind: "recommendation".into(),
+            id: rec.ap_id.clone(),
+            origin: centre.actor_id.clone(),
+            origin_name: centre.name.clone(),
+            local: rec.local,
+            software: software.into(),
+            replaces,
+            category: rec.category.clone(),
+            summary: rec.summary.clone(),
+            language: rec.language.clone(),
+            rationale: rec.rationale.clone(),
+            level: rec.level.clone(),
+            region: rec.region.clone(),
+            // Written by us from validated values; an unreadable value shows as empty
+            // rather than hiding the whole recommendation.
+            hosting: serde_json::from_str(&rec.hosting).unwrap_or_default(),
+            audience: serde_json::from_str(&rec.audience).unwrap_or_default(),
+            status: rec.status.clone(),
+            published: rec.published_at.map(utc),
+            updated: utc(rec.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ContactView {
+    /// Always `contact`.
+    pub kind: String,
+    pub id: String,
+    pub origin: String,
+    pub origin_name: String,
+    pub local: bool,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<Area>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub skills: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub languages: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_form: Option<String>,
+    /// Shown to staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    /// Shown to staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
+    pub updated: DateTime<Utc>,
+}
+
+impl ContactView {
+    /// Staff see the whole card; everyone else sees only the fields the person consented to.
+    pub fn build(row: &ContactRow, centre: &CentreRow, access: Access) -> Self {
+        let consent: Option<Consent> = row
+            .consent
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok());
+        let staff = access == Access::Staff;
+        let shown = |term: &str| staff || contact::allows(consent.as_ref(), term);
+        let area: Area = serde_json::from_str(&row.area).unwrap_or_default();
+        let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
+        Self {
+            kind: "contact".into(),
+            id: row.ap_id.clone(),
+            origin: centre.actor_id.clone(),
+            origin_name: centre.name.clone(),
+            local: row.local,
+            name: row.name.clone(),
+            role: row.role.clone().filter(|_| shown("role")),
+            area: Some(area).filter(|a| shown("area") && *a != Area::default()),
+            skills: if shown("skills") {
+                list(&row.skills)
+            } else {
+                Vec::new()
+            },
+            languages: if shown("languages") {
+                list(&row.languages)
+            } else {
+                Vec::new()
+            },
+            email: row.email.clone().filter(|_| shown("email")),
+            phone: row.phone.clone().filter(|_| shown("phone")),
+            website: row.website.clone().filter(|_| shown("website")),
+            contact_form: row.contact_form.clone().filter(|_| shown("contact_form")),
+            visibility: staff.then(|| Visibility::from_stored(&row.visibility)),
+            consent: if staff { consent } else { None },
+            updated: utc(row.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CentreView {
+    /// The actor id.
+    pub id: String,
+    pub username: String,
+    /// `@username@domain`.
+    pub handle: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    pub local: bool,
+    pub updated: DateTime<Utc>,
+}
+
+impl From<&CentreRow> for CentreView {
+    fn from(row: &CentreRow) -> Self {
+        Self {
+            id: row.actor_id.clone(),
+            username: row.username.clone(),
+            handle: format!("@{}@{}", row.username, row.domain),
+            name: row.name.clone(),
+            summary: row.summary.clone(),
+            website: row.website.clone(),
+            region: row.region.clone(),
+            icon: row.icon.clone(),
+            local: row.local,
+            updated: utc(row.updated_at),
+        }
+    }
+}
+
+/// A search hit: a recommendation or a contact, told apart by `kind`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum SearchHit {
+    Recommendation(RecommendationView),
+    Contact(ContactView),
+}
+
+/// `{"total", "results"}`: the shape of every listing.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Listing<T> {
+    pub total: i64,
+    pub results: Vec<T>,
+}

@@ -1,0 +1,127 @@
+//! Centres: the mediation centres a node hosts, each an ActivityPub actor.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::web_url::HttpUrl;
+use super::{FieldError, region, text};
+
+/// A centre's local username, the `name` of `@name@domain`. Follows Mastodon's rule for local
+/// accounts so every fediverse server can address it: letters, digits and `_`, with `.` or `-`
+/// allowed inside; at most 30 characters. Stored lower-case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+        let name = value.trim().to_lowercase();
+        let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let valid = !name.is_empty()
+            && name.len() <= 30
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            && edge_ok(name.chars().next())
+            && edge_ok(name.chars().last());
+        if valid {
+            Ok(Self(name))
+        } else {
+            Err(FieldError::new(
+                field,
+                format!(
+                    "`{}` is not a valid username: use 1 to 30 letters, digits or _ \
+                     (. and - allowed inside)",
+                    value.trim()
+                ),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The editable profile of a centre, as sent on the wire.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CentreProfileInput {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// ISO 3166 code: `FR-ARA`, `CH-GE`, `FR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// URL of an image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+}
+
+/// `POST /api/v1/centres`: a new centre on this node.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCentreInput {
+    pub username: String,
+    #[serde(flatten)]
+    pub profile: CentreProfileInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentreProfile {
+    pub name: String,
+    pub summary: Option<String>,
+    pub website: Option<HttpUrl>,
+    pub region: Option<String>,
+    pub icon: Option<HttpUrl>,
+}
+
+impl CentreProfileInput {
+    pub fn validate(&self) -> Result<CentreProfile, FieldError> {
+        Ok(CentreProfile {
+            name: text::bounded("name", &self.name, 1, 100, false)?,
+            summary: text::optional("summary", self.summary.as_deref(), 2000, true)?,
+            website: HttpUrl::optional("website", self.website.as_deref())?,
+            region: region::optional("region", self.region.as_deref())?,
+            icon: HttpUrl::optional("icon", self.icon.as_deref())?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_follow_mastodon_rules() {
+        assert_eq!(
+            Username::parse("username", "Loire").unwrap().as_str(),
+            "loire"
+        );
+        assert!(Username::parse("username", "centre_42").is_ok());
+        assert!(Username::parse("username", "centre.loire-sud").is_ok());
+        for bad in ["", "-loire", "loire.", "é", "a b", &"a".repeat(31)] {
+            assert_eq!(
+                Username::parse("username", bad).unwrap_err().field,
+                "username",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn profile_names_bad_fields() {
+        let mut p = CentreProfileInput {
+            name: "Centre".into(),
+            ..Default::default()
+        };
+        assert!(p.validate().is_ok());
+        p.website = Some("not a url".into());
+        assert_eq!(p.validate().unwrap_err().field, "website");
+        p.website = None;
+        p.region = Some("Loire".into());
+        assert_eq!(p.validate().unwrap_err().field, "region");
+    }
+}

@@ -1,0 +1,449 @@
+//! Mediator contacts: personal data, published only as far as the person consented.
+//!
+//! | visibility | on its own node            | sent to other servers              |
+//! |------------|----------------------------|------------------------------------|
+//! | `hidden`   | staff only                 | never                              |
+//! | `local`    | everyone                   | never                              |
+//! | `network`  | staff only                 | peer directory centres, not Public |
+//! | `public`   | everyone                   | every follower                     |
+//!
+//! Anything but `hidden` needs recorded consent; withdrawing consent sends the card back to
+//! `hidden`.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::recommendation::language_tag;
+use super::web_url::HttpUrl;
+use super::{FieldError, region, text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Hidden,
+    Local,
+    Network,
+    Public,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hidden => "hidden",
+            Self::Local => "local",
+            Self::Network => "network",
+            Self::Public => "public",
+        }
+    }
+
+    pub fn from_stored(value: &str) -> Self {
+        match value {
+            "local" => Self::Local,
+            "network" => Self::Network,
+            "public" => Self::Public,
+            _ => Self::Hidden,
+        }
+    }
+
+    /// Shown on this node's public pages and public API.
+    pub fn is_public_here(self) -> bool {
+        matches!(self, Self::Local | Self::Public)
+    }
+}
+
+/// The fields a person may consent to publish. Absent scope means every field given.
+pub const SCOPE_TERMS: &[&str] = &[
+    "name",
+    "role",
+    "area",
+    "skills",
+    "languages",
+    "email",
+    "phone",
+    "website",
+    "contact_form",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    /// ISO 3166-1 alpha-2 (`FR`, `CH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// ISO 3166-2 (`FR-ARA`, `CH-GE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Department or canton number or code (`42`, `2A`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Free label ("Saint-Étienne et alentours").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub given_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+/// A contact card as sent on the wire (`POST` body; `PATCH` is a JSON merge patch of it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<Area>,
+    /// Software and themes the person knows.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_form: Option<String>,
+    #[serde(default)]
+    pub visibility: Visibility,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
+}
+
+/// A validated contact card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactDraft {
+    pub name: String,
+    pub role: Option<String>,
+    pub area: Area,
+    pub skills: Vec<String>,
+    pub languages: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<HttpUrl>,
+    pub contact_form: Option<HttpUrl>,
+    pub visibility: Visibility,
+    pub consent: Option<Consent>,
+}
+
+impl ContactInput {
+    /// Validates the card and applies the consent rules. `now` is passed in so the rule
+    /// "consent cannot be given in the future" is testable.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<ContactDraft, FieldError> {
+        let area = self.area.clone().unwrap_or_default();
+        let area = Area {
+            country: match area.country.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(c) => {
+                    let code = region::parse("area.country", c)?;
+                    if code.contains('-') {
+                        return Err(FieldError::new(
+                            "area.country",
+                            "must be a country code such as FR or CH",
+                        ));
+                    }
+                    Some(code)
+                }
+            },
+            region: region::optional("area.region", area.region.as_deref())?,
+            department: text::optional("area.department", area.department.as_deref(), 10, false)?,
+            label: text::optional("area.label", area.label.as_deref(), 100, false)?,
+        };
+        let languages = self
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| language_tag(&format!("languages.{i}"), l))
+            .collect::<Result<Vec<_>, _>>()?;
+        if languages.len() > 10 {
+            return Err(FieldError::new("languages", "must have at most 10 items"));
+        }
+        let consent = match &self.consent {
+            None => None,
+            Some(c) => Some(validate_consent(c, now)?),
+        };
+        let consented = consent.as_ref().is_some_and(|c| c.withdrawn_at.is_none());
+        let visibility = if consent.as_ref().is_some_and(|c| c.withdrawn_at.is_some()) {
+            // Withdrawing consent takes the card out of sight, whatever else the request says.
+            Visibility::Hidden
+        } else {
+            self.visibility
+        };
+        if visibility != Visibility::Hidden && !consented {
+            return Err(FieldError::new(
+                "consent",
+                format!(
+                    "visibility `{}` needs the person's recorded consent (consent.given_at)",
+                    visibility.as_str()
+                ),
+            ));
+        }
+        Ok(ContactDraft {
+            name: text::bounded("name", &self.name, 1, 100, false)?,
+            role: text::optional("role", self.role.as_deref(), 100, false)?,
+            area,
+            skills: text::label_list("skills", &self.skills, 30, 60)?,
+            languages,
+            email: self
+                .email
+                .as_deref()
+                .map(|e| email("email", e))
+                .transpose()?
+                .flatten(),
+            phone: self
+                .phone
+                .as_deref()
+                .map(|p| phone("phone", p))
+                .transpose()?
+                .flatten(),
+            website: HttpUrl::optional("website", self.website.as_deref())?,
+            contact_form: HttpUrl::optional("contact_form", self.contact_form.as_deref())?,
+            visibility,
+            consent,
+        })
+    }
+}
+
+fn validate_consent(consent: &Consent, now: DateTime<Utc>) -> Result<Consent, FieldError> {
+    // A little slack for clocks that disagree; a date further ahead is a mistake.
+    let latest = now + Duration::hours(24);
+    if consent.given_at > latest {
+        return Err(FieldError::new(
+            "consent.given_at",
+            "must not be in the future",
+        ));
+    }
+    if let Some(withdrawn) = consent.withdrawn_at {
+        if withdrawn < consent.given_at {
+            return Err(FieldError::new(
+                "consent.withdrawn_at",
+                "must not be before consent.given_at",
+            ));
+        }
+        if withdrawn > latest {
+            return Err(FieldError::new(
+                "consent.withdrawn_at",
+                "must not be in the future",
+            ));
+        }
+    }
+    let scope = match &consent.scope {
+        None => None,
+        Some(terms) => {
+            let mut out = Vec::new();
+            for (i, term) in terms.iter().enumerate() {
+                let term = scope_term(term).ok_or_else(|| {
+                    FieldError::new(
+                        format!("consent.scope.{i}"),
+                        format!("`{term}` is not one of {}", SCOPE_TERMS.join(", ")),
+                    )
+                })?;
+                if !out.contains(&term.to_owned()) {
+                    out.push(term.to_owned());
+                }
+            }
+            Some(out)
+        }
+    };
+    Ok(Consent {
+        given_at: consent.given_at,
+        scope,
+        withdrawn_at: consent.withdrawn_at,
+    })
+}
+
+/// Maps a scope term, accepting the synonyms used by the sample directory.
+pub fn scope_term(term: &str) -> Option<&'static str> {
+    let term = term.trim().to_lowercase();
+    let term = match term.as_str() {
+        "display_name" => "name",
+        "knows_about" => "skills",
+        "area_served" => "area",
+        other => other,
+    };
+    SCOPE_TERMS.iter().copied().find(|t| *t == term)
+}
+
+impl ContactDraft {
+    /// Whether the person consented to showing `term`. Without a scope, consent covers all.
+    pub fn allows(&self, term: &str) -> bool {
+        allows(self.consent.as_ref(), term)
+    }
+}
+
+pub fn allows(consent: Option<&Consent>, term: &str) -> bool {
+    match consent.and_then(|c| c.scope.as_ref()) {
+        None => true,
+        Some(scope) => term == "name" || scope.iter().any(|s| s == term),
+    }
+}
+
+fn email(field: &str, value: &str) -> Result<Option<String>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let value = text::bounded(field, value, 3, 254, false)?;
+    let valid = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !value.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(Some(value))
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("`{value}` is not an email address"),
+        ))
+    }
+}
+
+fn phone(field: &str, value: &str) -> Result<Option<String>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let valid = (4..=20).contains(&digits)
+        && value.len() <= 30
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-' | '(' | ')'));
+    if valid {
+        Ok(Some(value.to_owned()))
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("`{value}` is not a phone number"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-22T10:00:00Z".parse().unwrap()
+    }
+
+    fn consent() -> Consent {
+        Consent {
+            given_at: "2026-05-20T10:00:00Z".parse().unwrap(),
+            scope: None,
+            withdrawn_at: None,
+        }
+    }
+
+    fn card() -> ContactInput {
+        ContactInput {
+            name: "Camille Exemple".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn hidden_by_default_and_needs_no_consent() {
+        let draft = card().validate(now()).unwrap();
+        assert_eq!(draft.visibility, Visibility::Hidden);
+    }
+
+    #[test]
+    fn visible_cards_need_consent() {
+        for visibility in [Visibility::Local, Visibility::Network, Visibility::Public] {
+            let mut c = card();
+            c.visibility = visibility;
+            assert_eq!(c.validate(now()).unwrap_err().field, "consent");
+            c.consent = Some(consent());
+            assert_eq!(c.validate(now()).unwrap().visibility, visibility);
+        }
+    }
+
+    #[test]
+    fn withdrawing_consent_hides_the_card() {
+        let mut c = card();
+        c.visibility = Visibility::Public;
+        c.consent = Some(Consent {
+            withdrawn_at: Some("2026-07-01T12:00:00Z".parse().unwrap()),
+            ..consent()
+        });
+        assert_eq!(c.validate(now()).unwrap().visibility, Visibility::Hidden);
+    }
+
+    #[test]
+    fn consent_dates_are_checked() {
+        let mut c = card();
+        c.consent = Some(Consent {
+            given_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+            ..consent()
+        });
+        assert_eq!(c.validate(now()).unwrap_err().field, "consent.given_at");
+        c.consent = Some(Consent {
+            withdrawn_at: Some("2026-01-01T00:00:00Z".parse().unwrap()),
+            ..consent()
+        });
+        assert_eq!(c.validate(now()).unwrap_err().field, "consent.withdrawn_at");
+    }
+
+    #[test]
+    fn scope_terms_are_checked_and_applied() {
+        let mut c = card();
+        c.consent = Some(Consent {
+            scope: Some(vec![
+                "display_name".into(),
+                "knows_about".into(),
+                "email".into(),
+            ]),
+            ..consent()
+        });
+        let draft = c.validate(now()).unwrap();
+        assert!(draft.allows("email") && draft.allows("skills") && draft.allows("name"));
+        assert!(!draft.allows("phone"));
+        c.consent = Some(Consent {
+            scope: Some(vec!["shoe_size".into()]),
+            ..consent()
+        });
+        assert_eq!(c.validate(now()).unwrap_err().field, "consent.scope.0");
+    }
+
+    #[test]
+    fn channels_are_validated() {
+        let mut c = card();
+        c.email = Some("camille@example".into());
+        assert_eq!(c.validate(now()).unwrap_err().field, "email");
+        c.email = Some("camille@exemple.org".into());
+        c.phone = Some("call me".into());
+        assert_eq!(c.validate(now()).unwrap_err().field, "phone");
+        c.phone = Some("+33 4 77 00 00 00".into());
+        c.contact_form = Some("javascript:x".into());
+        assert_eq!(c.validate(now()).unwrap_err().field, "contact_form");
+        c.contact_form = None;
+        c.area = Some(Area {
+            country: Some("FR-ARA".into()),
+            ..Default::default()
+        });
+        assert_eq!(c.validate(now()).unwrap_err().field, "area.country");
+        c.area = None;
+        c.languages = vec!["klingon language".into()];
+        assert_eq!(c.validate(now()).unwrap_err().field, "languages.0");
+    }
+}

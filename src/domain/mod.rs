@@ -1,0 +1,19 @@
+//! Pure types and rules of the directory: parsing and validation of everything a user or a peer
+//! sends, the built-in taxonomy and product aliases, the shape of URLs this node mints.
+//!
+//! Nothing here does I/O or names a framework, so every rule has a unit test beside it.
+
+pub mod category;
+pub mod centre;
+pub mod contact;
+pub mod licence;
+pub mod product;
+pub mod recommendation;
+pub mod region;
+pub mod software;
+pub mod text;
+pub mod urls;
+pub mod validation;
+pub mod web_url;
+
+pub use validation::FieldError;

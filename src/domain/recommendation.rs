@@ -1,0 +1,258 @@
+//! A centre's recommendation: "for shared files, we recommend Nextcloud instead of Google Drive".
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::category::Category;
+use super::product;
+use super::software::{SoftwareInput, SoftwareSpec};
+use super::web_url::HttpUrl;
+use super::{FieldError, region, text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Recommended,
+    Usable,
+    Avoid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Published,
+    Draft,
+    Withdrawn,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recommended => "recommended",
+            Self::Usable => "usable",
+            Self::Avoid => "avoid",
+        }
+    }
+
+    pub fn from_stored(value: &str) -> Self {
+        match value {
+            "usable" => Self::Usable,
+            "avoid" => Self::Avoid,
+            _ => Self::Recommended,
+        }
+    }
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_stored(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "withdrawn" => Self::Withdrawn,
+            _ => Self::Published,
+        }
+    }
+}
+
+/// A place where the software is offered as a service (a CHATONS member, for instance).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hosting {
+    pub name: String,
+    pub url: String,
+}
+
+/// A recommendation as sent on the wire (`POST` body; `PATCH` is a JSON merge patch of it).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationInput {
+    pub software: SoftwareInput,
+    /// The proprietary products it replaces: "Google Drive", "Zoom"...
+    pub replaces: Vec<String>,
+    /// A category id from `GET /api/v1/categories`.
+    pub category: String,
+    /// One or two sentences, shown everywhere the recommendation appears.
+    pub summary: String,
+    /// Language of summary and rationale (`fr`, `en`...). Defaults to `fr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    #[serde(default)]
+    pub level: Level,
+    /// ISO 3166 code where the recommendation applies (`FR-ARA`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub hosting: Vec<Hosting>,
+    /// Who it suits: "associations", "collectivités"...
+    #[serde(default)]
+    pub audience: Vec<String>,
+    #[serde(default)]
+    pub status: Status,
+}
+
+/// A validated recommendation, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecommendationDraft {
+    pub software: SoftwareSpec,
+    pub replaces: Vec<String>,
+    pub category: &'static Category,
+    pub summary: String,
+    pub language: String,
+    pub rationale: Option<String>,
+    pub level: Level,
+    pub region: Option<String>,
+    pub hosting: Vec<ValidHosting>,
+    pub audience: Vec<String>,
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidHosting {
+    pub name: String,
+    pub url: HttpUrl,
+}
+
+pub const MAX_SUMMARY: usize = 500;
+pub const MAX_RATIONALE: usize = 5000;
+
+impl RecommendationInput {
+    pub fn validate(&self) -> Result<RecommendationDraft, FieldError> {
+        let software = self.software.validate().map_err(|e| e.inside("software"))?;
+        let replaces = text::label_list("replaces", &self.replaces, 20, 100)?
+            .iter()
+            .map(|name| product::canonical_name(name))
+            .fold(Vec::<String>::new(), |mut acc, name| {
+                if !acc.contains(&name) {
+                    acc.push(name);
+                }
+                acc
+            });
+        if replaces.is_empty() {
+            return Err(FieldError::new(
+                "replaces",
+                "must name at least one product this software replaces",
+            ));
+        }
+        if self.hosting.len() > 20 {
+            return Err(FieldError::new("hosting", "must have at most 20 items"));
+        }
+        let hosting = self
+            .hosting
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                Ok(ValidHosting {
+                    name: text::bounded(&format!("hosting.{i}.name"), &h.name, 1, 100, false)?,
+                    url: HttpUrl::parse(&format!("hosting.{i}.url"), &h.url)?,
+                })
+            })
+            .collect::<Result<Vec<_>, FieldError>>()?;
+        Ok(RecommendationDraft {
+            software,
+            replaces,
+            category: Category::parse("category", &self.category)?,
+            summary: text::bounded("summary", &self.summary, 1, MAX_SUMMARY, true)?,
+            language: language_tag("language", self.language.as_deref().unwrap_or("fr"))?,
+            rationale: text::optional("rationale", self.rationale.as_deref(), MAX_RATIONALE, true)?,
+            level: self.level,
+            region: region::optional("region", self.region.as_deref())?,
+            hosting,
+            audience: text::label_list("audience", &self.audience, 20, 60)?,
+            status: self.status,
+        })
+    }
+}
+
+/// A BCP 47 language tag, lower-cased primary subtag: `fr`, `en`, `fr-CH`, `br`.
+pub fn language_tag(field: &str, value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest: Vec<&str> = parts.collect();
+    let rest_ok = rest
+        .iter()
+        .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !primary_ok || !rest_ok {
+        return Err(FieldError::new(
+            field,
+            format!("`{value}` is not a language tag such as fr, en or fr-CH"),
+        ));
+    }
+    let mut tag = primary.to_lowercase();
+    for part in rest {
+        tag.push('-');
+        tag.push_str(&if part.len() == 2 {
+            part.to_uppercase()
+        } else {
+            part.to_owned()
+        });
+    }
+    Ok(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> RecommendationInput {
+        serde_json::from_value(serde_json::json!({
+            "software": {"name": "Nextcloud", "homepage": "https://nextcloud.com", "license": "AGPL-3.0"},
+            "replaces": ["Google Drive", "gdrive", "Dropbox"],
+            "category": "files",
+            "summary": "Partager des fichiers sans Google."
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn defaults_and_normalisation() {
+        let draft = input().validate().unwrap();
+        assert_eq!(draft.replaces, vec!["Google Drive", "Dropbox"]);
+        assert_eq!(draft.language, "fr");
+        assert_eq!(draft.level, Level::Recommended);
+        assert_eq!(draft.status, Status::Published);
+        assert_eq!(draft.software.license.unwrap().as_str(), "AGPL-3.0-only");
+    }
+
+    #[test]
+    fn errors_name_nested_fields() {
+        let mut bad = input();
+        bad.software.homepage = "ftp://nextcloud.com".into();
+        assert_eq!(bad.validate().unwrap_err().field, "software.homepage");
+        let mut bad = input();
+        bad.replaces = vec![" ".into()];
+        assert_eq!(bad.validate().unwrap_err().field, "replaces");
+        let mut bad = input();
+        bad.hosting = vec![Hosting {
+            name: "Framasoft".into(),
+            url: "frama.space".into(),
+        }];
+        assert_eq!(bad.validate().unwrap_err().field, "hosting.0.url");
+        let mut bad = input();
+        bad.category = "nope".into();
+        assert_eq!(bad.validate().unwrap_err().field, "category");
+        let mut bad = input();
+        bad.summary = "x".repeat(MAX_SUMMARY + 1);
+        assert_eq!(bad.validate().unwrap_err().field, "summary");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(language_tag("language", "FR").unwrap(), "fr");
+        assert_eq!(language_tag("language", "fr-ch").unwrap(), "fr-CH");
+        assert!(language_tag("language", "français").is_err());
+    }
+}

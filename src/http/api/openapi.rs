@@ -1,0 +1,42 @@
+//! The OpenAPI document of the JSON API, generated from the handlers and types themselves.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Maillage API", description = "Federated directory of free-software \
+        alternatives and digital mediators. Errors are `{\"error\": {\"code\", \"message\", \
+        \"field\"?}}`; listings are `{\"total\", \"results\"}`; writes need \
+        `Authorization: Bearer TOKEN`."),
+    paths(
+        super::recommendations::list, super::recommendations::create,
+        super::recommendations::show, super::recommendations::update,
+        super::recommendations::delete,
+        super::contacts::list, super::contacts::create, super::contacts::show,
+        super::contacts::update, super::contacts::delete,
+        super::centres::list, super::centres::create, super::centres::show,
+        super::centres::update,
+        super::search::search, super::catalogue::categories, super::catalogue::software,
+        super::export::export,
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,162 @@
+//! The one error type of the HTTP edge: every failure becomes
+//! `{"error": {"code", "message", "field"?}}` with a fitting status. Internal failures are
+//! logged with a reference and answered without their details.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::directory::DirectoryError;
+use crate::directory::import::ImportError;
+use crate::domain::FieldError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `payload_too_large`, `invalid`, `internal`.
+    pub code: String,
+    /// For people: what is wrong and, where it helps, what to do.
+    pub message: String,
+    /// Dotted path of the offending field (`software.homepage`), when one is at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body is larger than the {limit} bytes this node accepts"),
+        )
+    }
+
+    pub fn invalid(error: FieldError) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid",
+            message: format!("{}: {}", error.field, error.reason),
+            field: Some(error.field).filter(|f| !f.is_empty()),
+        }
+    }
+
+    /// Logs the cause under a reference and answers 500 with the reference only.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        let reference = uuid::Uuid::new_v4().simple().to_string();
+        let reference = &reference[..12];
+        tracing::error!(reference, "internal error: {cause}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("internal error (reference {reference}); the node's log has the details"),
+        )
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        Self::invalid(error)
+    }
+}
+
+impl From<DirectoryError> for ApiError {
+    fn from(error: DirectoryError) -> Self {
+        match error {
+            DirectoryError::Invalid(e) => Self::invalid(e),
+            DirectoryError::NotFound(what) => Self::not_found(format!("{what} not found")),
+            DirectoryError::Conflict { field, message } => Self {
+                field,
+                ..Self::new(StatusCode::CONFLICT, "conflict", message)
+            },
+            DirectoryError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            DirectoryError::Storage(e) => Self::internal(&e),
+            DirectoryError::Internal(e) => Self::internal(&e),
+        }
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Refused(refused) => {
+                let first = refused.0.first().cloned();
+                Self {
+                    field: first.map(|f| f.field),
+                    ..Self::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid",
+                        refused.to_string(),
+                    )
+                }
+            }
+            ImportError::Directory(e) => e.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                field: self.field,
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}

@@ -1,0 +1,34 @@
+//! The HTTP edge (axum): the JSON API under `/api/v1`, `/healthz`, and the error policy.
+//! Handlers parse, authenticate and call `directory`; they hold no rules of their own.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+mod health;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::directory::Directory;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub directory: Directory,
+    pub settings: Arc<Settings>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let limit = state.settings.http.max_body_bytes;
+    Router::new()
+        .merge(health::routes())
+        .nest("/api/v1", api::routes())
+        .fallback(|| async { error::ApiError::not_found("no such page or endpoint") })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

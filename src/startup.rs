@@ -1,0 +1,194 @@
+//! Building and running a node: open and migrate the database, make sure the first centre
+//! exists, optionally load the demo data, bind, serve until stopped. No global state: a test
+//! process can run several nodes side by side.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::directory::Directory;
+use crate::directory::import::SAMPLE_DIRECTORY;
+use crate::directory::views::CentreView;
+use crate::http::{self, AppState};
+use crate::storage::{Database, DatabaseUrl};
+
+/// Opens the database named by the settings and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let raw = settings.database_url();
+    let url = DatabaseUrl::parse(&raw).map_err(|e| anyhow::anyhow!("database.url: {e}"))?;
+    let pool_size = settings.database.pool_size;
+    let db = tokio::task::spawn_blocking(move || Database::connect(&url, pool_size))
+        .await?
+        .with_context(|| format!("opening the database {}", redact(&raw)))?;
+    let applied = db.migrate().await.context("migrating the database")?;
+    if !applied.is_empty() {
+        tracing::info!(
+            "applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
+    }
+    Ok(db)
+}
+
+/// The directory of the node the settings describe, its first centre created if needed.
+pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, CentreView)> {
+    if settings.federation.insecure {
+        tracing::warn!(
+            "federation.insecure is on: ids use http:// and loopback peers are allowed; \
+             for local tests and demos only"
+        );
+    }
+    let db = open_database(settings).await?;
+    let urls = settings.urls().context("domain")?;
+    let directory = Directory::new(db, urls, settings.admin_token().map(str::to_owned));
+    let centre = directory
+        .ensure_first_centre(&settings.centre.username, &settings.centre.name)
+        .await
+        .context("creating the node's first centre")?;
+    Ok((directory, centre))
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    centre: CentreView,
+}
+
+impl Application {
+    /// Opens everything and binds the listener (port 0 picks a free one). With `demo`, loads
+    /// the sample directory into the first centre (idempotent).
+    pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
+        let (directory, centre) = open_directory(&settings).await?;
+        if demo {
+            let report = directory
+                .import(SAMPLE_DIRECTORY, None)
+                .await
+                .context("loading the demo data")?;
+            tracing::info!(
+                "demo data: {} recommendations and {} contacts created",
+                report.recommendations_created,
+                report.contacts_created
+            );
+        }
+        let listener = TcpListener::bind(&settings.bind)
+            .await
+            .with_context(|| format!("listening on {}", settings.bind))?;
+        Ok(Self {
+            listener,
+            state: AppState {
+                directory,
+                settings: Arc::new(settings),
+            },
+            centre,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn directory(&self) -> &Directory {
+        &self.state.directory
+    }
+
+    pub fn first_centre(&self) -> &CentreView {
+        &self.centre
+    }
+
+    /// What a person needs to start using the node.
+    pub fn banner(&self) -> String {
+        let settings = &self.state.settings;
+        let addr = self.local_addr();
+        let base = self.state.directory.urls().base().to_string();
+        let local = format!("http://{addr}/");
+        let token = if settings.admin_token().is_some() {
+            "the MAILLAGE_ADMIN_TOKEN you configured, or `maillage token create`".to_owned()
+        } else {
+            "run `maillage token create` (from a checkout: `cargo run -- token create`)".to_owned()
+        };
+        format!(
+            "Maillage is running.\n\
+             \x20 Open:        {local}api/v1/search?q=google+drive\n\
+             \x20 Public URL:  {base}\n\
+             \x20 Centre:      {handle} ({name})\n\
+             \x20 Database:    {db}\n\
+             \x20 Admin token: {token}\n\
+             \x20 API docs:    {local}api/v1/openapi.json\n\
+             Stop with Ctrl-C.",
+            handle = self.centre.handle,
+            name = self.centre.name,
+            db = redact(&settings.database_url()),
+        )
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let router = http::router(self.state);
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing the requests in flight");
+}
+
+/// A database URL with any password hidden, for logs and banners.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(
+            redact("postgres://maillage:secret@db:5432/maillage"),
+            "postgres://maillage:***@db:5432/maillage"
+        );
+        assert_eq!(redact("sqlite://data/m.sqlite3"), "sqlite://data/m.sqlite3");
+    }
+}

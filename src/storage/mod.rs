@@ -1,0 +1,40 @@
+//! The database: connections, migrations and every query. The only module that names diesel.
+//!
+//! Both backends sit behind one runtime [`AnyConnection`]: SQLite (bundled, the embedded default)
+//! and PostgreSQL. Queries are plain functions taking `&mut Conn`; callers run them on the
+//! blocking pool through [`Database::run`] so no database call ever blocks the async runtime.
+
+mod connection;
+mod error;
+pub mod schema;
+
+pub mod centres;
+pub mod contacts;
+pub mod products;
+pub mod recommendations;
+pub mod software;
+pub mod tokens;
+
+pub use connection::{AnyConnection as Conn, Backend, Database, DatabaseUrl};
+pub use error::StorageError;
+
+/// One page of a listing: the rows and how many match in all.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub total: i64,
+    pub rows: Vec<T>,
+}
+
+/// Offset and limit of a listing.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A trivial query, for health checks.
+pub fn ping(conn: &mut Conn) -> Result<(), StorageError> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}

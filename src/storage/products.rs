@@ -1,0 +1,81 @@
+//! Replaced products and their links to recommendations.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::schema::{products, recommendation_products};
+use super::{Conn, StorageError};
+
+/// The id of the product with this canonical name, created if new.
+pub fn ensure(conn: &mut Conn, name: &str, match_key: &str) -> Result<i64, StorageError> {
+    if let Some(id) = products::table
+        .filter(products::match_key.eq(match_key))
+        .select(products::id)
+        .first::<i64>(conn)
+        .optional()?
+    {
+        return Ok(id);
+    }
+    Ok(diesel::insert_into(products::table)
+        .values((products::name.eq(name), products::match_key.eq(match_key)))
+        .returning(products::id)
+        .get_result(conn)?)
+}
+
+/// Replaces the products a recommendation replaces, keeping their order.
+pub fn set_for_recommendation(
+    conn: &mut Conn,
+    recommendation_id: i64,
+    product_ids: &[i64],
+) -> Result<(), StorageError> {
+    diesel::delete(
+        recommendation_products::table
+            .filter(recommendation_products::recommendation_id.eq(recommendation_id)),
+    )
+    .execute(conn)?;
+    for (position, product_id) in product_ids.iter().enumerate() {
+        diesel::insert_into(recommendation_products::table)
+            .values((
+                recommendation_products::recommendation_id.eq(recommendation_id),
+                recommendation_products::product_id.eq(product_id),
+                recommendation_products::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Product names per recommendation, in the order they were given.
+pub fn names_for(
+    conn: &mut Conn,
+    recommendation_ids: &[i64],
+) -> Result<HashMap<i64, Vec<String>>, StorageError> {
+    let rows: Vec<(i64, String)> = recommendation_products::table
+        .inner_join(products::table)
+        .filter(recommendation_products::recommendation_id.eq_any(recommendation_ids))
+        .order((
+            recommendation_products::recommendation_id,
+            recommendation_products::position,
+        ))
+        .select((recommendation_products::recommendation_id, products::name))
+        .load(conn)?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, name) in rows {
+        out.entry(id).or_default().push(name);
+    }
+    Ok(out)
+}
+
+/// Every product with the number of published recommendations replacing it.
+pub fn list_with_counts(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageError> {
+    use super::schema::recommendations;
+    Ok(products::table
+        .inner_join(recommendation_products::table.inner_join(recommendations::table))
+        .filter(recommendations::status.eq("published"))
+        .filter(recommendations::hidden.eq(false))
+        .group_by((products::id, products::name))
+        .select((products::name, diesel::dsl::count(recommendations::id)))
+        .order(products::name.asc())
+        .load(conn)?)
+}

@@ -1,0 +1,247 @@
+//! Recommendation rows, with the centre that authored them and the software they recommend.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::centres::CentreRow;
+use super::schema::{centres, products, recommendation_products, recommendations, software};
+use super::software::SoftwareRow;
+use super::{Conn, Page, StorageError, Window};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = recommendations)]
+pub struct RecommendationRow {
+    pub id: i64,
+    pub key: String,
+    pub ap_id: String,
+    pub centre_id: i64,
+    pub software_id: i64,
+    pub category: String,
+    pub summary: String,
+    pub rationale: Option<String>,
+    pub language: String,
+    pub level: String,
+    pub region: Option<String>,
+    /// JSON array of strings.
+    pub audience: String,
+    /// JSON array of `{name, url}`.
+    pub hosting: String,
+    pub status: String,
+    pub local: bool,
+    pub hidden: bool,
+    pub search_text: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The editable columns, shared by insert and update.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = recommendations, treat_none_as_null = true)]
+pub struct RecommendationFields {
+    pub software_id: i64,
+    pub category: String,
+    pub summary: String,
+    pub rationale: Option<String>,
+    pub language: String,
+    pub level: String,
+    pub region: Option<String>,
+    pub audience: String,
+    pub hosting: String,
+    pub status: String,
+    pub search_text: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns fixed at creation.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = recommendations)]
+pub struct RecommendationIdentity {
+    pub key: String,
+    pub ap_id: String,
+    pub centre_id: i64,
+    pub local: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A recommendation with its author and its software.
+pub type RecommendationRecord = (RecommendationRow, CentreRow, SoftwareRow);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Most recently updated first.
+    #[default]
+    Recent,
+    /// By software name.
+    Name,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecommendationFilter {
+    /// Folded words that must all appear in the search text.
+    pub words: Vec<String>,
+    pub category: Option<String>,
+    /// Folded canonical name of a replaced product.
+    pub product_key: Option<String>,
+    /// Actor id of the authoring centre.
+    pub origin: Option<String>,
+    pub status: Option<String>,
+    pub software_id: Option<i64>,
+    /// ISO 3166 code; a country also matches its subdivisions.
+    pub region: Option<String>,
+    /// Only what the public may see: published and not hidden by moderation.
+    pub public_only: bool,
+    pub order: Order,
+}
+
+/// Applies a filter to a (boxed) joined query; a macro because the boxed query's type is long.
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let filter: &RecommendationFilter = $filter;
+        let mut query = recommendations::table
+            .inner_join(centres::table)
+            .inner_join(software::table)
+            .into_boxed();
+        for word in &filter.words {
+            query = query.filter(recommendations::search_text.like(format!("%{word}%")));
+        }
+        if let Some(category) = &filter.category {
+            query = query.filter(recommendations::category.eq(category.clone()));
+        }
+        if let Some(product_key) = &filter.product_key {
+            let ids = recommendation_products::table
+                .inner_join(products::table)
+                .filter(products::match_key.eq(product_key.clone()))
+                .select(recommendation_products::recommendation_id);
+            query = query.filter(recommendations::id.eq_any(ids));
+        }
+        if let Some(origin) = &filter.origin {
+            query = query.filter(centres::actor_id.eq(origin.clone()));
+        }
+        if let Some(status) = &filter.status {
+            query = query.filter(recommendations::status.eq(status.clone()));
+        }
+        if let Some(software_id) = filter.software_id {
+            query = query.filter(recommendations::software_id.eq(software_id));
+        }
+        if let Some(region) = &filter.region {
+            query = query.filter(
+                recommendations::region
+                    .eq(region.clone())
+                    .or(recommendations::region.like(format!("{region}-%"))),
+            );
+        }
+        if filter.public_only {
+            query = query
+                .filter(recommendations::status.eq("published"))
+                .filter(recommendations::hidden.eq(false));
+        }
+        query
+    }};
+}
+
+impl RecommendationRow {
+    pub fn insert(
+        conn: &mut Conn,
+        identity: &RecommendationIdentity,
+        fields: &RecommendationFields,
+    ) -> Result<Self, StorageError> {
+        Ok(diesel::insert_into(recommendations::table)
+            .values((identity, fields))
+            .returning(recommendations::all_columns)
+            .get_result(conn)?)
+    }
+
+    pub fn update(
+        conn: &mut Conn,
+        id: i64,
+        fields: &RecommendationFields,
+    ) -> Result<Self, StorageError> {
+        Ok(diesel::update(recommendations::table.find(id))
+            .set(fields)
+            .returning(recommendations::all_columns)
+            .get_result(conn)?)
+    }
+
+    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+        diesel::delete(recommendations::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    pub fn find_by_key(
+        conn: &mut Conn,
+        key: &str,
+    ) -> Result<Option<RecommendationRecord>, StorageError> {
+        Ok(recommendations::table
+            .inner_join(centres::table)
+            .inner_join(software::table)
+            .filter(recommendations::key.eq(key))
+            .select((
+                Self::as_select(),
+                CentreRow::as_select(),
+                SoftwareRow::as_select(),
+            ))
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The recommendation of this centre for this software in this category, if any.
+    pub fn find_same(
+        conn: &mut Conn,
+        centre_id: i64,
+        software_id: i64,
+        category: &str,
+    ) -> Result<Option<Self>, StorageError> {
+        Ok(recommendations::table
+            .filter(recommendations::centre_id.eq(centre_id))
+            .filter(recommendations::software_id.eq(software_id))
+            .filter(recommendations::category.eq(category))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn list(
+        conn: &mut Conn,
+        filter: &RecommendationFilter,
+        window: Window,
+    ) -> Result<Page<RecommendationRecord>, StorageError> {
+        let total: i64 = filtered!(filter).count().get_result(conn)?;
+        let query = filtered!(filter)
+            .select((
+                Self::as_select(),
+                CentreRow::as_select(),
+                SoftwareRow::as_select(),
+            ))
+            .offset(window.offset)
+            .limit(window.limit);
+        let rows = match filter.order {
+            Order::Recent => query
+                .order((
+                    recommendations::updated_at.desc(),
+                    recommendations::id.desc(),
+                ))
+                .load(conn)?,
+            Order::Name => query
+                .order((software::name.asc(), recommendations::id.asc()))
+                .load(conn)?,
+        };
+        Ok(Page { total, rows })
+    }
+
+    /// Published, unhidden recommendations per category.
+    pub fn count_published_by_category(
+        conn: &mut Conn,
+    ) -> Result<Vec<(String, i64)>, StorageError> {
+        Ok(recommendations::table
+            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::hidden.eq(false))
+            .group_by(recommendations::category)
+            .select((
+                recommendations::category,
+                diesel::dsl::count(recommendations::id),
+            ))
+            .load(conn)?)
+    }
+}

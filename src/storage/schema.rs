@@ -1,0 +1,132 @@
+//! Table definitions shared by both backends (the migrations in `migrations/sqlite` and
+//! `migrations/postgres` must keep them true).
+
+diesel::table! {
+    centres (id) {
+        id -> BigInt,
+        actor_id -> Text,
+        username -> Text,
+        domain -> Text,
+        name -> Text,
+        summary -> Nullable<Text>,
+        website -> Nullable<Text>,
+        region -> Nullable<Text>,
+        icon -> Nullable<Text>,
+        local -> Bool,
+        public_key -> Text,
+        private_key -> Nullable<Text>,
+        inbox_url -> Text,
+        shared_inbox_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    software (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        homepage -> Text,
+        homepage_key -> Text,
+        repository -> Nullable<Text>,
+        repository_key -> Nullable<Text>,
+        license -> Nullable<Text>,
+        wikidata -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        name -> Text,
+        match_key -> Text,
+    }
+}
+
+diesel::table! {
+    recommendations (id) {
+        id -> BigInt,
+        key -> Text,
+        ap_id -> Text,
+        centre_id -> BigInt,
+        software_id -> BigInt,
+        category -> Text,
+        summary -> Text,
+        rationale -> Nullable<Text>,
+        language -> Text,
+        level -> Text,
+        region -> Nullable<Text>,
+        audience -> Text,
+        hosting -> Text,
+        status -> Text,
+        local -> Bool,
+        hidden -> Bool,
+        search_text -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recommendation_products (recommendation_id, product_id) {
+        recommendation_id -> BigInt,
+        product_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        key -> Text,
+        ap_id -> Text,
+        centre_id -> BigInt,
+        name -> Text,
+        role -> Nullable<Text>,
+        area -> Text,
+        skills -> Text,
+        languages -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        contact_form -> Nullable<Text>,
+        visibility -> Text,
+        consent -> Nullable<Text>,
+        import_ref -> Nullable<Text>,
+        local -> Bool,
+        hidden -> Bool,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(recommendations -> centres (centre_id));
+diesel::joinable!(recommendations -> software (software_id));
+diesel::joinable!(recommendation_products -> recommendations (recommendation_id));
+diesel::joinable!(recommendation_products -> products (product_id));
+diesel::joinable!(contacts -> centres (centre_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    centres,
+    software,
+    products,
+    recommendations,
+    recommendation_products,
+    contacts,
+    api_tokens,
+);

@@ -1,0 +1,205 @@
+//! Software rows: one record per software, however many centres recommend it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{recommendations, software};
+use super::{Conn, Page, StorageError, Window};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = software)]
+pub struct SoftwareRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub homepage: String,
+    pub homepage_key: String,
+    pub repository: Option<String>,
+    pub repository_key: Option<String>,
+    pub license: Option<String>,
+    pub wikidata: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What is known of a software from one description, in storage terms.
+#[derive(Debug, Clone)]
+pub struct SoftwareFacts {
+    pub name: String,
+    pub homepage: String,
+    pub homepage_key: String,
+    pub repository: Option<String>,
+    pub repository_key: Option<String>,
+    pub license: Option<String>,
+    pub wikidata: Option<String>,
+}
+
+impl SoftwareRow {
+    pub fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
+        Ok(software::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)?)
+    }
+
+    pub fn find_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Self>, StorageError> {
+        Ok(software::table
+            .filter(software::slug.eq(slug))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The record this description is about, if any: same Wikidata id, else same repository,
+    /// else same homepage — never one whose stronger key contradicts the description's
+    /// (Nextcloud's server and desktop share a homepage but not a repository).
+    pub fn find_match(
+        conn: &mut Conn,
+        facts: &SoftwareFacts,
+    ) -> Result<Option<Self>, StorageError> {
+        let mut query = software::table
+            .select(Self::as_select())
+            .filter(software::homepage_key.eq(&facts.homepage_key))
+            .into_boxed();
+        if let Some(w) = &facts.wikidata {
+            query = query.or_filter(software::wikidata.eq(w));
+        }
+        if let Some(r) = &facts.repository_key {
+            query = query.or_filter(software::repository_key.eq(r));
+        }
+        let candidates: Vec<Self> = query.order(software::id.asc()).load(conn)?;
+        let conflicts = |mine: &Option<String>, theirs: &Option<String>| matches!((mine, theirs), (Some(a), Some(b)) if a != b);
+        let by_wikidata = candidates
+            .iter()
+            .find(|c| facts.wikidata.is_some() && c.wikidata == facts.wikidata);
+        let by_repository = || {
+            candidates.iter().find(|c| {
+                facts.repository_key.is_some()
+                    && c.repository_key == facts.repository_key
+                    && !conflicts(&facts.wikidata, &c.wikidata)
+            })
+        };
+        let by_homepage = || {
+            candidates.iter().find(|c| {
+                c.homepage_key == facts.homepage_key
+                    && !conflicts(&facts.wikidata, &c.wikidata)
+                    && !conflicts(&facts.repository_key, &c.repository_key)
+            })
+        };
+        Ok(by_wikidata
+            .or_else(by_repository)
+            .or_else(by_homepage)
+            .cloned())
+    }
+
+    pub fn insert(
+        conn: &mut Conn,
+        slug: &str,
+        facts: &SoftwareFacts,
+        now: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        Ok(diesel::insert_into(software::table)
+            .values((
+                software::slug.eq(slug),
+                software::name.eq(&facts.name),
+                software::homepage.eq(&facts.homepage),
+                software::homepage_key.eq(&facts.homepage_key),
+                software::repository.eq(&facts.repository),
+                software::repository_key.eq(&facts.repository_key),
+                software::license.eq(&facts.license),
+                software::wikidata.eq(&facts.wikidata),
+                software::created_at.eq(now),
+                software::updated_at.eq(now),
+            ))
+            .returning(software::all_columns)
+            .get_result(conn)?)
+    }
+
+    pub fn update(
+        conn: &mut Conn,
+        id: i64,
+        facts: &SoftwareFacts,
+        now: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        Ok(diesel::update(software::table.find(id))
+            .set((
+                software::name.eq(&facts.name),
+                software::homepage.eq(&facts.homepage),
+                software::homepage_key.eq(&facts.homepage_key),
+                software::repository.eq(&facts.repository),
+                software::repository_key.eq(&facts.repository_key),
+                software::license.eq(&facts.license),
+                software::wikidata.eq(&facts.wikidata),
+                software::updated_at.eq(now),
+            ))
+            .returning(software::all_columns)
+            .get_result(conn)?)
+    }
+
+    /// Removes the record if no recommendation refers to it any more.
+    pub fn delete_if_unused(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+        let used: i64 = recommendations::table
+            .filter(recommendations::software_id.eq(id))
+            .count()
+            .get_result(conn)?;
+        if used == 0 {
+            diesel::delete(software::table.find(id)).execute(conn)?;
+        }
+        Ok(())
+    }
+
+    pub fn slug_taken(conn: &mut Conn, slug: &str) -> Result<bool, StorageError> {
+        Ok(Self::find_by_slug(conn, slug)?.is_some())
+    }
+
+    /// Software with at least one published, visible recommendation, by name, with the
+    /// number of centres recommending each.
+    pub fn list_recommended(
+        conn: &mut Conn,
+        window: Window,
+    ) -> Result<Page<(Self, i64)>, StorageError> {
+        let visible = recommendations::table
+            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::hidden.eq(false))
+            .select(recommendations::software_id);
+        let total: i64 = software::table
+            .filter(software::id.eq_any(visible))
+            .count()
+            .get_result(conn)?;
+        let rows: Vec<Self> = software::table
+            .filter(software::id.eq_any(visible))
+            .order((software::name.asc(), software::id.asc()))
+            .offset(window.offset)
+            .limit(window.limit)
+            .select(Self::as_select())
+            .load(conn)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let counts: Vec<(i64, i64)> = recommendations::table
+            .filter(recommendations::software_id.eq_any(&ids))
+            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::hidden.eq(false))
+            .group_by(recommendations::software_id)
+            .select((
+                recommendations::software_id,
+                diesel::dsl::count(recommendations::centre_id).aggregate_distinct(),
+            ))
+            .load(conn)?;
+        let rows = rows
+            .into_iter()
+            .map(|row| {
+                let n = counts
+                    .iter()
+                    .find(|(id, _)| *id == row.id)
+                    .map_or(0, |(_, n)| *n);
+                (row, n)
+            })
+            .collect();
+        Ok(Page { total, rows })
+    }
+}
+
+impl SoftwareRow {
+    pub fn count(conn: &mut Conn) -> Result<i64, StorageError> {
+        Ok(software::table.count().get_result(conn)?)
+    }
+}

@@ -1,0 +1,70 @@
+//! API tokens, stored as SHA-256 hashes: a stolen database does not hand out admin access.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::api_tokens;
+use super::{Conn, StorageError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: i64,
+    pub token_hash: String,
+    pub label: String,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl TokenRow {
+    pub fn insert(
+        conn: &mut Conn,
+        token_hash: &str,
+        label: &str,
+        now: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        Ok(diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::token_hash.eq(token_hash),
+                api_tokens::label.eq(label),
+                api_tokens::created_at.eq(now),
+            ))
+            .returning(api_tokens::all_columns)
+            .get_result(conn)?)
+    }
+
+    pub fn find_active(conn: &mut Conn, token_hash: &str) -> Result<Option<Self>, StorageError> {
+        Ok(api_tokens::table
+            .filter(api_tokens::token_hash.eq(token_hash))
+            .filter(api_tokens::revoked_at.is_null())
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+        Ok(api_tokens::table
+            .order(api_tokens::id.asc())
+            .select(Self::as_select())
+            .load(conn)?)
+    }
+
+    /// Revokes the token with this id or this hash; returns how many were revoked.
+    pub fn revoke(
+        conn: &mut Conn,
+        id: Option<i64>,
+        token_hash: Option<&str>,
+        now: NaiveDateTime,
+    ) -> Result<usize, StorageError> {
+        let target = api_tokens::table
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(
+                api_tokens::id
+                    .eq(id.unwrap_or(-1))
+                    .or(api_tokens::token_hash.eq(token_hash.unwrap_or(""))),
+            );
+        Ok(diesel::update(target)
+            .set(api_tokens::revoked_at.eq(now))
+            .execute(conn)?)
+    }
+}
