@@ -60,9 +60,22 @@ pub struct Application {
 }
 
 impl Application {
-    /// Opens everything and binds the listener (port 0 picks a free one). With `demo`, loads
-    /// the sample directory into the first centre (idempotent).
+    /// Opens everything and binds `settings.bind` (port 0 picks a free one). With `demo`,
+    /// loads the sample directory into the first centre (idempotent).
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)
+            .await
+            .with_context(|| format!("listening on {}", settings.bind))?;
+        Self::build_with_listener(settings, listener, demo).await
+    }
+
+    /// Like [`build`](Self::build) on a listener bound already, for callers that must know
+    /// the port before choosing the domain (tests running several nodes on `localhost:PORT`).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+        demo: bool,
+    ) -> anyhow::Result<Self> {
         let (directory, centre) = open_directory(&settings).await?;
         if demo {
             let report = directory
@@ -75,9 +88,6 @@ impl Application {
                 report.contacts_created
             );
         }
-        let listener = TcpListener::bind(&settings.bind)
-            .await
-            .with_context(|| format!("listening on {}", settings.bind))?;
         Ok(Self {
             listener,
             state: AppState {

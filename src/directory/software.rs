@@ -27,6 +27,7 @@ pub(crate) fn upsert(
     spec: &SoftwareSpec,
     authoritative: bool,
 ) -> Result<SoftwareRow, StorageError> {
+    SoftwareRow::lock_for_matching(conn)?;
     let keys = spec.match_keys();
     let facts = SoftwareFacts {
         name: spec.name.clone(),

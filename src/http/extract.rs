@@ -96,6 +96,20 @@ fn backquoted_after(message: &str, prefix: &str) -> Option<String> {
     rest.split('`').next().map(str::to_owned)
 }
 
+/// Query-string parameters; a malformed query answers 400 in the API's error shape.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
+    }
+}
+
 /// Who is calling: staff with a valid bearer token, or the public without one.
 /// A token that is present but wrong answers 401 rather than falling back to public access.
 pub struct Caller(pub Access);

@@ -257,3 +257,43 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod sqlite_tests {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = BigInt)]
+        value: i64,
+    }
+
+    #[test]
+    fn sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("sub/dir/m.sqlite3"));
+        let db = Database::connect(&url, 2).unwrap();
+        let mut conn = db.pool.get().unwrap();
+        let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(mode.journal_mode, "wal");
+        let fk: Flag = diesel::sql_query("SELECT foreign_keys AS value FROM pragma_foreign_keys")
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(fk.value, 1);
+        let timeout: Flag = diesel::sql_query("SELECT timeout AS value FROM pragma_busy_timeout")
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(timeout.value, 10_000);
+    }
+}

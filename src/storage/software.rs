@@ -35,6 +35,18 @@ pub struct SoftwareFacts {
 }
 
 impl SoftwareRow {
+    /// Serialises writers that match and create software (and, since every recommendation
+    /// write starts here, the replaced products they link) until the transaction ends. Without
+    /// it two PostgreSQL transactions can both miss "Nextcloud" and both create it. Readers are
+    /// not blocked. On SQLite, `BEGIN IMMEDIATE` serialises writers already.
+    pub fn lock_for_matching(conn: &mut Conn) -> Result<(), StorageError> {
+        use diesel::connection::SimpleConnection;
+        if let Conn::Postgresql(pg) = conn {
+            pg.batch_execute("LOCK TABLE software IN SHARE ROW EXCLUSIVE MODE")?;
+        }
+        Ok(())
+    }
+
     pub fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
         Ok(software::table
             .find(id)

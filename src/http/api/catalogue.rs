@@ -1,7 +1,7 @@
 //! `/api/v1/categories` and `/api/v1/software`: the taxonomy and the software catalogue.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -10,7 +10,7 @@ use crate::directory::views::Listing;
 use crate::domain::category::CATEGORIES;
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::Paging;
+use crate::http::extract::{Paging, Params};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryEntry {
@@ -56,7 +56,7 @@ pub async fn categories(
     params(Paging), responses((status = 200, body = Listing<SoftwareEntry>)))]
 pub async fn software(
     State(state): State<AppState>,
-    Query(paging): Query<Paging>,
+    Params(paging): Params<Paging>,
 ) -> Result<Json<Listing<SoftwareEntry>>, ApiError> {
     let window = paging.window(state.settings.http.max_page_size)?;
     Ok(Json(state.directory.list_software(window).await?))

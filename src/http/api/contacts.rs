@@ -1,7 +1,7 @@
 //! `/api/v1/contacts`: mediator contact cards (personal data, shown as consent allows).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use crate::directory::views::{ContactView, Listing};
 use crate::domain::contact::ContactInput;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::{Caller, JsonBody, MergePatch, Paging, Staff};
+use crate::http::extract::{Caller, JsonBody, MergePatch, Paging, Params, Staff};
 
 use super::recommendations::{AsCentre, key_of};
 
@@ -32,8 +32,8 @@ pub struct ListFilters {
 pub async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
-    Query(filters): Query<ListFilters>,
-    Query(paging): Query<Paging>,
+    Params(filters): Params<ListFilters>,
+    Params(paging): Params<Paging>,
 ) -> Result<Json<Listing<ContactView>>, ApiError> {
     let window = paging.window(state.settings.http.max_page_size)?;
     let query = ContactQuery {
@@ -57,7 +57,7 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     _staff: Staff,
-    Query(as_centre): Query<AsCentre>,
+    Params(as_centre): Params<AsCentre>,
     JsonBody(input): JsonBody<ContactInput>,
 ) -> Result<impl IntoResponse, ApiError> {
     let view = state

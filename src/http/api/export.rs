@@ -1,6 +1,6 @@
 //! `/api/v1/export`: the public part of the directory as JSON, CSV or JSON-LD.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use crate::directory::export::ExportFormat;
 use crate::domain::FieldError;
 use crate::http::AppState;
 use crate::http::error::ApiError;
+use crate::http::extract::Params;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportParams {
@@ -24,7 +25,7 @@ pub struct ExportParams {
         ("application/json"), ("text/csv"), ("application/ld+json")))))]
 pub async fn export(
     State(state): State<AppState>,
-    Query(params): Query<ExportParams>,
+    Params(params): Params<ExportParams>,
 ) -> Result<impl IntoResponse, ApiError> {
     let requested = params.format.as_deref().unwrap_or("json");
     let format = ExportFormat::parse(requested).ok_or_else(|| {

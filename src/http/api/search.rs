@@ -1,7 +1,7 @@
 //! `/api/v1/search`: the directory's search, open to everyone.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -9,7 +9,7 @@ use crate::directory::search::SearchQuery;
 use crate::directory::views::{Listing, SearchHit};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Caller, Paging};
+use crate::http::extract::{Caller, Paging, Params};
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct SearchParams {
@@ -33,8 +33,8 @@ pub struct SearchParams {
 pub async fn search(
     State(state): State<AppState>,
     Caller(access): Caller,
-    Query(params): Query<SearchParams>,
-    Query(paging): Query<Paging>,
+    Params(params): Params<SearchParams>,
+    Params(paging): Params<Paging>,
 ) -> Result<Json<Listing<SearchHit>>, ApiError> {
     let window = paging.window(state.settings.http.max_page_size)?;
     let query = SearchQuery {

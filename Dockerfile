@@ -1,0 +1,18 @@
+# Build: the PostgreSQL client library is compiled in (pq-sys "bundled"), linked to OpenSSL.
+FROM rust:1-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked && cp target/release/maillage /usr/local/bin/maillage
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates libssl3 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /var/lib/maillage maillage \
+    && mkdir -p /var/lib/maillage && chown maillage /var/lib/maillage
+COPY --from=build /usr/local/bin/maillage /usr/local/bin/maillage
+USER maillage
+WORKDIR /var/lib/maillage
+ENV MAILLAGE_DATA_DIR=/var/lib/maillage MAILLAGE_BIND=0.0.0.0:8080
+EXPOSE 8080
+CMD ["maillage", "serve"]

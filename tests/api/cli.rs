@@ -1,0 +1,177 @@
+//! The `maillage` binary: its commands, its errors, and where its output goes.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, StatusCode};
+
+use crate::helpers::{Backend, TestNode};
+use crate::on_both_backends;
+
+/// The binary, configured through the environment exactly like the node `node` runs.
+pub fn maillage(node: &TestNode) -> Command {
+    let s = &node.settings;
+    let mut cmd = bare();
+    cmd.env("MAILLAGE_DOMAIN", &s.domain)
+        .env("MAILLAGE_DATA_DIR", &s.data_dir)
+        .env("MAILLAGE_DATABASE_URL", &node.database_url)
+        .env("MAILLAGE_CENTRE_USERNAME", &s.centre.username)
+        .env("MAILLAGE_CENTRE_NAME", &s.centre.name)
+        .env(
+            "MAILLAGE_FEDERATION_INSECURE",
+            s.federation.insecure.to_string(),
+        );
+    cmd
+}
+
+/// The binary with no MAILLAGE_ setting inherited from the test's environment.
+pub fn bare() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_maillage"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MAILLAGE_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.env("MAILLAGE_LOG", "warn");
+    cmd
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = bare().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for command in ["serve", "migrate", "import", "export", "token"] {
+        assert!(help.contains(command), "{command} in {help}");
+    }
+}
+
+#[test]
+fn configuration_errors_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bare()
+        .current_dir(dir.path())
+        .env("MAILLAGE_DOMAIN", "127.0.0.1:8080")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("domain") && stderr.contains("IP"),
+        "{stderr}"
+    );
+
+    let config = dir.path().join("node.toml");
+    std::fs::write(&config, "[database]\npool_sise = 3\n").unwrap();
+    let out = bare()
+        .current_dir(dir.path())
+        .args(["--config", config.to_str().unwrap(), "migrate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pool_sise"));
+}
+
+#[test]
+fn migrate_creates_the_default_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bare()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("data/maillage.sqlite3").is_file());
+    assert!(out.stdout.is_empty(), "messages go to stderr");
+    let again = bare()
+        .current_dir(dir.path())
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+}
+
+#[test]
+fn an_unreachable_database_gives_its_real_error_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = bare()
+        .current_dir(dir.path())
+        .env(
+            "MAILLAGE_DATABASE_URL",
+            "postgres://maillage@/maillage?host=/nonexistent-socket-dir",
+        )
+        .arg("migrate")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/nonexistent-socket-dir"),
+        "the libpq message: {stderr}"
+    );
+    // Generous bound: the point is "not the pool's 30 s timeout", not a benchmark.
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
+
+    let out = bare()
+        .current_dir(dir.path())
+        .env("MAILLAGE_DATABASE_URL", "mysql://localhost/maillage")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("database.url"));
+}
+
+async fn tokens(backend: Backend) {
+    let Some(node) = TestNode::spawn(backend).await else {
+        return;
+    };
+    let out = maillage(&node)
+        .args(["token", "create", "--label", "ci"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("mlg_") && token.len() > 40, "{token}");
+    let res = node
+        .request(
+            Method::GET,
+            "/api/v1/contacts?visibility=hidden",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+
+    let list = maillage(&node).args(["token", "list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.contains("ci") && list.contains("active"), "{list}");
+    assert!(!list.contains(&token), "secrets are never listed");
+
+    let out = maillage(&node)
+        .args(["token", "revoke", &token])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let res = node
+        .request(Method::GET, "/api/v1/contacts", Some(&token), None)
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    let out = maillage(&node)
+        .args(["token", "revoke", &token])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "revoking twice says nothing matched");
+}
+on_both_backends!(tokens_from_the_command_line, tokens);

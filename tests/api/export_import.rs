@@ -1,0 +1,293 @@
+//! Exports over HTTP and the CLI, and importing them into another node (round trip).
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::cli::maillage;
+use crate::helpers::{Backend, TestNode, listing};
+use crate::on_both_backends;
+
+async fn round_trip(backend: Backend) {
+    let Some(a) = TestNode::spawn_demo(backend).await else {
+        return;
+    };
+    let Some(b) = TestNode::spawn(backend).await else {
+        return;
+    };
+
+    // Public JSON export of A.
+    let res = a.get_public("/api/v1/export?format=json").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let export = res.body;
+    assert_eq!(export["format"], "maillage-export");
+    assert_eq!(export["recommendations"].as_array().unwrap().len(), 64);
+    assert_eq!(
+        export["contacts"].as_array().unwrap().len(),
+        3,
+        "local and public cards only"
+    );
+    assert!(
+        !res.text.contains("Aïcha"),
+        "a card whose consent was withdrawn is never exported"
+    );
+    assert!(
+        !res.text.contains("\"consent\""),
+        "consent records are staff-only"
+    );
+    assert!(export["software"].as_array().unwrap().len() >= 60);
+
+    // Import it into B with the CLI, twice: the second time creates nothing.
+    let file = b.data_dir.path().join("from-a.json");
+    std::fs::write(&file, &res.text).unwrap();
+    let first = maillage(&b)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout.contains("recommendations created:  64 (0 already there)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("contacts created:         3 (0 already there)"),
+        "{stdout}"
+    );
+    let second = maillage(&b)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(second.status.success());
+    assert!(
+        stdout.contains("recommendations created:  0 (64 already there)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("contacts created:         0 (3 already there)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("software created:         0"), "{stdout}");
+
+    // On B the entries are B's own.
+    let (total, results) = b.search("q=google+drive").await;
+    assert_eq!(total, 2);
+    for r in &results {
+        assert!(
+            r["id"].as_str().unwrap().starts_with(&b.base),
+            "{}",
+            r["id"]
+        );
+        assert_eq!(r["origin"], format!("{}/centres/loire", b.base));
+    }
+    let nextcloud = results
+        .iter()
+        .find(|r| r["software"]["name"] == "Nextcloud")
+        .unwrap();
+    let original = export["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["software"]["name"] == "Nextcloud")
+        .unwrap();
+    for field in [
+        "replaces", "category", "summary", "hosting", "level", "language",
+    ] {
+        assert_eq!(nextcloud[field], original[field], "{field}");
+    }
+    assert_eq!(
+        nextcloud["software"]["license"],
+        original["software"]["license"]
+    );
+    // Imported cards carry no consent record: they arrive hidden.
+    assert_eq!(listing(&b.get_public("/api/v1/contacts").await.body).0, 0);
+    assert_eq!(
+        listing(&b.get("/api/v1/contacts?visibility=hidden").await.body).0,
+        3
+    );
+
+    // A staff export (`--all`) keeps visibility and consent, so a move keeps what is public.
+    let full = a.data_dir.path().join("full.json");
+    let out = maillage(&a)
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--all",
+            "--output",
+            full.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "data went to the file, not stdout");
+    let full_json: Value = serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap();
+    assert_eq!(full_json["contacts"].as_array().unwrap().len(), 5);
+    let Some(c) = TestNode::spawn(backend).await else {
+        return;
+    };
+    let out = maillage(&c)
+        .args(["import", full.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (public, results) = listing(&c.get_public("/api/v1/contacts").await.body);
+    assert_eq!(public, 3, "{results:?}");
+    assert_eq!(listing(&c.get("/api/v1/contacts").await.body).0, 5);
+}
+on_both_backends!(export_then_import_into_another_node, round_trip);
+
+async fn formats(backend: Backend) {
+    let Some(node) = TestNode::spawn_demo(backend).await else {
+        return;
+    };
+
+    let res = node.get_public("/api/v1/export?format=csv").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let mut reader = csv::Reader::from_reader(res.text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    for column in [
+        "id", "origin", "software", "homepage", "license", "category", "replaces", "summary",
+    ] {
+        assert!(header.iter().any(|h| h == column), "{column}");
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 64);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let nextcloud = rows
+        .iter()
+        .find(|r| &r[column("software")] == "Nextcloud")
+        .unwrap();
+    assert_eq!(&nextcloud[column("license")], "AGPL-3.0-only");
+    assert_eq!(
+        &nextcloud[column("replaces")],
+        "Google Drive | Dropbox | Microsoft OneDrive | iCloud Drive"
+    );
+    // Commas and accents inside fields survive.
+    assert!(nextcloud[column("summary")].contains("alternative libre à Google Drive, Dropbox"));
+
+    let res = node.get_public("/api/v1/export?format=jsonld").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers["content-type"], "application/ld+json");
+    let doc = res.body;
+    assert_eq!(doc["@context"][0], "https://schema.org");
+    let graph = doc["@graph"].as_array().unwrap();
+    let of_type = |t: &str| graph.iter().filter(|n| n["@type"] == t).count();
+    assert_eq!(of_type("Recommendation"), 64);
+    assert_eq!(of_type("Organization"), 1);
+    assert_eq!(of_type("Person"), 3);
+    assert!(of_type("SoftwareApplication") >= 60);
+    let rec = graph
+        .iter()
+        .find(|n| n["@type"] == "Recommendation" && n["maillage:replaces"][0] == "Google Drive")
+        .unwrap();
+    let software = graph
+        .iter()
+        .find(|n| n["@id"] == rec["itemReviewed"]["@id"])
+        .unwrap();
+    assert_eq!(software["@type"], "SoftwareApplication");
+    assert_eq!(software["name"], "Nextcloud");
+    assert_eq!(
+        software["license"],
+        "https://spdx.org/licenses/AGPL-3.0-only"
+    );
+    assert!(
+        graph
+            .iter()
+            .any(|n| n["@id"] == rec["author"]["@id"] && n["@type"] == "Organization")
+    );
+    assert!(
+        graph
+            .iter()
+            .all(|n| n.as_object().unwrap().values().all(|v| !v.is_null()))
+    );
+
+    let res = node.get_public("/api/v1/export?format=xml").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.error_field(), Some("format"));
+
+    // The CLI writes the same public data to stdout.
+    let out = maillage(&node)
+        .args(["export", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let cli_rows = csv::Reader::from_reader(out.stdout.as_slice())
+        .records()
+        .count();
+    assert_eq!(cli_rows, 64);
+    let out = maillage(&node)
+        .args(["export", "--format", "jsonld"])
+        .output()
+        .unwrap();
+    let cli_doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(cli_doc["@graph"].as_array().unwrap().len(), graph.len());
+}
+on_both_backends!(csv_and_json_ld_exports, formats);
+
+/// A file with bad entries is refused as a whole, naming each entry and field.
+async fn refused(backend: Backend) {
+    let Some(node) = TestNode::spawn(backend).await else {
+        return;
+    };
+    let mut sample: Value =
+        serde_json::from_str(maillage::directory::import::SAMPLE_DIRECTORY).unwrap();
+    sample["recommendations"][2]["category"] = Value::from("spaceships");
+    sample["software"][0]["website"] = Value::from("ftp://nextcloud.com");
+    let file = node.data_dir.path().join("bad.json");
+    std::fs::write(&file, sample.to_string()).unwrap();
+    let out = maillage(&node)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("recommendations.0.software.homepage"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("recommendations.2.category"), "{stderr}");
+    assert_eq!(
+        listing(&node.get("/api/v1/recommendations").await.body).0,
+        0
+    );
+
+    std::fs::write(&file, "{\"hello\": \"world\"}").unwrap();
+    let out = maillage(&node)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unrecognised file"));
+    let out = maillage(&node)
+        .args(["import", "/nonexistent/file.json"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/file.json"));
+}
+on_both_backends!(bad_import_files_change_nothing, refused);

@@ -1,0 +1,16 @@
+//! Black-box tests of a node: each test starts real nodes on free localhost ports, with a fresh
+//! database each, and talks HTTP to them (or runs the `maillage` binary). Every scenario runs
+//! on SQLite and on PostgreSQL (see `helpers::Backend`).
+
+mod helpers;
+
+mod auth;
+mod centres;
+mod cli;
+mod compose;
+mod contacts;
+mod export_import;
+mod persistence;
+mod recommendations;
+mod search;
+mod service;
