@@ -1,6 +1,8 @@
 //! Mediator contact cards: create, read, edit, delete, list — with visibility and consent.
 
 use chrono::Utc;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::domain::contact::{Area, Consent, ContactDraft, ContactInput, Visibility};
 use crate::domain::text::fold;
@@ -15,11 +17,13 @@ use super::views::{ContactView, Listing};
 use super::{Access, Directory, DirectoryError, new_key, now};
 
 /// Filters of `GET /api/v1/contacts`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct ContactQuery {
+    /// Words to find (case and accents ignored).
     pub q: Option<String>,
+    /// The centre: actor id, `@user@domain` or a local username.
     pub origin: Option<String>,
-    /// Staff only: one visibility.
+    /// Staff only: `hidden`, `local`, `network` or `public`.
     pub visibility: Option<String>,
 }
 

@@ -1,6 +1,8 @@
 //! Publishing recommendations: create, read, edit, delete, list.
 
 use chrono::NaiveDateTime;
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::domain::product;
 use crate::domain::recommendation::{Hosting, RecommendationDraft, RecommendationInput, Status};
@@ -18,7 +20,6 @@ use super::software::upsert;
 use super::views::{Listing, RecommendationView};
 use super::{Access, Directory, DirectoryError, new_key, now};
 
-/// Filters of `GET /api/v1/recommendations`, as the caller gives them.
 /// What [`Directory::insert_recommendation`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Inserted {
@@ -30,14 +31,20 @@ pub(crate) enum Inserted {
     },
 }
 
-#[derive(Debug, Clone, Default)]
+/// Filters of `GET /api/v1/recommendations`, as the caller gives them.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct RecommendationQuery {
+    /// Words to find (case and accents ignored).
     pub q: Option<String>,
+    /// Category id.
     pub category: Option<String>,
+    /// A replaced product, by any of its names ("google drive", "hangouts").
     pub replaces: Option<String>,
-    /// Actor id or local username of the authoring centre.
+    /// The authoring centre: actor id, `@user@domain` or a local username.
     pub origin: Option<String>,
+    /// `published`, `draft` or `withdrawn` (the public only ever sees `published`).
     pub status: Option<String>,
+    /// ISO 3166 code; a country also matches its subdivisions.
     pub region: Option<String>,
     /// Software slug.
     pub software: Option<String>,
@@ -115,13 +122,7 @@ impl Directory {
         key: &str,
     ) -> Result<RecommendationInput, DirectoryError> {
         let (rec, _, software) = self.find_recommendation(key).await?;
-        let id = rec.id;
-        let replaces = self
-            .db()
-            .run(move |conn| products::names_for(conn, &[id]))
-            .await?
-            .remove(&id)
-            .unwrap_or_default();
+        let replaces = self.replaced_products(rec.id).await?;
         Ok(RecommendationInput {
             software: SoftwareInput {
                 name: software.name,
@@ -301,15 +302,19 @@ impl Directory {
         &self,
         record: RecommendationRecord,
     ) -> Result<RecommendationView, DirectoryError> {
-        let id = record.0.id;
-        let replaces = self
+        let replaces = self.replaced_products(record.0.id).await?;
+        let (rec, centre, software) = &record;
+        Ok(RecommendationView::build(rec, centre, software, replaces))
+    }
+
+    /// The names of the products one recommendation replaces, in order.
+    async fn replaced_products(&self, id: i64) -> Result<Vec<String>, DirectoryError> {
+        Ok(self
             .db()
             .run(move |conn| products::names_for(conn, &[id]))
             .await?
             .remove(&id)
-            .unwrap_or_default();
-        let (rec, centre, software) = &record;
-        Ok(RecommendationView::build(rec, centre, software, replaces))
+            .unwrap_or_default())
     }
 }
 

@@ -5,6 +5,9 @@
 //! replaces it later without changing the response.
 
 use crate::storage::Window;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
 use crate::storage::contacts::ContactFilter;
 use crate::storage::recommendations::Order;
 
@@ -13,14 +16,20 @@ use super::recommendations::{RecommendationQuery, words};
 use super::views::{Listing, SearchHit};
 use super::{Access, Directory, DirectoryError};
 
-#[derive(Debug, Clone, Default)]
+/// Parameters of `GET /api/v1/search`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct SearchQuery {
+    /// Words to find, in French or English, accents and case ignored ("google drive", "visio").
     pub q: Option<String>,
+    /// Category id.
     pub category: Option<String>,
+    /// A replaced product by any of its names.
     pub replaces: Option<String>,
+    /// The authoring centre: actor id, `@user@domain` or a local username.
     pub origin: Option<String>,
     /// `recommendation` or `contact`; both when absent.
     pub kind: Option<String>,
+    /// ISO 3166 code.
     pub region: Option<String>,
 }
 

@@ -4,8 +4,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::directory::contacts::ContactQuery;
 use crate::directory::views::{ContactView, Listing};
@@ -16,31 +14,16 @@ use crate::http::extract::{Caller, JsonBody, MergePatch, Paging, Params, Staff};
 
 use super::recommendations::{AsCentre, key_of};
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ListFilters {
-    /// Words to find (case and accents ignored).
-    pub q: Option<String>,
-    /// The centre: actor id, `@user@domain` or a local username.
-    pub origin: Option<String>,
-    /// Staff only: `hidden`, `local`, `network` or `public`.
-    pub visibility: Option<String>,
-}
-
 /// List contact cards: `local` and `public` ones for everyone, all of them for staff.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
-    params(ListFilters, Paging), responses((status = 200, body = Listing<ContactView>)))]
+    params(ContactQuery, Paging), responses((status = 200, body = Listing<ContactView>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
-    Params(filters): Params<ListFilters>,
+    Params(query): Params<ContactQuery>,
     Params(paging): Params<Paging>,
 ) -> Result<Json<Listing<ContactView>>, ApiError> {
     let window = paging.window(state.settings.http.max_page_size)?;
-    let query = ContactQuery {
-        q: filters.q,
-        origin: filters.origin,
-        visibility: filters.visibility,
-    };
     Ok(Json(
         state
             .directory

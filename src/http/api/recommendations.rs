@@ -20,44 +20,17 @@ pub struct AsCentre {
     pub centre: Option<String>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ListFilters {
-    /// Words to find (case and accents ignored).
-    pub q: Option<String>,
-    /// Category id.
-    pub category: Option<String>,
-    /// A replaced product, by any of its names ("google drive", "hangouts").
-    pub replaces: Option<String>,
-    /// The authoring centre: actor id, `@user@domain` or a local username.
-    pub origin: Option<String>,
-    /// `published`, `draft` or `withdrawn` (the public only ever sees `published`).
-    pub status: Option<String>,
-    /// ISO 3166 code; a country also matches its subdivisions.
-    pub region: Option<String>,
-    /// Software slug.
-    pub software: Option<String>,
-}
-
 /// List recommendations.
 #[utoipa::path(get, path = "/api/v1/recommendations", tag = "recommendations",
-    params(ListFilters, Paging),
+    params(RecommendationQuery, Paging),
     responses((status = 200, body = Listing<RecommendationView>)))]
 pub async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
-    Params(filters): Params<ListFilters>,
+    Params(query): Params<RecommendationQuery>,
     Params(paging): Params<Paging>,
 ) -> Result<Json<Listing<RecommendationView>>, ApiError> {
     let window = paging.window(state.settings.http.max_page_size)?;
-    let query = RecommendationQuery {
-        q: filters.q,
-        category: filters.category,
-        replaces: filters.replaces,
-        origin: filters.origin,
-        status: filters.status,
-        region: filters.region,
-        software: filters.software,
-    };
     Ok(Json(
         state
             .directory
