@@ -55,6 +55,13 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Follow a remote directory centre (name@domain or its actor URL) from a local centre.
+    Follow {
+        target: String,
+        /// The local centre that follows (default: the node's first centre).
+        #[arg(long)]
+        centre: Option<String>,
+    },
     /// Manage bearer tokens for the admin API.
     Token {
         #[command(subcommand)]
@@ -110,7 +117,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { file, centre } => {
             let json = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let (directory, _) = startup::open_directory(&settings).await?;
+            let (directory, _) = startup::open_directory(&settings, false).await?;
             let report = directory.import(&json, centre.as_deref()).await?;
             print!("{report}");
             Ok(())
@@ -120,7 +127,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             all,
         } => {
-            let (directory, _) = startup::open_directory(&settings).await?;
+            let (directory, _) = startup::open_directory(&settings, false).await?;
             let access = if all { Access::Staff } else { Access::Public };
             let bytes = directory.export_as(format.into(), access).await?;
             match output {
@@ -130,8 +137,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Follow { target, centre } => {
+            let (directory, _) = startup::open_directory(&settings, false).await?;
+            let follow = directory.follow(centre.as_deref(), &target).await?;
+            println!("{}\t{}\t{}", follow.id, follow.target, follow.state);
+            eprintln!("Follow sent. A running node records the answer; see GET /api/v1/follows.");
+            Ok(())
+        }
         Command::Token { action } => {
-            let (directory, _) = startup::open_directory(&settings).await?;
+            let (directory, _) = startup::open_directory(&settings, false).await?;
             match action {
                 TokenAction::Create { label } => {
                     let token = directory.create_token(&label).await?;

@@ -52,6 +52,9 @@ pub struct CentreSettings {
 #[serde(deny_unknown_fields)]
 pub struct FederationSettings {
     pub insecure: bool,
+    pub manual_approval: bool,
+    pub allowlist_mode: bool,
+    pub backfill_pages: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::directory::Directory;
 use crate::directory::import::SAMPLE_DIRECTORY;
 use crate::directory::views::CentreView;
+use crate::federation::{Federation, FederationData, Policy};
 use crate::http::{self, AppState};
 use crate::storage::{Database, DatabaseUrl};
 
@@ -36,7 +37,11 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 }
 
 /// The directory of the node the settings describe, its first centre created if needed.
-pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, CentreView)> {
+/// `serving`: a server delivers activities in the background; a command waits for them.
+pub async fn open_directory(
+    settings: &Settings,
+    serving: bool,
+) -> anyhow::Result<(Directory, CentreView)> {
     if settings.federation.insecure {
         tracing::warn!(
             "federation.insecure is on: ids use http:// and loopback peers are allowed; \
@@ -45,7 +50,25 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
     }
     let db = open_database(settings).await?;
     let urls = settings.urls().context("domain")?;
-    let directory = Directory::new(db, urls, settings.admin_token().map(str::to_owned));
+    let federation = Federation::new(FederationData {
+        db: db.clone(),
+        urls: urls.clone(),
+        policy: Policy {
+            insecure: settings.federation.insecure,
+            manual_approval: settings.federation.manual_approval,
+            allowlist_mode: settings.federation.allowlist_mode,
+            backfill_pages: settings.federation.backfill_pages,
+        },
+        background_delivery: serving,
+    })
+    .await
+    .context("starting federation")?;
+    let directory = Directory::new(
+        db,
+        urls,
+        settings.admin_token().map(str::to_owned),
+        federation,
+    );
     let centre = directory
         .ensure_first_centre(&settings.centre.username, &settings.centre.name)
         .await
@@ -76,7 +99,7 @@ impl Application {
         listener: TcpListener,
         demo: bool,
     ) -> anyhow::Result<Self> {
-        let (directory, centre) = open_directory(&settings).await?;
+        let (directory, centre) = open_directory(&settings, true).await?;
         if demo {
             let report = directory
                 .import(SAMPLE_DIRECTORY, None)

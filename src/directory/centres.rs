@@ -58,6 +58,11 @@ impl Directory {
             shared_inbox_url: Some(urls.shared_inbox().to_string()),
             created_at: t,
             updated_at: t,
+            actor_type: "Organization".into(),
+            is_directory: true,
+            manually_approves: false,
+            outbox_url: Some(format!("{}/outbox", urls.centre(username.as_str()))),
+            last_refreshed_at: None,
         };
         let name = username.as_str().to_owned();
         let created = self

@@ -5,16 +5,15 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::domain::contact::{Area, Consent, ContactDraft, ContactInput, Visibility};
-use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
-use crate::storage::contacts::{
-    ContactFields, ContactFilter, ContactIdentity, ContactRecord, ContactRow,
-};
+use crate::storage::contacts::{self, ContactFilter, ContactIdentity, ContactRecord, ContactRow};
 use crate::storage::{StorageError, Window};
 
+use super::federating::contact_audience;
 use super::recommendations::words;
 use super::views::{ContactView, Listing};
 use super::{Access, Directory, DirectoryError, new_key, now};
+use crate::federation::outgoing::Audience;
 
 /// Filters of `GET /api/v1/contacts`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -69,10 +68,16 @@ impl Directory {
             local: true,
             created_at: now(),
         };
-        let fields = fields(&draft, &centre)?;
+        let fields = contacts::fields(&draft, &centre, None, now())?;
+        let (ap_id, audience) = (
+            identity.ap_id.clone(),
+            contact_audience(draft.visibility.as_str()),
+        );
         self.db()
             .write(move |conn| ContactRow::insert(conn, &identity, &fields))
             .await?;
+        self.announce_change(&ap_id, Audience::Nobody, audience)
+            .await;
         self.contact(&key, Access::Staff).await
     }
 
@@ -119,19 +124,27 @@ impl Directory {
         let draft = input.validate(Utc::now())?;
         let (row, centre) = self.find_contact(key).await?;
         ensure_local(&row)?;
-        let fields = fields(&draft, &centre)?;
+        let fields = contacts::fields(&draft, &centre, None, now())?;
+        let (ap_id, before, after) = (
+            row.ap_id.clone(),
+            contact_audience(&row.visibility),
+            contact_audience(draft.visibility.as_str()),
+        );
         self.db()
             .write(move |conn| ContactRow::update(conn, row.id, &fields))
             .await?;
+        self.announce_change(&ap_id, before, after).await;
         self.contact(key, Access::Staff).await
     }
 
     pub async fn delete_contact(&self, key: &str) -> Result<(), DirectoryError> {
-        let (row, _) = self.find_contact(key).await?;
+        let (row, centre) = self.find_contact(key).await?;
         ensure_local(&row)?;
+        let (ap_id, before) = (row.ap_id.clone(), contact_audience(&row.visibility));
         self.db()
             .write(move |conn| ContactRow::delete(conn, row.id))
             .await?;
+        self.announce_deletion(&ap_id, centre, before).await;
         Ok(())
     }
 
@@ -197,40 +210,4 @@ fn ensure_local(row: &ContactRow) -> Result<(), DirectoryError> {
             "this contact was received from another node: only its author can change it".into(),
         ))
     }
-}
-
-pub(crate) fn fields(
-    draft: &ContactDraft,
-    centre: &CentreRow,
-) -> Result<ContactFields, StorageError> {
-    let mut words: Vec<&str> = vec![&draft.name];
-    words.extend(draft.role.as_deref());
-    words.extend(draft.skills.iter().map(String::as_str));
-    words.extend(draft.languages.iter().map(String::as_str));
-    let area = &draft.area;
-    words.extend(
-        [&area.country, &area.region, &area.department, &area.label]
-            .into_iter()
-            .filter_map(|v| v.as_deref()),
-    );
-    words.push(&centre.name);
-    Ok(ContactFields {
-        name: draft.name.clone(),
-        role: draft.role.clone(),
-        area: serde_json::to_string(&draft.area)?,
-        skills: serde_json::to_string(&draft.skills)?,
-        languages: serde_json::to_string(&draft.languages)?,
-        email: draft.email.clone(),
-        phone: draft.phone.clone(),
-        website: draft.website.as_ref().map(ToString::to_string),
-        contact_form: draft.contact_form.as_ref().map(ToString::to_string),
-        visibility: draft.visibility.as_str().to_owned(),
-        consent: draft
-            .consent
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()?,
-        search_text: format!(" {} ", fold(&words.join(" | "))),
-        updated_at: now(),
-    })
 }

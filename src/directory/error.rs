@@ -19,10 +19,27 @@ pub enum DirectoryError {
     /// The object is not this node's to change (a copy received from a peer).
     #[error("{0}")]
     Forbidden(String),
+    /// A remote server could not be reached, or answered something unusable.
+    #[error("{0}")]
+    Remote(String),
     #[error(transparent)]
     Storage(StorageError),
     #[error("{0}")]
     Internal(String),
+}
+
+impl From<crate::federation::FederationError> for DirectoryError {
+    fn from(error: crate::federation::FederationError) -> Self {
+        use crate::federation::FederationError as F;
+        match error {
+            F::NotFound(what) => Self::NotFound(what),
+            F::Forbidden(message) => Self::Forbidden(message),
+            F::Storage(e) => e.into(),
+            F::Internal(message) => Self::Internal(message),
+            // A peer that cannot be reached or answers nonsense: the caller's target is at fault.
+            other => Self::Remote(other.to_string()),
+        }
+    }
 }
 
 impl From<StorageError> for DirectoryError {

@@ -15,8 +15,7 @@ use super::{Access, Directory, DirectoryError};
 pub const EXPORT_FORMAT: &str = "maillage-export";
 pub const EXPORT_VERSION: u32 = 1;
 
-/// The namespace of Maillage's own terms, where schema.org has none (see FEDERATION.md).
-pub const NAMESPACE: &str = "https://w3id.org/maillage/ns#";
+pub use crate::domain::urls::NAMESPACE;
 
 /// Exports are read in pages of this size, so a large directory is never all in one query.
 const PAGE: i64 = 500;

@@ -8,7 +8,9 @@ pub mod views;
 pub mod centres;
 pub mod contacts;
 pub mod export;
+pub mod federating;
 pub mod import;
+pub mod moderation;
 pub mod recommendations;
 pub mod search;
 pub mod software;
@@ -16,11 +18,10 @@ pub mod tokens;
 
 use std::sync::Arc;
 
-use chrono::{NaiveDateTime, SubsecRound, Utc};
-
 pub use error::DirectoryError;
 
 use crate::domain::urls::NodeUrls;
+use crate::federation::Federation;
 use crate::storage::Database;
 
 /// Who is asking. Staff (a valid bearer token) see everything the node holds; the public sees
@@ -31,7 +32,7 @@ pub enum Access {
     Staff,
 }
 
-/// The directory of one node: its database and the URLs it mints. Cheap to clone.
+/// The directory of one node: its database, the URLs it mints, its federation. Cheap to clone.
 #[derive(Clone)]
 pub struct Directory {
     inner: Arc<Inner>,
@@ -41,17 +42,28 @@ struct Inner {
     db: Database,
     urls: NodeUrls,
     bootstrap_token: Option<String>,
+    federation: Federation,
 }
 
 impl Directory {
-    pub fn new(db: Database, urls: NodeUrls, bootstrap_token: Option<String>) -> Self {
+    pub fn new(
+        db: Database,
+        urls: NodeUrls,
+        bootstrap_token: Option<String>,
+        federation: Federation,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 db,
                 urls,
                 bootstrap_token,
+                federation,
             }),
         }
+    }
+
+    pub fn federation(&self) -> &Federation {
+        &self.inner.federation
     }
 
     pub fn db(&self) -> &Database {
@@ -63,11 +75,7 @@ impl Directory {
     }
 }
 
-/// Timestamps are stored as UTC without a zone (the type both backends share), to the
-/// microsecond: PostgreSQL keeps no more, and both backends must answer the same.
-pub(crate) fn now() -> NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
-}
+pub(crate) use crate::storage::now;
 
 /// A new object key: the last segment of the object's id. Random so that ids reveal nothing
 /// about how many objects a node holds.

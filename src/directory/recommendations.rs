@@ -1,6 +1,5 @@
 //! Publishing recommendations: create, read, edit, delete, list.
 
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -9,16 +8,17 @@ use crate::domain::recommendation::{Hosting, RecommendationDraft, Recommendation
 use crate::domain::software::SoftwareInput;
 use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
+use crate::storage::endorsements::EndorsementRow;
 use crate::storage::recommendations::{
-    RecommendationFields, RecommendationFilter, RecommendationIdentity, RecommendationRecord,
-    RecommendationRow,
+    self, RecommendationFilter, RecommendationIdentity, RecommendationRecord, RecommendationRow,
 };
-use crate::storage::software::SoftwareRow;
+use crate::storage::software::{self, SoftwareRow};
 use crate::storage::{Conn, StorageError, Window, products};
 
-use super::software::upsert;
+use super::federating::recommendation_audience;
 use super::views::{Listing, RecommendationView};
 use super::{Access, Directory, DirectoryError, new_key, now};
+use crate::federation::outgoing::Audience;
 
 /// What [`Directory::insert_recommendation`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,17 +76,19 @@ impl Directory {
         draft: RecommendationDraft,
     ) -> Result<Inserted, DirectoryError> {
         let key = new_key();
+        let ap_id = self.urls().recommendation(&key).to_string();
+        let audience = recommendation_audience(draft.status.as_str());
         let identity = RecommendationIdentity {
-            ap_id: self.urls().recommendation(&key).to_string(),
+            ap_id: ap_id.clone(),
             key: key.clone(),
             centre_id: centre.id,
             local: true,
             created_at: now(),
         };
-        Ok(self
+        let inserted = self
             .db()
             .write(move |conn| {
-                let software = upsert(conn, &draft.software, true)?;
+                let software = software::upsert(conn, &draft.software, true, now())?;
                 if let Some(same) = same_recommendation(conn, &centre, &software, &draft, None)? {
                     return Ok(Inserted::Existing {
                         key: same.key,
@@ -94,12 +96,18 @@ impl Directory {
                         category: draft.category.id.to_owned(),
                     });
                 }
-                let fields = fields(&draft, &centre, &software, None)?;
+                let fields =
+                    recommendations::fields(&draft, &centre, &software, None, None, now())?;
                 let row = RecommendationRow::insert(conn, &identity, &fields)?;
-                link_products(conn, row.id, &draft)?;
+                recommendations::link_products(conn, row.id, &draft)?;
                 Ok(Inserted::New(key))
             })
-            .await?)
+            .await?;
+        if matches!(inserted, Inserted::New(_)) {
+            self.announce_change(&ap_id, Audience::Nobody, audience)
+                .await;
+        }
+        Ok(inserted)
     }
 
     /// One recommendation by key. The public sees only published, unhidden ones.
@@ -152,10 +160,15 @@ impl Directory {
         let draft = input.validate()?;
         let (rec, centre, old_software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
+        let (ap_id, before, after) = (
+            rec.ap_id.clone(),
+            recommendation_audience(&rec.status),
+            recommendation_audience(draft.status.as_str()),
+        );
         let outcome = self
             .db()
             .write(move |conn| {
-                let software = upsert(conn, &draft.software, true)?;
+                let software = software::upsert(conn, &draft.software, true, now())?;
                 if let Some(same) =
                     same_recommendation(conn, &centre, &software, &draft, Some(rec.id))?
                 {
@@ -165,9 +178,16 @@ impl Directory {
                         &same.key,
                     )));
                 }
-                let fields = fields(&draft, &centre, &software, rec.published_at)?;
+                let fields = recommendations::fields(
+                    &draft,
+                    &centre,
+                    &software,
+                    rec.published_at,
+                    None,
+                    now(),
+                )?;
                 RecommendationRow::update(conn, rec.id, &fields)?;
-                link_products(conn, rec.id, &draft)?;
+                recommendations::link_products(conn, rec.id, &draft)?;
                 if old_software.id != software.id {
                     SoftwareRow::delete_if_unused(conn, old_software.id)?;
                 }
@@ -175,18 +195,21 @@ impl Directory {
             })
             .await?;
         outcome?;
+        self.announce_change(&ap_id, before, after).await;
         self.recommendation(key, Access::Staff).await
     }
 
     pub async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
-        let (rec, _, software) = self.find_recommendation(key).await?;
+        let (rec, centre, software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
+        let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(&rec.status));
         self.db()
             .write(move |conn| {
                 RecommendationRow::delete(conn, rec.id)?;
                 SoftwareRow::delete_if_unused(conn, software.id)
             })
             .await?;
+        self.announce_deletion(&ap_id, centre, before).await;
         Ok(())
     }
 
@@ -242,16 +265,16 @@ impl Directory {
         filter: RecommendationFilter,
         window: Window,
     ) -> Result<Listing<RecommendationView>, DirectoryError> {
-        let (page, names) = self
+        let (page, mut names, mut endorsers) = self
             .db()
             .run(move |conn| {
                 let page = RecommendationRow::list(conn, &filter, window)?;
                 let ids: Vec<i64> = page.rows.iter().map(|(r, _, _)| r.id).collect();
                 let names = products::names_for(conn, &ids)?;
-                Ok((page, names))
+                let endorsers = EndorsementRow::endorsers_of(conn, &ids)?;
+                Ok((page, names, endorsers))
             })
             .await?;
-        let mut names = names;
         Ok(Listing {
             total: page.total,
             results: page
@@ -259,7 +282,8 @@ impl Directory {
                 .iter()
                 .map(|(rec, centre, software)| {
                     let replaces = names.remove(&rec.id).unwrap_or_default();
-                    RecommendationView::build(rec, centre, software, replaces)
+                    let endorsed_by = endorsers.remove(&rec.id).unwrap_or_default();
+                    RecommendationView::build(rec, centre, software, replaces, endorsed_by)
                 })
                 .collect(),
         })
@@ -302,9 +326,22 @@ impl Directory {
         &self,
         record: RecommendationRecord,
     ) -> Result<RecommendationView, DirectoryError> {
-        let replaces = self.replaced_products(record.0.id).await?;
+        let id = record.0.id;
+        let replaces = self.replaced_products(id).await?;
+        let endorsed_by = self
+            .db()
+            .run(move |conn| EndorsementRow::endorsers_of(conn, &[id]))
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
         let (rec, centre, software) = &record;
-        Ok(RecommendationView::build(rec, centre, software, replaces))
+        Ok(RecommendationView::build(
+            rec,
+            centre,
+            software,
+            replaces,
+            endorsed_by,
+        ))
     }
 
     /// The names of the products one recommendation replaces, in order.
@@ -364,77 +401,6 @@ fn same_recommendation(
 ) -> Result<Option<RecommendationRow>, StorageError> {
     let same = RecommendationRow::find_same(conn, centre.id, software.id, draft.category.id)?;
     Ok(same.filter(|s| Some(s.id) != current))
-}
-
-fn fields(
-    draft: &RecommendationDraft,
-    centre: &CentreRow,
-    software: &SoftwareRow,
-    published_before: Option<NaiveDateTime>,
-) -> Result<RecommendationFields, StorageError> {
-    let now = now();
-    let published_at = match draft.status {
-        Status::Published => Some(published_before.unwrap_or(now)),
-        _ => published_before,
-    };
-    Ok(RecommendationFields {
-        software_id: software.id,
-        category: draft.category.id.to_owned(),
-        summary: draft.summary.clone(),
-        rationale: draft.rationale.clone(),
-        language: draft.language.clone(),
-        level: draft.level.as_str().to_owned(),
-        region: draft.region.clone(),
-        audience: serde_json::to_string(&draft.audience)?,
-        hosting: serde_json::to_string(
-            &draft
-                .hosting
-                .iter()
-                .map(|h| Hosting {
-                    name: h.name.clone(),
-                    url: h.url.to_string(),
-                })
-                .collect::<Vec<_>>(),
-        )?,
-        status: draft.status.as_str().to_owned(),
-        search_text: search_text(draft, centre, software),
-        published_at,
-        updated_at: now,
-    })
-}
-
-/// Everything a person might type to find this recommendation, folded: the software, every
-/// name of every replaced product, the category in both languages, the texts.
-fn search_text(draft: &RecommendationDraft, centre: &CentreRow, software: &SoftwareRow) -> String {
-    let mut parts: Vec<&str> = vec![&software.name, &software.slug];
-    for name in &draft.replaces {
-        parts.extend(product::known_names(name));
-    }
-    parts.extend([draft.category.id, draft.category.fr, draft.category.en]);
-    parts.push(&draft.summary);
-    if let Some(r) = &draft.rationale {
-        parts.push(r);
-    }
-    parts.extend(draft.audience.iter().map(String::as_str));
-    parts.extend(draft.hosting.iter().map(|h| h.name.as_str()));
-    if let Some(region) = &draft.region {
-        parts.push(region);
-    }
-    parts.push(&centre.name);
-    format!(" {} ", fold(&parts.join(" | ")))
-}
-
-fn link_products(
-    conn: &mut Conn,
-    recommendation_id: i64,
-    draft: &RecommendationDraft,
-) -> Result<(), StorageError> {
-    let ids = draft
-        .replaces
-        .iter()
-        .map(|name| products::ensure(conn, name, &fold(name)))
-        .collect::<Result<Vec<_>, _>>()?;
-    products::set_for_recommendation(conn, recommendation_id, &ids)
 }
 
 impl Directory {

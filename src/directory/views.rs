@@ -73,6 +73,9 @@ pub struct RecommendationView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<DateTime<Utc>>,
     pub updated: DateTime<Utc>,
+    /// Actor ids of the centres that endorse (re-share) it.
+    #[serde(default)]
+    pub endorsed_by: Vec<String>,
 }
 
 impl RecommendationView {
@@ -81,6 +84,7 @@ impl RecommendationView {
         centre: &CentreRow,
         software: &SoftwareRow,
         replaces: Vec<String>,
+        endorsed_by: Vec<String>,
     ) -> Self {
         Self {
             kind: "recommendation".into(),
@@ -103,6 +107,7 @@ impl RecommendationView {
             status: rec.status.clone(),
             published: rec.published_at.map(utc),
             updated: utc(rec.updated_at),
+            endorsed_by,
         }
     }
 }

@@ -3,6 +3,10 @@
 
 use url::Url;
 
+/// The namespace of Maillage's own vocabulary, where ActivityStreams and schema.org have no
+/// term (documented in FEDERATION.md). Fixed: peers rely on it.
+pub const NAMESPACE: &str = "https://w3id.org/maillage/ns#";
+
 /// The public base of the node (`https://annuaire.example.org` or, in the insecure local mode,
 /// `http://localhost:8080`).
 #[derive(Debug, Clone, PartialEq, Eq)]

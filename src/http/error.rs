@@ -116,6 +116,9 @@ impl From<DirectoryError> for ApiError {
             DirectoryError::Forbidden(message) => {
                 Self::new(StatusCode::FORBIDDEN, "forbidden", message)
             }
+            DirectoryError::Remote(message) => {
+                Self::new(StatusCode::BAD_GATEWAY, "remote_error", message)
+            }
             DirectoryError::Storage(e) => Self::internal(&e),
             DirectoryError::Internal(e) => Self::internal(&e),
         }

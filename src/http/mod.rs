@@ -24,8 +24,10 @@ pub struct AppState {
 
 pub fn router(state: AppState) -> Router {
     let limit = state.settings.http.max_body_bytes;
+    let federation = state.directory.federation().clone();
     Router::new()
         .merge(health::routes())
+        .merge(crate::federation::routes::routes(federation))
         .nest("/api/v1", api::routes())
         .fallback(|| async { error::ApiError::not_found("no such page or endpoint") })
         .layer(DefaultBodyLimit::max(limit))

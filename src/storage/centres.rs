@@ -25,6 +25,13 @@ pub struct CentreRow {
     pub shared_inbox_url: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `Organization` for centres; followers may be any actor type (`Person` on Mastodon).
+    pub actor_type: String,
+    /// The actor declares itself a Maillage directory centre.
+    pub is_directory: bool,
+    pub manually_approves: bool,
+    pub outbox_url: Option<String>,
+    pub last_refreshed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -45,6 +52,11 @@ pub struct NewCentreRow {
     pub shared_inbox_url: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub actor_type: String,
+    pub is_directory: bool,
+    pub manually_approves: bool,
+    pub outbox_url: Option<String>,
+    pub last_refreshed_at: Option<NaiveDateTime>,
 }
 
 /// The editable profile; `None` clears a field.
@@ -91,6 +103,33 @@ impl CentreRow {
             .optional()?)
     }
 
+    /// Creates or refreshes a remote actor from what it published about itself.
+    pub fn upsert_remote(conn: &mut Conn, row: &NewCentreRow) -> Result<Self, StorageError> {
+        match Self::find_by_actor_id(conn, &row.actor_id)? {
+            Some(existing) => Ok(diesel::update(centres::table.find(existing.id))
+                .set((
+                    centres::username.eq(&row.username),
+                    centres::name.eq(&row.name),
+                    centres::summary.eq(&row.summary),
+                    centres::website.eq(&row.website),
+                    centres::region.eq(&row.region),
+                    centres::icon.eq(&row.icon),
+                    centres::public_key.eq(&row.public_key),
+                    centres::inbox_url.eq(&row.inbox_url),
+                    centres::shared_inbox_url.eq(&row.shared_inbox_url),
+                    centres::actor_type.eq(&row.actor_type),
+                    centres::is_directory.eq(row.is_directory),
+                    centres::manually_approves.eq(row.manually_approves),
+                    centres::outbox_url.eq(&row.outbox_url),
+                    centres::updated_at.eq(row.updated_at),
+                    centres::last_refreshed_at.eq(row.last_refreshed_at),
+                ))
+                .returning(centres::all_columns)
+                .get_result(conn)?),
+            None => Self::insert(conn, row),
+        }
+    }
+
     /// This node's centres, oldest first: the first one is the node's default centre.
     pub fn list_local(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(centres::table
@@ -100,8 +139,10 @@ impl CentreRow {
             .load(conn)?)
     }
 
+    /// This node's centres and the remote directory centres it knows.
     pub fn list_all(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(centres::table
+            .filter(centres::is_directory.eq(true))
             .order((centres::local.desc(), centres::id.asc()))
             .select(Self::as_select())
             .load(conn)?)

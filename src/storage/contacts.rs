@@ -4,6 +4,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::contact::ContactDraft;
+use crate::domain::text::fold;
+
 use super::centres::CentreRow;
 use super::schema::{centres, contacts};
 use super::{Conn, Page, StorageError, Window};
@@ -36,6 +39,8 @@ pub struct ContactRow {
     pub search_text: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// For copies received from peers: the `updated` their author gave, which orders edits.
+    pub remote_updated_at: Option<NaiveDateTime>,
 }
 
 /// The editable columns, shared by insert and update.
@@ -55,6 +60,7 @@ pub struct ContactFields {
     pub consent: Option<String>,
     pub search_text: String,
     pub updated_at: NaiveDateTime,
+    pub remote_updated_at: Option<NaiveDateTime>,
 }
 
 /// The columns fixed at creation.
@@ -133,6 +139,18 @@ impl ContactRow {
             .optional()?)
     }
 
+    pub fn find_by_ap_id(
+        conn: &mut Conn,
+        ap_id: &str,
+    ) -> Result<Option<ContactRecord>, StorageError> {
+        Ok(contacts::table
+            .inner_join(centres::table)
+            .filter(contacts::ap_id.eq(ap_id))
+            .select((Self::as_select(), CentreRow::as_select()))
+            .first(conn)
+            .optional()?)
+    }
+
     pub fn find_by_import_ref(
         conn: &mut Conn,
         centre_id: i64,
@@ -160,4 +178,45 @@ impl ContactRow {
             .load(conn)?;
         Ok(Page { total, rows })
     }
+}
+
+/// The stored columns of a validated card. `remote_updated_at` is the author's `updated` for
+/// copies received from peers, None for this node's own.
+pub fn fields(
+    draft: &ContactDraft,
+    centre: &CentreRow,
+    remote_updated_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<ContactFields, StorageError> {
+    let mut words: Vec<&str> = vec![&draft.name];
+    words.extend(draft.role.as_deref());
+    words.extend(draft.skills.iter().map(String::as_str));
+    words.extend(draft.languages.iter().map(String::as_str));
+    let area = &draft.area;
+    words.extend(
+        [&area.country, &area.region, &area.department, &area.label]
+            .into_iter()
+            .filter_map(|v| v.as_deref()),
+    );
+    words.push(&centre.name);
+    Ok(ContactFields {
+        name: draft.name.clone(),
+        role: draft.role.clone(),
+        area: serde_json::to_string(&draft.area)?,
+        skills: serde_json::to_string(&draft.skills)?,
+        languages: serde_json::to_string(&draft.languages)?,
+        email: draft.email.clone(),
+        phone: draft.phone.clone(),
+        website: draft.website.as_ref().map(ToString::to_string),
+        contact_form: draft.contact_form.as_ref().map(ToString::to_string),
+        visibility: draft.visibility.as_str().to_owned(),
+        consent: draft
+            .consent
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?,
+        search_text: format!(" {} ", fold(&words.join(" | "))),
+        updated_at: now,
+        remote_updated_at,
+    })
 }

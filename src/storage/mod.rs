@@ -8,8 +8,12 @@ mod connection;
 mod error;
 pub mod schema;
 
+pub mod activities;
 pub mod centres;
 pub mod contacts;
+pub mod endorsements;
+pub mod follows;
+pub mod moderation;
 pub mod products;
 pub mod recommendations;
 pub mod software;
@@ -17,6 +21,13 @@ pub mod tokens;
 
 pub use connection::{AnyConnection as Conn, Backend, Database, DatabaseUrl};
 pub use error::StorageError;
+
+/// The current time as stored: UTC without a zone (the type both backends share), to the
+/// microsecond, since PostgreSQL keeps no more and both backends must answer the same.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
+}
 
 /// One page of a listing: the rows and how many match in all.
 #[derive(Debug, Clone)]

@@ -3,10 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::product;
+use crate::domain::recommendation::{Hosting, RecommendationDraft, Status};
+use crate::domain::text::fold;
+
 use super::centres::CentreRow;
 use super::schema::{centres, products, recommendation_products, recommendations, software};
 use super::software::SoftwareRow;
-use super::{Conn, Page, StorageError, Window};
+use super::{Conn, Page, StorageError, Window, products as product_links};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = recommendations)]
@@ -33,6 +37,8 @@ pub struct RecommendationRow {
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// For copies received from peers: the `updated` their author gave, which orders edits.
+    pub remote_updated_at: Option<NaiveDateTime>,
 }
 
 /// The editable columns, shared by insert and update.
@@ -52,6 +58,7 @@ pub struct RecommendationFields {
     pub search_text: String,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    pub remote_updated_at: Option<NaiveDateTime>,
 }
 
 /// The columns fixed at creation.
@@ -186,6 +193,31 @@ impl RecommendationRow {
             .optional()?)
     }
 
+    pub fn find_by_ap_id(
+        conn: &mut Conn,
+        ap_id: &str,
+    ) -> Result<Option<RecommendationRecord>, StorageError> {
+        Ok(recommendations::table
+            .inner_join(centres::table)
+            .inner_join(software::table)
+            .filter(recommendations::ap_id.eq(ap_id))
+            .select((
+                Self::as_select(),
+                CentreRow::as_select(),
+                SoftwareRow::as_select(),
+            ))
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn ap_id_of(conn: &mut Conn, id: i64) -> Result<Option<String>, StorageError> {
+        Ok(recommendations::table
+            .find(id)
+            .select(recommendations::ap_id)
+            .first(conn)
+            .optional()?)
+    }
+
     /// The recommendation of this centre for this software in this category, if any.
     pub fn find_same(
         conn: &mut Conn,
@@ -244,4 +276,80 @@ impl RecommendationRow {
             ))
             .load(conn)?)
     }
+}
+
+/// The stored columns of a validated recommendation. `remote_updated_at` is the author's
+/// `updated` for copies received from peers, None for this node's own.
+pub fn fields(
+    draft: &RecommendationDraft,
+    centre: &CentreRow,
+    software: &SoftwareRow,
+    published_before: Option<NaiveDateTime>,
+    remote_updated_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<RecommendationFields, StorageError> {
+    let published_at = match draft.status {
+        Status::Published => Some(published_before.unwrap_or(now)),
+        _ => published_before,
+    };
+    Ok(RecommendationFields {
+        software_id: software.id,
+        category: draft.category.id.to_owned(),
+        summary: draft.summary.clone(),
+        rationale: draft.rationale.clone(),
+        language: draft.language.clone(),
+        level: draft.level.as_str().to_owned(),
+        region: draft.region.clone(),
+        audience: serde_json::to_string(&draft.audience)?,
+        hosting: serde_json::to_string(
+            &draft
+                .hosting
+                .iter()
+                .map(|h| Hosting {
+                    name: h.name.clone(),
+                    url: h.url.to_string(),
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        status: draft.status.as_str().to_owned(),
+        search_text: search_text(draft, centre, software),
+        published_at,
+        updated_at: now,
+        remote_updated_at,
+    })
+}
+
+/// Everything a person might type to find this recommendation, folded: the software, every
+/// name of every replaced product, the category in both languages, the texts.
+fn search_text(draft: &RecommendationDraft, centre: &CentreRow, software: &SoftwareRow) -> String {
+    let mut parts: Vec<&str> = vec![&software.name, &software.slug];
+    for name in &draft.replaces {
+        parts.extend(product::known_names(name));
+    }
+    parts.extend([draft.category.id, draft.category.fr, draft.category.en]);
+    parts.push(&draft.summary);
+    if let Some(r) = &draft.rationale {
+        parts.push(r);
+    }
+    parts.extend(draft.audience.iter().map(String::as_str));
+    parts.extend(draft.hosting.iter().map(|h| h.name.as_str()));
+    if let Some(region) = &draft.region {
+        parts.push(region);
+    }
+    parts.push(&centre.name);
+    format!(" {} ", fold(&parts.join(" | ")))
+}
+
+/// Links a recommendation to the products it replaces, creating new products.
+pub fn link_products(
+    conn: &mut Conn,
+    recommendation_id: i64,
+    draft: &RecommendationDraft,
+) -> Result<(), StorageError> {
+    let ids = draft
+        .replaces
+        .iter()
+        .map(|name| product_links::ensure(conn, name, &fold(name)))
+        .collect::<Result<Vec<_>, _>>()?;
+    product_links::set_for_recommendation(conn, recommendation_id, &ids)
 }

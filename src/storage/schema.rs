@@ -19,6 +19,11 @@ diesel::table! {
         shared_inbox_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        actor_type -> Text,
+        is_directory -> Bool,
+        manually_approves -> Bool,
+        outbox_url -> Nullable<Text>,
+        last_refreshed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -68,6 +73,7 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        remote_updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -102,6 +108,7 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        remote_updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -115,7 +122,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    follows (id) {
+        id -> BigInt,
+        key -> Text,
+        activity_id -> Text,
+        follower_id -> BigInt,
+        target_id -> BigInt,
+        state -> Text,
+        backfilled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    followers (id) {
+        id -> BigInt,
+        key -> Text,
+        centre_id -> BigInt,
+        actor_id -> BigInt,
+        activity_id -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    endorsements (id) {
+        id -> BigInt,
+        key -> Text,
+        activity_id -> Text,
+        centre_id -> BigInt,
+        recommendation_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tombstones (ap_id) {
+        ap_id -> Text,
+        deleted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    received_activities (activity_id) {
+        activity_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    domain_rules (domain) {
+        domain -> Text,
+        rule -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(recommendations -> centres (centre_id));
+diesel::joinable!(endorsements -> recommendations (recommendation_id));
 diesel::joinable!(recommendations -> software (software_id));
 diesel::joinable!(recommendation_products -> recommendations (recommendation_id));
 diesel::joinable!(recommendation_products -> products (product_id));
@@ -129,4 +197,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendation_products,
     contacts,
     api_tokens,
+    follows,
+    followers,
+    endorsements,
+    tombstones,
+    received_activities,
+    domain_rules,
 );

@@ -65,7 +65,7 @@ async fn tokens(backend: Backend) {
     }
 
     // Tokens made through the directory work until revoked.
-    let app = maillage::startup::open_directory(&node.settings)
+    let app = maillage::startup::open_directory(&node.settings, false)
         .await
         .unwrap()
         .0;

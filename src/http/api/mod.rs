@@ -4,12 +4,13 @@ mod catalogue;
 mod centres;
 mod contacts;
 mod export;
+mod network;
 pub mod openapi;
 mod recommendations;
 mod search;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 
 use super::AppState;
 
@@ -41,5 +42,24 @@ pub fn routes() -> Router<AppState> {
         .route("/categories", get(catalogue::categories))
         .route("/software", get(catalogue::software))
         .route("/export", get(export::export))
+        .route("/follows", get(network::follows).post(network::follow))
+        .route("/follows/{key}", delete(network::unfollow))
+        .route("/followers", get(network::followers))
+        .route("/followers/{key}/approve", post(network::approve))
+        .route("/followers/{key}/refuse", post(network::refuse))
+        .route(
+            "/endorsements",
+            get(network::endorsements).post(network::endorse),
+        )
+        .route("/endorsements/{key}", delete(network::unendorse))
+        .route(
+            "/moderation/domains",
+            get(network::domain_rules).post(network::set_domain_rule),
+        )
+        .route(
+            "/moderation/domains/{domain}",
+            delete(network::remove_domain_rule),
+        )
+        .route("/moderation/hidden", post(network::hide))
         .route("/openapi.json", get(openapi::document))
 }

@@ -20,6 +20,11 @@ use utoipa::{Modify, OpenApi};
         super::centres::update,
         super::search::search, super::catalogue::categories, super::catalogue::software,
         super::export::export,
+        super::network::follow, super::network::follows, super::network::unfollow,
+        super::network::followers, super::network::approve, super::network::refuse,
+        super::network::endorse, super::network::endorsements, super::network::unendorse,
+        super::network::set_domain_rule, super::network::domain_rules,
+        super::network::remove_domain_rule, super::network::hide,
     ),
     modifiers(&BearerAuth),
 )]

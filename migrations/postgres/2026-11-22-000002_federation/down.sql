@@ -1,0 +1,13 @@
+ALTER TABLE contacts DROP COLUMN remote_updated_at;
+ALTER TABLE recommendations DROP COLUMN remote_updated_at;
+DROP TABLE domain_rules;
+DROP TABLE received_activities;
+DROP TABLE tombstones;
+DROP TABLE endorsements;
+DROP TABLE followers;
+DROP TABLE follows;
+ALTER TABLE centres DROP COLUMN last_refreshed_at;
+ALTER TABLE centres DROP COLUMN outbox_url;
+ALTER TABLE centres DROP COLUMN manually_approves;
+ALTER TABLE centres DROP COLUMN is_directory;
+ALTER TABLE centres DROP COLUMN actor_type;

@@ -1,0 +1,401 @@
+//! The directory's side of federation: following centres, approving followers, endorsing, and
+//! telling peers about every change to what this node publishes.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::FieldError;
+use crate::domain::contact::Visibility;
+use crate::domain::recommendation::Status;
+use crate::federation::activity_id;
+use crate::federation::outgoing::Audience;
+use crate::storage::centres::CentreRow;
+use crate::storage::endorsements::EndorsementRow;
+use crate::storage::follows::{ACCEPTED, FollowRow, FollowerRow, PENDING, REJECTED};
+use crate::storage::recommendations::RecommendationRow;
+
+use super::{Directory, DirectoryError, new_key, now};
+
+/// Who receives a recommendation in this status.
+pub(crate) fn recommendation_audience(status: &str) -> Audience {
+    if status == Status::Published.as_str() {
+        Audience::Everyone
+    } else {
+        Audience::Nobody
+    }
+}
+
+/// Who receives a contact card with this visibility.
+pub(crate) fn contact_audience(visibility: &str) -> Audience {
+    match Visibility::from_stored(visibility) {
+        Visibility::Public => Audience::Everyone,
+        Visibility::Network => Audience::DirectoryPeers,
+        Visibility::Hidden | Visibility::Local => Audience::Nobody,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FollowView {
+    /// KEY of `DELETE /api/v1/follows/{KEY}`.
+    pub id: String,
+    /// The followed centre's actor id.
+    pub target: String,
+    pub target_name: String,
+    /// `pending`, `accepted` or `rejected`.
+    pub state: String,
+    /// The local centre that follows.
+    pub centre: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct FollowerView {
+    /// KEY of `POST /api/v1/followers/{KEY}/approve` and `/refuse`.
+    pub id: String,
+    /// The follower's actor id.
+    pub actor: String,
+    pub name: String,
+    /// `Organization` for centres, `Person` for people on Mastodon...
+    pub actor_type: String,
+    /// Whether it is a Maillage directory centre.
+    pub directory: bool,
+    /// `pending`, `accepted` or `rejected`.
+    pub state: String,
+    /// The local centre it follows.
+    pub centre: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EndorsementView {
+    /// KEY of `DELETE /api/v1/endorsements/{KEY}`.
+    pub id: String,
+    /// The endorsed recommendation's id.
+    pub object: String,
+    /// The endorsing centre's actor id.
+    pub centre: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowInput {
+    /// `name@domain` (a leading `@` is fine) or an actor URL.
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndorsementInput {
+    /// The id (URL) of the recommendation to endorse.
+    pub object: String,
+}
+
+impl Directory {
+    /// Tells peers about a change of a local entry; delivery problems are logged, never undo
+    /// the change that was made here.
+    pub(crate) async fn announce_change(&self, ap_id: &str, before: Audience, after: Audience) {
+        if before == Audience::Nobody && after == Audience::Nobody {
+            return;
+        }
+        if let Err(e) = self.federation().entry_changed(ap_id, before, after).await {
+            tracing::warn!("telling peers about {ap_id}: {e}");
+        }
+    }
+
+    pub(crate) async fn announce_deletion(&self, ap_id: &str, centre: CentreRow, before: Audience) {
+        if let Err(e) = self.federation().entry_deleted(ap_id, centre, before).await {
+            tracing::warn!("telling peers about the deletion of {ap_id}: {e}");
+        }
+    }
+
+    /// Follows a remote directory centre from a local centre (the first one by default).
+    pub async fn follow(
+        &self,
+        centre: Option<&str>,
+        target: &str,
+    ) -> Result<FollowView, DirectoryError> {
+        let follower = self.local_centre_or_first(centre).await?;
+        let target = target.trim();
+        if target.is_empty() {
+            return Err(FieldError::new(
+                "target",
+                "must name a centre: name@domain or an actor URL",
+            )
+            .into());
+        }
+        let remote = self
+            .federation()
+            .resolve_actor(target)
+            .await
+            .map_err(|e| match e {
+                crate::federation::FederationError::Forbidden(m) => DirectoryError::Forbidden(m),
+                other => {
+                    FieldError::new("target", format!("`{target}` cannot be followed: {other}"))
+                        .into()
+                }
+            })?;
+        if remote.local {
+            return Err(FieldError::new("target", "is a centre of this node").into());
+        }
+        if !remote.is_directory {
+            return Err(FieldError::new(
+                "target",
+                format!("{} is not a Maillage directory centre", remote.actor_id),
+            )
+            .into());
+        }
+        let (follower_id, target_id) = (follower.id, remote.id);
+        if let Some(existing) = self
+            .db()
+            .run(move |conn| FollowRow::find_between(conn, follower_id, target_id))
+            .await?
+            .filter(|f| f.state != REJECTED)
+        {
+            return Ok(follow_view(&existing, &remote, &follower));
+        }
+        let key = new_key();
+        let activity = activity_id(self.urls(), &format!("follow/{key}"));
+        let row = {
+            let (key, activity) = (key.clone(), activity.to_string());
+            self.db()
+                .write(move |conn| {
+                    FollowRow::upsert_pending(conn, &key, &activity, follower_id, target_id, now())
+                })
+                .await?
+        };
+        self.federation()
+            .send_follow(follower.clone(), remote.clone(), &activity)
+            .await?;
+        Ok(follow_view(&row, &remote, &follower))
+    }
+
+    pub async fn follows(&self) -> Result<Vec<FollowView>, DirectoryError> {
+        let rows = self.db().run(FollowRow::list).await?;
+        let locals = self.db().run(CentreRow::list_local).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|(row, target)| {
+                let follower = locals.iter().find(|c| c.id == row.follower_id)?;
+                Some(follow_view(row, target, follower))
+            })
+            .collect())
+    }
+
+    /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
+    pub async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
+        let owned = key.to_owned();
+        let (row, target) = self
+            .db()
+            .run(move |conn| FollowRow::find_by_key(conn, &owned))
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("follow `{key}`")))?;
+        let follower_id = row.follower_id;
+        let follower = self
+            .db()
+            .run(move |conn| CentreRow::find(conn, follower_id))
+            .await?;
+        let id = row.id;
+        self.db()
+            .write(move |conn| FollowRow::delete(conn, id))
+            .await?;
+        self.federation()
+            .send_unfollow(follower, target, &row.activity_id)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn followers(
+        &self,
+        state: Option<&str>,
+    ) -> Result<Vec<FollowerView>, DirectoryError> {
+        let state = state.map(str::to_owned);
+        let rows = self
+            .db()
+            .run(move |conn| FollowerRow::list(conn, None, state.as_deref()))
+            .await?;
+        let locals = self.db().run(CentreRow::list_local).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|(row, actor)| {
+                let centre = locals.iter().find(|c| c.id == row.centre_id)?;
+                Some(follower_view(row, actor, centre))
+            })
+            .collect())
+    }
+
+    /// Approves (`accept`) or refuses a follower waiting for approval.
+    pub async fn decide_follower(
+        &self,
+        key: &str,
+        accept: bool,
+    ) -> Result<FollowerView, DirectoryError> {
+        let owned = key.to_owned();
+        let (row, actor) = self
+            .db()
+            .run(move |conn| FollowerRow::find_by_key(conn, &owned))
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))?;
+        if row.state != PENDING {
+            return Err(DirectoryError::Conflict {
+                field: None,
+                message: format!("this follower is {} already", row.state),
+            });
+        }
+        let centre_id = row.centre_id;
+        let centre = self
+            .db()
+            .run(move |conn| CentreRow::find(conn, centre_id))
+            .await?;
+        let state = if accept { ACCEPTED } else { REJECTED };
+        let id = row.id;
+        self.db()
+            .write(move |conn| FollowerRow::set_state(conn, id, state, now()))
+            .await?;
+        let mut updated = row.clone();
+        updated.state = state.to_owned();
+        if accept {
+            self.federation()
+                .approve_follower(centre.clone(), actor.clone(), row)
+                .await?;
+        } else {
+            self.federation()
+                .refuse_follower(centre.clone(), actor.clone(), row)
+                .await?;
+        }
+        Ok(follower_view(&updated, &actor, &centre))
+    }
+
+    /// Endorses a recommendation of another centre: Announce to our followers and its author.
+    pub async fn endorse(
+        &self,
+        centre: Option<&str>,
+        object: &str,
+    ) -> Result<EndorsementView, DirectoryError> {
+        let centre = self.local_centre_or_first(centre).await?;
+        let id = object.trim().to_owned();
+        let (rec, origin, _) = self
+            .db()
+            .run(move |conn| RecommendationRow::find_by_ap_id(conn, &id))
+            .await?
+            .ok_or_else(|| {
+                FieldError::new(
+                    "object",
+                    format!("no recommendation `{}` on this node", object.trim()),
+                )
+            })?;
+        if rec.local {
+            return Err(FieldError::new("object", "is this node's own recommendation").into());
+        }
+        if rec.status != Status::Published.as_str() || rec.hidden {
+            return Err(FieldError::new("object", "is not shown on this node").into());
+        }
+        let key = new_key();
+        let activity = activity_id(self.urls(), &format!("announce/{key}"));
+        let (centre_id, rec_id) = (centre.id, rec.id);
+        let row = {
+            let (key, activity) = (key.clone(), activity.to_string());
+            self.db()
+                .write(move |conn| {
+                    EndorsementRow::insert_if_new(conn, &key, &activity, centre_id, rec_id, now())
+                })
+                .await?
+        };
+        if row.key == key {
+            self.federation()
+                .send_announce(centre.clone(), &rec.ap_id, origin, &activity)
+                .await?;
+        }
+        Ok(EndorsementView {
+            id: row.key,
+            object: rec.ap_id,
+            centre: centre.actor_id,
+        })
+    }
+
+    pub async fn unendorse(&self, key: &str) -> Result<(), DirectoryError> {
+        let owned = key.to_owned();
+        let row = self
+            .db()
+            .run(move |conn| EndorsementRow::find_by_key(conn, &owned))
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("endorsement `{key}`")))?;
+        let (centre_id, rec_id, id) = (row.centre_id, row.recommendation_id, row.id);
+        let centre = self
+            .db()
+            .run(move |conn| CentreRow::find(conn, centre_id))
+            .await?;
+        if !centre.local {
+            return Err(DirectoryError::Forbidden(
+                "only the endorsing centre can withdraw it".into(),
+            ));
+        }
+        let ap_id = self
+            .db()
+            .run(move |conn| RecommendationRow::ap_id_of(conn, rec_id))
+            .await?
+            .unwrap_or_default();
+        let origin = {
+            let ap_id = ap_id.clone();
+            self.db()
+                .run(move |conn| RecommendationRow::find_by_ap_id(conn, &ap_id))
+                .await?
+                .map(|(_, origin, _)| origin)
+        };
+        self.db()
+            .write(move |conn| EndorsementRow::delete(conn, id))
+            .await?;
+        if let Some(origin) = origin {
+            self.federation()
+                .send_unannounce(centre, &ap_id, origin, &row.activity_id)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The endorsements this node's centres made.
+    pub async fn endorsements(&self) -> Result<Vec<EndorsementView>, DirectoryError> {
+        let locals = self.db().run(CentreRow::list_local).await?;
+        let mut out = Vec::new();
+        for centre in locals {
+            let id = centre.id;
+            let rows = self
+                .db()
+                .run(move |conn| EndorsementRow::by_centre(conn, id))
+                .await?;
+            for row in rows {
+                let rec_id = row.recommendation_id;
+                let object = self
+                    .db()
+                    .run(move |conn| RecommendationRow::ap_id_of(conn, rec_id))
+                    .await?
+                    .unwrap_or_default();
+                out.push(EndorsementView {
+                    id: row.key,
+                    object,
+                    centre: centre.actor_id.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn follow_view(row: &FollowRow, target: &CentreRow, follower: &CentreRow) -> FollowView {
+    FollowView {
+        id: row.key.clone(),
+        target: target.actor_id.clone(),
+        target_name: target.name.clone(),
+        state: row.state.clone(),
+        centre: follower.username.clone(),
+    }
+}
+
+fn follower_view(row: &FollowerRow, actor: &CentreRow, centre: &CentreRow) -> FollowerView {
+    FollowerView {
+        id: row.key.clone(),
+        actor: actor.actor_id.clone(),
+        name: actor.name.clone(),
+        actor_type: actor.actor_type.clone(),
+        directory: actor.is_directory,
+        state: row.state.clone(),
+        centre: centre.username.clone(),
+    }
+}

@@ -1,0 +1,175 @@
+//! Moderation: hiding one remote item, blocking a domain, the allow list.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::FieldError;
+use crate::storage::moderation::{self, ALLOW, BLOCK};
+
+use super::{Directory, DirectoryError, now};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DomainRuleInput {
+    /// A host (`example.org`) or host and port (`localhost:8081`).
+    pub domain: String,
+    /// `block` or `allow` (the allow list matters when `federation.allowlist_mode` is on).
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DomainRuleView {
+    pub domain: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HideInput {
+    /// The id (URL) of a recommendation or contact received from a peer.
+    pub object: String,
+    /// false shows it again. Default true.
+    #[serde(default = "yes")]
+    pub hidden: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BlockReport {
+    pub domain: String,
+    pub rule: String,
+    /// Copies removed from this node's directory by a block.
+    pub removed_recommendations: usize,
+    pub removed_contacts: usize,
+}
+
+fn parse_domain(value: &str) -> Result<String, FieldError> {
+    let domain = value.trim().trim_end_matches('/').to_lowercase();
+    let domain = domain
+        .strip_prefix("https://")
+        .or_else(|| domain.strip_prefix("http://"))
+        .unwrap_or(&domain)
+        .to_owned();
+    let valid = !domain.is_empty()
+        && domain.len() <= 255
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if valid {
+        Ok(domain)
+    } else {
+        Err(FieldError::new(
+            "domain",
+            format!("`{}` is not a domain such as example.org", value.trim()),
+        ))
+    }
+}
+
+impl Directory {
+    /// Blocks or allows a domain. A block also removes every copy received from it.
+    pub async fn set_domain_rule(
+        &self,
+        input: &DomainRuleInput,
+    ) -> Result<BlockReport, DirectoryError> {
+        let domain = parse_domain(&input.domain)?;
+        let rule = match input.rule.trim() {
+            BLOCK => BLOCK,
+            ALLOW => ALLOW,
+            other => {
+                return Err(FieldError::new(
+                    "rule",
+                    format!("`{other}` is not one of block, allow"),
+                )
+                .into());
+            }
+        };
+        if domain == self.urls().authority() {
+            return Err(FieldError::new("domain", "is this node").into());
+        }
+        let d = domain.clone();
+        let (removed_recommendations, removed_contacts) = self
+            .db()
+            .write(move |conn| {
+                moderation::set_rule(conn, &d, rule, now())?;
+                if rule == BLOCK {
+                    moderation::purge_domain(conn, &d)
+                } else {
+                    Ok((0, 0))
+                }
+            })
+            .await?;
+        Ok(BlockReport {
+            domain,
+            rule: rule.to_owned(),
+            removed_recommendations,
+            removed_contacts,
+        })
+    }
+
+    pub async fn remove_domain_rule(&self, domain: &str) -> Result<(), DirectoryError> {
+        let domain = parse_domain(domain)?;
+        let d = domain.clone();
+        if self
+            .db()
+            .write(move |conn| moderation::remove_rule(conn, &d))
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DirectoryError::NotFound(format!("rule for `{domain}`")))
+        }
+    }
+
+    pub async fn domain_rules(&self) -> Result<Vec<DomainRuleView>, DirectoryError> {
+        Ok(self
+            .db()
+            .run(moderation::list_rules)
+            .await?
+            .into_iter()
+            .map(|r| DomainRuleView {
+                domain: r.domain,
+                rule: r.rule,
+            })
+            .collect())
+    }
+
+    /// Hides (or shows again) one item received from a peer on this node.
+    pub async fn hide(&self, input: &HideInput) -> Result<(), DirectoryError> {
+        let (object, hidden) = (input.object.trim().to_owned(), input.hidden);
+        let found = self
+            .db()
+            .write(move |conn| moderation::set_hidden(conn, &object, hidden))
+            .await?;
+        if found {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                "object",
+                format!(
+                    "no item received from a peer has the id `{}`",
+                    input.object.trim()
+                ),
+            )
+            .into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_normalised() {
+        assert_eq!(
+            parse_domain("https://Evil.Example/").unwrap(),
+            "evil.example"
+        );
+        assert_eq!(parse_domain("localhost:8081").unwrap(), "localhost:8081");
+        assert!(parse_domain("evil example").is_err());
+        assert!(parse_domain("").is_err());
+    }
+}

@@ -1,0 +1,88 @@
+//! Announce: a directory centre we follow endorses a recommendation. The object is fetched
+//! from its origin, never taken from the announcer's copy. An Announce from anyone else (a
+//! Mastodon boost) is not an endorsement and changes nothing.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Activity;
+use async_trait::async_trait;
+use url::Url;
+
+use crate::federation::objects::centre::ApubCentre;
+use crate::federation::objects::entry::{ApubEntry, Entry};
+use crate::federation::protocol::activities::{Announce, object_id};
+use crate::federation::{FederationData, FederationError};
+use crate::storage::endorsements::EndorsementRow;
+use crate::storage::now;
+
+use super::{is_followed, verify_activity_origin};
+
+#[async_trait]
+impl Activity for Announce {
+    type DataType = FederationData;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _data: &Data<FederationData>) -> Result<(), FederationError> {
+        verify_activity_origin(&self.id, self.actor.inner())?;
+        object_id(&self.object)
+            .map(|_| ())
+            .ok_or_else(|| FederationError::BadRequest("Announce names no object".into()))
+    }
+
+    async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
+        let actor = self.actor.dereference(data).await?;
+        let object = object_id(&self.object)
+            .ok_or_else(|| FederationError::BadRequest("Announce names no object".into()))?;
+        receive_announce(&self.id, &actor, &object, data).await
+    }
+}
+
+/// Records `actor`'s endorsement of `object` if the directory takes it in: the actor is a
+/// directory centre, and either the object is ours or we follow the actor.
+pub async fn receive_announce(
+    activity_id: &Url,
+    actor: &ApubCentre,
+    object: &Url,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let ours = crate::federation::objects::entry::is_local_id(object, data);
+    if !actor.row.is_directory || !(ours || is_followed(actor.row.id, data).await?) {
+        tracing::info!(
+            "ignoring announce {activity_id}: not an endorsement by a followed directory centre"
+        );
+        return Ok(());
+    }
+    let entry = match ObjectId::<ApubEntry>::from(object.clone())
+        .dereference(data)
+        .await
+    {
+        Ok(entry) => entry,
+        Err(FederationError::Gone(_)) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let Entry::Recommendation { rec, .. } = &entry.entry else {
+        return Err(FederationError::BadRequest(format!(
+            "{object} is not a recommendation"
+        )));
+    };
+    let (key, activity, centre_id, rec_id) = (
+        uuid::Uuid::new_v4().simple().to_string(),
+        activity_id.to_string(),
+        actor.row.id,
+        rec.id,
+    );
+    data.db
+        .write(move |conn| {
+            EndorsementRow::insert_if_new(conn, &key, &activity, centre_id, rec_id, now())
+        })
+        .await?;
+    Ok(())
+}

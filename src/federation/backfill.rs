@@ -1,0 +1,118 @@
+//! Backfill: when a follow is accepted, the follower pages once through the followed centre's
+//! outbox (a bounded number of pages) and takes in what it published before; pushed activities
+//! keep it current afterwards.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::traits::Object;
+use serde_json::Value;
+use url::Url;
+
+use super::activities::receive_announce;
+use super::objects::centre::ApubCentre;
+use super::objects::entry::ApubEntry;
+use super::objects::verify_same_authority;
+use super::protocol::activities::object_id;
+use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
+use super::protocol::note::Note;
+use super::{FederationData, FederationError};
+use crate::storage::follows::FollowRow;
+use crate::storage::now;
+
+/// Starts the backfill of a newly accepted follow in the background.
+pub fn start(follow: FollowRow, target: ApubCentre, data: &Data<FederationData>) {
+    let data = data.reset_request_count();
+    let run = async move {
+        match run(&follow, &target, &data).await {
+            Ok(n) => tracing::info!("backfilled {n} item(s) from {}", target.id),
+            Err(e) => tracing::warn!("backfill from {} failed: {e}", target.id),
+        }
+    };
+    tokio::spawn(run);
+}
+
+/// Pages through the outbox; returns how many items were taken in.
+pub async fn run(
+    follow: &FollowRow,
+    target: &ApubCentre,
+    data: &Data<FederationData>,
+) -> Result<usize, FederationError> {
+    let Some(outbox) = target.row.outbox_url.as_deref() else {
+        return Ok(0);
+    };
+    let outbox = Url::parse(outbox)?;
+    verify_same_authority(&outbox, &target.id)?;
+    let collection =
+        fetch_object_http::<_, OrderedCollection>(&outbox, &data.reset_request_count())
+            .await?
+            .object;
+    let mut next = collection.first;
+    let mut taken = 0;
+    let mut pages = 0;
+    while let Some(page_url) = next.take() {
+        if pages >= data.policy.backfill_pages {
+            tracing::info!("backfill from {} stopped after {pages} pages", target.id);
+            break;
+        }
+        pages += 1;
+        verify_same_authority(&page_url, &target.id)?;
+        // Each page gets its own budget of fetches (announced objects come from their origin).
+        let page_data = data.reset_request_count();
+        let page = fetch_object_http::<_, OrderedCollectionPage>(&page_url, &page_data)
+            .await?
+            .object;
+        for item in page.ordered_items {
+            match take(&item, target, &page_data).await {
+                Ok(true) => taken += 1,
+                Ok(false) => {}
+                Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
+            }
+        }
+        next = page.next;
+    }
+    let id = follow.id;
+    data.db
+        .write(move |conn| FollowRow::mark_backfilled(conn, id, now()))
+        .await?;
+    Ok(taken)
+}
+
+/// One outbox item: a Create of the centre's own entry, or an Announce (endorsement).
+async fn take(
+    item: &Value,
+    target: &ApubCentre,
+    data: &Data<FederationData>,
+) -> Result<bool, FederationError> {
+    match item.get("type").and_then(Value::as_str) {
+        Some("Create") => {
+            let note: Note =
+                serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
+            if note.attributed_to.inner() != &target.id {
+                return Err(FederationError::Forbidden(
+                    "an outbox item by someone else".into(),
+                ));
+            }
+            ApubEntry::verify(&note, &target.id, data).await?;
+            match ApubEntry::from_json(note, data).await {
+                Ok(_) => Ok(true),
+                Err(FederationError::Gone(_)) => Ok(false),
+                Err(e) => Err(e),
+            }
+        }
+        Some("Announce") => {
+            let id = item
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|s| Url::parse(s).ok())
+                .ok_or_else(|| FederationError::BadRequest("an Announce without id".into()))?;
+            verify_same_authority(&id, &target.id)?;
+            let object = item
+                .get("object")
+                .and_then(object_id)
+                .ok_or_else(|| FederationError::BadRequest("an Announce without object".into()))?;
+            receive_announce(&id, target, &object, data).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}

@@ -1,0 +1,192 @@
+//! The inboxes (per centre and shared). Before the library parses anything or fetches the
+//! sender, cheap checks refuse what can be refused: no signature, a signature for another host,
+//! a stale date, an oversized body, a body that does not match its digest, a blocked domain.
+//! An activity id already applied is acknowledged and not applied again.
+
+use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
+use axum::body::Body;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use base64::Engine as _;
+use chrono::{Duration, Utc};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::activities::{HANDLED_TYPES, InboxActivity};
+use super::objects::centre::ApubCentre;
+use super::{Context, Federation, FederationError, authority};
+use crate::storage::{activities, moderation, now};
+
+/// Largest activity accepted (the library stops reading there but answers 500; we answer 413).
+pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
+
+/// How far a request's `Date` may be from our clock (as Mastodon: 12 hours back, 1 ahead).
+const MAX_AGE: Duration = Duration::hours(12);
+const MAX_AHEAD: Duration = Duration::hours(1);
+
+pub async fn receive(
+    federation: &Federation,
+    request: Request,
+) -> Result<StatusCode, FederationError> {
+    let data = federation.context();
+    let (parts, body) = request.into_parts();
+    check_headers(&parts.headers, &data)?;
+    let bytes = axum::body::to_bytes(body, MAX_ACTIVITY_BYTES)
+        .await
+        .map_err(|_| FederationError::TooLarge)?;
+    check_digest(&parts.headers, &bytes)?;
+
+    let envelope: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| FederationError::BadRequest(format!("not JSON: {e}")))?;
+    let actor = envelope
+        .get("actor")
+        .and_then(|a| a.as_str().or_else(|| a.get("id").and_then(Value::as_str)))
+        .and_then(|a| Url::parse(a).ok())
+        .ok_or_else(|| FederationError::BadRequest("the activity has no actor".into()))?;
+    check_domain(&data, &actor).await?;
+    let kind = envelope
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !HANDLED_TYPES.contains(&kind) {
+        tracing::debug!("ignoring a {kind} activity from {actor}");
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let activity_id = envelope
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| FederationError::BadRequest("the activity has no id".into()))?
+        .to_owned();
+
+    // Applied once: a second delivery of the same id is acknowledged and dropped.
+    let recorded = {
+        let id = activity_id.clone();
+        data.db
+            .write(move |conn| activities::record_received(conn, &id, now()))
+            .await?
+    };
+    if !recorded {
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let outcome = match ActivityData::from_request(request, &()).await {
+        Ok(activity) => receive_activity::<InboxActivity, ApubCentre, _>(activity, &data).await,
+        Err(_) => Err(FederationError::BadRequest("unreadable request".into())),
+    };
+    match outcome {
+        Ok(()) => Ok(StatusCode::ACCEPTED),
+        Err(e) => {
+            // Not applied: let the sender's retry be applied.
+            let id = activity_id.clone();
+            data.db
+                .write(move |conn| activities::forget_received(conn, &id))
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationError> {
+    if !headers.contains_key("signature") {
+        return Err(FederationError::Unauthorized(
+            "an HTTP signature is required".into(),
+        ));
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    if !host.eq_ignore_ascii_case(&data.urls.authority()) {
+        return Err(FederationError::Unauthorized(format!(
+            "this request is for {host}, not for this node"
+        )));
+    }
+    let date = headers
+        .get(header::DATE)
+        .and_then(|d| d.to_str().ok())
+        .and_then(|d| httpdate::parse_http_date(d).ok())
+        .ok_or_else(|| FederationError::Unauthorized("a valid Date header is required".into()))?;
+    let date: chrono::DateTime<Utc> = date.into();
+    let now = Utc::now();
+    if date < now - MAX_AGE || date > now + MAX_AHEAD {
+        return Err(FederationError::Unauthorized(format!(
+            "the request's Date ({date}) is outside the accepted window"
+        )));
+    }
+    Ok(())
+}
+
+/// `Digest: SHA-256=...` (any case of the algorithm name) must match the body.
+fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), FederationError> {
+    let header = headers
+        .get("digest")
+        .and_then(|d| d.to_str().ok())
+        .ok_or_else(|| FederationError::Unauthorized("a Digest header is required".into()))?;
+    let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
+    let matches = header.split(',').any(|part| {
+        part.trim()
+            .split_once('=')
+            .is_some_and(|(alg, value)| alg.eq_ignore_ascii_case("sha-256") && value == expected)
+    });
+    if matches {
+        Ok(())
+    } else {
+        Err(FederationError::Unauthorized(
+            "the body does not match its Digest".into(),
+        ))
+    }
+}
+
+/// Refuses actors and objects from blocked domains, and, in allow-list mode, from domains not
+/// on the list. Rules name a host (`example.org`) or a host and port (`localhost:8081`).
+pub async fn check_domain(data: &Context, url: &Url) -> Result<(), FederationError> {
+    let host = url.host_str().unwrap_or_default().to_lowercase();
+    let full = authority(url).to_lowercase();
+    if full == data.urls.authority() {
+        return Ok(());
+    }
+    let allowlist = data.policy.allowlist_mode;
+    let rules = data
+        .db
+        .run(move |conn| {
+            Ok((
+                moderation::rule_for(conn, &full)?,
+                moderation::rule_for(conn, &host)?,
+            ))
+        })
+        .await?;
+    let rule = rules.0.or(rules.1);
+    match rule.as_deref() {
+        Some(moderation::BLOCK) => Err(FederationError::Forbidden(format!(
+            "{} is blocked here",
+            authority(url)
+        ))),
+        Some(moderation::ALLOW) => Ok(()),
+        _ if allowlist => Err(FederationError::Forbidden(format!(
+            "{} is not on this node's allow list",
+            authority(url)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_accepts_any_case_of_the_algorithm() {
+        let body = b"{\"a\":1}";
+        let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
+        for name in ["SHA-256", "sha-256", "Sha-256"] {
+            let mut headers = HeaderMap::new();
+            headers.insert("digest", format!("{name}={digest}").parse().unwrap());
+            assert!(check_digest(&headers, body).is_ok(), "{name}");
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert("digest", format!("SHA-256={digest}").parse().unwrap());
+        assert!(check_digest(&headers, b"{\"a\":2}").is_err());
+        assert!(check_digest(&HeaderMap::new(), body).is_err());
+    }
+}

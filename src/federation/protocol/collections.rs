@@ -1,0 +1,36 @@
+//! Ordered collections and their pages (outbox, followers, following).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollection {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub total_items: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<Url>,
+    /// Small collections (followers of a centre) list their items inline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ordered_items: Option<Vec<Value>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollectionPage {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Url,
+    pub part_of: Url,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<Url>,
+    #[serde(default)]
+    pub ordered_items: Vec<Value>,
+}

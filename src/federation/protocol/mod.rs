@@ -1,0 +1,10 @@
+//! The JSON on the wire, field for field. Parsing is lenient where real servers differ
+//! (one value or a list, missing optional fields) and strict where our rules depend on it.
+
+pub mod activities;
+pub mod actor;
+pub mod collections;
+pub mod context;
+pub mod note;
+
+pub use activitypub_federation::kinds::public as public_collection;

@@ -1,0 +1,468 @@
+//! The federation surface over HTTP: WebFinger, NodeInfo, actors, inboxes, outboxes, the
+//! followers and following collections, and every object at its id (JSON for ActivityPub
+//! clients, a page for browsers).
+
+use activitypub_federation::axum::json::FederationJson;
+use activitypub_federation::fetch::webfinger::{build_webfinger_response, extract_webfinger_name};
+use activitypub_federation::protocol::context::WithContext;
+use activitypub_federation::traits::Object;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use url::Url;
+
+use super::objects::centre::ApubCentre;
+use super::objects::entry::{ApubEntry, Entry};
+use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
+use super::protocol::context::context;
+use super::protocol::public_collection;
+use super::{Federation, FederationError, inbox};
+use crate::storage::centres::CentreRow;
+use crate::storage::contacts::{ContactFilter, ContactRow};
+use crate::storage::endorsements::EndorsementRow;
+use crate::storage::follows::{ACCEPTED, FollowRow, FollowerRow};
+use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
+use crate::storage::{Window, activities};
+
+/// Items per outbox page.
+pub const OUTBOX_PAGE: i64 = 50;
+
+pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Router<S> {
+    Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/inbox", post(shared_inbox))
+        .route("/centres/{username}", get(actor))
+        .route("/centres/{username}/inbox", post(centre_inbox))
+        .route("/centres/{username}/outbox", get(outbox))
+        .route("/centres/{username}/followers", get(followers))
+        .route("/centres/{username}/following", get(following))
+        .route("/recommendations/{key}", get(recommendation))
+        .route("/contacts/{key}", get(contact))
+        .with_state(federation)
+}
+
+fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| {
+            a.contains("application/activity+json") || a.contains("application/ld+json")
+        })
+}
+
+fn activity_json(value: impl serde::Serialize) -> Response {
+    FederationJson(WithContext::new(value, context())).into_response()
+}
+
+#[derive(Deserialize)]
+struct WebfingerQuery {
+    resource: String,
+}
+
+async fn webfinger(
+    State(fed): State<Federation>,
+    Query(query): Query<WebfingerQuery>,
+) -> Result<Response, FederationError> {
+    let data = fed.context();
+    let name = extract_webfinger_name(&query.resource, &data)
+        .map_err(|_| FederationError::NotFound(query.resource.clone()))?
+        .to_lowercase();
+    let centre = local_centre(&fed, &name).await?;
+    let id = Url::parse(&centre.actor_id)?;
+    let mut response = build_webfinger_response(query.resource.clone(), id.clone());
+    // The profile page too, as Mastodon publishes it.
+    response.aliases = vec![id];
+    let mut res = Json(response).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/jrd+json"),
+    );
+    Ok(res)
+}
+
+async fn nodeinfo_links(State(fed): State<Federation>) -> Json<Value> {
+    let href = fed
+        .data()
+        .urls
+        .base()
+        .join("nodeinfo/2.1")
+        .expect("valid path");
+    Json(json!({"links": [{
+        "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
+        "href": href,
+    }]}))
+}
+
+async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationError> {
+    let (centres, recommendations) = fed
+        .data()
+        .db
+        .run(|conn| {
+            let centres = CentreRow::list_local(conn)?.len();
+            let filter = RecommendationFilter {
+                public_only: true,
+                ..Default::default()
+            };
+            let recs = RecommendationRow::list(
+                conn,
+                &filter,
+                Window {
+                    offset: 0,
+                    limit: 0,
+                },
+            )?
+            .total;
+            Ok((centres, recs))
+        })
+        .await?;
+    let body = json!({
+        "version": "2.1",
+        "software": {
+            "name": "maillage",
+            "version": env!("CARGO_PKG_VERSION"),
+            "repository": env!("CARGO_PKG_REPOSITORY"),
+            "homepage": fed.data().urls.base(),
+        },
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": []},
+        "openRegistrations": false,
+        "usage": {"users": {"total": centres}, "localPosts": recommendations},
+        "metadata": {
+            "nodeName": fed.data().urls.authority(),
+            "directory": {"centres": centres, "recommendations": recommendations},
+        },
+    });
+    let mut res = Json(body).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(
+            "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+        ),
+    );
+    Ok(res)
+}
+
+async fn local_centre(fed: &Federation, username: &str) -> Result<CentreRow, FederationError> {
+    let name = username.to_lowercase();
+    fed.data()
+        .db
+        .run(move |conn| CentreRow::find_local(conn, &name))
+        .await?
+        .ok_or_else(|| FederationError::NotFound(format!("centre {username}")))
+}
+
+async fn actor(
+    State(fed): State<Federation>,
+    Path(username): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, FederationError> {
+    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
+    if wants_activity_json(&headers) {
+        let json = centre.into_json(&fed.context()).await?;
+        return Ok(activity_json(json));
+    }
+    let row = &centre.row;
+    Ok(page(
+        &row.name,
+        &format!(
+            "<p>@{}@{}</p>{}",
+            html_escape::encode_text(&row.username),
+            html_escape::encode_text(&row.domain),
+            row.summary
+                .as_deref()
+                .map(super::objects::html::paragraphs)
+                .unwrap_or_default()
+        ),
+    ))
+}
+
+async fn shared_inbox(
+    State(fed): State<Federation>,
+    request: Request,
+) -> Result<StatusCode, FederationError> {
+    inbox::receive(&fed, request).await
+}
+
+async fn centre_inbox(
+    State(fed): State<Federation>,
+    Path(username): Path<String>,
+    request: Request,
+) -> Result<StatusCode, FederationError> {
+    local_centre(&fed, &username).await?;
+    inbox::receive(&fed, request).await
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<u32>,
+}
+
+/// The outbox: a Create for every published entry (public contact cards included) and an
+/// Announce for every endorsement, newest first, in pages. `network` cards are never listed.
+async fn outbox(
+    State(fed): State<Federation>,
+    Path(username): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, FederationError> {
+    let data = fed.context();
+    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
+    let outbox_id = centre.outbox_url();
+    let actor_id = centre.row.actor_id.clone();
+    let centre_id = centre.row.id;
+    let recs_filter = RecommendationFilter {
+        origin: Some(actor_id.clone()),
+        public_only: true,
+        order: Order::Recent,
+        ..Default::default()
+    };
+    let cards_filter = ContactFilter {
+        origin: Some(actor_id.clone()),
+        visibilities: vec!["public".into()],
+        ..Default::default()
+    };
+    let (recs_total, cards_total, endorsements) = {
+        let (rf, cf) = (recs_filter.clone(), cards_filter.clone());
+        data.db
+            .run(move |conn| {
+                let none = Window {
+                    offset: 0,
+                    limit: 0,
+                };
+                Ok((
+                    RecommendationRow::list(conn, &rf, none)?.total,
+                    ContactRow::list(conn, &cf, none)?.total,
+                    EndorsementRow::by_centre(conn, centre_id)?,
+                ))
+            })
+            .await?
+    };
+    let total = recs_total + cards_total + i64::try_from(endorsements.len()).unwrap_or(i64::MAX);
+    let base = outbox_id.to_string();
+    let page_url = |n: i64| Url::parse(&format!("{base}?page={n}")).expect("valid outbox page");
+    let pages = (total + OUTBOX_PAGE - 1) / OUTBOX_PAGE;
+    let Some(n) = query.page else {
+        return Ok(activity_json(OrderedCollection {
+            kind: "OrderedCollection".into(),
+            id: outbox_id.clone(),
+            total_items: total,
+            first: Some(page_url(1)),
+            last: Some(page_url(pages.max(1))),
+            ordered_items: None,
+        }));
+    };
+    let n = i64::from(n.max(1));
+    // The items in order: recommendations, then public cards, then endorsements; the page is
+    // a window on that sequence.
+    let start = (n - 1) * OUTBOX_PAGE;
+    let mut items = Vec::new();
+    let recs_window = Window {
+        offset: start,
+        limit: OUTBOX_PAGE,
+    };
+    let recs = {
+        let rf = recs_filter.clone();
+        data.db
+            .run(move |conn| RecommendationRow::list(conn, &rf, recs_window))
+            .await?
+    };
+    for (rec, _, _) in recs.rows {
+        items.push(create_item(&rec.ap_id, &data).await?);
+    }
+    let cards_window = Window {
+        offset: (start - recs_total).max(0),
+        limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
+    };
+    if cards_window.limit > 0 {
+        let cf = cards_filter.clone();
+        let cards = data
+            .db
+            .run(move |conn| ContactRow::list(conn, &cf, cards_window))
+            .await?;
+        for (card, _) in cards.rows {
+            items.push(create_item(&card.ap_id, &data).await?);
+        }
+    }
+    let skip = usize::try_from((start - recs_total - cards_total).max(0)).unwrap_or(0);
+    let room = usize::try_from(OUTBOX_PAGE)
+        .unwrap_or(50)
+        .saturating_sub(items.len());
+    for endorsement in endorsements.iter().skip(skip).take(room) {
+        if let Some(ap_id) = endorsed_object(endorsement, &data).await? {
+            items.push(json!({
+                "type": "Announce",
+                "id": endorsement.activity_id,
+                "actor": centre.id,
+                "object": ap_id,
+                "to": [public_collection()],
+                "cc": [centre.followers_url()],
+                "published": endorsement.created_at.and_utc(),
+            }));
+        }
+    }
+    Ok(activity_json(OrderedCollectionPage {
+        kind: "OrderedCollectionPage".into(),
+        id: page_url(n),
+        part_of: outbox_id,
+        next: (n < pages).then(|| page_url(n + 1)),
+        prev: (n > 1).then(|| page_url(n - 1)),
+        ordered_items: items,
+    }))
+}
+
+async fn endorsed_object(
+    endorsement: &EndorsementRow,
+    data: &super::Context,
+) -> Result<Option<String>, FederationError> {
+    let rec_id = endorsement.recommendation_id;
+    Ok(data
+        .db
+        .run(move |conn| RecommendationRow::ap_id_of(conn, rec_id))
+        .await?)
+}
+
+async fn create_item(ap_id: &str, data: &super::Context) -> Result<Value, FederationError> {
+    let id = Url::parse(ap_id)?;
+    let entry = ApubEntry::load(&id, data)
+        .await?
+        .ok_or_else(|| FederationError::NotFound(ap_id.to_owned()))?;
+    let note = entry.into_json(data).await?;
+    Ok(json!({
+        "type": "Create",
+        "id": format!("{ap_id}#create"),
+        "actor": note.attributed_to,
+        "published": note.published,
+        "to": note.to,
+        "cc": note.cc,
+        "object": note,
+    }))
+}
+
+async fn followers(
+    State(fed): State<Federation>,
+    Path(username): Path<String>,
+) -> Result<Response, FederationError> {
+    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
+    let id = centre.row.id;
+    let total = fed
+        .data()
+        .db
+        .run(move |conn| Ok(FollowerRow::list(conn, Some(id), Some(ACCEPTED))?.len()))
+        .await?;
+    // The count only: who follows a centre is its followers' business.
+    Ok(activity_json(OrderedCollection {
+        kind: "OrderedCollection".into(),
+        id: centre.followers_url(),
+        total_items: i64::try_from(total).unwrap_or(i64::MAX),
+        first: None,
+        last: None,
+        ordered_items: None,
+    }))
+}
+
+async fn following(
+    State(fed): State<Federation>,
+    Path(username): Path<String>,
+) -> Result<Response, FederationError> {
+    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
+    let id = centre.row.id;
+    let followed = fed
+        .data()
+        .db
+        .run(move |conn| {
+            Ok(FollowRow::list(conn)?
+                .into_iter()
+                .filter(|(f, _)| f.follower_id == id && f.state == ACCEPTED)
+                .map(|(_, target)| target.actor_id)
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(activity_json(OrderedCollection {
+        kind: "OrderedCollection".into(),
+        id: centre.following_url(),
+        total_items: i64::try_from(followed.len()).unwrap_or(i64::MAX),
+        first: None,
+        last: None,
+        ordered_items: Some(followed.into_iter().map(Value::String).collect()),
+    }))
+}
+
+async fn recommendation(
+    State(fed): State<Federation>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, FederationError> {
+    let id = fed.data().urls.recommendation(&key);
+    object(&fed, id, &headers).await
+}
+
+async fn contact(
+    State(fed): State<Federation>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, FederationError> {
+    let id = fed.data().urls.contact(&key);
+    object(&fed, id, &headers).await
+}
+
+/// A local object at its id: the Note for ActivityPub clients, a page for browsers; 410 with a
+/// Tombstone once deleted. Drafts, `hidden`, `local` and `network` cards are not served: they
+/// leave the node only by being pushed to whom may have them.
+async fn object(
+    fed: &Federation,
+    id: Url,
+    headers: &HeaderMap,
+) -> Result<Response, FederationError> {
+    let data = fed.context();
+    let entry = ApubEntry::load(&id, &data).await?;
+    let Some(entry) = entry.filter(|e| e.is_local() && e.is_federated() && !e.is_network_only())
+    else {
+        let key = id.to_string();
+        if data
+            .db
+            .run(move |conn| activities::is_tombstoned(conn, &key))
+            .await?
+        {
+            let tombstone = json!({"type": "Tombstone", "id": id});
+            let mut res = activity_json(tombstone);
+            *res.status_mut() = StatusCode::GONE;
+            return Ok(res);
+        }
+        return Err(FederationError::NotFound(id.to_string()));
+    };
+    let title = match &entry.entry {
+        Entry::Recommendation { software, .. } => software.name.clone(),
+        Entry::Contact { row, .. } => row.name.clone(),
+    };
+    let author = entry.centre().clone();
+    let note = entry.into_json(&data).await?;
+    if wants_activity_json(headers) {
+        return Ok(activity_json(note));
+    }
+    Ok(page(
+        &title,
+        &format!(
+            "{}<p><a href=\"{}\">{}</a></p>",
+            note.content,
+            html_escape::encode_double_quoted_attribute(&author.actor_id),
+            html_escape::encode_text(&author.name)
+        ),
+    ))
+}
+
+/// A minimal readable page for browsers (the website proper comes with the web issue).
+fn page(title: &str, body_html: &str) -> Response {
+    Html(format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{0} – Maillage</title></head><body><main><h1>{0}</h1>{1}</main></body></html>",
+        html_escape::encode_text(title),
+        body_html
+    ))
+    .into_response()
+}

@@ -1,0 +1,260 @@
+//! Who follows whom: our centres' follows of remote centres, and remote actors following ours.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::centres::CentreRow;
+use super::schema::{centres, followers, follows};
+use super::{Conn, StorageError};
+
+pub const PENDING: &str = "pending";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = follows)]
+pub struct FollowRow {
+    pub id: i64,
+    pub key: String,
+    /// The id of the Follow activity we sent.
+    pub activity_id: String,
+    pub follower_id: i64,
+    pub target_id: i64,
+    pub state: String,
+    pub backfilled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = followers)]
+pub struct FollowerRow {
+    pub id: i64,
+    pub key: String,
+    pub centre_id: i64,
+    pub actor_id: i64,
+    /// The id of the Follow activity the actor sent (our Accept or Reject names it).
+    pub activity_id: String,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl FollowRow {
+    /// Records a follow (or renews one that was rejected or undone), pending acceptance.
+    pub fn upsert_pending(
+        conn: &mut Conn,
+        key: &str,
+        activity_id: &str,
+        follower_id: i64,
+        target_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        diesel::delete(
+            follows::table
+                .filter(follows::follower_id.eq(follower_id))
+                .filter(follows::target_id.eq(target_id)),
+        )
+        .execute(conn)?;
+        Ok(diesel::insert_into(follows::table)
+            .values((
+                follows::key.eq(key),
+                follows::activity_id.eq(activity_id),
+                follows::follower_id.eq(follower_id),
+                follows::target_id.eq(target_id),
+                follows::state.eq(PENDING),
+                follows::created_at.eq(now),
+                follows::updated_at.eq(now),
+            ))
+            .returning(follows::all_columns)
+            .get_result(conn)?)
+    }
+
+    pub fn find_by_key(
+        conn: &mut Conn,
+        key: &str,
+    ) -> Result<Option<(Self, CentreRow)>, StorageError> {
+        Ok(follows::table
+            .inner_join(centres::table.on(centres::id.eq(follows::target_id)))
+            .filter(follows::key.eq(key))
+            .select((Self::as_select(), CentreRow::as_select()))
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn find_by_activity(
+        conn: &mut Conn,
+        activity_id: &str,
+    ) -> Result<Option<Self>, StorageError> {
+        Ok(follows::table
+            .filter(follows::activity_id.eq(activity_id))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// The follow of `follower_id` (local) towards `target_id`, if any.
+    pub fn find_between(
+        conn: &mut Conn,
+        follower_id: i64,
+        target_id: i64,
+    ) -> Result<Option<Self>, StorageError> {
+        Ok(follows::table
+            .filter(follows::follower_id.eq(follower_id))
+            .filter(follows::target_id.eq(target_id))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn set_state(
+        conn: &mut Conn,
+        id: i64,
+        state: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        diesel::update(follows::table.find(id))
+            .set((follows::state.eq(state), follows::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn mark_backfilled(
+        conn: &mut Conn,
+        id: i64,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        diesel::update(follows::table.find(id))
+            .set(follows::backfilled_at.eq(now))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+        diesel::delete(follows::table.find(id)).execute(conn)?;
+        Ok(())
+    }
+
+    /// Our follows with their targets, newest first.
+    pub fn list(conn: &mut Conn) -> Result<Vec<(Self, CentreRow)>, StorageError> {
+        Ok(follows::table
+            .inner_join(centres::table.on(centres::id.eq(follows::target_id)))
+            .order(follows::id.desc())
+            .select((Self::as_select(), CentreRow::as_select()))
+            .load(conn)?)
+    }
+
+    /// Whether any of our centres follows `actor_id` with an accepted follow.
+    pub fn is_followed(conn: &mut Conn, actor_id: i64) -> Result<bool, StorageError> {
+        let n: i64 = follows::table
+            .filter(follows::target_id.eq(actor_id))
+            .filter(follows::state.eq(ACCEPTED))
+            .count()
+            .get_result(conn)?;
+        Ok(n > 0)
+    }
+
+    /// The local centres following `actor_id` (accepted).
+    pub fn local_followers_of(conn: &mut Conn, actor_id: i64) -> Result<Vec<i64>, StorageError> {
+        Ok(follows::table
+            .filter(follows::target_id.eq(actor_id))
+            .filter(follows::state.eq(ACCEPTED))
+            .select(follows::follower_id)
+            .load(conn)?)
+    }
+}
+
+impl FollowerRow {
+    /// Records (or renews) a follower of a local centre in `state`.
+    pub fn upsert(
+        conn: &mut Conn,
+        key: &str,
+        centre_id: i64,
+        actor_id: i64,
+        activity_id: &str,
+        state: &str,
+        now: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        diesel::delete(
+            followers::table
+                .filter(followers::centre_id.eq(centre_id))
+                .filter(followers::actor_id.eq(actor_id)),
+        )
+        .execute(conn)?;
+        Ok(diesel::insert_into(followers::table)
+            .values((
+                followers::key.eq(key),
+                followers::centre_id.eq(centre_id),
+                followers::actor_id.eq(actor_id),
+                followers::activity_id.eq(activity_id),
+                followers::state.eq(state),
+                followers::created_at.eq(now),
+                followers::updated_at.eq(now),
+            ))
+            .returning(followers::all_columns)
+            .get_result(conn)?)
+    }
+
+    pub fn find_by_key(
+        conn: &mut Conn,
+        key: &str,
+    ) -> Result<Option<(Self, CentreRow)>, StorageError> {
+        Ok(followers::table
+            .inner_join(centres::table.on(centres::id.eq(followers::actor_id)))
+            .filter(followers::key.eq(key))
+            .select((Self::as_select(), CentreRow::as_select()))
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn set_state(
+        conn: &mut Conn,
+        id: i64,
+        state: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        diesel::update(followers::table.find(id))
+            .set((followers::state.eq(state), followers::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Removes `actor_id` from the followers of `centre_id`; returns whether it was one.
+    pub fn remove(conn: &mut Conn, centre_id: i64, actor_id: i64) -> Result<bool, StorageError> {
+        let n = diesel::delete(
+            followers::table
+                .filter(followers::centre_id.eq(centre_id))
+                .filter(followers::actor_id.eq(actor_id)),
+        )
+        .execute(conn)?;
+        Ok(n > 0)
+    }
+
+    /// Every follow of our centres by one actor.
+    pub fn by_actor(conn: &mut Conn, actor_id: i64) -> Result<Vec<Self>, StorageError> {
+        Ok(followers::table
+            .filter(followers::actor_id.eq(actor_id))
+            .select(Self::as_select())
+            .load(conn)?)
+    }
+
+    /// The followers of a local centre (all states, or only `state`), with their actors.
+    pub fn list(
+        conn: &mut Conn,
+        centre_id: Option<i64>,
+        state: Option<&str>,
+    ) -> Result<Vec<(Self, CentreRow)>, StorageError> {
+        let mut query = followers::table
+            .inner_join(centres::table.on(centres::id.eq(followers::actor_id)))
+            .select((Self::as_select(), CentreRow::as_select()))
+            .order(followers::id.asc())
+            .into_boxed();
+        if let Some(centre_id) = centre_id {
+            query = query.filter(followers::centre_id.eq(centre_id));
+        }
+        if let Some(state) = state {
+            query = query.filter(followers::state.eq(state.to_owned()));
+        }
+        Ok(query.load(conn)?)
+    }
+}
