@@ -55,11 +55,34 @@ pub async fn deliver<A>(
 where
     A: Activity + Serialize + Debug + Send + Sync + 'static,
 {
+    let tasks = prepare(activity, actor, inboxes, data).await?;
+    if data.background_delivery {
+        tokio::spawn(send_all(tasks, data.reset_request_count()));
+    } else {
+        send_all(tasks, data.reset_request_count()).await;
+    }
+    Ok(())
+}
+
+async fn prepare<A>(
+    activity: A,
+    actor: &ApubCentre,
+    inboxes: Vec<Url>,
+    data: &Data<FederationData>,
+) -> Result<Vec<SendActivityTask>, FederationError>
+where
+    A: Activity + Serialize + Debug + Send + Sync + 'static,
+{
     if inboxes.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let activity = WithContext::new(activity, context());
-    let tasks = SendActivityTask::prepare(&activity, actor, inboxes, data).await?;
+    Ok(SendActivityTask::prepare(&activity, actor, inboxes, data).await?)
+}
+
+/// Sends to every inbox at once (one task each: a slow peer holds up nobody else), retrying
+/// each a few times; returns when all are delivered or given up.
+async fn send_all(tasks: Vec<SendActivityTask>, data: Data<FederationData>) {
     let mut running = tokio::task::JoinSet::new();
     for task in tasks {
         let data = data.reset_request_count();
@@ -76,12 +99,7 @@ where
             tracing::error!("giving up on {task}");
         });
     }
-    if data.background_delivery {
-        running.detach_all();
-    } else {
-        while running.join_next().await.is_some() {}
-    }
-    Ok(())
+    while running.join_next().await.is_some() {}
 }
 
 /// The inboxes of a centre's accepted followers (shared inboxes where they have them).
@@ -113,13 +131,16 @@ pub async fn follower_inboxes(
     Ok(inboxes.into_iter().collect())
 }
 
-/// Accepts a follower, and gives a directory centre the `network` cards it may now receive.
+/// Accepts a follower, then gives a directory centre the `network` cards it may now receive.
+/// In that order: a card arriving before the Accept would be dropped as coming from a centre
+/// the follower does not follow yet.
 pub async fn accept_follower(
     target: &ApubCentre,
     follower: &ApubCentre,
     row: &FollowerRow,
     data: &Data<FederationData>,
 ) -> Result<(), FederationError> {
+    let inbox = vec![follower.shared_inbox_or_inbox()];
     let accept = Accept {
         kind: AcceptType::Accept,
         id: activity_id(&data.urls, "accept"),
@@ -131,7 +152,7 @@ pub async fn accept_follower(
             "object": target.id,
         }),
     };
-    deliver(accept, target, vec![follower.shared_inbox_or_inbox()], data).await?;
+    let mut batches = vec![prepare(accept, target, inbox.clone(), data).await?];
     if follower.row.is_directory {
         let filter = ContactFilter {
             origin: Some(target.row.actor_id.clone()),
@@ -154,15 +175,24 @@ pub async fn accept_follower(
         for (card, _) in cards.rows {
             let id = Url::parse(&card.ap_id)?;
             if let Some(entry) = ApubEntry::load(&id, data).await? {
-                send_entry(
-                    entry,
-                    CreateOrUpdateType::Create(CreateType::Create),
-                    vec![follower.shared_inbox_or_inbox()],
-                    data,
-                )
-                .await?;
+                let (activity, actor) =
+                    entry_activity(entry, CreateOrUpdateType::Create(CreateType::Create), data)
+                        .await?;
+                batches.push(prepare(activity, &actor, inbox.clone(), data).await?);
             }
         }
+    }
+    let background = data.background_delivery;
+    let data = data.reset_request_count();
+    let in_order = async move {
+        for batch in batches {
+            send_all(batch, data.reset_request_count()).await;
+        }
+    };
+    if background {
+        tokio::spawn(in_order);
+    } else {
+        in_order.await;
     }
     Ok(())
 }
@@ -187,12 +217,11 @@ pub async fn reject_follower(
     deliver(reject, target, vec![follower.shared_inbox_or_inbox()], data).await
 }
 
-async fn send_entry(
+async fn entry_activity(
     entry: ApubEntry,
     kind: CreateOrUpdateType,
-    inboxes: Vec<Url>,
     data: &Data<FederationData>,
-) -> Result<(), FederationError> {
+) -> Result<(CreateOrUpdate, ApubCentre), FederationError> {
     let actor = ApubCentre::new(entry.centre().clone())?;
     let note = entry.into_json(data).await?;
     let activity = CreateOrUpdate {
@@ -210,6 +239,16 @@ async fn send_entry(
         cc: note.cc.clone(),
         object: note,
     };
+    Ok((activity, actor))
+}
+
+async fn send_entry(
+    entry: ApubEntry,
+    kind: CreateOrUpdateType,
+    inboxes: Vec<Url>,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let (activity, actor) = entry_activity(entry, kind, data).await?;
     deliver(activity, &actor, inboxes, data).await
 }
 

@@ -5,6 +5,9 @@
 //! Without it, PostgreSQL tests print that they were skipped, except on CI (`CI=true`) where
 //! they fail, so a CI run can never skip them silently.
 
+// Shared by the api and federation test binaries; each uses a different part of it.
+#![allow(dead_code)]
+
 use std::io::Write;
 use std::net::TcpListener as StdListener;
 use std::time::Duration;

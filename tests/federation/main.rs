@@ -1,0 +1,10 @@
+//! Federation between real nodes: three nodes (A, B, C) in one process on `localhost:<port>`,
+//! each scenario asserting on the *other* nodes, on SQLite and on PostgreSQL.
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod network;
+mod peer;
+mod scenarios;
+mod security;

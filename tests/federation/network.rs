@@ -1,0 +1,81 @@
+//! Helpers for several nodes: named centres, following, waiting for something to arrive.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestNode, listing};
+
+/// A node whose first centre is `username`.
+pub async fn node(backend: Backend, username: &str) -> Option<TestNode> {
+    let username = username.to_owned();
+    TestNode::spawn_with(backend, false, move |s| {
+        s.centre.name = format!("Centre {username}");
+        s.centre.username = username;
+    })
+    .await
+}
+
+pub fn handle(node: &TestNode) -> String {
+    format!("{}@localhost:{}", node.settings.centre.username, node.port)
+}
+
+pub fn actor(node: &TestNode) -> String {
+    format!("{}/centres/{}", node.base, node.settings.centre.username)
+}
+
+/// Waits until `check` returns Some, polling; fails the test after 20 s.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `follower` follows `target`'s first centre and waits for the Accept.
+pub async fn follow(follower: &TestNode, target: &TestNode) -> Value {
+    let res = follower
+        .post("/api/v1/follows", &json!({"target": handle(target)}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["target"], actor(target));
+    let id = res.body["id"].as_str().unwrap().to_owned();
+    eventually("the follow to be accepted", || async {
+        let (_, follows) = listing(&follower.get("/api/v1/follows").await.body);
+        follows
+            .into_iter()
+            .find(|f| f["id"] == id.as_str() && f["state"] == "accepted")
+    })
+    .await
+}
+
+/// Staff search on `node` (everything it holds).
+pub async fn staff_search(node: &TestNode, query: &str) -> Vec<Value> {
+    let res = node
+        .get(&format!("/api/v1/search?per_page=200&{query}"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    listing(&res.body).1
+}
+
+/// Public search on `node`.
+pub async fn public_search(node: &TestNode, query: &str) -> Vec<Value> {
+    node.search(&format!("per_page=200&{query}")).await.1
+}
+
+pub fn find<'a>(results: &'a [Value], id: &str) -> Option<&'a Value> {
+    results.iter().find(|r| r["id"] == id)
+}

@@ -1,0 +1,206 @@
+//! A test peer that speaks HTTP signatures itself, so tests can send exactly the requests a
+//! real (or hostile) server would: signed as a node's centre with its real key, or as a stub
+//! actor served from here, with the host, path, date or digest tampered with.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::Engine as _;
+use maillage::storage::centres::CentreRow;
+use reqwest::StatusCode;
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::{Pkcs1v15Sign, RsaPrivateKey};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::TestNode;
+
+#[derive(Clone)]
+pub struct Signer {
+    pub actor: String,
+    key: RsaPrivateKey,
+}
+
+impl Signer {
+    /// Signs as the first centre of `node`, with its real private key.
+    pub async fn centre_of(node: &TestNode) -> Self {
+        let db = maillage::startup::open_database(&node.settings)
+            .await
+            .unwrap();
+        let username = node.settings.centre.username.clone();
+        let row = db
+            .run(move |conn| CentreRow::find_local(conn, &username))
+            .await
+            .unwrap()
+            .unwrap();
+        Self {
+            actor: row.actor_id,
+            key: RsaPrivateKey::from_pkcs8_pem(row.private_key.as_deref().unwrap()).unwrap(),
+        }
+    }
+}
+
+/// What to tamper with in a delivery.
+#[derive(Default, Clone)]
+pub struct Tamper {
+    pub no_signature: bool,
+    /// Sign for this host instead of the target's (and send it as the Host header).
+    pub host: Option<String>,
+    /// Sign for this path instead of the one posted to.
+    pub signed_path: Option<String>,
+    /// Date header, `httpdate` format.
+    pub date: Option<String>,
+    /// Digest of another body.
+    pub digest_of: Option<Vec<u8>>,
+    /// `sha-256=` instead of `SHA-256=` (bovine does this).
+    pub lowercase_digest: bool,
+}
+
+/// POSTs `activity` to `url` signed by `signer`, tampered as asked; returns the status.
+pub async fn deliver(
+    url: &str,
+    activity: &Value,
+    signer: &Signer,
+    tamper: Tamper,
+) -> (StatusCode, String) {
+    let body = serde_json::to_vec(activity).unwrap();
+    deliver_bytes(url, body, signer, tamper).await
+}
+
+pub async fn deliver_bytes(
+    url: &str,
+    body: Vec<u8>,
+    signer: &Signer,
+    tamper: Tamper,
+) -> (StatusCode, String) {
+    let parsed = url::Url::parse(url).unwrap();
+    let real_host = format!("{}:{}", parsed.host_str().unwrap(), parsed.port().unwrap());
+    let host = tamper.host.clone().unwrap_or(real_host);
+    let path = tamper
+        .signed_path
+        .clone()
+        .unwrap_or_else(|| parsed.path().to_owned());
+    let date = tamper
+        .date
+        .clone()
+        .unwrap_or_else(|| httpdate::fmt_http_date(std::time::SystemTime::now()));
+    let digest_body = tamper.digest_of.clone().unwrap_or_else(|| body.clone());
+    let algorithm = if tamper.lowercase_digest {
+        "sha-256"
+    } else {
+        "SHA-256"
+    };
+    let digest = format!(
+        "{algorithm}={}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&digest_body))
+    );
+    let signing_string =
+        format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
+    let signature = signer
+        .key
+        .sign(
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(signing_string.as_bytes()),
+        )
+        .unwrap();
+    let header = format!(
+        "keyId=\"{}#main-key\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{}\"",
+        signer.actor,
+        base64::engine::general_purpose::STANDARD.encode(signature)
+    );
+    let mut req = reqwest::Client::new()
+        .post(url)
+        .header("host", host)
+        .header("date", date)
+        .header("digest", digest)
+        .header("content-type", "application/activity+json")
+        .body(body);
+    if !tamper.no_signature {
+        req = req.header("signature", header);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap_or_default())
+}
+
+/// A stub actor served from this test process: a Mastodon-like `Person` (or, with
+/// `directory`, a centre claiming the Maillage extension) with a key of its own. It records
+/// every request it gets.
+pub struct StubActor {
+    pub base: String,
+    pub signer: Signer,
+    pub requests: Arc<Mutex<Vec<String>>>,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl StubActor {
+    pub async fn spawn(directory: bool) -> Self {
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = format!("http://localhost:{port}");
+        let actor_id = format!("{base}/users/stub");
+        let public_pem = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
+        let mut doc = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "type": if directory { "Organization" } else { "Person" },
+            "id": actor_id,
+            "preferredUsername": "stub",
+            "name": "Stub <script>alert(1)</script>",
+            "summary": "<p>Un <b>pair</b> de test</p><script>alert(1)</script>",
+            "inbox": format!("{actor_id}/inbox"),
+            "endpoints": {"sharedInbox": format!("{base}/inbox")},
+            "publicKey": {"id": format!("{actor_id}#main-key"), "owner": actor_id, "publicKeyPem": public_pem},
+        });
+        if directory {
+            doc["maillage:directory"] = json!({});
+        }
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let state = (doc, requests.clone());
+        let app = Router::new()
+            .route(
+                "/users/stub",
+                get(
+                    |State((doc, log)): State<(Value, Arc<Mutex<Vec<String>>>)>| async move {
+                        log.lock().unwrap().push("GET /users/stub".into());
+                        ([("content-type", "application/activity+json")], Json(doc))
+                    },
+                ),
+            )
+            .fallback(
+                |State((_, log)): State<(Value, Arc<Mutex<Vec<String>>>)>,
+                 req: axum::extract::Request| async move {
+                    log.lock()
+                        .unwrap()
+                        .push(format!("{} {}", req.method(), req.uri()));
+                    StatusCode::ACCEPTED
+                },
+            )
+            .with_state(state);
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            base,
+            signer: Signer {
+                actor: actor_id,
+                key,
+            },
+            requests,
+            _server: server,
+        }
+    }
+
+    pub fn actor_id(&self) -> &str {
+        &self.signer.actor
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}

@@ -1,0 +1,770 @@
+//! What users must see when centres federate: follow and backfill, publish/edit/delete,
+//! one software recommended by several centres, endorsements, contacts by visibility,
+//! moderation.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestNode, key, listing, recommendation};
+use crate::network::{actor, eventually, find, follow, handle, node, public_search, staff_search};
+use crate::on_both_backends;
+use crate::peer::{Signer, StubActor, Tamper, deliver};
+
+async fn note_of(node: &TestNode, id: &str) -> Value {
+    let res = node
+        .client
+        .get(id)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn inbox(node: &TestNode) -> String {
+    format!("{}/inbox", node.base)
+}
+
+async fn publish_edit_delete(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+    let before = a
+        .create_recommendation(&recommendation(
+            "Nextcloud",
+            "https://nextcloud.com",
+            &["Google Drive"],
+            "files",
+        ))
+        .await;
+
+    // B follows A: accepted at once, A lists B as a directory follower.
+    let follow_b = follow(&b, &a).await;
+    let (_, followers) = listing(&a.get("/api/v1/followers").await.body);
+    assert_eq!(followers.len(), 1);
+    assert_eq!(followers[0]["actor"], actor(&b));
+    assert_eq!(followers[0]["directory"], true);
+    assert_eq!(followers[0]["state"], "accepted");
+    follow(&c, &a).await;
+
+    // Backfill: what A published before the follow, with A as origin.
+    let id = before["id"].as_str().unwrap().to_owned();
+    let copy = eventually("the earlier recommendation on B", || async {
+        find(&public_search(&b, "q=google+drive").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&a));
+    assert_eq!(copy["origin_name"], "Centre loire");
+    assert_eq!(copy["local"], false);
+    assert_eq!(copy["summary"], before["summary"]);
+    assert_eq!(copy["software"]["name"], "Nextcloud");
+
+    // Create, Update, Delete reach B within seconds.
+    let created = a
+        .create_recommendation(&recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    eventually("the new recommendation on B", || async {
+        find(&public_search(&b, "q=zoom").await, &id).cloned()
+    })
+    .await;
+    let old_note = note_of(&a, &id).await;
+    let res = a
+        .patch(
+            &format!("/api/v1/recommendations/{}", key(&created["id"])),
+            &json!({"summary": "Visio sans compte."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    eventually("the edit on B", || async {
+        find(&public_search(&b, "q=zoom").await, &id)
+            .filter(|r| r["summary"] == "Visio sans compte.")
+            .cloned()
+    })
+    .await;
+
+    // An edit older than what B has is ignored.
+    let signer = Signer::centre_of(&a).await;
+    let mut stale = old_note.clone();
+    stale["updated"] = json!("2001-01-01T00:00:00Z");
+    stale["maillage:recommendation"]["reviewBody"] = json!("Ancienne version.");
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Update", "id": format!("{}/activities/update/stale", a.base),
+        "actor": actor(&a), "object": stale,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let (status, text) = deliver(&inbox(&b), &update, &signer, Tamper::default()).await;
+    assert!(status.is_success(), "{status} {text}");
+    let still = find(&public_search(&b, "q=zoom").await, &id)
+        .cloned()
+        .unwrap();
+    assert_eq!(still["summary"], "Visio sans compte.");
+
+    // Delete: gone from B; a replayed Create does not bring it back.
+    assert_eq!(
+        a.delete(&format!("/api/v1/recommendations/{}", key(&created["id"])))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    eventually("the deletion on B", || async {
+        find(&public_search(&b, "q=zoom").await, &id)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let replay = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Create", "id": format!("{}/activities/create/replayed", a.base),
+        "actor": actor(&a), "object": old_note,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let (status, _) = deliver(&inbox(&b), &replay, &signer, Tamper::default()).await;
+    assert!(status.is_success());
+    assert!(
+        find(&staff_search(&b, "q=zoom").await, &id).is_none(),
+        "a deleted object came back"
+    );
+    // A answers 410 for it now.
+    let res = a
+        .client
+        .get(&id)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::GONE);
+
+    // B unfollows: A forgets B, and B receives nothing new (C, still following, is the clock).
+    let res = b
+        .delete(&format!(
+            "/api/v1/follows/{}",
+            follow_b["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    eventually("A to forget B", || async {
+        let (_, followers) = listing(&a.get("/api/v1/followers").await.body);
+        (!followers.iter().any(|f| f["actor"] == actor(&b))).then_some(())
+    })
+    .await;
+    let later = a
+        .create_recommendation(&recommendation(
+            "PeerTube",
+            "https://joinpeertube.org",
+            &["YouTube"],
+            "video",
+        ))
+        .await;
+    let later_id = later["id"].as_str().unwrap().to_owned();
+    eventually("the new recommendation on C", || async {
+        find(&public_search(&c, "q=youtube").await, &later_id).cloned()
+    })
+    .await;
+    assert!(find(&staff_search(&b, "q=youtube").await, &later_id).is_none());
+}
+on_both_backends!(follow_backfill_publish_edit_delete, publish_edit_delete);
+
+async fn shared_software(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let mut mine = recommendation(
+        "Nextcloud",
+        "https://nextcloud.com/",
+        &["Google Drive"],
+        "files",
+    );
+    mine["summary"] = json!("Le cloud associatif de la Loire.");
+    a.create_recommendation(&mine).await;
+    let mut theirs = recommendation(
+        "Nextcloud",
+        "https://www.nextcloud.com",
+        &["Dropbox"],
+        "files",
+    );
+    theirs["summary"] = json!("Recommandé par la Bretagne.");
+    b.create_recommendation(&theirs).await;
+    follow(&b, &a).await;
+    let software = eventually("Nextcloud recommended by two centres on B", || async {
+        let (_, list) = listing(&b.get_public("/api/v1/software").await.body);
+        list.into_iter()
+            .find(|s| s["name"] == "Nextcloud" && s["recommended_by"] == 2)
+    })
+    .await;
+    let (n, recs) = listing(
+        &b.get_public(&format!(
+            "/api/v1/recommendations?software={}",
+            software["slug"].as_str().unwrap()
+        ))
+        .await
+        .body,
+    );
+    assert_eq!(n, 2);
+    let summaries: Vec<&str> = recs
+        .iter()
+        .map(|r| r["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries.contains(&"Le cloud associatif de la Loire.")
+            && summaries.contains(&"Recommandé par la Bretagne.")
+    );
+    let origins: Vec<&str> = recs.iter().map(|r| r["origin"].as_str().unwrap()).collect();
+    assert!(origins.contains(&actor(&a).as_str()) && origins.contains(&actor(&b).as_str()));
+    let (total, _) = listing(&b.get_public("/api/v1/software").await.body);
+    assert_eq!(total, 1);
+}
+on_both_backends!(one_software_recommended_by_two_centres, shared_software);
+
+async fn endorsements(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+    let rec = a
+        .create_recommendation(&recommendation(
+            "Framadate",
+            "https://framadate.org",
+            &["Doodle"],
+            "scheduling",
+        ))
+        .await;
+    let id = rec["id"].as_str().unwrap().to_owned();
+    follow(&b, &a).await;
+    eventually("A's recommendation on B", || async {
+        find(&public_search(&b, "q=doodle").await, &id).cloned()
+    })
+    .await;
+    follow(&c, &b).await;
+
+    // B endorses; C, following only B, gets A's recommendation, from its origin.
+    let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let endorsement = res.body["id"].as_str().unwrap().to_owned();
+    let on_c = eventually("the endorsed recommendation on C", || async {
+        find(&public_search(&c, "q=doodle").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(on_c["origin"], actor(&a));
+    assert_eq!(on_c["endorsed_by"], json!([actor(&b)]));
+    assert_eq!(on_c["summary"], rec["summary"]);
+    // A learns of it too.
+    eventually("the endorsement on A", || async {
+        let mine = a
+            .get(&format!("/api/v1/recommendations/{}", key(&rec["id"])))
+            .await
+            .body;
+        (mine["endorsed_by"] == json!([actor(&b)])).then_some(())
+    })
+    .await;
+
+    // A node following B after the endorsement gets it by backfill.
+    let Some(d) = node(backend, "jura").await else {
+        return;
+    };
+    follow(&d, &b).await;
+    let on_d = eventually("the endorsed recommendation on D by backfill", || async {
+        find(&public_search(&d, "q=doodle").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(on_d["origin"], actor(&a));
+    assert_eq!(on_d["endorsed_by"], json!([actor(&b)]));
+
+    // A boost by someone who is not a directory centre is not an endorsement.
+    let stub = StubActor::spawn(false).await;
+    let boost = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Announce", "id": format!("{}/users/stub/statuses/1/activity", stub.base),
+        "actor": stub.actor_id(), "object": id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let (status, text) = deliver(
+        &format!("{}/inbox", c.base),
+        &boost,
+        &stub.signer,
+        Tamper::default(),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let after = find(&public_search(&c, "q=doodle").await, &id)
+        .cloned()
+        .unwrap();
+    assert_eq!(after["endorsed_by"], json!([actor(&b)]));
+
+    // Undo: the endorsement disappears downstream.
+    assert_eq!(
+        b.delete(&format!("/api/v1/endorsements/{endorsement}"))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    eventually("the endorsement withdrawn on C", || async {
+        let r = find(&public_search(&c, "q=doodle").await, &id).cloned()?;
+        (r["endorsed_by"] == json!([])).then_some(())
+    })
+    .await;
+
+    // Endorsing one's own recommendation or an unknown id is refused.
+    let own = b
+        .create_recommendation(&recommendation(
+            "Paheko",
+            "https://paheko.cloud",
+            &["Ciel Associations"],
+            "assoc-accounting",
+        ))
+        .await;
+    let res = b
+        .post("/api/v1/endorsements", &json!({"object": own["id"]}))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.error_field(), Some("object"));
+    let res = b
+        .post(
+            "/api/v1/endorsements",
+            &json!({"object": "https://nowhere.example/r/1"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+on_both_backends!(endorsements_reach_followers_of_the_endorser, endorsements);
+
+async fn only_followed(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+    let rec = a
+        .create_recommendation(&recommendation(
+            "Mobilizon",
+            "https://mobilizon.org",
+            &["Meetup"],
+            "events",
+        ))
+        .await;
+    let note = note_of(&a, rec["id"].as_str().unwrap()).await;
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Create", "id": format!("{}/activities/create/unsolicited", a.base),
+        "actor": actor(&a), "object": note,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let signer = Signer::centre_of(&a).await;
+    let (status, _) = deliver(
+        &format!("{}/inbox", c.base),
+        &create,
+        &signer,
+        Tamper::default(),
+    )
+    .await;
+    assert!(status.is_success());
+    assert!(
+        staff_search(&c, "q=meetup").await.is_empty(),
+        "C does not follow A"
+    );
+}
+on_both_backends!(only_followed_centres_enter_the_directory, only_followed);
+
+async fn contacts(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let consent = json!({"given_at": "2026-05-20T10:00:00Z"});
+    let mut ids = std::collections::HashMap::new();
+    for visibility in ["hidden", "local", "network", "public"] {
+        let mut card = json!({"name": format!("Carte {visibility}"), "role": "médiatrice",
+                              "contact_form": "https://exemple.org/contact", "visibility": visibility});
+        if visibility != "hidden" {
+            card["consent"] = consent.clone();
+        }
+        let res = a.post("/api/v1/contacts", &card).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+        ids.insert(visibility, res.body["id"].as_str().unwrap().to_owned());
+    }
+    // A non-directory follower (a Mastodon account) follows A too.
+    let stub = StubActor::spawn(false).await;
+    let follow_stub = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Follow", "id": format!("{}/follows/1", stub.base),
+        "actor": stub.actor_id(), "object": actor(&a),
+    });
+    let (status, text) = deliver(
+        &format!("{}/inbox", a.base),
+        &follow_stub,
+        &stub.signer,
+        Tamper::default(),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    eventually("A's Accept at the stub", || async {
+        stub.requests()
+            .iter()
+            .any(|r| r.starts_with("POST"))
+            .then_some(())
+    })
+    .await;
+    follow(&b, &a).await;
+
+    // B's staff see network and public cards; B's public only the public one.
+    let staff = eventually("A's network and public cards on B", || async {
+        let found = staff_search(&b, "kind=contact").await;
+        (found.len() == 2).then_some(found)
+    })
+    .await;
+    assert!(find(&staff, &ids["network"]).is_some() && find(&staff, &ids["public"]).is_some());
+    let public = public_search(&b, "kind=contact").await;
+    assert_eq!(public.len(), 1);
+    assert_eq!(public[0]["id"], ids["public"].as_str());
+    assert!(find(&public_search(&b, "q=carte").await, &ids["network"]).is_none());
+
+    // Unsigned fetches of A's cards: only the public one is served.
+    for (visibility, expected) in [
+        ("hidden", 404),
+        ("local", 404),
+        ("network", 404),
+        ("public", 200),
+    ] {
+        let res = a
+            .client
+            .get(&ids[visibility])
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), expected, "{visibility}");
+    }
+    // Nor is a network card in A's outbox.
+    let outbox = a
+        .client
+        .get(format!("{}/outbox?page=1", actor(&a)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        outbox.contains(&ids["public"])
+            && !outbox.contains(&ids["network"])
+            && !outbox.contains(&ids["local"])
+    );
+
+    // A new network card reaches B but not the Mastodon follower; a public one reaches both.
+    let seen_by_stub = stub.requests().len();
+    let res = a
+        .post(
+            "/api/v1/contacts",
+            &json!({"name": "Réseau Deux", "visibility": "network", "consent": consent}),
+        )
+        .await;
+    let network2 = res.body["id"].as_str().unwrap().to_owned();
+    eventually("the new network card on B", || async {
+        find(&staff_search(&b, "kind=contact").await, &network2).cloned()
+    })
+    .await;
+    let res = a
+        .post(
+            "/api/v1/contacts",
+            &json!({"name": "Publique Deux", "visibility": "public", "consent": consent}),
+        )
+        .await;
+    let public2 = res.body["id"].as_str().unwrap().to_owned();
+    eventually("the new public card on B", || async {
+        find(&public_search(&b, "kind=contact").await, &public2).cloned()
+    })
+    .await;
+    eventually("the public card at the stub", || async {
+        (stub.requests().len() > seen_by_stub).then_some(())
+    })
+    .await;
+    assert_eq!(
+        stub.requests().len(),
+        seen_by_stub + 1,
+        "the stub got the public card only: {:?}",
+        stub.requests()
+    );
+
+    // Consent withdrawn, or back to hidden: B purges the card.
+    let res = a
+        .patch(
+            &format!("/api/v1/contacts/{}", key(&json!(ids["public"]))),
+            &json!({"consent": {"withdrawn_at": "2026-07-01T12:00:00Z"}}),
+        )
+        .await;
+    assert_eq!(res.body["visibility"], "hidden");
+    let res = a
+        .patch(
+            &format!("/api/v1/contacts/{}", key(&json!(ids["network"]))),
+            &json!({"visibility": "hidden"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    eventually("both cards purged on B", || async {
+        let found = staff_search(&b, "kind=contact").await;
+        (find(&found, &ids["public"]).is_none() && find(&found, &ids["network"]).is_none())
+            .then_some(())
+    })
+    .await;
+}
+on_both_backends!(contacts_follow_the_visibility_table, contacts);
+
+async fn moderation(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+    let rec = a
+        .create_recommendation(&recommendation(
+            "Etherpad",
+            "https://etherpad.org",
+            &["Google Docs"],
+            "office",
+        ))
+        .await;
+    let other = a
+        .create_recommendation(&recommendation(
+            "Lufi",
+            "https://lufi.example",
+            &["WeTransfer"],
+            "utilities",
+        ))
+        .await;
+    let id = rec["id"].as_str().unwrap().to_owned();
+    follow(&b, &a).await;
+    follow(&b, &c).await;
+    eventually("A's items on B", || async {
+        (public_search(&b, "q=wetransfer").await.len() == 1).then_some(())
+    })
+    .await;
+    eventually("A's items on B", || async {
+        find(&public_search(&b, "q=etherpad").await, &id).cloned()
+    })
+    .await;
+
+    // Hide one item.
+    let res = b
+        .post("/api/v1/moderation/hidden", &json!({"object": id}))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    assert!(find(&public_search(&b, "q=etherpad").await, &id).is_none());
+    assert!(
+        find(&staff_search(&b, "q=etherpad").await, &id).is_some(),
+        "staff still see it"
+    );
+    let res = b
+        .post(
+            "/api/v1/moderation/hidden",
+            &json!({"object": "https://nowhere.example/x"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Local items are not hidden this way.
+    let own = b
+        .create_recommendation(&recommendation(
+            "Galène",
+            "https://galene.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let res = b
+        .post("/api/v1/moderation/hidden", &json!({"object": own["id"]}))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Block A's domain: its items leave B, its activities are refused.
+    let res = b
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": format!("localhost:{}", a.port), "rule": "block"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["removed_recommendations"], 2);
+    assert!(staff_search(&b, "q=wetransfer").await.is_empty());
+    assert!(find(&staff_search(&b, "q=etherpad").await, &id).is_none());
+    let signer = Signer::centre_of(&a).await;
+    let note = note_of(&a, other["id"].as_str().unwrap()).await;
+    let create = json!({"type": "Create", "id": format!("{}/activities/create/after-block", a.base),
+                        "actor": actor(&a), "object": note});
+    let (status, _) = deliver(
+        &format!("{}/inbox", b.base),
+        &create,
+        &signer,
+        Tamper::default(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let res = b
+        .post("/api/v1/follows", &json!({"target": handle(&a)}))
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "B does not fetch from a blocked domain: {}",
+        res.text
+    );
+    let (_, rules) = listing(&b.get("/api/v1/moderation/domains").await.body);
+    assert_eq!(rules.len(), 1);
+    let res = b
+        .delete(&format!("/api/v1/moderation/domains/localhost:{}", a.port))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+
+    // Allow-list mode: only listed domains federate.
+    let Some(d) = TestNode::spawn_with(backend, false, |s| {
+        s.centre.username = "jura".into();
+        s.federation.allowlist_mode = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let res = d
+        .post("/api/v1/follows", &json!({"target": handle(&a)}))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
+    let res = d
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": format!("localhost:{}", a.port), "rule": "allow"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    follow(&d, &a).await;
+    let res = d
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": "nope nope", "rule": "allow"}),
+        )
+        .await;
+    assert_eq!(res.error_field(), Some("domain"));
+    let res = d
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": "x.example", "rule": "maybe"}),
+        )
+        .await;
+    assert_eq!(res.error_field(), Some("rule"));
+}
+on_both_backends!(moderation_hides_blocks_and_allows, moderation);
+
+async fn manual_approval(backend: Backend) {
+    let Some(e) = TestNode::spawn_with(backend, false, |s| {
+        s.centre.username = "vosges".into();
+        s.federation.manual_approval = true;
+    })
+    .await
+    else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let actor_json: Value = b
+        .client
+        .get(actor(&e))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(actor_json["manuallyApprovesFollowers"], true);
+    let res = b
+        .post("/api/v1/follows", &json!({"target": handle(&e)}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    assert_eq!(res.body["state"], "pending");
+    let pending = eventually("a pending follower on E", || async {
+        let (_, list) = listing(&e.get("/api/v1/followers?state=pending").await.body);
+        list.into_iter().next()
+    })
+    .await;
+    assert_eq!(pending["actor"], actor(&b));
+    let res = e
+        .post(
+            &format!(
+                "/api/v1/followers/{}/approve",
+                pending["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["state"], "accepted");
+    eventually("B's follow accepted", || async {
+        let (_, follows) = listing(&b.get("/api/v1/follows").await.body);
+        follows.into_iter().find(|f| f["state"] == "accepted")
+    })
+    .await;
+    let res = e
+        .post(
+            &format!(
+                "/api/v1/followers/{}/approve",
+                pending["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+
+    // Refusing another follower sends Reject.
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+    c.post("/api/v1/follows", &json!({"target": handle(&e)}))
+        .await;
+    let pending = eventually("C pending on E", || async {
+        let (_, list) = listing(&e.get("/api/v1/followers?state=pending").await.body);
+        list.into_iter().next()
+    })
+    .await;
+    let res = e
+        .post(
+            &format!(
+                "/api/v1/followers/{}/refuse",
+                pending["id"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.body["state"], "rejected");
+    eventually("C's follow rejected", || async {
+        let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
+        follows.into_iter().find(|f| f["state"] == "rejected")
+    })
+    .await;
+}
+on_both_backends!(manual_approval_of_followers, manual_approval);
