@@ -15,6 +15,7 @@ use url::Url;
 
 use super::activities::{HANDLED_TYPES, InboxActivity};
 use super::objects::centre::ApubCentre;
+use super::protocol::activities::implicit_delete_id;
 use super::{Context, Federation, FederationError, authority};
 use crate::storage::{activities, moderation, now};
 
@@ -45,19 +46,21 @@ pub async fn receive(
         .and_then(|a| Url::parse(a).ok())
         .ok_or_else(|| FederationError::BadRequest("the activity has no actor".into()))?;
     check_domain(&data, &actor).await?;
-    let kind = envelope
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if !HANDLED_TYPES.contains(&kind) {
-        tracing::debug!("ignoring a {kind} activity from {actor}");
+    if let Triage::Ignore(why) = triage(&envelope) {
+        tracing::debug!("ignoring an activity from {actor}: {why}");
         return Ok(StatusCode::ACCEPTED);
     }
     let activity_id = envelope
         .get("id")
         .and_then(Value::as_str)
-        .ok_or_else(|| FederationError::BadRequest("the activity has no id".into()))?
-        .to_owned();
+        .map(str::to_owned)
+        .or_else(|| {
+            (envelope.get("type").and_then(Value::as_str) == Some("Delete"))
+                .then(|| envelope.get("object").and_then(implicit_delete_id))
+                .flatten()
+                .map(|id| id.to_string())
+        })
+        .ok_or_else(|| FederationError::BadRequest("the activity has no id".into()))?;
 
     // Applied once: a second delivery of the same id is acknowledged and dropped.
     let recorded = {
@@ -85,6 +88,46 @@ pub async fn receive(
             Err(e)
         }
     }
+}
+
+/// What the inbox does with an activity, decided from its JSON alone (before any fetch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Triage {
+    Handle,
+    /// Acknowledged (202) and dropped, on purpose: the reason is logged.
+    Ignore(&'static str),
+}
+
+pub fn triage(activity: &Value) -> Triage {
+    let kind = activity
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !HANDLED_TYPES.contains(&kind) {
+        return Triage::Ignore("an activity type the directory does not use");
+    }
+    let actor = activity
+        .get("actor")
+        .and_then(|a| a.as_str().or_else(|| a.get("id").and_then(Value::as_str)));
+    let object = activity.get("object");
+    let object_id = object.and_then(|o| o.as_str().or_else(|| o.get("id").and_then(Value::as_str)));
+    if kind == "Delete" && object_id.is_some() && object_id == actor {
+        return Triage::Ignore("an account deleting itself");
+    }
+    if kind == "Create" || kind == "Update" {
+        let Some(object) = object.filter(|o| o.is_object()) else {
+            return Triage::Ignore("a Create or Update without an embedded object");
+        };
+        if object.get("type").and_then(Value::as_str) != Some("Note") {
+            return Triage::Ignore("not a Note (directory entries are Notes)");
+        }
+        if object.get("maillage:recommendation").is_none()
+            && object.get("maillage:contact").is_none()
+        {
+            return Triage::Ignore("a Note that is not a directory entry");
+        }
+    }
+    Triage::Handle
 }
 
 fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationError> {

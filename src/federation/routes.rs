@@ -126,7 +126,6 @@ async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationE
         "software": {
             "name": "maillage",
             "version": env!("CARGO_PKG_VERSION"),
-            "repository": env!("CARGO_PKG_REPOSITORY"),
             "homepage": fed.data().urls.base(),
         },
         "protocols": ["activitypub"],

@@ -4,7 +4,9 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod fixtures;
 mod network;
 mod peer;
 mod scenarios;
 mod security;
+mod shapes;

@@ -393,7 +393,7 @@ fn hashtag_link(base: &Url, tag: &str) -> (String, serde_json::Value) {
         .unwrap_or_default();
     let html = format!(
         "<a href=\"{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
-        html::escape(&href),
+        html::attr(&href),
         html::escape(tag)
     );
     (
@@ -437,7 +437,7 @@ fn recommendation_note(
             .map(|h| {
                 format!(
                     "<a href=\"{}\">{}</a>",
-                    html::escape(&h.url),
+                    html::attr(&h.url),
                     html::escape(&h.name)
                 )
             })
@@ -453,7 +453,8 @@ fn recommendation_note(
         ));
     }
     content.push_str(&format!(
-        "<p><a href=\"{0}\">{0}</a></p>",
+        "<p><a href=\"{}\">{}</a></p>",
+        html::attr(&software.homepage),
         html::escape(&software.homepage)
     ));
     let mut tags = vec![
@@ -573,13 +574,14 @@ fn contact_note(
     if let Some(form) = &ext.contact_point {
         channels.push(format!(
             "<a href=\"{}\">{}</a>",
-            html::escape(form),
+            html::attr(form),
             html::escape(form)
         ));
     }
     if let Some(email) = &ext.email {
         channels.push(format!(
-            "<a href=\"mailto:{0}\">{0}</a>",
+            "<a href=\"mailto:{}\">{}</a>",
+            html::attr(email),
             html::escape(email)
         ));
     }
@@ -587,7 +589,11 @@ fn contact_note(
         channels.push(html::escape(phone));
     }
     if let Some(site) = &ext.url {
-        channels.push(format!("<a href=\"{0}\">{0}</a>", html::escape(site)));
+        channels.push(format!(
+            "<a href=\"{}\">{}</a>",
+            html::attr(site),
+            html::escape(site)
+        ));
     }
     if !channels.is_empty() {
         content.push_str(&format!("<p>{}</p>", channels.join(" · ")));

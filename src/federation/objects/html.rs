@@ -11,8 +11,14 @@ pub fn paragraphs(text: &str) -> String {
         .collect()
 }
 
+/// Text escaped for an element's content.
 pub fn escape(text: &str) -> String {
-    html_escape::encode_safe(text).into_owned()
+    html_escape::encode_text(text).into_owned()
+}
+
+/// Text escaped for a double-quoted attribute value (`href="..."`).
+pub fn attr(text: &str) -> String {
+    html_escape::encode_double_quoted_attribute(text).into_owned()
 }
 
 /// The text of remote HTML: tags removed (paragraphs and line breaks kept as new lines),
@@ -44,10 +50,18 @@ mod tests {
     }
 
     #[test]
+    fn attributes_escape_quotes() {
+        assert_eq!(
+            attr("https://x.org/?a=\"b\"&c"),
+            "https://x.org/?a=&quot;b&quot;&amp;c"
+        );
+    }
+
+    #[test]
     fn text_becomes_escaped_paragraphs() {
         assert_eq!(
             paragraphs("<b>Un</b> & deux\n\ntrois"),
-            "<p>&lt;b&gt;Un&lt;&#x2F;b&gt; &amp; deux</p><p>trois</p>"
+            "<p>&lt;b&gt;Un&lt;/b&gt; &amp; deux</p><p>trois</p>"
         );
     }
 }

@@ -93,7 +93,7 @@ pub struct CreateOrUpdate {
 
 /// Delete of an object: its id, or a Tombstone (or the object) carrying it.
 #[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "DeleteWire")]
 pub struct Delete {
     #[serde(rename = "type")]
     pub kind: DeleteType,
@@ -104,6 +104,48 @@ pub struct Delete {
     pub to: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_one_or_many")]
     pub cc: Vec<Url>,
+}
+
+/// A Delete as some servers send it: GoToSocial leaves out the activity's `id`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteWire {
+    #[serde(rename = "type")]
+    kind: DeleteType,
+    id: Option<Url>,
+    actor: ObjectId<ApubCentre>,
+    object: Value,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    cc: Vec<Url>,
+}
+
+impl TryFrom<DeleteWire> for Delete {
+    type Error = String;
+
+    fn try_from(wire: DeleteWire) -> Result<Self, String> {
+        let id = match wire.id {
+            Some(id) => id,
+            None => implicit_delete_id(&wire.object).ok_or("a Delete names no object")?,
+        };
+        Ok(Self {
+            kind: wire.kind,
+            id,
+            actor: wire.actor,
+            object: wire.object,
+            to: wire.to,
+            cc: wire.cc,
+        })
+    }
+}
+
+/// The id given to a Delete that has none: its object's id with `#delete`, on the same
+/// authority as the object, so origin checks still apply.
+pub fn implicit_delete_id(object: &Value) -> Option<Url> {
+    let mut id = object_id(object)?;
+    id.set_fragment(Some("delete"));
+    Some(id)
 }
 
 /// A re-share. From a directory centre we follow, an endorsement; from anyone else (a Mastodon
