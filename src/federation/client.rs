@@ -13,8 +13,9 @@ use super::FederationError;
 pub fn build(insecure: bool) -> Result<reqwest::Client, FederationError> {
     reqwest::Client::builder()
         .user_agent(concat!("Maillage/", env!("CARGO_PKG_VERSION")))
-        // One redirect at most: enough for a moved profile, not a redirect chain into the LAN.
-        .redirect(Policy::limited(1))
+        // No automatic redirects: the library follows one itself, after checking the new URL
+        // like the first (a redirect chain into the LAN is never followed blindly).
+        .redirect(Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(10))
         .dns_resolver(Arc::new(ValidatingDnsResolver::new(Vec::new(), !insecure)))

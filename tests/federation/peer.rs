@@ -172,6 +172,21 @@ impl StubActor {
                     },
                 ),
             )
+            // /redirect/N answers with N redirects (absolute Locations) before the actor.
+            .route(
+                "/redirect/{n}",
+                get({
+                    let base = base.clone();
+                    move |axum::extract::Path(n): axum::extract::Path<u32>| async move {
+                        let to = if n <= 1 {
+                            format!("{base}/users/stub")
+                        } else {
+                            format!("{base}/redirect/{}", n - 1)
+                        };
+                        axum::response::Redirect::temporary(&to)
+                    }
+                }),
+            )
             .fallback(
                 |State((_, log)): State<(Value, Arc<Mutex<Vec<String>>>)>,
                  req: axum::extract::Request| async move {

@@ -768,3 +768,111 @@ async fn manual_approval(backend: Backend) {
     .await;
 }
 on_both_backends!(manual_approval_of_followers, manual_approval);
+
+async fn remote_input(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+
+    // A remote actor's HTML is stored as text.
+    let stub = StubActor::spawn(true).await;
+    let res = b
+        .post("/api/v1/follows", &json!({"target": stub.actor_id()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["state"], "pending");
+    let (_, centres) = listing(&b.get_public("/api/v1/centres").await.body);
+    let remote = centres
+        .iter()
+        .find(|c| c["id"] == stub.actor_id())
+        .expect("the stub is listed");
+    assert_eq!(remote["summary"], "Un pair de test");
+    assert_eq!(remote["local"], false);
+
+    // One redirect is followed, two are not.
+    let res = c
+        .post(
+            "/api/v1/follows",
+            &json!({"target": format!("{}/redirect/1", stub.base)}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let res = c
+        .post(
+            "/api/v1/follows",
+            &json!({"target": format!("{}/redirect/2", stub.base)}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(res.error_field(), Some("target"));
+
+    // An endorsement carrying a doctored copy: C takes the object from its origin, not from B.
+    let rec = a
+        .create_recommendation(&recommendation(
+            "Sympa",
+            "https://www.sympa.community",
+            &["Google Groups"],
+            "mailing",
+        ))
+        .await;
+    let id = rec["id"].as_str().unwrap().to_owned();
+    follow(&c, &b).await;
+    let mut doctored = note_of(&a, &id).await;
+    doctored["maillage:recommendation"]["reviewBody"] = json!("Copie trafiquée.");
+    doctored["content"] = json!("<p>Copie trafiquée</p>");
+    let announce = json!({
+        "type": "Announce", "id": format!("{}/activities/announce/doctored", b.base),
+        "actor": actor(&b), "object": doctored,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let signer = Signer::centre_of(&b).await;
+    let (status, text) = deliver(
+        &format!("{}/inbox", c.base),
+        &announce,
+        &signer,
+        Tamper::default(),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {text}");
+    let copy = find(&public_search(&c, "q=sympa").await, &id)
+        .cloned()
+        .expect("endorsed object on C");
+    assert_eq!(copy["summary"], rec["summary"]);
+    assert_eq!(copy["origin"], actor(&a));
+    assert_eq!(copy["endorsed_by"], json!([actor(&b)]));
+
+    // `maillage follow` from the command line does what the API does.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MAILLAGE_LOG", "warn")
+        .env("MAILLAGE_DOMAIN", &c.settings.domain)
+        .env("MAILLAGE_DATA_DIR", &c.settings.data_dir)
+        .env("MAILLAGE_DATABASE_URL", &c.database_url)
+        .env("MAILLAGE_CENTRE_USERNAME", &c.settings.centre.username)
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
+        .args(["follow", &handle(&a)])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(line.contains(&actor(&a)), "{line}");
+    eventually("the command-line follow accepted", || async {
+        let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
+        follows
+            .into_iter()
+            .find(|f| f["target"] == actor(&a) && f["state"] == "accepted")
+    })
+    .await;
+}
+on_both_backends!(remote_input_is_checked_and_sanitised, remote_input);
