@@ -387,18 +387,16 @@ impl Federation {
         announce_id: &Url,
     ) -> Result<(), FederationError> {
         let data = self.context();
-        let actor = ApubCentre::new(centre)?;
-        let origin = ApubCentre::new(origin)?;
+        let (actor, origin) = (ApubCentre::new(centre)?, ApubCentre::new(origin)?);
+        let (to, cc, inboxes) = endorsement_audience(&actor, &origin, &data).await?;
         let announce = Announce {
             kind: AnnounceType::Announce,
             id: announce_id.clone(),
             actor: actor.id.clone().into(),
             object: json!(object),
-            to: vec![public_collection()],
-            cc: vec![actor.followers_url(), origin.id.clone()],
+            to,
+            cc,
         };
-        let mut inboxes = follower_inboxes(actor.row.id, Audience::Everyone, &data).await?;
-        inboxes.push(origin.shared_inbox_or_inbox());
         deliver(announce, &actor, inboxes, &data).await
     }
 
@@ -410,20 +408,33 @@ impl Federation {
         announce_id: &str,
     ) -> Result<(), FederationError> {
         let data = self.context();
-        let actor = ApubCentre::new(centre)?;
-        let origin = ApubCentre::new(origin)?;
+        let (actor, origin) = (ApubCentre::new(centre)?, ApubCentre::new(origin)?);
+        let (to, cc, inboxes) = endorsement_audience(&actor, &origin, &data).await?;
         let undo = Undo {
             kind: UndoType::Undo,
             id: activity_id(&data.urls, "undo"),
             actor: actor.id.clone().into(),
             object: json!({"type": "Announce", "id": announce_id, "actor": actor.id, "object": object}),
-            to: vec![public_collection()],
-            cc: vec![actor.followers_url(), origin.id.clone()],
+            to,
+            cc,
         };
-        let mut inboxes = follower_inboxes(actor.row.id, Audience::Everyone, &data).await?;
-        inboxes.push(origin.shared_inbox_or_inbox());
         deliver(undo, &actor, inboxes, &data).await
     }
+}
+
+/// An endorsement (and its undoing) goes to Public, the endorser's followers and the author.
+async fn endorsement_audience(
+    actor: &ApubCentre,
+    origin: &ApubCentre,
+    data: &Data<FederationData>,
+) -> Result<(Vec<Url>, Vec<Url>, Vec<Url>), FederationError> {
+    let mut inboxes = follower_inboxes(actor.row.id, Audience::Everyone, data).await?;
+    inboxes.push(origin.shared_inbox_or_inbox());
+    Ok((
+        vec![public_collection()],
+        vec![actor.followers_url(), origin.id.clone()],
+        inboxes,
+    ))
 }
 
 async fn send_delete(

@@ -79,3 +79,16 @@ pub async fn public_search(node: &TestNode, query: &str) -> Vec<Value> {
 pub fn find<'a>(results: &'a [Value], id: &str) -> Option<&'a Value> {
     results.iter().find(|r| r["id"] == id)
 }
+
+/// An object fetched at its id as an ActivityPub client would.
+pub async fn note_of(node: &TestNode, id: &str) -> Value {
+    let res = node
+        .client
+        .get(id)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{id}");
+    res.json().await.unwrap()
+}

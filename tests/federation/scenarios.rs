@@ -6,21 +6,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestNode, key, listing, recommendation};
-use crate::network::{actor, eventually, find, follow, handle, node, public_search, staff_search};
+use crate::network::{
+    actor, eventually, find, follow, handle, node, note_of, public_search, staff_search,
+};
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver};
-
-async fn note_of(node: &TestNode, id: &str) -> Value {
-    let res = node
-        .client
-        .get(id)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
-}
 
 fn inbox(node: &TestNode) -> String {
     format!("{}/inbox", node.base)

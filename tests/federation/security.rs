@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestNode, recommendation};
-use crate::network::{actor, eventually, find, follow, node, public_search, staff_search};
+use crate::network::{actor, eventually, find, follow, node, note_of, public_search, staff_search};
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver, deliver_bytes};
 
@@ -19,18 +19,6 @@ fn create(a: &TestNode, n: &str, object: Value) -> Value {
         "object": object,
         "to": ["https://www.w3.org/ns/activitystreams#Public"],
     })
-}
-
-async fn note_of(node: &TestNode, id: &str) -> Value {
-    node.client
-        .get(id)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 async fn inbox_rules(backend: Backend) {

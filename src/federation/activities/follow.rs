@@ -98,6 +98,21 @@ async fn our_follow(
     Ok(follow)
 }
 
+/// Records the answer to one of our Follows; returns the follow.
+async fn record_answer(
+    object: &serde_json::Value,
+    answered_by: &Url,
+    state: &'static str,
+    data: &Data<FederationData>,
+) -> Result<FollowRow, FederationError> {
+    let follow = our_follow(object, answered_by, data).await?;
+    let id = follow.id;
+    data.db
+        .write(move |conn| FollowRow::set_state(conn, id, state, now()))
+        .await?;
+    Ok(follow)
+}
+
 #[async_trait]
 impl Activity for Accept {
     type DataType = FederationData;
@@ -113,16 +128,13 @@ impl Activity for Accept {
 
     async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
         verify_activity_origin(&self.id, self.actor.inner())?;
-        our_follow(&self.object, self.actor.inner(), data).await?;
-        Ok(())
+        our_follow(&self.object, self.actor.inner(), data)
+            .await
+            .map(|_| ())
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        let follow = our_follow(&self.object, self.actor.inner(), data).await?;
-        let id = follow.id;
-        data.db
-            .write(move |conn| FollowRow::set_state(conn, id, ACCEPTED, now()))
-            .await?;
+        let follow = record_answer(&self.object, self.actor.inner(), ACCEPTED, data).await?;
         let target = ApubCentre::read_from_id(self.actor.inner().clone(), data)
             .await?
             .ok_or_else(|| FederationError::NotFound(self.actor.inner().to_string()))?;
@@ -147,16 +159,14 @@ impl Activity for Reject {
 
     async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
         verify_activity_origin(&self.id, self.actor.inner())?;
-        our_follow(&self.object, self.actor.inner(), data).await?;
-        Ok(())
+        our_follow(&self.object, self.actor.inner(), data)
+            .await
+            .map(|_| ())
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        let follow = our_follow(&self.object, self.actor.inner(), data).await?;
-        let id = follow.id;
-        data.db
-            .write(move |conn| FollowRow::set_state(conn, id, REJECTED, now()))
-            .await?;
-        Ok(())
+        record_answer(&self.object, self.actor.inner(), REJECTED, data)
+            .await
+            .map(|_| ())
     }
 }
