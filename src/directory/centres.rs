@@ -63,6 +63,8 @@ impl Directory {
             manually_approves: false,
             outbox_url: Some(format!("{}/outbox", urls.centre(username.as_str()))),
             last_refreshed_at: None,
+            header: profile.header.map(|u| u.to_string()),
+            contact: profile.contact,
         };
         let name = username.as_str().to_owned();
         let created = self
@@ -132,6 +134,8 @@ impl Directory {
             website: row.website,
             region: row.region,
             icon: row.icon,
+            header: row.header,
+            contact: row.contact,
         })
     }
 
@@ -146,6 +150,8 @@ impl Directory {
             website,
             region,
             icon,
+            header,
+            contact,
         } = input.validate()?;
         let row = self.local_centre(username).await?;
         let changes = CentreProfileChanges {
@@ -154,6 +160,8 @@ impl Directory {
             website: website.map(|u| u.to_string()),
             region,
             icon: icon.map(|u| u.to_string()),
+            header: header.map(|u| u.to_string()),
+            contact,
             updated_at: now(),
         };
         let updated = self

@@ -135,13 +135,8 @@ impl Directory {
         if remote.local {
             return Err(FieldError::new("target", "is a centre of this node").into());
         }
-        if !remote.is_directory {
-            return Err(FieldError::new(
-                "target",
-                format!("{} is not a Maillage directory centre", remote.actor_id),
-            )
-            .into());
-        }
+        // Any actor can be followed (a Mastodon account, another directory's relay...); only
+        // what directory centres publish enters the directory.
         let (follower_id, target_id) = (follower.id, remote.id);
         if let Some(existing) = self
             .db()

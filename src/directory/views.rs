@@ -203,6 +203,10 @@ pub struct CentreView {
     pub region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     pub local: bool,
     pub updated: DateTime<Utc>,
 }
@@ -218,6 +222,8 @@ impl From<&CentreRow> for CentreView {
             website: row.website.clone(),
             region: row.region.clone(),
             icon: row.icon.clone(),
+            header: row.header.clone(),
+            contact: row.contact.clone(),
             local: row.local,
             updated: utc(row.updated_at),
         }

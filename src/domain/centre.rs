@@ -55,9 +55,15 @@ pub struct CentreProfileInput {
     /// ISO 3166 code: `FR-ARA`, `CH-GE`, `FR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// URL of an image.
+    /// URL of an image (the avatar).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
+    /// URL of a wide header image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// How people reach the centre: an email address or a URL (contact page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 /// `POST /api/v1/centres`: a new centre on this node.
@@ -76,6 +82,8 @@ pub struct CentreProfile {
     pub website: Option<HttpUrl>,
     pub region: Option<String>,
     pub icon: Option<HttpUrl>,
+    pub header: Option<HttpUrl>,
+    pub contact: Option<String>,
 }
 
 impl CentreProfileInput {
@@ -86,7 +94,32 @@ impl CentreProfileInput {
             website: HttpUrl::optional("website", self.website.as_deref())?,
             region: region::optional("region", self.region.as_deref())?,
             icon: HttpUrl::optional("icon", self.icon.as_deref())?,
+            header: HttpUrl::optional("header", self.header.as_deref())?,
+            contact: contact("contact", self.contact.as_deref())?,
         })
+    }
+}
+
+/// An email address or an http(s) URL.
+fn contact(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if value.contains("://") {
+        return HttpUrl::parse(field, value).map(|u| Some(u.to_string()));
+    }
+    let valid_email = value.len() <= 254
+        && value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        })
+        && !value.contains(char::is_whitespace);
+    if valid_email {
+        Ok(Some(value.to_owned()))
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("`{value}` is neither an email address nor an http(s) URL"),
+        ))
     }
 }
 
@@ -123,5 +156,12 @@ mod tests {
         p.website = None;
         p.region = Some("Loire".into());
         assert_eq!(p.validate().unwrap_err().field, "region");
+        p.region = None;
+        p.contact = Some("contact@loire.example".into());
+        assert!(p.validate().is_ok());
+        p.contact = Some("https://loire.example/contact".into());
+        assert!(p.validate().is_ok());
+        p.contact = Some("call us".into());
+        assert_eq!(p.validate().unwrap_err().field, "contact");
     }
 }

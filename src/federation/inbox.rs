@@ -4,8 +4,9 @@
 //! An activity id already applied is acknowledged and not applied again.
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
+use activitypub_federation::fetch::object_id::ObjectId;
 use axum::body::Body;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine as _;
 use chrono::{Duration, Utc};
@@ -72,11 +73,28 @@ pub async fn receive(
     if !recorded {
         return Ok(StatusCode::ACCEPTED);
     }
-    let request = Request::from_parts(parts, Body::from(bytes));
-    let outcome = match ActivityData::from_request(request, &()).await {
-        Ok(activity) => receive_activity::<InboxActivity, ApubCentre, _>(activity, &data).await,
-        Err(_) => Err(FederationError::BadRequest("unreadable request".into())),
+    let original_uri = parts.extensions.get::<OriginalUri>().cloned();
+    let rebuild = || {
+        let mut request = Request::new(Body::from(bytes.clone()));
+        *request.method_mut() = parts.method.clone();
+        *request.uri_mut() = parts.uri.clone();
+        *request.headers_mut() = parts.headers.clone();
+        if let Some(uri) = original_uri.clone() {
+            request.extensions_mut().insert(uri);
+        }
+        request
     };
+    let mut outcome = apply(rebuild(), &data).await;
+    if is_bad_signature(&outcome) {
+        // The sender may have rotated its key since we stored it: fetch its actor again,
+        // once, and retry. Never more: a bad signature stays bad.
+        let refreshed = ObjectId::<ApubCentre>::from(actor.clone())
+            .dereference_forced(&data)
+            .await;
+        if refreshed.is_ok() {
+            outcome = apply(rebuild(), &data.reset_request_count()).await;
+        }
+    }
     match outcome {
         Ok(()) => Ok(StatusCode::ACCEPTED),
         Err(e) => {
@@ -88,6 +106,33 @@ pub async fn receive(
             Err(e)
         }
     }
+}
+
+async fn apply(request: Request, data: &Context) -> Result<(), FederationError> {
+    use activitypub_federation::error::Error as Lib;
+    match ActivityData::from_request(request, &()).await {
+        Ok(activity) => receive_activity::<InboxActivity, ApubCentre, _>(activity, data)
+            .await
+            .map_err(|e| match e {
+                // On this path the library's untyped errors come from checking the signature
+                // (a header it needs, an expired signature, a key it cannot read): all 401,
+                // so that senders trying another signature scheme on failure can do so.
+                FederationError::Library(Lib::Other(message)) => {
+                    FederationError::Unauthorized(format!("signature not verified: {message}"))
+                }
+                other => other,
+            }),
+        Err(_) => Err(FederationError::BadRequest("unreadable request".into())),
+    }
+}
+
+fn is_bad_signature(outcome: &Result<(), FederationError>) -> bool {
+    matches!(
+        outcome,
+        Err(FederationError::Library(
+            activitypub_federation::error::Error::ActivitySignatureInvalid
+        ))
+    )
 }
 
 /// What the inbox does with an activity, decided from its JSON alone (before any fetch).

@@ -33,7 +33,7 @@ use url::Url;
 pub use error::FederationError;
 
 use crate::domain::urls::NodeUrls;
-use crate::storage::Database;
+use crate::storage::{Database, StorageError};
 
 /// Federation policy, from the configuration.
 #[derive(Debug, Clone)]
@@ -64,14 +64,28 @@ pub type Context = Data<FederationData>;
 #[derive(Clone)]
 pub struct Federation {
     config: FederationConfig<FederationData>,
+    instance: std::sync::Arc<objects::instance::InstanceActor>,
 }
 
 impl Federation {
     pub async fn new(data: FederationData) -> Result<Self, FederationError> {
         let insecure = data.policy.insecure;
         let domain = data.urls.authority();
+        let (public_key, private_key) = data
+            .db
+            .write(|conn| {
+                crate::storage::instance::get_or_create(conn, || {
+                    let pair = keys::generate().map_err(|e| StorageError::Task(e.to_string()))?;
+                    Ok((pair.public_key_pem, pair.private_key_pem))
+                })
+            })
+            .await?;
+        let instance =
+            objects::instance::InstanceActor::new(data.urls.base(), public_key, private_key);
         let config = FederationConfig::builder()
             .domain(domain)
+            // Fetches are signed by the instance actor (authorized-fetch servers require it).
+            .signed_fetch_actor(&instance)
             .app_data(data)
             .client(client::build(insecure)?.into())
             // debug: http and explicit ports allowed, private addresses not checked, http
@@ -84,7 +98,15 @@ impl Federation {
             .build()
             .await
             .map_err(|e| FederationError::Internal(e.to_string()))?;
-        Ok(Self { config })
+        Ok(Self {
+            config,
+            instance: std::sync::Arc::new(instance),
+        })
+    }
+
+    /// The node's instance actor (FEP-2677).
+    pub fn instance_actor(&self) -> &objects::instance::InstanceActor {
+        &self.instance
     }
 
     pub fn context(&self) -> Context {

@@ -37,6 +37,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Route
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
         .route("/inbox", post(shared_inbox))
+        .route("/actor", get(instance_actor))
+        .route("/actor/inbox", post(shared_inbox))
         .route("/centres/{username}", get(actor))
         .route("/centres/{username}/inbox", post(centre_inbox))
         .route("/centres/{username}/outbox", get(outbox))
@@ -93,10 +95,15 @@ async fn nodeinfo_links(State(fed): State<Federation>) -> Json<Value> {
         .base()
         .join("nodeinfo/2.1")
         .expect("valid path");
-    Json(json!({"links": [{
-        "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
-        "href": href,
-    }]}))
+    Json(json!({"links": [
+        {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": href},
+        // FEP-2677: where to find the instance actor.
+        {"rel": "https://www.w3.org/ns/activitystreams#Application", "href": fed.instance_actor().id},
+    ]}))
+}
+
+async fn instance_actor(State(fed): State<Federation>) -> Response {
+    activity_json(fed.instance_actor().to_json())
 }
 
 async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationError> {
@@ -166,19 +173,31 @@ async fn actor(
         let json = centre.into_json(&fed.context()).await?;
         return Ok(activity_json(json));
     }
-    let row = &centre.row;
-    Ok(page(
-        &row.name,
-        &format!(
-            "<p>@{}@{}</p>{}",
-            html_escape::encode_text(&row.username),
-            html_escape::encode_text(&row.domain),
-            row.summary
-                .as_deref()
-                .map(super::objects::html::paragraphs)
-                .unwrap_or_default()
-        ),
-    ))
+    let row = centre.row.clone();
+    let centre_id = row.id;
+    let followers = fed
+        .data()
+        .db
+        .run(move |conn| Ok(FollowerRow::list(conn, Some(centre_id), Some(ACCEPTED))?.len()))
+        .await?;
+    let feed = format!("{}/feed.atom", row.actor_id);
+    let body = format!(
+        "<p>@{}@{}</p>{}<p>{followers} abonné·e·s</p><p><a href=\"{}\">Flux Atom des recommandations</a></p>",
+        html_escape::encode_text(&row.username),
+        html_escape::encode_text(&row.domain),
+        row.summary
+            .as_deref()
+            .map(super::objects::html::paragraphs)
+            .unwrap_or_default(),
+        html_escape::encode_double_quoted_attribute(&feed),
+    );
+    let head = format!(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{}\">\
+         <link rel=\"alternate\" type=\"application/activity+json\" href=\"{}\">",
+        html_escape::encode_double_quoted_attribute(&feed),
+        html_escape::encode_double_quoted_attribute(&row.actor_id),
+    );
+    Ok(page_with_head(&row.name, &head, &body))
 }
 
 async fn shared_inbox(
@@ -456,10 +475,14 @@ async fn object(
 
 /// A minimal readable page for browsers (the website proper comes with the web issue).
 fn page(title: &str, body_html: &str) -> Response {
+    page_with_head(title, "", body_html)
+}
+
+fn page_with_head(title: &str, head: &str, body_html: &str) -> Response {
     Html(format!(
         "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{0} – Maillage</title></head><body><main><h1>{0}</h1>{1}</main></body></html>",
+         <title>{0} – Maillage</title>{head}</head><body><main><h1>{0}</h1>{1}</main></body></html>",
         html_escape::encode_text(title),
         body_html
     ))

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+mod feeds;
 mod health;
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     let federation = state.directory.federation().clone();
     Router::new()
         .merge(health::routes())
+        .merge(feeds::routes())
         .merge(crate::federation::routes::routes(federation))
         .nest("/api/v1", api::routes())
         .fallback(|| async { error::ApiError::not_found("no such page or endpoint") })

@@ -32,6 +32,10 @@ pub struct CentreRow {
     pub manually_approves: bool,
     pub outbox_url: Option<String>,
     pub last_refreshed_at: Option<NaiveDateTime>,
+    /// Header image URL.
+    pub header: Option<String>,
+    /// How to reach the centre: an email address or a URL.
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -57,6 +61,10 @@ pub struct NewCentreRow {
     pub manually_approves: bool,
     pub outbox_url: Option<String>,
     pub last_refreshed_at: Option<NaiveDateTime>,
+    /// Header image URL.
+    pub header: Option<String>,
+    /// How to reach the centre: an email address or a URL.
+    pub contact: Option<String>,
 }
 
 /// The editable profile; `None` clears a field.
@@ -68,6 +76,8 @@ pub struct CentreProfileChanges {
     pub website: Option<String>,
     pub region: Option<String>,
     pub icon: Option<String>,
+    pub header: Option<String>,
+    pub contact: Option<String>,
     pub updated_at: NaiveDateTime,
 }
 
@@ -114,6 +124,7 @@ impl CentreRow {
                     centres::website.eq(&row.website),
                     centres::region.eq(&row.region),
                     centres::icon.eq(&row.icon),
+                    centres::header.eq(&row.header),
                     centres::public_key.eq(&row.public_key),
                     centres::inbox_url.eq(&row.inbox_url),
                     centres::shared_inbox_url.eq(&row.shared_inbox_url),
@@ -128,6 +139,24 @@ impl CentreRow {
                 .get_result(conn)?),
             None => Self::insert(conn, row),
         }
+    }
+
+    /// Gives a local centre a new key pair (its actor is refetched by peers when a signature
+    /// with the new key fails against the old one).
+    pub fn replace_keys(
+        conn: &mut Conn,
+        id: i64,
+        public_key: &str,
+        private_key: &str,
+    ) -> Result<(), StorageError> {
+        diesel::update(centres::table.find(id))
+            .set((
+                centres::public_key.eq(public_key),
+                centres::private_key.eq(Some(private_key)),
+                centres::updated_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+        Ok(())
     }
 
     /// This node's centres, oldest first: the first one is the node's default centre.

@@ -13,6 +13,7 @@ pub mod centres;
 pub mod contacts;
 pub mod endorsements;
 pub mod follows;
+pub mod instance;
 pub mod moderation;
 pub mod products;
 pub mod recommendations;

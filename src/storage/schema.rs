@@ -24,6 +24,17 @@ diesel::table! {
         manually_approves -> Bool,
         outbox_url -> Nullable<Text>,
         last_refreshed_at -> Nullable<Timestamp>,
+        header -> Nullable<Text>,
+        contact -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    instance_keys (id) {
+        id -> Integer,
+        public_key -> Text,
+        private_key -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -203,4 +214,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tombstones,
     received_activities,
     domain_rules,
+    instance_keys,
 );

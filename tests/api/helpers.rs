@@ -151,7 +151,8 @@ impl TestNode {
         demo: bool,
         adjust: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
-        maillage::telemetry::init();
+        // Quiet unless MAILLAGE_LOG asks for more.
+        maillage::telemetry::init_with_default("error");
         let data_dir = tempfile::tempdir().expect("temp dir");
         let database = TestDatabase::create(backend, data_dir.path())?;
         let listener = StdListener::bind("127.0.0.1:0").expect("bind");

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod fixtures;
+mod mastodon;
 mod network;
 mod peer;
 mod scenarios;

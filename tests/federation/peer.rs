@@ -20,7 +20,7 @@ use crate::helpers::TestNode;
 #[derive(Clone)]
 pub struct Signer {
     pub actor: String,
-    key: RsaPrivateKey,
+    pub key: RsaPrivateKey,
 }
 
 impl Signer {
@@ -166,8 +166,14 @@ impl StubActor {
             .route(
                 "/users/stub",
                 get(
-                    |State((doc, log)): State<(Value, Arc<Mutex<Vec<String>>>)>| async move {
-                        log.lock().unwrap().push("GET /users/stub".into());
+                    |State((doc, log)): State<(Value, Arc<Mutex<Vec<String>>>)>,
+                     headers: axum::http::HeaderMap| async move {
+                        let signed = if headers.contains_key("signature") {
+                            " (signed)"
+                        } else {
+                            ""
+                        };
+                        log.lock().unwrap().push(format!("GET /users/stub{signed}"));
                         ([("content-type", "application/activity+json")], Json(doc))
                     },
                 ),

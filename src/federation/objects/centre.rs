@@ -109,6 +109,16 @@ impl Object for ApubCentre {
                     kind: "Image".into(),
                     url,
                 }),
+            image: row
+                .header
+                .as_deref()
+                .map(Url::parse)
+                .transpose()?
+                .map(|url| Image {
+                    kind: "Image".into(),
+                    url,
+                }),
+            attachment: profile_fields(row),
             manually_approves_followers: data.policy.manual_approval,
             discoverable: Some(true),
             indexable: Some(true),
@@ -182,6 +192,8 @@ impl Object for ApubCentre {
             manually_approves: json.manually_approves_followers,
             outbox_url: json.outbox.map(|u| u.to_string()),
             last_refreshed_at: Some(now),
+            header: json.image.map(|i| i.url.to_string()),
+            contact: None,
         };
         let row = data
             .db
@@ -189,6 +201,43 @@ impl Object for ApubCentre {
             .await?;
         Self::new(row)
     }
+}
+
+/// Mastodon's profile fields: website, region and contact, as `PropertyValue`s whose values
+/// are HTML (links carry `rel="me"` so Mastodon can verify the website).
+fn profile_fields(row: &CentreRow) -> Vec<serde_json::Value> {
+    let link = |href: &str, text: &str| {
+        format!(
+            "<a href=\"{}\" rel=\"me nofollow noopener noreferrer\" target=\"_blank\">{}</a>",
+            html::attr(href),
+            html::escape(text)
+        )
+    };
+    let shown = |url: &str| {
+        url.trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned()
+    };
+    let mut fields = Vec::new();
+    if let Some(website) = &row.website {
+        fields.push(("Site web", link(website, &shown(website))));
+    }
+    if let Some(region) = &row.region {
+        fields.push(("Région", html::escape(region)));
+    }
+    if let Some(contact) = &row.contact {
+        let value = if contact.contains("://") {
+            link(contact, &shown(contact))
+        } else {
+            link(&format!("mailto:{contact}"), contact)
+        };
+        fields.push(("Contact", value));
+    }
+    fields
+        .into_iter()
+        .map(|(name, value)| serde_json::json!({"type": "PropertyValue", "name": name, "value": value}))
+        .collect()
 }
 
 impl LibActor for ApubCentre {

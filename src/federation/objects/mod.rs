@@ -4,6 +4,7 @@
 pub mod centre;
 pub mod entry;
 pub mod html;
+pub mod instance;
 
 use url::Url;
 

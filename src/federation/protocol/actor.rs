@@ -69,6 +69,20 @@ pub struct Actor {
         deserialize_with = "deserialize_skip_error"
     )]
     pub icon: Option<Image>,
+    /// The header image.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub image: Option<Image>,
+    /// Profile fields (`PropertyValue`s), as Mastodon shows them.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub attachment: Vec<serde_json::Value>,
     #[serde(default, deserialize_with = "deserialize_skip_error")]
     pub manually_approves_followers: bool,
     #[serde(

@@ -1,0 +1,3 @@
+DROP TABLE instance_keys;
+ALTER TABLE centres DROP COLUMN contact;
+ALTER TABLE centres DROP COLUMN header;
