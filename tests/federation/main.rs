@@ -4,6 +4,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod fedify;
 mod fixtures;
 mod mastodon;
 mod network;
