@@ -117,7 +117,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { file, centre } => {
             let json = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let (directory, _) = startup::open_directory(&settings, false).await?;
+            let (directory, _) = startup::open_directory(&settings).await?;
             let report = directory.import(&json, centre.as_deref()).await?;
             print!("{report}");
             Ok(())
@@ -127,7 +127,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             all,
         } => {
-            let (directory, _) = startup::open_directory(&settings, false).await?;
+            let (directory, _) = startup::open_directory(&settings).await?;
             let access = if all { Access::Staff } else { Access::Public };
             let bytes = directory.export_as(format.into(), access).await?;
             match output {
@@ -138,14 +138,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Follow { target, centre } => {
-            let (directory, _) = startup::open_directory(&settings, false).await?;
+            let (directory, _) = startup::open_directory(&settings).await?;
             let follow = directory.follow(centre.as_deref(), &target).await?;
             println!("{}\t{}\t{}", follow.id, follow.target, follow.state);
             eprintln!("Follow sent. A running node records the answer; see GET /api/v1/follows.");
             Ok(())
         }
         Command::Token { action } => {
-            let (directory, _) = startup::open_directory(&settings, false).await?;
+            let (directory, _) = startup::open_directory(&settings).await?;
             match action {
                 TokenAction::Create { label } => {
                     let token = directory.create_token(&label).await?;

@@ -37,11 +37,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 }
 
 /// The directory of the node the settings describe, its first centre created if needed.
-/// `serving`: a server delivers activities in the background; a command waits for them.
-pub async fn open_directory(
-    settings: &Settings,
-    serving: bool,
-) -> anyhow::Result<(Directory, CentreView)> {
+/// Activities it queues are delivered by a serving node's workers ([`Application`]).
+pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, CentreView)> {
     if settings.federation.insecure {
         tracing::warn!(
             "federation.insecure is on: ids use http:// and loopback peers are allowed; \
@@ -59,7 +56,7 @@ pub async fn open_directory(
             allowlist_mode: settings.federation.allowlist_mode,
             backfill_pages: settings.federation.backfill_pages,
         },
-        background_delivery: serving,
+        wake: Arc::new(tokio::sync::Notify::new()),
     })
     .await
     .context("starting federation")?;
@@ -99,7 +96,7 @@ impl Application {
         listener: TcpListener,
         demo: bool,
     ) -> anyhow::Result<Self> {
-        let (directory, centre) = open_directory(&settings, true).await?;
+        let (directory, centre) = open_directory(&settings).await?;
         if demo {
             let report = directory
                 .import(SAMPLE_DIRECTORY, None)
@@ -166,11 +163,16 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        // Deliveries run beside the server; stopping aborts the ones in flight, which stay
+        // queued and go out at the next start.
+        let workers = self.state.directory.federation().start_delivery();
         let router = http::router(self.state);
-        axum::serve(self.listener, router)
+        let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("serving HTTP")
+            .context("serving HTTP");
+        workers.abort();
+        served
     }
 
     /// Serves until Ctrl-C or SIGTERM.

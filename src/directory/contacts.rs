@@ -13,6 +13,7 @@ use super::federating::contact_audience;
 use super::recommendations::words;
 use super::views::{ContactView, Listing};
 use super::{Access, Directory, DirectoryError, new_key, now};
+use crate::federation::outbox;
 use crate::federation::outgoing::Audience;
 
 /// Filters of `GET /api/v1/contacts`.
@@ -73,11 +74,14 @@ impl Directory {
             identity.ap_id.clone(),
             contact_audience(draft.visibility.as_str()),
         );
+        let urls = self.urls().clone();
         self.db()
-            .write(move |conn| ContactRow::insert(conn, &identity, &fields))
+            .write(move |conn| {
+                ContactRow::insert(conn, &identity, &fields)?;
+                outbox::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)
+            })
             .await?;
-        self.announce_change(&ap_id, Audience::Nobody, audience)
-            .await;
+        self.federation().wake();
         self.contact(&key, Access::Staff).await
     }
 
@@ -130,10 +134,14 @@ impl Directory {
             contact_audience(&row.visibility),
             contact_audience(draft.visibility.as_str()),
         );
+        let urls = self.urls().clone();
         self.db()
-            .write(move |conn| ContactRow::update(conn, row.id, &fields))
+            .write(move |conn| {
+                ContactRow::update(conn, row.id, &fields)?;
+                outbox::entry_changed(conn, &urls, &ap_id, before, after)
+            })
             .await?;
-        self.announce_change(&ap_id, before, after).await;
+        self.federation().wake();
         self.contact(key, Access::Staff).await
     }
 
@@ -141,10 +149,14 @@ impl Directory {
         let (row, centre) = self.find_contact(key).await?;
         ensure_local(&row)?;
         let (ap_id, before) = (row.ap_id.clone(), contact_audience(&row.visibility));
+        let urls = self.urls().clone();
         self.db()
-            .write(move |conn| ContactRow::delete(conn, row.id))
+            .write(move |conn| {
+                ContactRow::delete(conn, row.id)?;
+                outbox::entry_deleted(conn, &urls, &ap_id, &centre, before)
+            })
             .await?;
-        self.announce_deletion(&ap_id, centre, before).await;
+        self.federation().wake();
         Ok(())
     }
 

@@ -89,23 +89,6 @@ pub struct EndorsementInput {
 }
 
 impl Directory {
-    /// Tells peers about a change of a local entry; delivery problems are logged, never undo
-    /// the change that was made here.
-    pub(crate) async fn announce_change(&self, ap_id: &str, before: Audience, after: Audience) {
-        if before == Audience::Nobody && after == Audience::Nobody {
-            return;
-        }
-        if let Err(e) = self.federation().entry_changed(ap_id, before, after).await {
-            tracing::warn!("telling peers about {ap_id}: {e}");
-        }
-    }
-
-    pub(crate) async fn announce_deletion(&self, ap_id: &str, centre: CentreRow, before: Audience) {
-        if let Err(e) = self.federation().entry_deleted(ap_id, centre, before).await {
-            tracing::warn!("telling peers about the deletion of {ap_id}: {e}");
-        }
-    }
-
     /// Follows a remote directory centre from a local centre (the first one by default).
     pub async fn follow(
         &self,

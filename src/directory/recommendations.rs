@@ -18,6 +18,7 @@ use crate::storage::{Conn, StorageError, Window, products};
 use super::federating::recommendation_audience;
 use super::views::{Listing, RecommendationView};
 use super::{Access, Directory, DirectoryError, new_key, now};
+use crate::federation::outbox;
 use crate::federation::outgoing::Audience;
 
 /// What [`Directory::insert_recommendation`] did.
@@ -78,6 +79,7 @@ impl Directory {
         let key = new_key();
         let ap_id = self.urls().recommendation(&key).to_string();
         let audience = recommendation_audience(draft.status.as_str());
+        let urls = self.urls().clone();
         let identity = RecommendationIdentity {
             ap_id: ap_id.clone(),
             key: key.clone(),
@@ -100,13 +102,12 @@ impl Directory {
                     recommendations::fields(&draft, &centre, &software, None, None, now())?;
                 let row = RecommendationRow::insert(conn, &identity, &fields)?;
                 recommendations::link_products(conn, row.id, &draft)?;
+                // The activities go in the same transaction as the change.
+                outbox::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)?;
                 Ok(Inserted::New(key))
             })
             .await?;
-        if matches!(inserted, Inserted::New(_)) {
-            self.announce_change(&ap_id, Audience::Nobody, audience)
-                .await;
-        }
+        self.federation().wake();
         Ok(inserted)
     }
 
@@ -165,6 +166,7 @@ impl Directory {
             recommendation_audience(&rec.status),
             recommendation_audience(draft.status.as_str()),
         );
+        let urls = self.urls().clone();
         let outcome = self
             .db()
             .write(move |conn| {
@@ -191,11 +193,12 @@ impl Directory {
                 if old_software.id != software.id {
                     SoftwareRow::delete_if_unused(conn, old_software.id)?;
                 }
+                outbox::entry_changed(conn, &urls, &ap_id, before, after)?;
                 Ok(Ok(()))
             })
             .await?;
         outcome?;
-        self.announce_change(&ap_id, before, after).await;
+        self.federation().wake();
         self.recommendation(key, Access::Staff).await
     }
 
@@ -203,13 +206,15 @@ impl Directory {
         let (rec, centre, software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
         let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(&rec.status));
+        let urls = self.urls().clone();
         self.db()
             .write(move |conn| {
                 RecommendationRow::delete(conn, rec.id)?;
-                SoftwareRow::delete_if_unused(conn, software.id)
+                SoftwareRow::delete_if_unused(conn, software.id)?;
+                outbox::entry_deleted(conn, &urls, &ap_id, &centre, before)
             })
             .await?;
-        self.announce_deletion(&ap_id, centre, before).await;
+        self.federation().wake();
         Ok(())
     }
 

@@ -96,7 +96,18 @@ pub async fn receive(
         }
     }
     match outcome {
-        Ok(()) => Ok(StatusCode::ACCEPTED),
+        Ok(()) => {
+            // The sender is up: whatever we had queued for its host may go now.
+            let host = authority(&actor);
+            let revived = data
+                .db
+                .write(move |conn| crate::storage::delivery::revive_if_waiting(conn, &host, now()))
+                .await?;
+            if revived {
+                data.wake.notify_one();
+            }
+            Ok(StatusCode::ACCEPTED)
+        }
         Err(e) => {
             // Not applied: let the sender's retry be applied.
             let id = activity_id.clone();

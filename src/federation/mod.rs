@@ -17,10 +17,12 @@
 pub mod activities;
 pub mod backfill;
 mod client;
+pub mod delivery;
 mod error;
 pub mod inbox;
 pub mod keys;
 pub mod objects;
+pub mod outbox;
 pub mod outgoing;
 pub mod protocol;
 pub mod routes;
@@ -54,8 +56,8 @@ pub struct FederationData {
     pub db: Database,
     pub urls: NodeUrls,
     pub policy: Policy,
-    /// Send in the background (a server) or wait for delivery (a command that exits next).
-    pub background_delivery: bool,
+    /// Wakes the delivery workers when activities were queued.
+    pub wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 pub type Context = Data<FederationData>;
@@ -65,6 +67,8 @@ pub type Context = Data<FederationData>;
 pub struct Federation {
     config: FederationConfig<FederationData>,
     instance: std::sync::Arc<objects::instance::InstanceActor>,
+    /// The client delivery workers send with.
+    client: reqwest::Client,
 }
 
 impl Federation {
@@ -101,7 +105,17 @@ impl Federation {
         Ok(Self {
             config,
             instance: std::sync::Arc::new(instance),
+            client: client::build(insecure)?,
         })
+    }
+
+    /// Starts the delivery workers (a serving node does; commands leave the queue to it).
+    pub fn start_delivery(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(delivery::run(
+            self.data().db.clone(),
+            self.client.clone(),
+            self.data().wake.clone(),
+        ))
     }
 
     /// The node's instance actor (FEP-2677).

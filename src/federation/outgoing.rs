@@ -1,34 +1,31 @@
-//! What we build and send, and to whom. Delivery here is in memory, with a few retries per
-//! inbox, one task per inbox so a slow peer holds up nobody else; a persistent queue replaces
-//! it later (see FEDERATION.md).
+//! What we build and send, and to whom. Every activity goes to the persistent queue
+//! (`storage::delivery`), in the transaction of the change that caused it where there is one
+//! (see [`outbox`]); the workers of `federation::delivery` send it.
+//!
+//! [`outbox`]: super::outbox
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
-use std::time::Duration;
 
-use activitypub_federation::activity_sending::SendActivityTask;
 use activitypub_federation::config::Data;
 use activitypub_federation::kinds::activity::{
-    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, RejectType, UndoType, UpdateType,
+    AcceptType, AnnounceType, CreateType, FollowType, RejectType, UndoType,
 };
 use activitypub_federation::protocol::context::WithContext;
-use activitypub_federation::traits::{Activity, Actor as _, Object};
+use activitypub_federation::traits::{Activity, Actor as _};
 use serde::Serialize;
 use serde_json::json;
 use url::Url;
 
 use super::objects::centre::ApubCentre;
-use super::objects::entry::ApubEntry;
-use super::protocol::activities::{
-    Accept, Announce, CreateOrUpdate, CreateOrUpdateType, Delete, Follow, Reject, Undo,
-};
+use super::protocol::activities::{Accept, Announce, CreateOrUpdateType, Follow, Reject, Undo};
 use super::protocol::context::context;
 use super::protocol::public_collection;
-use super::{Federation, FederationData, FederationError, activity_id};
+use super::{Federation, FederationData, FederationError, activity_id, authority, outbox};
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::{ContactFilter, ContactRow};
 use crate::storage::follows::{ACCEPTED, FollowerRow};
-use crate::storage::{Window, activities, now};
+use crate::storage::{Conn, StorageError, Window, delivery, now};
 
 /// Who receives an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,11 +38,38 @@ pub enum Audience {
     Everyone,
 }
 
-/// Delays before each attempt at one inbox.
-const RETRY_DELAYS: [u64; 4] = [0, 2, 10, 60];
+/// `(host, inbox)` pairs for the queue: one per inbox, ours left out.
+pub(crate) fn destinations(inboxes: &[Url], local_authority: &str) -> Vec<(String, String)> {
+    let set: BTreeSet<(String, String)> = inboxes
+        .iter()
+        .filter(|i| authority(i) != local_authority)
+        .map(|i| (authority(i), i.to_string()))
+        .collect();
+    set.into_iter().collect()
+}
 
-/// Signs and sends `activity` from `actor` to each inbox (one shared inbox per host when the
-/// peers have one). In the background for a server; awaited for a command that exits next.
+/// Serialises `activity` (with our `@context`) and queues it for each inbox, in `conn`'s
+/// transaction.
+pub(crate) fn enqueue_in<A: Serialize>(
+    conn: &mut Conn,
+    activity_id: &Url,
+    actor_id: i64,
+    activity: A,
+    inboxes: &[Url],
+    local_authority: &str,
+) -> Result<(), StorageError> {
+    let body = serde_json::to_string(&WithContext::new(activity, context()))?;
+    delivery::enqueue(
+        conn,
+        activity_id.as_str(),
+        actor_id,
+        &body,
+        &destinations(inboxes, local_authority),
+        now(),
+    )
+}
+
+/// Queues `activity` from `actor` for each inbox, and wakes the workers.
 pub async fn deliver<A>(
     activity: A,
     actor: &ApubCentre,
@@ -55,51 +79,17 @@ pub async fn deliver<A>(
 where
     A: Activity + Serialize + Debug + Send + Sync + 'static,
 {
-    let tasks = prepare(activity, actor, inboxes, data).await?;
-    if data.background_delivery {
-        tokio::spawn(send_all(tasks, data.reset_request_count()));
-    } else {
-        send_all(tasks, data.reset_request_count()).await;
-    }
-    Ok(())
-}
-
-async fn prepare<A>(
-    activity: A,
-    actor: &ApubCentre,
-    inboxes: Vec<Url>,
-    data: &Data<FederationData>,
-) -> Result<Vec<SendActivityTask>, FederationError>
-where
-    A: Activity + Serialize + Debug + Send + Sync + 'static,
-{
     if inboxes.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
-    let activity = WithContext::new(activity, context());
-    Ok(SendActivityTask::prepare(&activity, actor, inboxes, data).await?)
-}
-
-/// Sends to every inbox at once (one task each: a slow peer holds up nobody else), retrying
-/// each a few times; returns when all are delivered or given up.
-async fn send_all(tasks: Vec<SendActivityTask>, data: Data<FederationData>) {
-    let mut running = tokio::task::JoinSet::new();
-    for task in tasks {
-        let data = data.reset_request_count();
-        running.spawn(async move {
-            for (attempt, delay) in RETRY_DELAYS.iter().enumerate() {
-                tokio::time::sleep(Duration::from_secs(*delay)).await;
-                match task.sign_and_send(&data).await {
-                    Ok(()) => return,
-                    Err(e) => {
-                        tracing::warn!("delivery of {task} failed (attempt {}): {e}", attempt + 1)
-                    }
-                }
-            }
-            tracing::error!("giving up on {task}");
-        });
-    }
-    while running.join_next().await.is_some() {}
+    let id = activity.id().clone();
+    let actor_id = actor.row.id;
+    let local = data.urls.authority();
+    data.db
+        .write(move |conn| enqueue_in(conn, &id, actor_id, activity, &inboxes, &local))
+        .await?;
+    data.wake.notify_one();
+    Ok(())
 }
 
 /// The inboxes of a centre's accepted followers (shared inboxes where they have them).
@@ -152,48 +142,49 @@ pub async fn accept_follower(
             "object": target.id,
         }),
     };
-    let mut batches = vec![prepare(accept, target, inbox.clone(), data).await?];
-    if follower.row.is_directory {
-        let filter = ContactFilter {
-            origin: Some(target.row.actor_id.clone()),
-            visibilities: vec!["network".into()],
-            ..Default::default()
-        };
-        let cards = data
-            .db
-            .run(move |conn| {
-                ContactRow::list(
+    let (accept_id, target_id, target_actor) = (
+        accept.id.clone(),
+        target.row.id,
+        target.row.actor_id.clone(),
+    );
+    let (directory, urls, local) = (
+        follower.row.is_directory,
+        data.urls.clone(),
+        data.urls.authority(),
+    );
+    // One transaction, in order: the Accept first, then the cards (deliveries to one host
+    // go out in the order they were queued).
+    data.db
+        .write(move |conn| {
+            enqueue_in(conn, &accept_id, target_id, accept, &inbox, &local)?;
+            if directory {
+                let filter = ContactFilter {
+                    origin: Some(target_actor),
+                    visibilities: vec!["network".into()],
+                    ..Default::default()
+                };
+                let cards = ContactRow::list(
                     conn,
                     &filter,
                     Window {
                         offset: 0,
                         limit: 10_000,
                     },
-                )
-            })
-            .await?;
-        for (card, _) in cards.rows {
-            let id = Url::parse(&card.ap_id)?;
-            if let Some(entry) = ApubEntry::load(&id, data).await? {
-                let (activity, actor) =
-                    entry_activity(entry, CreateOrUpdateType::Create(CreateType::Create), data)
-                        .await?;
-                batches.push(prepare(activity, &actor, inbox.clone(), data).await?);
+                )?;
+                for (card, _) in cards.rows {
+                    outbox::entry_to(
+                        conn,
+                        &urls,
+                        &card.ap_id,
+                        CreateOrUpdateType::Create(CreateType::Create),
+                        &inbox,
+                    )?;
+                }
             }
-        }
-    }
-    let background = data.background_delivery;
-    let data = data.reset_request_count();
-    let in_order = async move {
-        for batch in batches {
-            send_all(batch, data.reset_request_count()).await;
-        }
-    };
-    if background {
-        tokio::spawn(in_order);
-    } else {
-        in_order.await;
-    }
+            Ok(())
+        })
+        .await?;
+    data.wake.notify_one();
     Ok(())
 }
 
@@ -217,89 +208,10 @@ pub async fn reject_follower(
     deliver(reject, target, vec![follower.shared_inbox_or_inbox()], data).await
 }
 
-async fn entry_activity(
-    entry: ApubEntry,
-    kind: CreateOrUpdateType,
-    data: &Data<FederationData>,
-) -> Result<(CreateOrUpdate, ApubCentre), FederationError> {
-    let actor = ApubCentre::new(entry.centre().clone())?;
-    let note = entry.into_json(data).await?;
-    let activity = CreateOrUpdate {
-        id: activity_id(
-            &data.urls,
-            if matches!(kind, CreateOrUpdateType::Create(_)) {
-                "create"
-            } else {
-                "update"
-            },
-        ),
-        kind,
-        actor: actor.id.clone().into(),
-        to: note.to.clone(),
-        cc: note.cc.clone(),
-        object: note,
-    };
-    Ok((activity, actor))
-}
-
-async fn send_entry(
-    entry: ApubEntry,
-    kind: CreateOrUpdateType,
-    inboxes: Vec<Url>,
-    data: &Data<FederationData>,
-) -> Result<(), FederationError> {
-    let (activity, actor) = entry_activity(entry, kind, data).await?;
-    deliver(activity, &actor, inboxes, data).await
-}
-
 impl Federation {
-    /// An entry of a local centre changed: Create or Update for its audience now, Delete for
-    /// those who had it and may no longer (a card back to `hidden`, consent withdrawn, a
-    /// recommendation withdrawn).
-    pub async fn entry_changed(
-        &self,
-        ap_id: &str,
-        before: Audience,
-        after: Audience,
-    ) -> Result<(), FederationError> {
-        let data = self.context();
-        let id = Url::parse(ap_id)?;
-        let Some(entry) = ApubEntry::load(&id, &data).await? else {
-            return Err(FederationError::NotFound(ap_id.to_owned()));
-        };
-        let centre_id = entry.centre().id;
-        let had = follower_inboxes(centre_id, before, &data).await?;
-        let has = follower_inboxes(centre_id, after, &data).await?;
-        let removed: Vec<Url> = had.iter().filter(|i| !has.contains(i)).cloned().collect();
-        let actor = ApubCentre::new(entry.centre().clone())?;
-        if after != Audience::Nobody {
-            let kind = if before == Audience::Nobody {
-                CreateOrUpdateType::Create(CreateType::Create)
-            } else {
-                CreateOrUpdateType::Update(UpdateType::Update)
-            };
-            send_entry(entry, kind, has, &data).await?;
-        }
-        send_delete(&actor, &id, removed, &data).await
-    }
-
-    /// An entry of a local centre was deleted: its audience gets a Delete, and its id answers
-    /// 410 Gone from now on.
-    pub async fn entry_deleted(
-        &self,
-        ap_id: &str,
-        centre: CentreRow,
-        before: Audience,
-    ) -> Result<(), FederationError> {
-        let data = self.context();
-        let id = Url::parse(ap_id)?;
-        let key = ap_id.to_owned();
-        data.db
-            .write(move |conn| activities::add_tombstone(conn, &key, now()))
-            .await?;
-        let inboxes = follower_inboxes(centre.id, before, &data).await?;
-        let actor = ApubCentre::new(centre)?;
-        send_delete(&actor, &id, inboxes, &data).await
+    /// Wakes the delivery workers (after a transaction queued activities).
+    pub fn wake(&self) {
+        self.data().wake.notify_one();
     }
 
     /// Sends a Follow from a local centre; returns the Follow's id.
@@ -435,24 +347,4 @@ async fn endorsement_audience(
         vec![actor.followers_url(), origin.id.clone()],
         inboxes,
     ))
-}
-
-async fn send_delete(
-    actor: &ApubCentre,
-    id: &Url,
-    inboxes: Vec<Url>,
-    data: &Data<FederationData>,
-) -> Result<(), FederationError> {
-    if inboxes.is_empty() {
-        return Ok(());
-    }
-    let delete = Delete {
-        kind: DeleteType::Delete,
-        id: activity_id(&data.urls, "delete"),
-        actor: actor.id.clone().into(),
-        object: json!({"type": "Tombstone", "id": id}),
-        to: vec![public_collection()],
-        cc: vec![actor.followers_url()],
-    };
-    deliver(delete, actor, inboxes, data).await
 }

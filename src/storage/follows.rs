@@ -230,6 +230,20 @@ impl FollowerRow {
         Ok(n > 0)
     }
 
+    /// Removes every follower whose inbox (or shared inbox) is `inbox`: it answered 410 Gone.
+    pub fn remove_by_inbox(conn: &mut Conn, inbox: &str) -> Result<(), StorageError> {
+        let actors = centres::table
+            .filter(
+                centres::inbox_url
+                    .eq(inbox)
+                    .or(centres::shared_inbox_url.eq(inbox)),
+            )
+            .select(centres::id);
+        diesel::delete(followers::table.filter(followers::actor_id.eq_any(actors)))
+            .execute(conn)?;
+        Ok(())
+    }
+
     /// Every follow of our centres by one actor.
     pub fn by_actor(conn: &mut Conn, actor_id: i64) -> Result<Vec<Self>, StorageError> {
         Ok(followers::table

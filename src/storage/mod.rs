@@ -11,6 +11,7 @@ pub mod schema;
 pub mod activities;
 pub mod centres;
 pub mod contacts;
+pub mod delivery;
 pub mod endorsements;
 pub mod follows;
 pub mod instance;

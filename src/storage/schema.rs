@@ -193,6 +193,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outgoing_activities (id) {
+        id -> BigInt,
+        activity_id -> Text,
+        actor_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> BigInt,
+        outgoing_id -> BigInt,
+        host -> Text,
+        inbox -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery_hosts (host) {
+        host -> Text,
+        fail_count -> Integer,
+        failing_since -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        last_failure_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        unavailable -> Bool,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(deliveries -> outgoing_activities (outgoing_id));
+diesel::joinable!(outgoing_activities -> centres (actor_id));
 diesel::joinable!(recommendations -> centres (centre_id));
 diesel::joinable!(endorsements -> recommendations (recommendation_id));
 diesel::joinable!(recommendations -> software (software_id));
@@ -215,4 +257,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     received_activities,
     domain_rules,
     instance_keys,
+    outgoing_activities,
+    deliveries,
+    delivery_hosts,
 );

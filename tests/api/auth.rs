@@ -65,7 +65,7 @@ async fn tokens(backend: Backend) {
     }
 
     // Tokens made through the directory work until revoked.
-    let app = maillage::startup::open_directory(&node.settings, false)
+    let app = maillage::startup::open_directory(&node.settings)
         .await
         .unwrap()
         .0;

@@ -12,6 +12,8 @@ use url::Url;
 use crate::domain::contact::{self, Area, Consent, ContactInput, Visibility};
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
+use crate::domain::urls::NodeUrls;
+use crate::federation::outgoing::Audience;
 use crate::federation::protocol::note::{
     ContactExt, HostingExt, Note, RecommendationExt, SoftwareExt,
 };
@@ -21,7 +23,7 @@ use crate::storage::centres::CentreRow;
 use crate::storage::contacts::{self, ContactIdentity, ContactRow};
 use crate::storage::recommendations::{self, RecommendationIdentity, RecommendationRow};
 use crate::storage::software::{self as software_rows, SoftwareRow};
-use crate::storage::{activities, follows, now, products};
+use crate::storage::{Conn, StorageError, activities, now, products};
 
 use super::centre::{self, ApubCentre};
 use super::{html, verify_same_authority};
@@ -84,30 +86,68 @@ impl ApubEntry {
         data: &Data<FederationData>,
     ) -> Result<Option<Self>, FederationError> {
         let key = id.to_string();
-        let found = data
-            .db
-            .run(move |conn| {
-                if let Some((rec, centre, software)) = RecommendationRow::find_by_ap_id(conn, &key)?
-                {
-                    let replaces = products::names_for(conn, &[rec.id])?
-                        .remove(&rec.id)
-                        .unwrap_or_default();
-                    return Ok(Some(Entry::Recommendation {
-                        rec,
-                        centre,
-                        software,
-                        replaces,
-                    }));
-                }
-                Ok(ContactRow::find_by_ap_id(conn, &key)?
-                    .map(|(row, centre)| Entry::Contact { row, centre }))
-            })
-            .await?;
-        Ok(found.map(|entry| Self {
-            id: id.clone(),
-            entry,
-        }))
+        Ok(data.db.run(move |conn| Self::load_in(conn, &key)).await?)
     }
+
+    /// The same, on a connection (inside a transaction).
+    pub fn load_in(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
+        let Ok(id) = Url::parse(ap_id) else {
+            return Ok(None);
+        };
+        if let Some((rec, centre, software)) = RecommendationRow::find_by_ap_id(conn, ap_id)? {
+            let replaces = products::names_for(conn, &[rec.id])?
+                .remove(&rec.id)
+                .unwrap_or_default();
+            return Ok(Some(Self {
+                id,
+                entry: Entry::Recommendation {
+                    rec,
+                    centre,
+                    software,
+                    replaces,
+                },
+            }));
+        }
+        Ok(
+            ContactRow::find_by_ap_id(conn, ap_id)?.map(|(row, centre)| Self {
+                id,
+                entry: Entry::Contact { row, centre },
+            }),
+        )
+    }
+}
+
+/// The Note of a local entry, addressed as its visibility says: Public and followers, or, for
+/// a `network` card, the directory centres that follow its author and nobody else.
+pub fn note(conn: &mut Conn, urls: &NodeUrls, entry: &ApubEntry) -> Result<Note, StorageError> {
+    let centre = ApubCentre::new(entry.centre().clone())
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let (to, cc) = if entry.is_network_only() {
+        let (_, peers) =
+            crate::federation::outbox::audience(conn, centre.row.id, Audience::DirectoryPeers)?;
+        (peers, Vec::new())
+    } else {
+        (vec![public_collection()], vec![centre.followers_url()])
+    };
+    let note = match &entry.entry {
+        Entry::Recommendation {
+            rec,
+            software,
+            replaces,
+            ..
+        } => recommendation_note(
+            &entry.id,
+            &centre,
+            rec,
+            software,
+            replaces,
+            urls.base(),
+            to,
+            cc,
+        ),
+        Entry::Contact { row, .. } => contact_note(&entry.id, &centre, row, to, cc),
+    };
+    note.map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
 #[async_trait]
@@ -133,35 +173,8 @@ impl Object for ApubEntry {
     }
 
     async fn into_json(self, data: &Data<FederationData>) -> Result<Note, FederationError> {
-        let centre = ApubCentre::new(self.centre().clone())?;
-        let (to, cc) = if self.is_network_only() {
-            let centre_id = centre.row.id;
-            let peers = data
-                .db
-                .run(move |conn| {
-                    follows::FollowerRow::list(conn, Some(centre_id), Some(follows::ACCEPTED))
-                })
-                .await?;
-            let to = peers
-                .into_iter()
-                .filter(|(_, actor)| actor.is_directory)
-                .filter_map(|(_, actor)| Url::parse(&actor.actor_id).ok())
-                .collect();
-            (to, Vec::new())
-        } else {
-            (vec![public_collection()], vec![centre.followers_url()])
-        };
-        let base = data.urls.base().clone();
-        let note = match self.entry {
-            Entry::Recommendation {
-                rec,
-                software,
-                replaces,
-                ..
-            } => recommendation_note(&self.id, &centre, &rec, &software, &replaces, &base, to, cc)?,
-            Entry::Contact { row, .. } => contact_note(&self.id, &centre, &row, to, cc)?,
-        };
-        Ok(note)
+        let urls = data.urls.clone();
+        Ok(data.db.run(move |conn| note(conn, &urls, &self)).await?)
     }
 
     async fn verify(

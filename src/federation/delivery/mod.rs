@@ -1,0 +1,193 @@
+//! Delivery workers: they lease destination hosts from the persistent queue and deliver each
+//! host's activities in order, one host per task, so a slow or dead peer holds up nobody else.
+//! Failures are retried with backoff for days; a host failing for days is marked unavailable
+//! and tried once a day; any activity it sends us, or an operator, revives it.
+
+mod backoff;
+pub mod send;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Duration as Span;
+use rand::Rng;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+
+use crate::storage::delivery::{self, Job};
+use crate::storage::{Database, now};
+
+use send::Outcome;
+
+/// Hosts delivered to at the same time.
+const MAX_HOSTS: usize = 64;
+/// How long a lease on a host lasts without renewal (a crashed worker's hosts come back).
+const LEASE: Span = Span::seconds(60);
+/// How often the queue is looked at without a wake-up (other processes add to it too).
+const POLL: Duration = Duration::from_secs(1);
+/// A host failing this long is unavailable.
+const UNAVAILABLE_AFTER: Span = Span::days(3);
+/// A delivery pending this long is given up.
+const EXPIRE_AFTER: Span = Span::days(14);
+/// Finished deliveries are kept this long, then pruned.
+const KEEP: Span = Span::days(7);
+
+/// Runs the workers until the process ends.
+pub async fn run(db: Database, client: reqwest::Client, wake: Arc<Notify>) {
+    let owner = uuid::Uuid::new_v4().simple().to_string();
+    tracing::debug!("delivery workers started ({owner})");
+    let mut hosts: JoinSet<()> = JoinSet::new();
+    let mut last_prune = std::time::Instant::now() - Duration::from_secs(3600);
+    loop {
+        while hosts.len() < MAX_HOSTS {
+            let o = owner.clone();
+            let leased = db
+                .write(move |conn| {
+                    let now = now();
+                    delivery::lease_host(conn, &o, now, now + LEASE)
+                })
+                .await;
+            match leased {
+                Ok(Some(host)) => {
+                    tracing::debug!("delivering to {host}");
+                    hosts.spawn(deliver_host(
+                        db.clone(),
+                        client.clone(),
+                        owner.clone(),
+                        host,
+                    ));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!("delivery queue: {e}");
+                    break;
+                }
+            }
+        }
+        if last_prune.elapsed() > Duration::from_secs(3600) {
+            last_prune = std::time::Instant::now();
+            match db.write(|conn| delivery::prune(conn, now() - KEEP)).await {
+                Ok(n) if n > 0 => tracing::info!("pruned {n} finished deliveries"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("pruning deliveries: {e}"),
+            }
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+            Some(_) = hosts.join_next(), if !hosts.is_empty() => {}
+        }
+    }
+}
+
+/// Delivers a leased host's due activities in order; stops at the first that must wait.
+async fn deliver_host(db: Database, client: reqwest::Client, owner: String, host: String) {
+    loop {
+        let h = host.clone();
+        let job = match db
+            .run(move |conn| delivery::next_for_host(conn, &h, now()))
+            .await
+        {
+            Ok(Some(job)) => job,
+            Ok(None) => break,
+            Err(e) => {
+                tracing::warn!("delivery queue ({host}): {e}");
+                break;
+            }
+        };
+        let (h, o) = (host.clone(), owner.clone());
+        let _ = db
+            .write(move |conn| delivery::renew_lease(conn, &h, &o, Some(now() + LEASE)))
+            .await;
+        let keep_going = deliver_one(&db, &client, job).await;
+        if !keep_going {
+            break;
+        }
+    }
+    let (h, o) = (host.clone(), owner);
+    if let Err(e) = db
+        .write(move |conn| delivery::renew_lease(conn, &h, &o, None))
+        .await
+    {
+        tracing::warn!("delivery queue ({host}): releasing: {e}");
+    }
+}
+
+/// Sends one delivery and records the outcome; false when the host must wait.
+async fn deliver_one(db: &Database, client: &reqwest::Client, (row, activity, actor): Job) -> bool {
+    let Some(key) = actor.private_key.clone() else {
+        let _ = db
+            .write(move |conn| {
+                delivery::mark_final(conn, &row, delivery::REJECTED, "no signing key", now())
+            })
+            .await;
+        return true;
+    };
+    let outcome = send::send(
+        client,
+        &row.inbox,
+        &actor.actor_id,
+        &key,
+        activity.body.clone(),
+    )
+    .await;
+    let result = match outcome {
+        Outcome::Delivered => {
+            tracing::debug!("delivered {} to {}", activity.activity_id, row.inbox);
+            db.write(move |conn| delivery::mark_delivered(conn, &row, now()))
+                .await
+                .map(|()| true)
+        }
+        Outcome::Rejected(error) => {
+            tracing::info!("{} refused {}: {error}", row.inbox, activity.activity_id);
+            db.write(move |conn| {
+                delivery::mark_final(conn, &row, delivery::REJECTED, &error, now())
+            })
+            .await
+            .map(|()| true)
+        }
+        Outcome::Gone => {
+            tracing::info!("{} is gone: no more deliveries to it", row.inbox);
+            db.write(move |conn| {
+                delivery::mark_final(conn, &row, delivery::GONE, "410 Gone", now())?;
+                crate::storage::follows::FollowerRow::remove_by_inbox(conn, &row.inbox)
+            })
+            .await
+            .map(|()| true)
+        }
+        Outcome::Retry { error, after } => {
+            tracing::info!(
+                "delivery of {} to {} failed: {error}",
+                activity.activity_id,
+                row.inbox
+            );
+            let jitter: f64 = rand::thread_rng().r#gen();
+            db.write(move |conn| {
+                let now = now();
+                let Some(host) = delivery::host(conn, &row.host)? else {
+                    return Ok(());
+                };
+                let failures = u32::try_from(host.fail_count + 1).unwrap_or(u32::MAX);
+                let wait =
+                    after.unwrap_or_else(|| backoff::delay(failures, host.unavailable, jitter));
+                let retry_at = now + Span::from_std(wait).unwrap_or(Span::days(1));
+                delivery::mark_retry(
+                    conn,
+                    &row,
+                    &host,
+                    &error,
+                    retry_at,
+                    now,
+                    UNAVAILABLE_AFTER,
+                    EXPIRE_AFTER,
+                )
+            })
+            .await
+            .map(|()| false)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        tracing::warn!("delivery queue: recording an outcome: {e}");
+        false
+    })
+}
