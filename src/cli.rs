@@ -62,6 +62,11 @@ pub enum Command {
         #[arg(long)]
         centre: Option<String>,
     },
+    /// See and steer the outgoing delivery queue.
+    Queue {
+        #[command(subcommand)]
+        action: QueueAction,
+    },
     /// Manage bearer tokens for the admin API.
     Token {
         #[command(subcommand)]
@@ -81,6 +86,16 @@ pub enum TokenAction {
     Revoke { token: String },
     /// List tokens (ids and labels, never the secrets).
     List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Every destination host: deliveries waiting, failures, last success.
+    List,
+    /// Try a host again now, whatever its backoff (a running node picks it up within a second).
+    Retry { host: String },
+    /// Drop what is waiting for a host.
+    Purge { host: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -142,6 +157,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let follow = directory.follow(centre.as_deref(), &target).await?;
             println!("{}\t{}\t{}", follow.id, follow.target, follow.state);
             eprintln!("Follow sent. A running node records the answer; see GET /api/v1/follows.");
+            Ok(())
+        }
+        Command::Queue { action } => {
+            let (directory, _) = startup::open_directory(&settings).await?;
+            match action {
+                QueueAction::List => {
+                    let status = directory.queue_status().await?;
+                    println!("host\tpending\tfailures\tunavailable\tlast success\tlast error");
+                    for h in status.hosts {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}",
+                            h.host,
+                            h.pending,
+                            h.failures,
+                            if h.unavailable { "yes" } else { "no" },
+                            h.last_success
+                                .map(|t| t.to_rfc3339())
+                                .unwrap_or_else(|| "never".into()),
+                            h.last_error.unwrap_or_default()
+                        );
+                    }
+                }
+                QueueAction::Retry { host } => {
+                    directory.retry_host(&host).await?;
+                    eprintln!("{host} will be tried again now.");
+                }
+                QueueAction::Purge { host } => {
+                    let n = directory.purge_host(&host).await?;
+                    eprintln!("{n} deliveries to {host} dropped.");
+                }
+            }
             Ok(())
         }
         Command::Token { action } => {

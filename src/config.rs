@@ -62,6 +62,7 @@ pub struct FederationSettings {
 pub struct HttpSettings {
     pub max_body_bytes: usize,
     pub max_page_size: u32,
+    pub metrics_public: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -47,6 +47,15 @@ pub async fn receive(
         .and_then(|a| Url::parse(a).ok())
         .ok_or_else(|| FederationError::BadRequest("the activity has no actor".into()))?;
     check_domain(&data, &actor).await?;
+    // Whatever it sends, its server is up: what we had queued for it may go now.
+    let host = authority(&actor);
+    if data
+        .db
+        .write(move |conn| crate::storage::delivery::revive_if_waiting(conn, &host, now()))
+        .await?
+    {
+        data.wake.notify_one();
+    }
     if let Triage::Ignore(why) = triage(&envelope) {
         tracing::debug!("ignoring an activity from {actor}: {why}");
         return Ok(StatusCode::ACCEPTED);
@@ -96,18 +105,7 @@ pub async fn receive(
         }
     }
     match outcome {
-        Ok(()) => {
-            // The sender is up: whatever we had queued for its host may go now.
-            let host = authority(&actor);
-            let revived = data
-                .db
-                .write(move |conn| crate::storage::delivery::revive_if_waiting(conn, &host, now()))
-                .await?;
-            if revived {
-                data.wake.notify_one();
-            }
-            Ok(StatusCode::ACCEPTED)
-        }
+        Ok(()) => Ok(StatusCode::ACCEPTED),
         Err(e) => {
             // Not applied: let the sender's retry be applied.
             let id = activity_id.clone();

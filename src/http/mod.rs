@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 mod feeds;
 mod health;
+mod metrics;
 
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(feeds::routes())
+        .merge(metrics::routes())
         .merge(crate::federation::routes::routes(federation))
         .nest("/api/v1", api::routes())
         .fallback(|| async { error::ApiError::not_found("no such page or endpoint") })

@@ -79,11 +79,12 @@ impl ManageConnection for Manager {
                 let path_str = path.to_string_lossy();
                 let mut conn = SqliteConnection::establish(&path_str)
                     .map_err(|e| StorageError::Connect(format!("{}: {e}", path.display())))?;
-                // WAL lets readers run beside the writer; FULL makes every acknowledged commit
-                // durable; the busy timeout makes concurrent writers wait instead of failing.
+                // The busy timeout first, so that even switching to WAL waits for a writer
+                // instead of failing; WAL lets readers run beside the writer; FULL makes every
+                // acknowledged commit durable.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(|e| StorageError::Connect(e.to_string()))?;
                 Ok(AnyConnection::Sqlite(conn))

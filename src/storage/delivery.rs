@@ -146,6 +146,18 @@ pub fn lease_host(
     Ok(host)
 }
 
+/// Drops every lease: for a single-process node (SQLite) starting up, the leases in the
+/// database are from a previous run that ended, perhaps by a crash.
+pub fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
+    diesel::update(delivery_hosts::table)
+        .set((
+            delivery_hosts::lease_owner.eq(None::<String>),
+            delivery_hosts::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Extends or drops a lease.
 pub fn renew_lease(
     conn: &mut Conn,

@@ -4,6 +4,8 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod delivery;
+mod faulty;
 mod fedify;
 mod fixtures;
 mod mastodon;

@@ -36,6 +36,13 @@ const KEEP: Span = Span::days(7);
 pub async fn run(db: Database, client: reqwest::Client, wake: Arc<Notify>) {
     let owner = uuid::Uuid::new_v4().simple().to_string();
     tracing::debug!("delivery workers started ({owner})");
+    if db.backend() == crate::storage::Backend::Sqlite {
+        // One process per SQLite database: leases left in it are from a run that ended
+        // (perhaps killed mid-delivery); waiting for them to lapse would only delay.
+        if let Err(e) = db.write(delivery::release_all_leases).await {
+            tracing::warn!("delivery queue: {e}");
+        }
+    }
     let mut hosts: JoinSet<()> = JoinSet::new();
     let mut last_prune = std::time::Instant::now() - Duration::from_secs(3600);
     loop {
@@ -82,6 +89,7 @@ pub async fn run(db: Database, client: reqwest::Client, wake: Arc<Notify>) {
 
 /// Delivers a leased host's due activities in order; stops at the first that must wait.
 async fn deliver_host(db: Database, client: reqwest::Client, owner: String, host: String) {
+    let mut renewed = std::time::Instant::now();
     loop {
         let h = host.clone();
         let job = match db
@@ -95,10 +103,14 @@ async fn deliver_host(db: Database, client: reqwest::Client, owner: String, host
                 break;
             }
         };
-        let (h, o) = (host.clone(), owner.clone());
-        let _ = db
-            .write(move |conn| delivery::renew_lease(conn, &h, &o, Some(now() + LEASE)))
-            .await;
+        // Renew the lease well before it lapses (not on every delivery: each write costs).
+        if renewed.elapsed() > Duration::from_secs(20) {
+            renewed = std::time::Instant::now();
+            let (h, o) = (host.clone(), owner.clone());
+            let _ = db
+                .write(move |conn| delivery::renew_lease(conn, &h, &o, Some(now() + LEASE)))
+                .await;
+        }
         let keep_going = deliver_one(&db, &client, job).await;
         if !keep_going {
             break;

@@ -61,5 +61,8 @@ pub fn routes() -> Router<AppState> {
             delete(network::remove_domain_rule),
         )
         .route("/moderation/hidden", post(network::hide))
+        .route("/delivery", get(network::delivery))
+        .route("/delivery/{host}/retry", post(network::retry_host))
+        .route("/delivery/{host}/purge", post(network::purge_host))
         .route("/openapi.json", get(openapi::document))
 }

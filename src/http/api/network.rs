@@ -197,3 +197,39 @@ pub async fn hide(
     state.directory.hide(&input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// The delivery queue, per destination host.
+#[utoipa::path(get, path = "/api/v1/delivery", tag = "network", security(("bearer" = [])),
+    responses((status = 200, body = crate::directory::delivery::QueueStatus)))]
+pub async fn delivery(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Result<Json<crate::directory::delivery::QueueStatus>, ApiError> {
+    Ok(Json(state.directory.queue_status().await?))
+}
+
+/// Try a host again now, whatever its backoff.
+#[utoipa::path(post, path = "/api/v1/delivery/{host}/retry", tag = "network",
+    params(("host" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn retry_host(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(host): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.directory.retry_host(&host).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Drop what is waiting for a host.
+#[utoipa::path(post, path = "/api/v1/delivery/{host}/purge", tag = "network",
+    params(("host" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "`{\"purged\": N}`")))]
+pub async fn purge_host(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(host): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let purged = state.directory.purge_host(&host).await?;
+    Ok(Json(serde_json::json!({ "purged": purged })))
+}

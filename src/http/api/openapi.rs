@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         super::network::endorse, super::network::endorsements, super::network::unendorse,
         super::network::set_domain_rule, super::network::domain_rules,
         super::network::remove_domain_rule, super::network::hide,
+        super::network::delivery, super::network::retry_host, super::network::purge_host,
     ),
     modifiers(&BearerAuth),
 )]

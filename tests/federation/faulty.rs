@@ -1,0 +1,190 @@
+//! A follower whose inbox misbehaves on demand: down, erroring, slow, rate-limiting, gone.
+//! It records every activity it acknowledged, in order.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rsa::RsaPrivateKey;
+use rsa::pkcs8::{EncodePublicKey, LineEnding};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use crate::helpers::TestNode;
+use crate::network::{actor, eventually};
+use crate::peer::{Signer, Tamper, deliver};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Up,
+    Error500,
+    Gone,
+    /// 429 with `Retry-After: 1`, then up.
+    TooManyOnce,
+    /// Answers after this long.
+    Slow(Duration),
+}
+
+#[derive(Clone)]
+struct Shared {
+    mode: Arc<Mutex<Mode>>,
+    received: Arc<Mutex<Vec<Value>>>,
+    actor: Value,
+}
+
+pub struct FaultyPeer {
+    pub port: u16,
+    pub base: String,
+    pub signer: Signer,
+    shared: Shared,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl FaultyPeer {
+    pub async fn start() -> Self {
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let base = format!("http://localhost:{port}");
+        let actor_id = format!("{base}/users/faulty");
+        let actor = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "type": "Organization", "id": actor_id, "preferredUsername": "faulty",
+            "inbox": format!("{actor_id}/inbox"),
+            "endpoints": {"sharedInbox": format!("{base}/inbox")},
+            "publicKey": {"id": format!("{actor_id}#main-key"), "owner": actor_id,
+                          "publicKeyPem": key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap()},
+            "maillage:directory": {},
+        });
+        let shared = Shared {
+            mode: Arc::new(Mutex::new(Mode::Up)),
+            received: Arc::new(Mutex::new(Vec::new())),
+            actor,
+        };
+        let mut peer = Self {
+            port,
+            base,
+            signer: Signer {
+                actor: actor_id,
+                key,
+            },
+            shared,
+            server: None,
+        };
+        peer.serve(listener);
+        peer
+    }
+
+    fn serve(&mut self, listener: TcpListener) {
+        let app = Router::new()
+            .route(
+                "/users/faulty",
+                get(|State(s): State<Shared>| async move {
+                    (
+                        [("content-type", "application/activity+json")],
+                        Json(s.actor.clone()),
+                    )
+                }),
+            )
+            .route("/inbox", post(inbox))
+            .route("/users/faulty/inbox", post(inbox))
+            .with_state(self.shared.clone());
+        self.server = Some(tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        }));
+    }
+
+    /// Stops listening: connections are refused.
+    pub fn go_down(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn come_back(&mut self) {
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(l) => break l,
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        self.serve(listener);
+    }
+
+    pub fn set(&self, mode: Mode) {
+        *self.shared.mode.lock().unwrap() = mode;
+    }
+
+    pub fn received(&self) -> Vec<Value> {
+        self.shared.received.lock().unwrap().clone()
+    }
+
+    /// The ids of the objects of the Creates received, in order.
+    pub fn created(&self) -> Vec<String> {
+        self.received()
+            .into_iter()
+            .filter(|a| a["type"] == "Create")
+            .map(|a| a["object"]["id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Follows `node`'s first centre and waits for the Accept.
+    pub async fn follow(&self, node: &TestNode) {
+        let follow = json!({"type": "Follow", "id": format!("{}/follows/{}", self.base, uuid::Uuid::new_v4().simple()),
+                            "actor": self.signer.actor, "object": actor(node)});
+        let (status, text) = deliver(
+            &format!("{}/inbox", node.base),
+            &follow,
+            &self.signer,
+            Tamper::default(),
+        )
+        .await;
+        assert!(status.is_success(), "{status} {text}");
+        eventually("the Accept at the faulty peer", || async {
+            self.received()
+                .iter()
+                .any(|a| a["type"] == "Accept")
+                .then_some(())
+        })
+        .await;
+    }
+
+    /// Sends `node` an activity (any: it revives our host there).
+    pub async fn say_hello(&self, node: &TestNode) {
+        let like = json!({"type": "Like", "id": format!("{}/likes/{}", self.base, uuid::Uuid::new_v4().simple()),
+                          "actor": self.signer.actor, "object": actor(node)});
+        let (status, _) = deliver(
+            &format!("{}/inbox", node.base),
+            &like,
+            &self.signer,
+            Tamper::default(),
+        )
+        .await;
+        assert!(status.is_success());
+    }
+}
+
+async fn inbox(
+    State(s): State<Shared>,
+    _headers: HeaderMap,
+    Json(activity): Json<Value>,
+) -> Response {
+    let mode = *s.mode.lock().unwrap();
+    match mode {
+        Mode::Error500 => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Mode::Gone => return StatusCode::GONE.into_response(),
+        Mode::TooManyOnce => {
+            *s.mode.lock().unwrap() = Mode::Up;
+            return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response();
+        }
+        Mode::Slow(delay) => tokio::time::sleep(delay).await,
+        Mode::Up => {}
+    }
+    s.received.lock().unwrap().push(activity);
+    StatusCode::ACCEPTED.into_response()
+}
