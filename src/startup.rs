@@ -47,17 +47,16 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
     }
     let db = open_database(settings).await?;
     let urls = settings.urls().context("domain")?;
-    let federation = Federation::new(FederationData {
-        db: db.clone(),
-        urls: urls.clone(),
-        policy: Policy {
+    let federation = Federation::new(FederationData::new(
+        db.clone(),
+        urls.clone(),
+        Policy {
             insecure: settings.federation.insecure,
             manual_approval: settings.federation.manual_approval,
             allowlist_mode: settings.federation.allowlist_mode,
             backfill_pages: settings.federation.backfill_pages,
         },
-        wake: Arc::new(tokio::sync::Notify::new()),
-    })
+    ))
     .await
     .context("starting federation")?;
     let directory = Directory::new(

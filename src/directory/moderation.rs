@@ -101,6 +101,7 @@ impl Directory {
                 }
             })
             .await?;
+        self.federation().rules_changed();
         Ok(BlockReport {
             domain,
             rule: rule.to_owned(),

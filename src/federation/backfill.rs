@@ -10,7 +10,7 @@ use url::Url;
 
 use super::activities::receive_announce;
 use super::objects::centre::ApubCentre;
-use super::objects::entry::ApubEntry;
+use super::objects::entry::{self, ApubEntry};
 use super::objects::verify_same_authority;
 use super::protocol::activities::object_id;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
@@ -61,10 +61,29 @@ pub async fn run(
         let page = fetch_object_http::<_, OrderedCollectionPage>(&page_url, &page_data)
             .await?
             .object;
+        // The page's entries are checked one by one, then stored in one transaction.
+        let mut prepared = Vec::new();
         for item in page.ordered_items {
             match take(&item, target, &page_data).await {
-                Ok(true) => taken += 1,
-                Ok(false) => {}
+                Ok(Some(entry)) => prepared.push(entry),
+                Ok(None) => {}
+                Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
+            }
+        }
+        let author = target.row.clone();
+        let outcomes = data
+            .db
+            .write(move |conn| {
+                prepared
+                    .iter()
+                    .map(|p| entry::apply(conn, p, &author))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await?;
+        for outcome in outcomes {
+            match outcome {
+                Ok(()) => taken += 1,
+                Err(FederationError::Gone(_)) => {}
                 Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
             }
         }
@@ -78,11 +97,13 @@ pub async fn run(
 }
 
 /// One outbox item: a Create of the centre's own entry, or an Announce (endorsement).
+/// One outbox item: a Create of the centre's own entry (checked and returned, to be stored
+/// with the rest of its page), or an Announce (an endorsement, taken in at once).
 async fn take(
     item: &Value,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<bool, FederationError> {
+) -> Result<Option<entry::Prepared>, FederationError> {
     match item.get("type").and_then(Value::as_str) {
         Some("Create") => {
             let note: Note =
@@ -93,11 +114,7 @@ async fn take(
                 ));
             }
             ApubEntry::verify(&note, &target.id, data).await?;
-            match ApubEntry::from_json(note, data).await {
-                Ok(_) => Ok(true),
-                Err(FederationError::Gone(_)) => Ok(false),
-                Err(e) => Err(e),
-            }
+            entry::prepare(note).map(Some)
         }
         Some("Announce") => {
             let id = item
@@ -111,8 +128,8 @@ async fn take(
                 .and_then(object_id)
                 .ok_or_else(|| FederationError::BadRequest("an Announce without object".into()))?;
             receive_announce(&id, target, &object, data).await?;
-            Ok(true)
+            Ok(None)
         }
-        _ => Ok(false),
+        _ => Ok(None),
     }
 }

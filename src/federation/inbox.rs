@@ -49,11 +49,16 @@ pub async fn receive(
     check_domain(&data, &actor).await?;
     // Whatever it sends, its server is up: what we had queued for it may go now.
     let host = authority(&actor);
-    if data
-        .db
-        .write(move |conn| crate::storage::delivery::revive_if_waiting(conn, &host, now()))
-        .await?
-    {
+    let waiting = {
+        let host = host.clone();
+        data.db
+            .run(move |conn| crate::storage::delivery::is_waiting(conn, &host, now()))
+            .await?
+    };
+    if waiting {
+        data.db
+            .write(move |conn| crate::storage::delivery::revive(conn, &host, now()))
+            .await?;
         data.wake.notify_one();
     }
     if let Triage::Ignore(why) = triage(&envelope) {
@@ -244,16 +249,10 @@ pub async fn check_domain(data: &Context, url: &Url) -> Result<(), FederationErr
         return Ok(());
     }
     let allowlist = data.policy.allowlist_mode;
-    let rules = data
-        .db
-        .run(move |conn| {
-            Ok((
-                moderation::rule_for(conn, &full)?,
-                moderation::rule_for(conn, &host)?,
-            ))
-        })
-        .await?;
-    let rule = rules.0.or(rules.1);
+    let rule = match rule_of(data, full).await? {
+        Some(rule) => Some(rule),
+        None => rule_of(data, host).await?,
+    };
     match rule.as_deref() {
         Some(moderation::BLOCK) => Err(FederationError::Forbidden(format!(
             "{} is blocked here",
@@ -266,6 +265,21 @@ pub async fn check_domain(data: &Context, url: &Url) -> Result<(), FederationErr
         ))),
         _ => Ok(()),
     }
+}
+
+/// The moderation rule for a domain, from a cache that lives a few seconds (every incoming
+/// activity and every fetch asks; rules change rarely, and changes here clear it at once).
+async fn rule_of(data: &Context, domain: String) -> Result<Option<String>, FederationError> {
+    if let Some(rule) = data.domain_rules.get(&domain).await {
+        return Ok(rule);
+    }
+    let key = domain.clone();
+    let rule = data
+        .db
+        .run(move |conn| moderation::rule_for(conn, &key))
+        .await?;
+    data.domain_rules.insert(domain, rule.clone()).await;
+    Ok(rule)
 }
 
 #[cfg(test)]

@@ -58,6 +58,23 @@ pub struct FederationData {
     pub policy: Policy,
     /// Wakes the delivery workers when activities were queued.
     pub wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Moderation rules by domain, cached for a few seconds.
+    pub domain_rules: moka::future::Cache<String, Option<String>>,
+}
+
+impl FederationData {
+    pub fn new(db: Database, urls: NodeUrls, policy: Policy) -> Self {
+        Self {
+            db,
+            urls,
+            policy,
+            wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+            domain_rules: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(5))
+                .build(),
+        }
+    }
 }
 
 pub type Context = Data<FederationData>;
@@ -107,6 +124,11 @@ impl Federation {
             instance: std::sync::Arc::new(instance),
             client: client::build(insecure)?,
         })
+    }
+
+    /// Forgets cached moderation rules (after staff changed one).
+    pub fn rules_changed(&self) {
+        self.data().domain_rules.invalidate_all();
     }
 
     /// Starts the delivery workers (a serving node does; commands leave the queue to it).

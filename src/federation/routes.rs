@@ -21,12 +21,13 @@ use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::protocol::context::context;
 use super::protocol::public_collection;
 use super::{Federation, FederationError, inbox};
+use crate::domain::urls::NodeUrls;
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::{ContactFilter, ContactRow};
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::{ACCEPTED, FollowRow, FollowerRow};
 use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
-use crate::storage::{Window, activities};
+use crate::storage::{Conn, StorageError, Window, activities};
 
 /// Items per outbox page.
 pub const OUTBOX_PAGE: i64 = 50;
@@ -283,15 +284,21 @@ async fn outbox(
         offset: start,
         limit: OUTBOX_PAGE,
     };
+    let urls = data.urls.clone();
     let recs = {
-        let rf = recs_filter.clone();
+        let (rf, urls) = (recs_filter.clone(), urls.clone());
+        // One database task for the whole page.
         data.db
-            .run(move |conn| RecommendationRow::list(conn, &rf, recs_window))
+            .run(move |conn| {
+                let page = RecommendationRow::list(conn, &rf, recs_window)?;
+                page.rows
+                    .iter()
+                    .map(|(rec, _, _)| create_item(conn, &urls, &rec.ap_id))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .await?
     };
-    for (rec, _, _) in recs.rows {
-        items.push(create_item(&rec.ap_id, &data).await?);
-    }
+    items.extend(recs);
     let cards_window = Window {
         offset: (start - recs_total).max(0),
         limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
@@ -300,11 +307,15 @@ async fn outbox(
         let cf = cards_filter.clone();
         let cards = data
             .db
-            .run(move |conn| ContactRow::list(conn, &cf, cards_window))
+            .run(move |conn| {
+                let page = ContactRow::list(conn, &cf, cards_window)?;
+                page.rows
+                    .iter()
+                    .map(|(card, _)| create_item(conn, &urls, &card.ap_id))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .await?;
-        for (card, _) in cards.rows {
-            items.push(create_item(&card.ap_id, &data).await?);
-        }
+        items.extend(cards);
     }
     let skip = usize::try_from((start - recs_total - cards_total).max(0)).unwrap_or(0);
     let room = usize::try_from(OUTBOX_PAGE)
@@ -344,12 +355,10 @@ async fn endorsed_object(
         .await?)
 }
 
-async fn create_item(ap_id: &str, data: &super::Context) -> Result<Value, FederationError> {
-    let id = Url::parse(ap_id)?;
-    let entry = ApubEntry::load(&id, data)
-        .await?
-        .ok_or_else(|| FederationError::NotFound(ap_id.to_owned()))?;
-    let note = entry.into_json(data).await?;
+/// The Create of one local entry, as an outbox item.
+fn create_item(conn: &mut Conn, urls: &NodeUrls, ap_id: &str) -> Result<Value, StorageError> {
+    let entry = ApubEntry::load_in(conn, ap_id)?.ok_or(StorageError::NotFound)?;
+    let note = super::objects::entry::note(conn, urls, &entry)?;
     Ok(json!({
         "type": "Create",
         "id": format!("{ap_id}#create"),

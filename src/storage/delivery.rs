@@ -326,12 +326,8 @@ pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, S
     Ok(n > 0)
 }
 
-/// Revives a host that was waiting (backoff or unavailable); false if it was not waiting.
-pub fn revive_if_waiting(
-    conn: &mut Conn,
-    host: &str,
-    now: NaiveDateTime,
-) -> Result<bool, StorageError> {
+/// Whether a host is waiting (backoff or unavailable).
+pub fn is_waiting(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
     let waiting: i64 = delivery_hosts::table
         .filter(delivery_hosts::host.eq(host))
         .filter(
@@ -341,10 +337,7 @@ pub fn revive_if_waiting(
         )
         .count()
         .get_result(conn)?;
-    if waiting == 0 {
-        return Ok(false);
-    }
-    revive(conn, host, now)
+    Ok(waiting > 0)
 }
 
 /// Drops a host's pending deliveries; returns how many.

@@ -347,3 +347,40 @@ impl Drop for KillOnDrop {
         self.0.wait().ok();
     }
 }
+
+/// Two node processes on one PostgreSQL database share the deliveries: each activity reaches
+/// the peer once, in order, whichever process sent it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_postgres_share_the_work() {
+    let Some(a) = node(Backend::Postgres, "loire").await else {
+        return;
+    };
+    let peer = FaultyPeer::start().await;
+    peer.follow(&a).await;
+    // A second process of the same node: same settings and database, its own listener.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let replica =
+        maillage::startup::Application::build_with_listener(a.settings.clone(), listener, false)
+            .await
+            .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let replica = tokio::spawn(replica.run_until(async {
+        let _ = stopped.await;
+    }));
+    peer.set(Mode::Slow(Duration::from_millis(50)));
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(publish(&a, i).await);
+    }
+    eventually("all delivered", || async {
+        let got = peer.created();
+        ids.iter().all(|id| got.contains(id)).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got = peer.created();
+    assert_eq!(got.len(), 30, "each delivered once");
+    assert_eq!(got, ids, "in the order they were made");
+    let _ = stop.send(());
+    replica.await.unwrap().unwrap();
+}

@@ -9,8 +9,12 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use url::Url;
 
-use crate::domain::contact::{self, Area, Consent, ContactInput, Visibility};
-use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
+use chrono::NaiveDateTime;
+
+use crate::domain::contact::{self, Area, Consent, ContactDraft, ContactInput, Visibility};
+use crate::domain::recommendation::{
+    Hosting, Level, RecommendationDraft, RecommendationInput, Status,
+};
 use crate::domain::software::SoftwareInput;
 use crate::domain::urls::NodeUrls;
 use crate::federation::outgoing::Audience;
@@ -200,130 +204,86 @@ impl Object for ApubEntry {
         let id_text = id.to_string();
         if data
             .db
-            .run({
-                let id = id_text.clone();
-                move |conn| activities::is_tombstoned(conn, &id)
-            })
+            .run(move |conn| activities::is_tombstoned(conn, &id_text))
             .await?
         {
-            return Err(FederationError::Gone(id_text));
+            return Err(FederationError::Gone(id.to_string()));
         }
         let author = centre::dereference(json.attributed_to.inner(), data).await?;
-        let updated = json
-            .updated
-            .or(json.published)
-            .map_or_else(now, |t| t.naive_utc());
-        if let Some(ext) = json.recommendation {
-            store_recommendation(id.clone(), ext, author.row, updated, data).await?;
-        } else if let Some(ext) = json.contact {
-            store_contact(id.clone(), ext, author.row, updated, data).await?;
-        }
+        let prepared = prepare(json)?;
+        data.db
+            .write(move |conn| apply(conn, &prepared, &author.row))
+            .await??;
         Self::load(&id, data)
             .await?
             .ok_or_else(|| FederationError::Internal(format!("{id} was stored but cannot be read")))
     }
 }
 
-/// Stores or updates the copy of a remote recommendation. An edit older than the copy (by the
-/// author's `updated`) changes nothing; an object owned by another actor is refused.
-async fn store_recommendation(
-    id: Url,
-    ext: RecommendationExt,
-    author: CentreRow,
-    updated: chrono::NaiveDateTime,
-    data: &Data<FederationData>,
-) -> Result<(), FederationError> {
-    let input = RecommendationInput {
-        software: SoftwareInput {
-            name: ext.item_reviewed.name,
-            homepage: ext.item_reviewed.url,
-            repository: ext.item_reviewed.code_repository,
-            license: ext.item_reviewed.license,
-            wikidata: ext.item_reviewed.same_as,
-        },
-        replaces: ext.replaces,
-        category: ext.category,
-        summary: ext.review_body,
-        language: Some(ext.in_language),
-        rationale: ext.description,
-        level: match ext.level.as_str() {
-            "usable" => Level::Usable,
-            "avoid" => Level::Avoid,
-            _ => Level::Recommended,
-        },
-        region: ext.spatial_coverage,
-        hosting: ext
-            .hosting
-            .into_iter()
-            .map(|h| Hosting {
-                name: h.name,
-                url: h.url,
-            })
-            .collect(),
-        audience: ext.audience,
-        status: Status::Published,
-    };
-    // A peer's values pass the same rules as ours: a bad one refuses the object.
-    let draft = input.validate()?;
-    data.db
-        .write(move |conn| {
-            let now = now();
-            let existing = RecommendationRow::find_by_ap_id(conn, id.as_str())?;
-            if let Some((rec, _, _)) = &existing {
-                if rec.centre_id != author.id {
-                    return Ok(Err(FederationError::Forbidden(format!(
-                        "{id} belongs to another actor"
-                    ))));
-                }
-                if rec.remote_updated_at.is_some_and(|known| known >= updated) {
-                    return Ok(Ok(()));
-                }
-            }
-            let software = software_rows::upsert(conn, &draft.software, false, now)?;
-            let published_before = existing
-                .as_ref()
-                .and_then(|(r, _, _)| r.published_at)
-                .or(Some(updated));
-            let fields = recommendations::fields(
-                &draft,
-                &author,
-                &software,
-                published_before,
-                Some(updated),
-                now,
-            )?;
-            let rec_id = match &existing {
-                Some((rec, _, old_software)) => {
-                    RecommendationRow::update(conn, rec.id, &fields)?;
-                    if old_software.id != software.id {
-                        SoftwareRow::delete_if_unused(conn, old_software.id)?;
-                    }
-                    rec.id
-                }
-                None => {
-                    let identity = RecommendationIdentity {
-                        key: uuid::Uuid::new_v4().simple().to_string(),
-                        ap_id: id.to_string(),
-                        centre_id: author.id,
-                        local: false,
-                        created_at: now,
-                    };
-                    RecommendationRow::insert(conn, &identity, &fields)?.id
-                }
-            };
-            recommendations::link_products(conn, rec_id, &draft)?;
-            Ok(Ok(()))
-        })
-        .await?
+/// A received entry, validated and ready to store.
+pub enum Prepared {
+    Recommendation {
+        id: Url,
+        draft: RecommendationDraft,
+        updated: NaiveDateTime,
+    },
+    Contact {
+        id: Url,
+        draft: ContactDraft,
+        updated: NaiveDateTime,
+    },
 }
 
-async fn store_contact(
-    id: Url,
-    ext: ContactExt,
-    author: CentreRow,
-    updated: chrono::NaiveDateTime,
-    data: &Data<FederationData>,
-) -> Result<(), FederationError> {
+/// Validates a received Note's extension with the same rules as local input: a bad value
+/// refuses the object.
+pub fn prepare(note: Note) -> Result<Prepared, FederationError> {
+    let id = note.id.inner().clone();
+    let updated = note
+        .updated
+        .or(note.published)
+        .map_or_else(now, |t| t.naive_utc());
+    if let Some(ext) = note.recommendation {
+        let input = RecommendationInput {
+            software: SoftwareInput {
+                name: ext.item_reviewed.name,
+                homepage: ext.item_reviewed.url,
+                repository: ext.item_reviewed.code_repository,
+                license: ext.item_reviewed.license,
+                wikidata: ext.item_reviewed.same_as,
+            },
+            replaces: ext.replaces,
+            category: ext.category,
+            summary: ext.review_body,
+            language: Some(ext.in_language),
+            rationale: ext.description,
+            level: match ext.level.as_str() {
+                "usable" => Level::Usable,
+                "avoid" => Level::Avoid,
+                _ => Level::Recommended,
+            },
+            region: ext.spatial_coverage,
+            hosting: ext
+                .hosting
+                .into_iter()
+                .map(|h| Hosting {
+                    name: h.name,
+                    url: h.url,
+                })
+                .collect(),
+            audience: ext.audience,
+            status: Status::Published,
+        };
+        return Ok(Prepared::Recommendation {
+            id,
+            draft: input.validate()?,
+            updated,
+        });
+    }
+    let Some(ext) = note.contact else {
+        return Err(FederationError::BadRequest(format!(
+            "{id} is not a directory entry"
+        )));
+    };
     let visibility = match ext.visibility.as_str() {
         "public" => Visibility::Public,
         "network" => Visibility::Network,
@@ -349,9 +309,72 @@ async fn store_contact(
     };
     let mut draft = input.validate(Utc::now())?;
     draft.visibility = visibility;
-    data.db
-        .write(move |conn| {
-            let now = now();
+    Ok(Prepared::Contact { id, draft, updated })
+}
+
+/// Stores or updates the copy of a received entry, on a connection (one transaction may apply
+/// a whole page of a backfill). A deleted id stays deleted (`Gone`); an edit older than the
+/// copy (by the author's `updated`) changes nothing; an object owned by another actor is refused.
+pub fn apply(
+    conn: &mut Conn,
+    prepared: &Prepared,
+    author: &CentreRow,
+) -> Result<Result<(), FederationError>, StorageError> {
+    let now = now();
+    match prepared {
+        Prepared::Recommendation { id, draft, updated } => {
+            if activities::is_tombstoned(conn, id.as_str())? {
+                return Ok(Err(FederationError::Gone(id.to_string())));
+            }
+            let existing = RecommendationRow::find_by_ap_id(conn, id.as_str())?;
+            if let Some((rec, _, _)) = &existing {
+                if rec.centre_id != author.id {
+                    return Ok(Err(FederationError::Forbidden(format!(
+                        "{id} belongs to another actor"
+                    ))));
+                }
+                if rec.remote_updated_at.is_some_and(|known| known >= *updated) {
+                    return Ok(Ok(()));
+                }
+            }
+            let software = software_rows::upsert(conn, &draft.software, false, now)?;
+            let published_before = existing
+                .as_ref()
+                .and_then(|(r, _, _)| r.published_at)
+                .or(Some(*updated));
+            let fields = recommendations::fields(
+                draft,
+                author,
+                &software,
+                published_before,
+                Some(*updated),
+                now,
+            )?;
+            let rec_id = match &existing {
+                Some((rec, _, old_software)) => {
+                    RecommendationRow::update(conn, rec.id, &fields)?;
+                    if old_software.id != software.id {
+                        SoftwareRow::delete_if_unused(conn, old_software.id)?;
+                    }
+                    rec.id
+                }
+                None => {
+                    let identity = RecommendationIdentity {
+                        key: uuid::Uuid::new_v4().simple().to_string(),
+                        ap_id: id.to_string(),
+                        centre_id: author.id,
+                        local: false,
+                        created_at: now,
+                    };
+                    RecommendationRow::insert(conn, &identity, &fields)?.id
+                }
+            };
+            recommendations::link_products(conn, rec_id, draft)?;
+        }
+        Prepared::Contact { id, draft, updated } => {
+            if activities::is_tombstoned(conn, id.as_str())? {
+                return Ok(Err(FederationError::Gone(id.to_string())));
+            }
             let existing = ContactRow::find_by_ap_id(conn, id.as_str())?;
             if let Some((row, _)) = &existing {
                 if row.centre_id != author.id {
@@ -359,11 +382,11 @@ async fn store_contact(
                         "{id} belongs to another actor"
                     ))));
                 }
-                if row.remote_updated_at.is_some_and(|known| known >= updated) {
+                if row.remote_updated_at.is_some_and(|known| known >= *updated) {
                     return Ok(Ok(()));
                 }
             }
-            let fields = contacts::fields(&draft, &author, Some(updated), now)?;
+            let fields = contacts::fields(draft, author, Some(*updated), now)?;
             match existing {
                 Some((row, _)) => {
                     ContactRow::update(conn, row.id, &fields)?;
@@ -380,9 +403,9 @@ async fn store_contact(
                     ContactRow::insert(conn, &identity, &fields)?;
                 }
             }
-            Ok(Ok(()))
-        })
-        .await?
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// `GoogleDrive` from "Google Drive": a hashtag Mastodon links.
