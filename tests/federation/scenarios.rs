@@ -830,9 +830,13 @@ async fn remote_input(backend: Backend) {
     )
     .await;
     assert!(status.is_success(), "{status} {text}");
-    let copy = find(&public_search(&c, "q=sympa").await, &id)
-        .cloned()
-        .expect("endorsed object on C");
+    // Endorsements are taken in after the sender got its answer: wait for it.
+    let copy = eventually("the endorsed object on C", || async {
+        find(&public_search(&c, "q=sympa").await, &id)
+            .filter(|r| r["endorsed_by"] == json!([actor(&b)]))
+            .cloned()
+    })
+    .await;
     assert_eq!(copy["summary"], rec["summary"]);
     assert_eq!(copy["origin"], actor(&a));
     assert_eq!(copy["endorsed_by"], json!([actor(&b)]));

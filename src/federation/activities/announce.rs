@@ -41,7 +41,23 @@ impl Activity for Announce {
         let actor = self.actor.dereference(data).await?;
         let object = object_id(&self.object)
             .ok_or_else(|| FederationError::BadRequest("Announce names no object".into()))?;
-        receive_announce(&self.id, &actor, &object, data).await
+        if !takes_announce(&actor, &object, data).await? {
+            tracing::info!(
+                "ignoring announce {}: not an endorsement by a followed directory centre",
+                self.id
+            );
+            return Ok(());
+        }
+        // Fetching the object from its origin can take seconds: answer the sender now and do
+        // it afterwards (the activity is verified already, and recorded as received).
+        let data = data.reset_request_count();
+        let id = self.id.clone();
+        tokio::spawn(async move {
+            if let Err(e) = store_announce(&id, &actor, &object, &data).await {
+                tracing::info!("announce {id}: {e}");
+            }
+        });
+        Ok(())
     }
 }
 
@@ -53,13 +69,32 @@ pub async fn receive_announce(
     object: &Url,
     data: &Data<FederationData>,
 ) -> Result<(), FederationError> {
-    let ours = crate::federation::objects::entry::is_local_id(object, data);
-    if !actor.row.is_directory || !(ours || is_followed(actor.row.id, data).await?) {
+    if !takes_announce(actor, object, data).await? {
         tracing::info!(
             "ignoring announce {activity_id}: not an endorsement by a followed directory centre"
         );
         return Ok(());
     }
+    store_announce(activity_id, actor, object, data).await
+}
+
+/// Whether an Announce is an endorsement the directory takes in.
+async fn takes_announce(
+    actor: &ApubCentre,
+    object: &Url,
+    data: &Data<FederationData>,
+) -> Result<bool, FederationError> {
+    let ours = crate::federation::objects::entry::is_local_id(object, data);
+    Ok(actor.row.is_directory && (ours || is_followed(actor.row.id, data).await?))
+}
+
+/// Fetches the endorsed object from its origin and records the endorsement.
+async fn store_announce(
+    activity_id: &Url,
+    actor: &ApubCentre,
+    object: &Url,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
     let entry = match ObjectId::<ApubEntry>::from(object.clone())
         .dereference(data)
         .await
