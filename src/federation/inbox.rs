@@ -18,7 +18,7 @@ use super::activities::{HANDLED_TYPES, InboxActivity};
 use super::objects::centre::ApubCentre;
 use super::protocol::activities::implicit_delete_id;
 use super::{Context, Federation, FederationError, authority};
-use crate::storage::{activities, moderation, now};
+use crate::storage::{activities, delivery, moderation, now};
 
 /// Largest activity accepted (the library stops reading there but answers 500; we answer 413).
 pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
@@ -49,20 +49,20 @@ pub async fn receive(
     check_domain(&data, &actor).await?;
     // Whatever it sends, its server is up: what we had queued for it may go now.
     let host = authority(&actor);
-    let waiting = {
-        let host = host.clone();
-        data.db
-            .run(move |conn| crate::storage::delivery::is_waiting(conn, &host, now()))
-            .await?
-    };
-    if waiting {
-        data.db
-            .write(move |conn| crate::storage::delivery::revive(conn, &host, now()))
-            .await?;
-        data.wake.notify_one();
-    }
     if let Triage::Ignore(why) = triage(&envelope) {
         tracing::debug!("ignoring an activity from {actor}: {why}");
+        let waiting = {
+            let host = host.clone();
+            data.db
+                .run(move |conn| delivery::is_waiting(conn, &host, now()))
+                .await?
+        };
+        if waiting {
+            data.db
+                .write(move |conn| delivery::revive(conn, &host, now()))
+                .await?;
+            data.wake.notify_one();
+        }
         return Ok(StatusCode::ACCEPTED);
     }
     let activity_id = envelope
@@ -77,13 +77,22 @@ pub async fn receive(
         })
         .ok_or_else(|| FederationError::BadRequest("the activity has no id".into()))?;
 
-    // Applied once: a second delivery of the same id is acknowledged and dropped.
-    let recorded = {
+    // Applied once: a second delivery of the same id is acknowledged and dropped. (In the
+    // same transaction, the sender's host is revived if we were waiting to deliver to it.)
+    let (recorded, revived) = {
         let id = activity_id.clone();
         data.db
-            .write(move |conn| activities::record_received(conn, &id, now()))
+            .write(move |conn| {
+                let recorded = activities::record_received(conn, &id, now())?;
+                let revived = delivery::is_waiting(conn, &host, now())?
+                    && delivery::revive(conn, &host, now())?;
+                Ok((recorded, revived))
+            })
             .await?
     };
+    if revived {
+        data.wake.notify_one();
+    }
     if !recorded {
         return Ok(StatusCode::ACCEPTED);
     }

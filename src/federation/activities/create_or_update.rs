@@ -5,7 +5,7 @@ use activitypub_federation::traits::{Activity, Object};
 use async_trait::async_trait;
 use url::Url;
 
-use crate::federation::objects::entry::ApubEntry;
+use crate::federation::objects::entry::{self, ApubEntry};
 use crate::federation::objects::verify_same_authority;
 use crate::federation::protocol::activities::CreateOrUpdate;
 use crate::federation::{FederationData, FederationError};
@@ -51,8 +51,15 @@ impl Activity for CreateOrUpdate {
             );
             return Ok(());
         }
-        match ApubEntry::from_json(self.object, data).await {
-            Ok(_) => Ok(()),
+        // Verified already: the author is the actor. Store without reading it back.
+        let prepared = entry::prepare(self.object)?;
+        let author = actor.row.clone();
+        let stored = data
+            .db
+            .write(move |conn| entry::apply(conn, &prepared, &author))
+            .await?;
+        match stored {
+            Ok(()) => Ok(()),
             // A deleted object stays deleted: a late or replayed Create is dropped.
             Err(FederationError::Gone(id)) => {
                 tracing::info!("ignoring {} of {id}, which was deleted", self.id);
