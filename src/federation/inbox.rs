@@ -79,7 +79,16 @@ pub async fn receive(
 
     // Applied once: a second delivery of the same id is acknowledged and dropped. (In the
     // same transaction, the sender's host is revived if we were waiting to deliver to it.)
-    let (recorded, revived) = {
+    // Creates and Updates, the bulk of the traffic, do both in the transaction that stores
+    // their object instead (see `activities::create_or_update`).
+    let kind = envelope
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let recorded_by_handler = kind == "Create" || kind == "Update";
+    let (recorded, revived) = if recorded_by_handler {
+        (true, false)
+    } else {
         let id = activity_id.clone();
         data.db
             .write(move |conn| {
@@ -120,6 +129,7 @@ pub async fn receive(
     }
     match outcome {
         Ok(()) => Ok(StatusCode::ACCEPTED),
+        Err(e) if recorded_by_handler => Err(e),
         Err(e) => {
             // Not applied: let the sender's retry be applied.
             let id = activity_id.clone();

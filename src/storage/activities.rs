@@ -12,28 +12,23 @@ pub fn record_received(
     activity_id: &str,
     now: NaiveDateTime,
 ) -> Result<bool, StorageError> {
-    let seen: i64 = received_activities::table
-        .filter(received_activities::activity_id.eq(activity_id))
-        .count()
-        .get_result(conn)?;
-    if seen > 0 {
-        return Ok(false);
-    }
-    match diesel::insert_into(received_activities::table)
-        .values((
-            received_activities::activity_id.eq(activity_id),
-            received_activities::received_at.eq(now),
-        ))
-        .execute(conn)
-    {
-        Ok(_) => Ok(true),
-        // Delivered twice at the same moment: the other delivery won.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    // ON CONFLICT DO NOTHING, not a unique violation: on PostgreSQL an error would abort the
+    // transaction this may run in (the one that applies the activity).
+    let values = (
+        received_activities::activity_id.eq(activity_id),
+        received_activities::received_at.eq(now),
+    );
+    let inserted = match conn {
+        Conn::Sqlite(c) => diesel::insert_into(received_activities::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        Conn::Postgresql(c) => diesel::insert_into(received_activities::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    Ok(inserted == 1)
 }
 
 /// Forgets an activity id, so a delivery that failed half-way can be retried by its sender.
