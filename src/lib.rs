@@ -6,9 +6,11 @@
 //! |--------------|----------------------------------------------------------------------|
 //! | `domain`     | pure types and rules: parsing, validation, taxonomy, URL shapes       |
 //! | `storage`    | the database: connections, migrations, queries (the only user of diesel) |
-//! | `federation` | ActivityPub (the only user of activitypub_federation)                  |
-//! | `directory`  | the use cases: publish, import, export, search, tokens                |
-//! | `http`       | axum: the JSON API, errors, exports over HTTP                          |
+//! | `federation` | ActivityPub (the only user of activitypub_federation): actors, objects, |
+//! |              | inbox, outbox, backfill, the persistent delivery queue's workers       |
+//! | `directory`  | the use cases: publish, follow, endorse, moderate, import, export,    |
+//! |              | search, tokens, the delivery queue as operators see it               |
+//! | `http`       | axum: the JSON API, errors, feeds, metrics                           |
 //! | `config`, `cli`, `startup`, `telemetry` | running the node                            |
 //!
 //! Dependencies point one way: `domain` <- `storage` <- `federation` <- `directory` <- `http`.

@@ -24,7 +24,7 @@ use super::protocol::public_collection;
 use super::{Federation, FederationData, FederationError, activity_id, authority, outbox};
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::{ContactFilter, ContactRow};
-use crate::storage::follows::{ACCEPTED, FollowerRow};
+use crate::storage::follows::FollowerRow;
 use crate::storage::{Conn, StorageError, Window, delivery, now};
 
 /// Who receives an entry.
@@ -92,33 +92,17 @@ where
     Ok(())
 }
 
-/// The inboxes of a centre's accepted followers (shared inboxes where they have them).
+/// The inboxes of a centre's accepted followers that `audience` reaches.
 pub async fn follower_inboxes(
     centre_id: i64,
     audience: Audience,
     data: &Data<FederationData>,
 ) -> Result<Vec<Url>, FederationError> {
-    if audience == Audience::Nobody {
-        return Ok(Vec::new());
-    }
-    let followers = data
+    let (inboxes, _) = data
         .db
-        .run(move |conn| FollowerRow::list(conn, Some(centre_id), Some(ACCEPTED)))
+        .run(move |conn| outbox::audience(conn, centre_id, audience))
         .await?;
-    let inboxes: BTreeSet<Url> = followers
-        .into_iter()
-        .filter(|(_, actor)| audience == Audience::Everyone || actor.is_directory)
-        .filter_map(|(_, actor)| {
-            Url::parse(
-                actor
-                    .shared_inbox_url
-                    .as_deref()
-                    .unwrap_or(&actor.inbox_url),
-            )
-            .ok()
-        })
-        .collect();
-    Ok(inboxes.into_iter().collect())
+    Ok(inboxes)
 }
 
 /// Accepts a follower, then gives a directory centre the `network` cards it may now receive.

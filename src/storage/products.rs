@@ -66,16 +66,3 @@ pub fn names_for(
     }
     Ok(out)
 }
-
-/// Every product with the number of published recommendations replacing it.
-pub fn list_with_counts(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageError> {
-    use super::schema::recommendations;
-    Ok(products::table
-        .inner_join(recommendation_products::table.inner_join(recommendations::table))
-        .filter(recommendations::status.eq("published"))
-        .filter(recommendations::hidden.eq(false))
-        .group_by((products::id, products::name))
-        .select((products::name, diesel::dsl::count(recommendations::id)))
-        .order(products::name.asc())
-        .load(conn)?)
-}
