@@ -235,41 +235,57 @@ async fn inbox_rate() {
             (body, signed)
         })
         .collect();
+    // The senders run on a runtime of their own thread, so the node's one worker thread
+    // spends its time on the node's work only.
     let ok = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let requests = Arc::new(tokio::sync::Mutex::new(requests.into_iter()));
-    let mut senders = tokio::task::JoinSet::new();
-    for _ in 0..16 {
-        let (requests, ok, client, url, host) = (
-            requests.clone(),
-            ok.clone(),
-            b.client.clone(),
-            format!("{}/inbox", b.base),
-            host.clone(),
-        );
-        senders.spawn(async move {
-            loop {
-                let Some((body, (date, digest, signature))) = requests.lock().await.next() else {
-                    return;
-                };
-                let res = client
-                    .post(&url)
-                    .header("host", &host)
-                    .header("date", date)
-                    .header("digest", digest)
-                    .header("signature", signature)
-                    .header("content-type", "application/activity+json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                if res.status().is_success() {
-                    ok.fetch_add(1, Ordering::Relaxed);
-                }
+    let (url, counter) = (format!("{}/inbox", b.base), ok.clone());
+    let sender = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let client = reqwest::Client::new();
+            let requests = Arc::new(tokio::sync::Mutex::new(requests.into_iter()));
+            let mut senders = tokio::task::JoinSet::new();
+            for _ in 0..16 {
+                let (requests, ok, client, url, host) = (
+                    requests.clone(),
+                    counter.clone(),
+                    client.clone(),
+                    url.clone(),
+                    host.clone(),
+                );
+                senders.spawn(async move {
+                    loop {
+                        let Some((body, (date, digest, signature))) = requests.lock().await.next()
+                        else {
+                            return;
+                        };
+                        let res = client
+                            .post(&url)
+                            .header("host", &host)
+                            .header("date", date)
+                            .header("digest", digest)
+                            .header("signature", signature)
+                            .header("content-type", "application/activity+json")
+                            .body(body)
+                            .send()
+                            .await
+                            .unwrap();
+                        if res.status().is_success() {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                });
             }
+            while senders.join_next().await.is_some() {}
         });
-    }
-    while senders.join_next().await.is_some() {}
+    });
+    tokio::task::spawn_blocking(move || sender.join().unwrap())
+        .await
+        .unwrap();
     let elapsed = started.elapsed();
     let rate = ok.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64();
 

@@ -346,6 +346,13 @@ pub fn link_products(
     recommendation_id: i64,
     draft: &RecommendationDraft,
 ) -> Result<(), StorageError> {
+    // Most edits leave the replaced products as they were: then there is nothing to write.
+    let current = product_links::names_for(conn, &[recommendation_id])?
+        .remove(&recommendation_id)
+        .unwrap_or_default();
+    if current == draft.replaces {
+        return Ok(());
+    }
     let ids = draft
         .replaces
         .iter()
