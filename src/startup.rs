@@ -127,10 +127,6 @@ impl Application {
         &self.state.directory
     }
 
-    pub fn first_centre(&self) -> &CentreView {
-        &self.centre
-    }
-
     /// What a person needs to start using the node.
     pub fn banner(&self) -> String {
         let settings = &self.state.settings;

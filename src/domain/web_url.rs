@@ -54,10 +54,6 @@ impl HttpUrl {
         }
     }
 
-    pub fn as_url(&self) -> &Url {
-        &self.0
-    }
-
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }

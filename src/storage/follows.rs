@@ -153,15 +153,6 @@ impl FollowRow {
             .get_result(conn)?;
         Ok(n > 0)
     }
-
-    /// The local centres following `actor_id` (accepted).
-    pub fn local_followers_of(conn: &mut Conn, actor_id: i64) -> Result<Vec<i64>, StorageError> {
-        Ok(follows::table
-            .filter(follows::target_id.eq(actor_id))
-            .filter(follows::state.eq(ACCEPTED))
-            .select(follows::follower_id)
-            .load(conn)?)
-    }
 }
 
 impl FollowerRow {
