@@ -72,6 +72,20 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage the accounts of the admin web pages.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Create an account (or set a new password on an existing one). The password is asked on
+    /// the terminal, or read from the first line of standard input when it is not a terminal.
+    CreateUser { name: String },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -221,6 +235,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Admin { action } => {
+            let (directory, _) = startup::open_directory(&settings).await?;
+            match action {
+                AdminAction::CreateUser { name } => {
+                    let password = read_new_password(&name)?;
+                    if directory.create_account(&name, &password).await? {
+                        eprintln!(
+                            "Account {} created. Log in at {}admin/login",
+                            name.trim(),
+                            directory.urls().base()
+                        );
+                    } else {
+                        eprintln!(
+                            "New password set for {}; its open sessions are closed.",
+                            name.trim()
+                        );
+                    }
+                }
+                AdminAction::List => {
+                    for name in directory.accounts().await? {
+                        println!("{name}");
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The new password: asked twice on a terminal, else the first line of standard input (for
+/// scripts: `echo "$PASSWORD" | maillage admin create-user camille`).
+fn read_new_password(name: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let again = rpassword::prompt_password("Same password again: ")?;
+        anyhow::ensure!(
+            first == again,
+            "the two passwords differ; nothing was changed"
+        );
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }
 

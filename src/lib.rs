@@ -11,9 +11,10 @@
 //! | `directory`  | the use cases: publish, follow, endorse, moderate, import, export,    |
 //! |              | search, tokens, the delivery queue as operators see it               |
 //! | `http`       | axum: the JSON API, errors, feeds, metrics                           |
+//! | `web`        | the website: public pages and admin pages (askama, Fluent fr/en)      |
 //! | `config`, `cli`, `startup`, `telemetry` | running the node                            |
 //!
-//! Dependencies point one way: `domain` <- `storage` <- `federation` <- `directory` <- `http`.
+//! Dependencies point one way: `domain` <- `storage` <- `federation` <- `directory` <- `http`, `web`.
 
 pub mod cli;
 pub mod config;
@@ -24,3 +25,4 @@ pub mod http;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;
+pub mod web;

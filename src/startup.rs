@@ -140,10 +140,12 @@ impl Application {
         };
         format!(
             "Maillage is running.\n\
-             \x20 Open:        {local}api/v1/search?q=google+drive\n\
+             \x20 Website:     {base}\n\
+             \x20 Search API:  {local}api/v1/search?q=google+drive\n\
              \x20 Public URL:  {base}\n\
              \x20 Centre:      {handle} ({name})\n\
              \x20 Database:    {db}\n\
+             \x20 Admin pages: {base}admin (accounts: `maillage admin create-user NAME`)\n\
              \x20 Admin token: {token}\n\
              \x20 API docs:    {local}api/v1/openapi.json\n\
              Stop with Ctrl-C.",

@@ -93,6 +93,45 @@ impl Directory {
         Ok(rows.iter().map(Into::into).collect())
     }
 
+    /// The centres of the directory page: this node's, then those it knows from the network,
+    /// each with its number of recommendations and the date of the latest change (freshness).
+    pub async fn centre_overview(&self) -> Result<Vec<CentreOverview>, DirectoryError> {
+        let (rows, activity) = self
+            .db()
+            .run(|conn| Ok((CentreRow::list_all(conn)?, CentreRow::activity(conn)?)))
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let (count, latest) = activity
+                    .iter()
+                    .find(|(id, _, _)| *id == row.id)
+                    .map(|(_, n, t)| (*n, t.map(|t| t.and_utc())))
+                    .unwrap_or((0, None));
+                CentreOverview {
+                    centre: row.into(),
+                    recommendations: count,
+                    latest_change: latest,
+                    last_refreshed: row.last_refreshed_at.map(|t| t.and_utc()),
+                }
+            })
+            .collect())
+    }
+
+    /// Any directory centre this node knows, by `username` (local) or `username@domain`.
+    pub async fn find_centre(&self, handle: &str) -> Result<CentreView, DirectoryError> {
+        let handle = handle.trim().trim_start_matches('@').to_lowercase();
+        let Some((username, domain)) = handle.split_once('@') else {
+            return self.get_centre(&handle).await;
+        };
+        let (username, domain) = (username.to_owned(), domain.to_owned());
+        self.db()
+            .run(move |conn| CentreRow::find_by_handle(conn, &username, &domain))
+            .await?
+            .map(|row| (&row).into())
+            .ok_or_else(|| DirectoryError::NotFound(format!("centre `{handle}`")))
+    }
+
     pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
         Ok((&self.local_centre(username).await?).into())
     }
@@ -170,4 +209,15 @@ impl Directory {
             .await?;
         Ok((&updated).into())
     }
+}
+
+/// A centre as the centres page lists it.
+#[derive(Debug, Clone)]
+pub struct CentreOverview {
+    pub centre: CentreView,
+    /// Published recommendations of it that this node holds.
+    pub recommendations: i64,
+    pub latest_change: Option<chrono::DateTime<chrono::Utc>>,
+    /// When this node last fetched the centre's profile (remote centres).
+    pub last_refreshed: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -2,6 +2,7 @@
 //! centres and tokens, searching, importing and exporting. Callers (HTTP, CLI) come here;
 //! this module decides who sees what and calls `storage`.
 
+pub mod accounts;
 mod error;
 pub mod views;
 

@@ -417,3 +417,13 @@ impl Directory {
             .await?)
     }
 }
+
+impl Directory {
+    /// The replaced products most often recommended against, with their counts.
+    pub async fn most_replaced(&self, limit: i64) -> Result<Vec<(String, i64)>, DirectoryError> {
+        Ok(self
+            .db()
+            .run(move |conn| crate::storage::products::most_replaced(conn, limit))
+            .await?)
+    }
+}

@@ -40,3 +40,15 @@ impl Directory {
         })
     }
 }
+
+impl Directory {
+    /// One software record by its slug.
+    pub async fn software_by_slug(&self, slug: &str) -> Result<SoftwareView, DirectoryError> {
+        let owned = slug.trim().to_lowercase();
+        self.db()
+            .run(move |conn| SoftwareRow::find_by_slug(conn, &owned))
+            .await?
+            .map(|row| (&row).into())
+            .ok_or_else(|| DirectoryError::NotFound(format!("software `{slug}`")))
+    }
+}

@@ -52,6 +52,13 @@ pub struct RecommendationView {
     pub kind: String,
     /// Absolute URL on the authoring node; its ActivityPub id.
     pub id: String,
+    /// This node's key for it (its page is `/recommendations/{key}`); not in the JSON, where
+    /// the id is the identity.
+    #[serde(skip)]
+    pub key: String,
+    /// Hidden by this node's moderators (only staff ever see it then).
+    #[serde(skip)]
+    pub hidden: bool,
     /// Actor id of the centre that wrote it.
     pub origin: String,
     pub origin_name: String,
@@ -89,6 +96,8 @@ impl RecommendationView {
         Self {
             kind: "recommendation".into(),
             id: rec.ap_id.clone(),
+            key: rec.key.clone(),
+            hidden: rec.hidden,
             origin: centre.actor_id.clone(),
             origin_name: centre.name.clone(),
             local: rec.local,
@@ -117,6 +126,12 @@ pub struct ContactView {
     /// Always `contact`.
     pub kind: String,
     pub id: String,
+    /// This node's key for it (its page is `/contacts/{key}`).
+    #[serde(skip)]
+    pub key: String,
+    /// Hidden by this node's moderators.
+    #[serde(skip)]
+    pub hidden: bool,
     pub origin: String,
     pub origin_name: String,
     pub local: bool,
@@ -160,6 +175,8 @@ impl ContactView {
         Self {
             kind: "contact".into(),
             id: row.ap_id.clone(),
+            key: row.key.clone(),
+            hidden: row.hidden,
             origin: centre.actor_id.clone(),
             origin_name: centre.name.clone(),
             local: row.local,

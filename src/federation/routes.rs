@@ -8,7 +8,7 @@ use activitypub_federation::protocol::context::WithContext;
 use activitypub_federation::traits::Object;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::objects::centre::ApubCentre;
-use super::objects::entry::{ApubEntry, Entry};
+use super::objects::entry::ApubEntry;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::protocol::context::context;
 use super::protocol::public_collection;
@@ -40,17 +40,14 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Route
         .route("/inbox", post(shared_inbox))
         .route("/actor", get(instance_actor))
         .route("/actor/inbox", post(shared_inbox))
-        .route("/centres/{username}", get(actor))
         .route("/centres/{username}/inbox", post(centre_inbox))
         .route("/centres/{username}/outbox", get(outbox))
         .route("/centres/{username}/followers", get(followers))
         .route("/centres/{username}/following", get(following))
-        .route("/recommendations/{key}", get(recommendation))
-        .route("/contacts/{key}", get(contact))
         .with_state(federation)
 }
 
-fn wants_activity_json(headers: &HeaderMap) -> bool {
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())
@@ -164,41 +161,15 @@ async fn local_centre(fed: &Federation, username: &str) -> Result<CentreRow, Fed
         .ok_or_else(|| FederationError::NotFound(format!("centre {username}")))
 }
 
-async fn actor(
+/// A local centre's actor document. Browsers get the website's page at the same URL (the
+/// website routes by `Accept` with [`wants_activity_json`]).
+pub async fn actor(
     State(fed): State<Federation>,
     Path(username): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, FederationError> {
     let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
-    if wants_activity_json(&headers) {
-        let json = centre.into_json(&fed.context()).await?;
-        return Ok(activity_json(json));
-    }
-    let row = centre.row.clone();
-    let centre_id = row.id;
-    let followers = fed
-        .data()
-        .db
-        .run(move |conn| Ok(FollowerRow::list(conn, Some(centre_id), Some(ACCEPTED))?.len()))
-        .await?;
-    let feed = format!("{}/feed.atom", row.actor_id);
-    let body = format!(
-        "<p>@{}@{}</p>{}<p>{followers} abonné·e·s</p><p><a href=\"{}\">Flux Atom des recommandations</a></p>",
-        html_escape::encode_text(&row.username),
-        html_escape::encode_text(&row.domain),
-        row.summary
-            .as_deref()
-            .map(super::objects::html::paragraphs)
-            .unwrap_or_default(),
-        html_escape::encode_double_quoted_attribute(&feed),
-    );
-    let head = format!(
-        "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"{}\">\
-         <link rel=\"alternate\" type=\"application/activity+json\" href=\"{}\">",
-        html_escape::encode_double_quoted_attribute(&feed),
-        html_escape::encode_double_quoted_attribute(&row.actor_id),
-    );
-    Ok(page_with_head(&row.name, &head, &body))
+    let json = centre.into_json(&fed.context()).await?;
+    Ok(activity_json(json))
 }
 
 async fn shared_inbox(
@@ -419,32 +390,27 @@ async fn following(
     }))
 }
 
-async fn recommendation(
+/// A local recommendation's Note (browsers get the website's page at the same URL).
+pub async fn recommendation(
     State(fed): State<Federation>,
     Path(key): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, FederationError> {
     let id = fed.data().urls.recommendation(&key);
-    object(&fed, id, &headers).await
+    object(&fed, id).await
 }
 
-async fn contact(
+/// A local contact card's Note, when its visibility lets it be served.
+pub async fn contact(
     State(fed): State<Federation>,
     Path(key): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, FederationError> {
     let id = fed.data().urls.contact(&key);
-    object(&fed, id, &headers).await
+    object(&fed, id).await
 }
 
-/// A local object at its id: the Note for ActivityPub clients, a page for browsers; 410 with a
-/// Tombstone once deleted. Drafts, `hidden`, `local` and `network` cards are not served: they
+/// A local object at its id: the Note; 410 with a Tombstone once deleted. Drafts, `hidden`, `local` and `network` cards are not served: they
 /// leave the node only by being pushed to whom may have them.
-async fn object(
-    fed: &Federation,
-    id: Url,
-    headers: &HeaderMap,
-) -> Result<Response, FederationError> {
+async fn object(fed: &Federation, id: Url) -> Result<Response, FederationError> {
     let data = fed.context();
     let entry = ApubEntry::load(&id, &data).await?;
     let Some(entry) = entry.filter(|e| e.is_local() && e.is_federated() && !e.is_network_only())
@@ -462,38 +428,6 @@ async fn object(
         }
         return Err(FederationError::NotFound(id.to_string()));
     };
-    let title = match &entry.entry {
-        Entry::Recommendation { software, .. } => software.name.clone(),
-        Entry::Contact { row, .. } => row.name.clone(),
-    };
-    let author = entry.centre().clone();
     let note = entry.into_json(&data).await?;
-    if wants_activity_json(headers) {
-        return Ok(activity_json(note));
-    }
-    Ok(page(
-        &title,
-        &format!(
-            "{}<p><a href=\"{}\">{}</a></p>",
-            note.content,
-            html_escape::encode_double_quoted_attribute(&author.actor_id),
-            html_escape::encode_text(&author.name)
-        ),
-    ))
-}
-
-/// A minimal readable page for browsers (the website proper comes with the web issue).
-fn page(title: &str, body_html: &str) -> Response {
-    page_with_head(title, "", body_html)
-}
-
-fn page_with_head(title: &str, head: &str, body_html: &str) -> Response {
-    Html(format!(
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{0} – Maillage</title>{head}</head><body><main><h1>{0}</h1>{1}</main></body></html>",
-        html_escape::encode_text(title),
-        body_html
-    ))
-    .into_response()
+    Ok(activity_json(note))
 }

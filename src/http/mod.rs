@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::routes())
         .merge(crate::federation::routes::routes(federation))
         .nest("/api/v1", api::routes())
+        .merge(crate::web::routes())
         .fallback(|| async { error::ApiError::not_found("no such page or endpoint") })
         .layer(DefaultBodyLimit::max(limit))
         .layer(TraceLayer::new_for_http())

@@ -177,6 +177,40 @@ impl CentreRow {
             .load(conn)?)
     }
 
+    /// A directory centre by `username` and `domain` (host, with port if any).
+    pub fn find_by_handle(
+        conn: &mut Conn,
+        username: &str,
+        domain: &str,
+    ) -> Result<Option<Self>, StorageError> {
+        Ok(centres::table
+            .filter(centres::username.eq(username))
+            .filter(centres::domain.eq(domain))
+            .filter(centres::is_directory.eq(true))
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Per centre: how many published, unhidden recommendations it has and when the latest
+    /// changed. Centres without any are absent.
+    pub fn activity(
+        conn: &mut Conn,
+    ) -> Result<Vec<(i64, i64, Option<NaiveDateTime>)>, StorageError> {
+        use super::schema::recommendations;
+        use diesel::dsl::{count_star, max};
+        Ok(recommendations::table
+            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::hidden.eq(false))
+            .group_by(recommendations::centre_id)
+            .select((
+                recommendations::centre_id,
+                count_star(),
+                max(recommendations::updated_at),
+            ))
+            .load(conn)?)
+    }
+
     pub fn update_profile(
         conn: &mut Conn,
         id: i64,

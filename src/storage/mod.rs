@@ -8,6 +8,7 @@ mod connection;
 mod error;
 pub mod schema;
 
+pub mod accounts;
 pub mod activities;
 pub mod centres;
 pub mod contacts;

@@ -66,3 +66,20 @@ pub fn names_for(
     }
     Ok(out)
 }
+
+/// The replaced products with the most published, visible recommendations: the home page's
+/// "what do you use today?" shortcuts.
+pub fn most_replaced(conn: &mut Conn, limit: i64) -> Result<Vec<(String, i64)>, StorageError> {
+    use super::schema::recommendations;
+    use diesel::dsl::count_star;
+    Ok(recommendation_products::table
+        .inner_join(products::table)
+        .inner_join(recommendations::table)
+        .filter(recommendations::status.eq("published"))
+        .filter(recommendations::hidden.eq(false))
+        .group_by(products::name)
+        .select((products::name, count_star()))
+        .order((count_star().desc(), products::name.asc()))
+        .limit(limit)
+        .load(conn)?)
+}

@@ -233,6 +233,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        name -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(deliveries -> outgoing_activities (outgoing_id));
 diesel::joinable!(outgoing_activities -> centres (actor_id));
 diesel::joinable!(recommendations -> centres (centre_id));
@@ -250,6 +271,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendation_products,
     contacts,
     api_tokens,
+    accounts,
+    sessions,
     follows,
     followers,
     endorsements,

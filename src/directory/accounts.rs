@@ -1,0 +1,198 @@
+//! Admin accounts of the web pages: created from the command line, logged in with a password
+//! hashed with Argon2id, kept logged in by a session whose token only the browser holds.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::Duration;
+
+use crate::domain::FieldError;
+use crate::storage::accounts::{self, AccountRow};
+
+use super::tokens::{hash, random_secret};
+use super::{Directory, DirectoryError, now};
+
+/// How long a login lasts. Mediators come back weekly; a week keeps them from retyping the
+/// password at each visit without leaving sessions open for ever.
+pub const SESSION_DAYS: i64 = 7;
+pub const MIN_PASSWORD_CHARS: usize = 12;
+const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Someone logged in to the admin pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admin {
+    pub name: String,
+}
+
+/// A freshly opened session: the secret goes into the cookie and nowhere else.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub max_age_seconds: i64,
+}
+
+fn check_name(name: &str) -> Result<String, FieldError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(FieldError::new("name", "must have 1 to 64 characters"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        return Err(FieldError::new(
+            "name",
+            "may hold letters, digits and . _ - @ only",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn check_password(password: &str) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(FieldError::new(
+            "password",
+            format!("must have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if n > MAX_PASSWORD_CHARS {
+        return Err(FieldError::new("password", "is too long"));
+    }
+    Ok(())
+}
+
+fn hash_password(password: &str) -> Result<String, DirectoryError> {
+    // A random salt is drawn for each hash.
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| DirectoryError::Internal(format!("hashing the password: {e}")))
+}
+
+/// Verifies against the stored PHC string; an unreadable hash never matches.
+fn password_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+impl Directory {
+    /// Creates an admin account, or sets a new password on an existing one (which closes its
+    /// sessions). Returns whether the account is new.
+    pub async fn create_account(&self, name: &str, password: &str) -> Result<bool, DirectoryError> {
+        let name = check_name(name)?;
+        check_password(password)?;
+        let password = password.to_owned();
+        // Argon2 is slow on purpose: off the async threads.
+        let phc = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| DirectoryError::Internal(e.to_string()))??;
+        Ok(self
+            .db()
+            .write(move |conn| AccountRow::upsert(conn, &name, &phc, now()))
+            .await?)
+    }
+
+    /// Names of the admin accounts.
+    pub async fn accounts(&self) -> Result<Vec<String>, DirectoryError> {
+        Ok(self
+            .db()
+            .run(AccountRow::list)
+            .await?
+            .into_iter()
+            .map(|a| a.name)
+            .collect())
+    }
+
+    /// Checks a name and password; opens a session when they match. The same work is done
+    /// for an unknown name, so timing does not tell which names exist.
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<NewSession>, DirectoryError> {
+        let name = name.trim().to_owned();
+        let lookup = name.clone();
+        let account = self
+            .db()
+            .run(move |conn| AccountRow::find_by_name(conn, &lookup))
+            .await?;
+        let stored = account.as_ref().map(|a| a.password_hash.clone());
+        let password = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || match stored {
+            Some(stored) => password_matches(&password, &stored),
+            None => {
+                // Burn the same time as a real check.
+                let _ = hash_password(&password);
+                false
+            }
+        })
+        .await
+        .map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        let Some(account) = account.filter(|_| matches) else {
+            tracing::info!(account = %name, "admin login refused");
+            return Ok(None);
+        };
+        let token = random_secret();
+        let token_hash = hash(&token);
+        let started = now();
+        let expires = started + Duration::days(SESSION_DAYS);
+        self.db()
+            .write(move |conn| {
+                accounts::open_session(conn, account.id, &token_hash, started, expires)
+            })
+            .await?;
+        tracing::info!(account = %name, "admin logged in");
+        Ok(Some(NewSession {
+            token,
+            max_age_seconds: SESSION_DAYS * 24 * 3600,
+        }))
+    }
+
+    /// Who holds this session token, if the session is live.
+    pub async fn session(&self, token: &str) -> Result<Option<Admin>, DirectoryError> {
+        let token_hash = hash(token);
+        Ok(self
+            .db()
+            .run(move |conn| accounts::session_account(conn, &token_hash, now()))
+            .await?
+            .map(|a| Admin { name: a.name }))
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), DirectoryError> {
+        let token_hash = hash(token);
+        Ok(self
+            .db()
+            .write(move |conn| accounts::close_session(conn, &token_hash))
+            .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hashed_with_argon2id_and_salted() {
+        let a = hash_password("correct horse battery").unwrap();
+        let b = hash_password("correct horse battery").unwrap();
+        assert!(a.starts_with("$argon2id$"), "{a}");
+        assert_ne!(a, b, "each hash has its own salt");
+        assert!(password_matches("correct horse battery", &a));
+        assert!(!password_matches("correct horse batterie", &a));
+        assert!(!password_matches("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn names_and_passwords_are_checked() {
+        assert_eq!(check_name(" camille ").unwrap(), "camille");
+        assert_eq!(check_name("a b").unwrap_err().field, "name");
+        assert_eq!(check_password("short").unwrap_err().field, "password");
+        assert!(check_password("long enough, surely").is_ok());
+    }
+}

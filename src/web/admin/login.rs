@@ -1,0 +1,171 @@
+//! Logging in and out of the admin pages.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::directory::tokens::random_secret;
+use crate::http::AppState;
+use crate::web::error::{PageError, render};
+use crate::web::forms::FormError;
+use crate::web::frame::{Frame, Visit};
+use crate::web::public::local_path;
+use crate::web::session::{
+    AdminForm, login_cookie_name, login_token_ok, secure, session_cookie_name, set_cookie,
+};
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage {
+    page: Frame,
+    token: String,
+    name: String,
+    next: String,
+    error: FormError,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+fn login_page(
+    state: &AppState,
+    visit: &Visit,
+    name: String,
+    next: String,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let secure = secure(state);
+    let token = random_secret();
+    let page = LoginPage {
+        page: visit.frame(state, visit.tr().t("login-title")),
+        token: token.clone(),
+        name,
+        next,
+        error,
+    };
+    let mut res = render(visit.lang, &page);
+    *res.status_mut() = status;
+    // Login CSRF: the form's token must match this cookie (double submit).
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(login_cookie_name(secure), &token, 3600, secure),
+    );
+    res
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    visit: Visit,
+    Query(next): Query<Next>,
+) -> Response {
+    let next = local_path(next.next.as_deref());
+    if visit.admin.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    login_page(
+        &state,
+        &visit,
+        String::new(),
+        next,
+        FormError::default(),
+        StatusCode::OK,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Visit,
+    Form(credentials): Form<Credentials>,
+) -> Result<Response, PageError> {
+    let next = local_path(Some(&credentials.next));
+    let next = if next == "/" {
+        "/admin".to_owned()
+    } else {
+        next
+    };
+    if !login_token_ok(&headers, &state, &credentials.csrf) {
+        return Err(PageError::new(
+            visit.lang,
+            StatusCode::FORBIDDEN,
+            "error-csrf",
+        ));
+    }
+    let session = state
+        .directory
+        .login(&credentials.name, &credentials.password)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let Some(session) = session else {
+        let error = FormError {
+            control: "password".into(),
+            message: visit.tr().t("login-failed"),
+        };
+        return Ok(login_page(
+            &state,
+            &visit,
+            credentials.name,
+            next,
+            error,
+            StatusCode::UNAUTHORIZED,
+        ));
+    };
+    let secure = secure(&state);
+    let mut res = Redirect::to(&next).into_response();
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(
+            session_cookie_name(secure),
+            &session.token,
+            session.max_age_seconds,
+            secure,
+        ),
+    );
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(login_cookie_name(secure), "", 0, secure),
+    );
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Nothing {}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    AdminForm { visit, .. }: AdminForm<Nothing>,
+) -> Result<Response, PageError> {
+    if let Some(token) = &visit.session {
+        state
+            .directory
+            .logout(token)
+            .await
+            .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    }
+    let secure = secure(&state);
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(
+        SET_COOKIE,
+        set_cookie(session_cookie_name(secure), "", 0, secure),
+    );
+    Ok(res)
+}

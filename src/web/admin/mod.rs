@@ -1,0 +1,130 @@
+//! The admin pages: login, the dashboard (with the delivery queue), recommendations and contact
+//! cards, and the network (follows, followers, endorsements, moderation).
+
+mod contacts;
+mod login;
+mod network;
+mod recommendations;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::directory::delivery::QueueStatus;
+use crate::http::AppState;
+
+use super::error::{PageError, render};
+use super::frame::Frame;
+use super::session::AdminVisit;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard))
+        .route("/admin/login", get(login::form).post(login::submit))
+        .route("/admin/logout", post(login::logout))
+        .route("/admin/recommendations", get(recommendations::list))
+        .route(
+            "/admin/recommendations/new",
+            get(recommendations::new_form).post(recommendations::create),
+        )
+        .route(
+            "/admin/recommendations/{key}/edit",
+            get(recommendations::edit_form).post(recommendations::update),
+        )
+        .route(
+            "/admin/recommendations/{key}/delete",
+            post(recommendations::delete),
+        )
+        .route("/admin/contacts", get(contacts::list))
+        .route(
+            "/admin/contacts/new",
+            get(contacts::new_form).post(contacts::create),
+        )
+        .route(
+            "/admin/contacts/{key}/edit",
+            get(contacts::edit_form).post(contacts::update),
+        )
+        .route("/admin/contacts/{key}/delete", post(contacts::delete))
+        .route("/admin/network", get(network::page))
+        .route("/admin/follow", post(network::follow))
+        .route("/admin/follows/{key}/delete", post(network::unfollow))
+        .route("/admin/followers/{key}/decide", post(network::decide))
+        .route("/admin/endorse", post(network::endorse))
+        .route("/admin/endorsements/{key}/delete", post(network::unendorse))
+        .route("/admin/hide", post(network::hide))
+        .route("/admin/domains", post(network::domain_rule))
+        .route("/admin/domains/delete", post(network::remove_domain_rule))
+        .route("/admin/queue/retry", post(network::retry_host))
+}
+
+/// `?done=…` after a form: which confirmation to show (only known message keys are shown).
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    pub fn message(&self, page: &Frame) -> Option<String> {
+        let key = format!("done-{}", self.done.as_deref()?);
+        let text = page.t(&key);
+        (text != key).then_some(text)
+    }
+}
+
+/// Back to a page with a confirmation (Post/Redirect/Get: reloading does not post again).
+pub fn done(path: &str, what: &str) -> Response {
+    Redirect::to(&format!("{path}?done={what}")).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    page: Frame,
+    notice: Option<String>,
+    recommendations: i64,
+    contacts: i64,
+    pending_followers: usize,
+    follows: usize,
+    queue: QueueStatus,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
+    let d = &state.directory;
+    let err = |e| PageError::from_directory(visit.lang, e);
+    let staff = visit.access();
+    let one = crate::storage::Window {
+        offset: 0,
+        limit: 1,
+    };
+    let recommendations = d
+        .list_recommendations(&Default::default(), one, staff)
+        .await
+        .map_err(err)?
+        .total;
+    let contacts = d
+        .list_contacts(&Default::default(), one, staff)
+        .await
+        .map_err(err)?
+        .total;
+    let pending_followers = d.followers(Some("pending")).await.map_err(err)?.len();
+    let follows = d.follows().await.map_err(err)?.len();
+    let queue = d.queue_status().await.map_err(err)?;
+    let page = visit.frame(&state, visit.tr().t("admin-title"));
+    let page = Dashboard {
+        notice: done.message(&page),
+        page,
+        recommendations,
+        contacts,
+        pending_followers,
+        follows,
+        queue,
+    };
+    Ok(render(visit.lang, &page))
+}

@@ -1,0 +1,425 @@
+//! The admin forms as browsers post them, turned into the API's inputs (so the same validation
+//! applies), and back for editing; field errors placed next to the form control they concern.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+
+use crate::domain::FieldError;
+use crate::domain::contact::{Area, Consent, ContactInput, SCOPE_TERMS, Visibility};
+use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
+use crate::domain::software::SoftwareInput;
+
+/// The error a form shows, next to the control it concerns (and in the summary at the top).
+#[derive(Debug, Clone, Default)]
+pub struct FormError {
+    /// The form control's name; empty when the error concerns no single control.
+    pub control: String,
+    pub message: String,
+}
+
+impl FormError {
+    /// Places a validation error: `software.homepage` is the control `software_homepage`,
+    /// `hosting.1.url` the control `hosting`, `consent.scope` the control `consent`.
+    pub fn from_field(error: &FieldError, controls: &[&str]) -> Self {
+        let path: Vec<&str> = error
+            .field
+            .split('.')
+            .take_while(|segment| segment.parse::<usize>().is_err())
+            .collect();
+        let control = (1..=path.len())
+            .rev()
+            .map(|n| path[..n].join("_"))
+            .find(|name| controls.contains(&name.as_str()))
+            .unwrap_or_default();
+        Self {
+            control,
+            message: format!("{} {}", error.field, error.reason),
+        }
+    }
+
+    pub fn is(&self, control: &str) -> bool {
+        !self.message.is_empty() && self.control == control
+    }
+
+    pub fn any(&self) -> bool {
+        !self.message.is_empty()
+    }
+}
+
+fn opt(value: &str) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Comma- or line-separated values.
+fn list(value: &str) -> Vec<String> {
+    value
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Hosting options, one per line: `Name | https://…` (or the name then the URL).
+fn hosting(value: &str) -> Result<Vec<Hosting>, FieldError> {
+    value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let (name, url) = match line.split_once('|') {
+                Some((name, url)) => (name.trim(), url.trim()),
+                None => match line.rsplit_once(char::is_whitespace) {
+                    Some((name, url)) => (name.trim(), url.trim()),
+                    None => ("", line),
+                },
+            };
+            if name.is_empty() || url.is_empty() {
+                return Err(FieldError::new(
+                    format!("hosting.{i}"),
+                    "must read `Name | https://address`",
+                ));
+            }
+            Ok(Hosting {
+                name: name.to_owned(),
+                url: url.to_owned(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RecommendationForm {
+    pub software_name: String,
+    pub software_homepage: String,
+    pub software_repository: String,
+    pub software_license: String,
+    pub replaces: String,
+    pub category: String,
+    pub summary: String,
+    pub language: String,
+    pub rationale: String,
+    pub level: String,
+    pub region: String,
+    pub hosting: String,
+    pub audience: String,
+    pub status: String,
+}
+
+impl RecommendationForm {
+    pub const CONTROLS: &'static [&'static str] = &[
+        "software_name",
+        "software_homepage",
+        "software_repository",
+        "software_license",
+        "replaces",
+        "category",
+        "summary",
+        "language",
+        "rationale",
+        "level",
+        "region",
+        "hosting",
+        "audience",
+        "status",
+    ];
+
+    pub fn new_default() -> Self {
+        Self {
+            language: "fr".into(),
+            level: "recommended".into(),
+            status: "published".into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn to_input(&self) -> Result<RecommendationInput, FieldError> {
+        let level = match self.level.trim() {
+            "" | "recommended" => Level::Recommended,
+            "usable" => Level::Usable,
+            "avoid" => Level::Avoid,
+            other => {
+                return Err(FieldError::new(
+                    "level",
+                    format!("`{other}` is not a level"),
+                ));
+            }
+        };
+        let status = match self.status.trim() {
+            "" | "published" => Status::Published,
+            "draft" => Status::Draft,
+            "withdrawn" => Status::Withdrawn,
+            other => {
+                return Err(FieldError::new(
+                    "status",
+                    format!("`{other}` is not a status"),
+                ));
+            }
+        };
+        Ok(RecommendationInput {
+            software: SoftwareInput {
+                name: self.software_name.trim().to_owned(),
+                homepage: self.software_homepage.trim().to_owned(),
+                repository: opt(&self.software_repository),
+                license: opt(&self.software_license),
+                wikidata: None,
+            },
+            replaces: list(&self.replaces),
+            category: self.category.trim().to_owned(),
+            summary: self.summary.trim().to_owned(),
+            language: opt(&self.language),
+            rationale: opt(&self.rationale),
+            level,
+            region: opt(&self.region),
+            hosting: hosting(&self.hosting)?,
+            audience: list(&self.audience),
+            status,
+        })
+    }
+
+    pub fn from_input(input: &RecommendationInput) -> Self {
+        Self {
+            software_name: input.software.name.clone(),
+            software_homepage: input.software.homepage.clone(),
+            software_repository: input.software.repository.clone().unwrap_or_default(),
+            software_license: input.software.license.clone().unwrap_or_default(),
+            replaces: input.replaces.join(", "),
+            category: input.category.clone(),
+            summary: input.summary.clone(),
+            language: input.language.clone().unwrap_or_else(|| "fr".into()),
+            rationale: input.rationale.clone().unwrap_or_default(),
+            level: input.level.as_str().to_owned(),
+            region: input.region.clone().unwrap_or_default(),
+            hosting: input
+                .hosting
+                .iter()
+                .map(|h| format!("{} | {}", h.name, h.url))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            audience: input.audience.join(", "),
+            status: input.status.as_str().to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ContactForm {
+    pub name: String,
+    pub role: String,
+    pub area_country: String,
+    pub area_region: String,
+    pub area_department: String,
+    pub area_label: String,
+    pub skills: String,
+    pub languages: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+    pub contact_form: String,
+    pub visibility: String,
+    /// Checkbox: the person agreed to the publication of the ticked fields.
+    pub consent_given: Option<String>,
+    /// The day they agreed (`YYYY-MM-DD`); today when empty.
+    pub consent_date: String,
+    pub consent_scope: Vec<String>,
+    /// Checkbox: the person withdrew their consent.
+    pub consent_withdrawn: Option<String>,
+}
+
+impl ContactForm {
+    pub const CONTROLS: &'static [&'static str] = &[
+        "name",
+        "role",
+        "area_country",
+        "area_region",
+        "area_department",
+        "area_label",
+        "skills",
+        "languages",
+        "email",
+        "phone",
+        "website",
+        "contact_form",
+        "visibility",
+        "consent",
+    ];
+
+    pub fn new_default() -> Self {
+        Self {
+            visibility: "hidden".into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn to_input(&self, now: DateTime<Utc>) -> Result<ContactInput, FieldError> {
+        let visibility = match self.visibility.trim() {
+            "" | "hidden" => Visibility::Hidden,
+            "local" => Visibility::Local,
+            "network" => Visibility::Network,
+            "public" => Visibility::Public,
+            other => {
+                return Err(FieldError::new(
+                    "visibility",
+                    format!("`{other}` is not one of hidden, local, network, public"),
+                ));
+            }
+        };
+        let consent = if self.consent_given.is_some() {
+            let given_at = match opt(&self.consent_date) {
+                None => now,
+                Some(day) => NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                    .map_err(|_| {
+                        FieldError::new("consent.given_at", "must be a date (YYYY-MM-DD)")
+                    })?
+                    .and_hms_opt(12, 0, 0)
+                    .expect("noon exists")
+                    .and_utc(),
+            };
+            Some(Consent {
+                given_at,
+                scope: Some(self.consent_scope.clone()),
+                withdrawn_at: self.consent_withdrawn.as_ref().map(|_| now),
+            })
+        } else {
+            None
+        };
+        let area = Area {
+            country: opt(&self.area_country),
+            region: opt(&self.area_region),
+            department: opt(&self.area_department),
+            label: opt(&self.area_label),
+        };
+        Ok(ContactInput {
+            name: self.name.trim().to_owned(),
+            role: opt(&self.role),
+            area: Some(area).filter(|a| *a != Area::default()),
+            skills: list(&self.skills),
+            languages: list(&self.languages),
+            email: opt(&self.email),
+            phone: opt(&self.phone),
+            website: opt(&self.website),
+            contact_form: opt(&self.contact_form),
+            visibility,
+            consent,
+        })
+    }
+
+    pub fn from_input(input: &ContactInput) -> Self {
+        let area = input.area.clone().unwrap_or_default();
+        let consent = input.consent.as_ref();
+        Self {
+            name: input.name.clone(),
+            role: input.role.clone().unwrap_or_default(),
+            area_country: area.country.unwrap_or_default(),
+            area_region: area.region.unwrap_or_default(),
+            area_department: area.department.unwrap_or_default(),
+            area_label: area.label.unwrap_or_default(),
+            skills: input.skills.join(", "),
+            languages: input.languages.join(", "),
+            email: input.email.clone().unwrap_or_default(),
+            phone: input.phone.clone().unwrap_or_default(),
+            website: input.website.clone().unwrap_or_default(),
+            contact_form: input.contact_form.clone().unwrap_or_default(),
+            visibility: input.visibility.as_str().to_owned(),
+            consent_given: consent.map(|_| "on".into()),
+            consent_date: consent
+                .map(|c| c.given_at.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            consent_scope: consent
+                .map(|c| {
+                    c.scope
+                        .clone()
+                        .unwrap_or_else(|| SCOPE_TERMS.iter().map(|t| (*t).to_owned()).collect())
+                })
+                .unwrap_or_default(),
+            consent_withdrawn: consent.and_then(|c| c.withdrawn_at).map(|_| "on".into()),
+        }
+    }
+
+    pub fn scope_has(&self, term: &str) -> bool {
+        self.consent_scope.iter().any(|t| t == term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_land_on_their_control() {
+        let at = |field: &str| {
+            FormError::from_field(
+                &FieldError::new(field, "is wrong"),
+                RecommendationForm::CONTROLS,
+            )
+            .control
+        };
+        assert_eq!(at("software.homepage"), "software_homepage");
+        assert_eq!(at("hosting.1.url"), "hosting");
+        assert_eq!(at("replaces.0"), "replaces");
+        assert_eq!(at("summary"), "summary");
+        assert_eq!(at("nothing.like.this"), "");
+        let consent = FormError::from_field(
+            &FieldError::new("consent.scope.2", "x"),
+            ContactForm::CONTROLS,
+        );
+        assert_eq!(consent.control, "consent");
+    }
+
+    #[test]
+    fn hosting_lines_read_name_then_address() {
+        let h = hosting("Framasoft | https://framadrive.org\nZaclys https://zaclys.com\n").unwrap();
+        assert_eq!(h[0].name, "Framasoft");
+        assert_eq!(h[1].url, "https://zaclys.com");
+        assert_eq!(
+            hosting("https://alone.example").unwrap_err().field,
+            "hosting.0"
+        );
+    }
+
+    #[test]
+    fn a_recommendation_form_round_trips() {
+        let form = RecommendationForm {
+            software_name: "Nextcloud".into(),
+            software_homepage: "https://nextcloud.com".into(),
+            replaces: "Google Drive, Dropbox".into(),
+            category: "file-sharing".into(),
+            summary: "Partage de fichiers.".into(),
+            hosting: "Zaclys | https://zaclys.com".into(),
+            audience: "associations".into(),
+            ..RecommendationForm::new_default()
+        };
+        let input = form.to_input().unwrap();
+        assert_eq!(input.replaces, ["Google Drive", "Dropbox"]);
+        let back = RecommendationForm::from_input(&input);
+        assert_eq!(back.replaces, form.replaces);
+        assert_eq!(back.hosting, form.hosting);
+    }
+
+    #[test]
+    fn consent_follows_the_checkboxes() {
+        let form = ContactForm {
+            name: "Camille".into(),
+            visibility: "public".into(),
+            consent_given: Some("on".into()),
+            consent_date: "2026-11-02".into(),
+            consent_scope: vec!["name".into(), "email".into()],
+            ..Default::default()
+        };
+        let input = form.to_input(Utc::now()).unwrap();
+        let consent = input.consent.unwrap();
+        assert_eq!(consent.scope.unwrap(), ["name", "email"]);
+        assert_eq!(consent.given_at.format("%F").to_string(), "2026-11-02");
+        let bad = ContactForm {
+            consent_date: "2 nov".into(),
+            ..form
+        };
+        assert_eq!(
+            bad.to_input(Utc::now()).unwrap_err().field,
+            "consent.given_at"
+        );
+    }
+}

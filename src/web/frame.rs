@@ -1,0 +1,188 @@
+//! What every page shares: the visitor (language, admin session) and the frame the base
+//! template draws (title, navigation, language switcher, CSRF token for forms).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+
+use crate::directory::Access;
+use crate::directory::accounts::Admin;
+use crate::http::AppState;
+
+use super::i18n::{Lang, Tr};
+use super::session;
+
+/// Who is looking at a page, read from the request.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    pub lang: Lang,
+    pub admin: Option<Admin>,
+    /// The session cookie's secret, when logged in (the CSRF token derives from it).
+    pub session: Option<String>,
+    /// Path and query of this page, to come back to after switching language or logging in.
+    pub here: String,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state).await?;
+        let secure = session::secure(state);
+        let session = session::cookie(&parts.headers, session::session_cookie_name(secure));
+        let admin = match &session {
+            Some(token) => state.directory.session(token).await.unwrap_or_else(|e| {
+                tracing::warn!("reading the session: {e}");
+                None
+            }),
+            None => None,
+        };
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ok(Self {
+            lang,
+            session: session.filter(|_| admin.is_some()),
+            admin,
+            here,
+        })
+    }
+}
+
+impl Visit {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+
+    pub fn frame(&self, state: &AppState, title: impl Into<String>) -> Frame {
+        Frame {
+            tr: self.tr(),
+            title: title.into(),
+            here: self.here.clone(),
+            admin: self.admin.as_ref().map(|a| a.name.clone()),
+            csrf: self
+                .session
+                .as_deref()
+                .map(session::csrf_token)
+                .unwrap_or_default(),
+            node: state.settings.centre.name.clone(),
+        }
+    }
+
+    /// Staff when logged in: admin pages show drafts and every card.
+    pub fn access(&self) -> Access {
+        if self.admin.is_some() {
+            Access::Staff
+        } else {
+            Access::Public
+        }
+    }
+}
+
+/// The part of every page the base template draws.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub tr: Tr,
+    pub title: String,
+    pub here: String,
+    /// The logged-in admin's name.
+    pub admin: Option<String>,
+    /// The token forms carry; empty when not logged in.
+    pub csrf: String,
+    /// The node's first centre, shown beside the site name.
+    pub node: String,
+}
+
+/// One entry of the language switcher.
+pub struct LanguageLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
+}
+
+impl Frame {
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    /// The message `{prefix}-{value}`: the label of a stored value (`level-avoid`).
+    pub fn tk(&self, prefix: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t(&format!("{prefix}-{value}"))
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.tr.t1(key, name, value)
+    }
+
+    pub fn count(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        self.tr.count(key, *count.borrow())
+    }
+
+    /// Whether a link from stored data may be an `href`: only http(s) URLs (never
+    /// `javascript:`), whatever a peer sent.
+    pub fn is_http(&self, url: &str) -> bool {
+        url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+
+    pub fn languages(&self) -> Vec<LanguageLink> {
+        Lang::ALL
+            .iter()
+            .map(|l| LanguageLink {
+                code: l.code(),
+                name: l.native_name(),
+                href: format!(
+                    "/lang/{}?back={}",
+                    l.code(),
+                    url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect::<String>()
+                ),
+                current: *l == self.tr.lang,
+            })
+            .collect()
+    }
+
+    /// This site's page of a centre: `/centres/name`, or `/centres/name@domain` for a
+    /// centre of another node.
+    pub fn centre_href(&self, centre: &crate::directory::views::CentreView) -> String {
+        if centre.local {
+            format!("/centres/{}", centre.username)
+        } else {
+            format!("/centres/{}", centre.handle.trim_start_matches('@'))
+        }
+    }
+
+    /// A category's label in the page's language.
+    pub fn category(&self, id: &str) -> String {
+        crate::domain::category::Category::find(id)
+            .map(|c| c.label(self.lang()).to_owned())
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A date as people read it in the page's language ("22/11/2026", "22 Nov 2026").
+    pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        match self.tr.lang {
+            Lang::Fr => at.format("%d/%m/%Y").to_string(),
+            Lang::En => at.format("%-d %b %Y").to_string(),
+        }
+    }
+}
+
+/// Whether the request comes from a page of this site (or says nothing about it). Browsers send
+/// `Origin` on POST; a form posted from another site is refused even before the CSRF token is
+/// checked.
+pub fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let ours = state.directory.urls().base().origin().ascii_serialization();
+    origin == ours
+}

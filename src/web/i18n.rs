@@ -1,0 +1,206 @@
+//! The interface's two languages. Strings live in Fluent files (`locales/*.ftl`), compiled into
+//! the binary; the language comes from the `lang` cookie the switcher sets, else from
+//! `Accept-Language`, else French (the users are French-speaking first).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::request::Parts;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+/// The cookie the language switcher sets.
+pub const LANG_COOKIE: &str = "maillage_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Fr => "fr",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Self::Fr),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The language's own name, as the switcher shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::Fr => "Français",
+            Self::En => "English",
+        }
+    }
+
+    /// The best of our languages for an `Accept-Language` header (RFC 4647 lookup, as Fluent's
+    /// negotiation does it); French when nothing matches.
+    pub fn negotiate(accept_language: &str) -> Self {
+        let requested = fluent_langneg::accepted_languages::parse(accept_language);
+        let available: Vec<LanguageIdentifier> = Self::ALL
+            .iter()
+            .filter_map(|l| l.code().parse().ok())
+            .collect();
+        let default: LanguageIdentifier = "fr".parse().expect("a valid language tag");
+        let chosen = fluent_langneg::negotiate_languages(
+            &requested,
+            &available,
+            Some(&default),
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        chosen
+            .first()
+            .and_then(|l| Self::parse(l.language.as_str()))
+            .unwrap_or(Self::Fr)
+    }
+}
+
+/// Reads the language of a request: the switcher's cookie first, then `Accept-Language`.
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let from_cookie = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, value)| Lang::parse(value));
+        Ok(from_cookie.unwrap_or_else(|| {
+            parts
+                .headers
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::negotiate)
+                .unwrap_or(Lang::Fr)
+        }))
+    }
+}
+
+struct Catalog {
+    bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let mut bundles = HashMap::new();
+    for (lang, source) in [
+        (Lang::Fr, include_str!("locales/fr.ftl")),
+        (Lang::En, include_str!("locales/en.ftl")),
+    ] {
+        let id: LanguageIdentifier = lang.code().parse().expect("a valid language tag");
+        let resource = FluentResource::try_new(source.to_owned())
+            .unwrap_or_else(|(_, errors)| panic!("locales/{}.ftl: {errors:?}", lang.code()));
+        let mut bundle = FluentBundle::new_concurrent(vec![id]);
+        // Isolation marks (U+2068/2069) around placeables would end up inside HTML attributes.
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(resource)
+            .unwrap_or_else(|errors| panic!("locales/{}.ftl: {errors:?}", lang.code()));
+        bundles.insert(lang.code(), bundle);
+    }
+    Catalog { bundles }
+});
+
+/// Translations in one language, handed to every template as `t`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+
+    /// The message `key`; the key itself when missing (a test checks none is missing).
+    pub fn t(&self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    /// The message `key` with one variable.
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name.to_owned(), FluentValue::from(value.to_string()));
+        self.format(key, Some(&args))
+    }
+
+    /// The message `key` with a count, for plural forms (`{ $count -> [one] … *[other] … }`).
+    pub fn count(&self, key: &str, count: impl Into<i64>) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(count.into()));
+        self.format(key, Some(&args))
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
+        let bundle = &CATALOG.bundles[self.lang.code()];
+        let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
+            return key.to_owned();
+        };
+        let mut errors = Vec::new();
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
+    }
+}
+
+/// Every message key of a language file, for the completeness test.
+#[cfg(test)]
+fn keys(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#', '\t', '*', '[']) && l.contains(" ="))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_messages() {
+        let mut fr = keys(include_str!("locales/fr.ftl"));
+        let mut en = keys(include_str!("locales/en.ftl"));
+        fr.sort();
+        en.sort();
+        assert!(!fr.is_empty());
+        assert_eq!(fr, en, "fr.ftl and en.ftl must define the same keys");
+        for key in &fr {
+            assert_ne!(Tr::new(Lang::Fr).t(key), *key, "fr: {key}");
+            assert_ne!(Tr::new(Lang::En).t(key), *key, "en: {key}");
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_the_best_of_ours() {
+        assert_eq!(Lang::negotiate("en-GB,en;q=0.9,fr;q=0.5"), Lang::En);
+        assert_eq!(Lang::negotiate("fr-CH, fr;q=0.9, en;q=0.8"), Lang::Fr);
+        assert_eq!(Lang::negotiate("de-DE,de;q=0.9,en;q=0.5"), Lang::En);
+        assert_eq!(Lang::negotiate("de-DE"), Lang::Fr);
+        assert_eq!(Lang::negotiate(""), Lang::Fr);
+    }
+
+    #[test]
+    fn plurals_follow_each_language() {
+        assert_eq!(Tr::new(Lang::Fr).count("n-centres", 1), "1 centre");
+        assert_eq!(Tr::new(Lang::En).count("n-centres", 2), "2 centres");
+        assert_eq!(Tr::new(Lang::En).count("n-results", 1), "1 result");
+    }
+}

@@ -1,0 +1,287 @@
+# English interface. Every key also exists in fr.ftl (a test checks it).
+
+skip-to-content = Skip to content
+nav-label = Main navigation
+nav-home = Home
+nav-search = Search
+nav-centres = Centres
+nav-admin = Admin
+nav-login = Log in
+nav-logout = Log out ({ $name })
+language-label = Language
+footer-about = Maillage, the federated directory of free-software alternatives and digital mediators (free software, AGPL)
+footer-api = Open API
+footer-follow = Follow a centre from Mastodon
+back-home = Back to the home page
+
+home-title = Find a free alternative
+home-heading = Which tool do you want to replace?
+home-lead = Digital-mediation centres recommend free software, explain why, say who hosts it and who can help you.
+home-shortcuts = Today you use…
+home-categories = By need
+home-empty = The directory is still empty.
+home-recent = Latest recommendations
+
+search-label = Tool you use today, need or software
+search-placeholder = e.g. Google Drive, video call, spreadsheet
+search-button = Search
+search-title = Search the directory
+search-title-for = Results for “{ $query }”
+n-results = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
+showing = results { $range }
+no-results = No results
+no-results-help = Try another word, the name of the tool you use today, or remove a filter.
+refine = Refine
+active-filters = Active filters
+remove-filter = remove this filter
+pagination = Result pages
+previous = Previous
+next = Next
+
+facet-kind = Kind
+facet-category = Category
+facet-replaces = Replaces
+facet-origin = Centre
+facet-license = Licence
+facet-region = Region
+facet-audience = Audience
+kind-recommendation = Recommendation
+kind-contact = Mediator
+kind-software = Software
+
+n-recommendations = { $count ->
+    [one] { $count } recommendation
+   *[other] { $count } recommendations
+}
+n-centres = { $count ->
+    [one] { $count } centre
+   *[other] { $count } centres
+}
+n-follows = { $count ->
+    [one] { $count } follow
+   *[other] { $count } follows
+}
+n-pending = { $count ->
+    [one] { $count } pending request
+   *[other] { $count } pending requests
+}
+
+replaces = Replaces
+instead-of = Instead of
+software-replaces = Free alternative to
+recommended-by = Recommended by
+recommended-by-heading = Recommended by
+endorsed-by = Endorsed by
+from-network = network
+reviewed = Reviewed
+for-audience = for
+level = Verdict
+level-recommended = Recommended
+level-usable = Usable
+level-avoid = Avoid
+status = Status
+status-published = Published
+status-draft = Draft
+status-withdrawn = Withdrawn
+category = Category
+audience = Audience
+region = Region
+licence = Licence
+website = Website
+source-code = Source code
+unknown = unknown
+software = Software
+software-why = Why centres recommend it
+read-recommendation = Read the recommendation
+hosting-heading = Where to use it without installing it
+hosting-none = No host listed yet.
+mediators-heading = Who can help you
+mediators-none = No mediator lists this software yet.
+print-hint = This page prints cleanly for a workshop (Ctrl+P).
+why-heading = Why
+all-about = All about { $name }
+original = See the original
+category-empty = No recommendation in this category yet.
+search-in-category = Search in this category
+
+knows = Knows:
+contact-of = Contact at
+area = Area
+skills = Skills
+languages = Languages
+centre = Centre
+reach-heading = Getting in touch
+contact-form = Write through the contact form
+email = Email
+phone = Phone
+reach-through-centre = To reach this person, go through their centre.
+consent-note = Only what the person agreed to publish is shown.
+contact = Contact
+
+centres-title = Centres
+centres-lead = This node's centres, and those whose recommendations it receives.
+centres-local = On this node
+centres-network = In the network
+centres-network-none = This node follows no other centre yet.
+latest-change = last updated
+last-refreshed = profile read
+follow-hint = Follow from Mastodon: { $handle }
+atom-feed = Atom feed
+
+error-status = Error
+error-not-found = Page not found
+error-bad-form = Incorrect form
+error-forbidden = Not allowed
+error-conflict = Conflicts with what exists already
+error-remote = The remote server did not answer properly
+error-internal = An internal error occurred
+error-csrf = This form expired or came from another site: reload the page and try again.
+error-too-large = Too large
+
+login-title = Log in to the admin pages
+login-name = Account name
+login-password = Password
+login-button = Log in
+login-failed = Wrong name or password.
+login-help = Accounts are created on the server with “maillage admin create-user NAME”.
+
+admin-title = Admin
+admin-recommendations = Recommendations
+admin-contacts = Contact cards
+admin-network = Network
+admin-ours = Ours
+admin-received = Received from the network
+admin-none = Nothing yet.
+admin-none-received = Nothing received from the network yet.
+actions = Actions
+new-recommendation = New recommendation
+edit-recommendation = Edit the recommendation of { $name }
+new-contact = New contact card
+edit-contact = Edit the card of { $name }
+edit-named = Edit { $name }
+delete-named = Delete { $name }
+endorse-named = Endorse { $name }
+hide-named = Hide { $name }
+show-named = Show { $name } again
+hidden = hidden
+publish = Publish
+save = Save
+required = (required)
+choose = — choose —
+form-has-errors = The form has an error
+name = Name
+visibility = Visibility
+visibility-hidden = Hidden (nobody)
+visibility-local = This node only
+visibility-network = Network centres only
+visibility-public = Public
+consent = Consent
+consent-given = given on
+consent-none = none
+consent-withdrawn = withdrawn
+
+field-software-name = Software name
+field-software-homepage = Software website
+field-software-repository = Source repository
+field-software-license = Licence (SPDX)
+field-replaces = Tools it replaces
+field-summary = Summary
+field-rationale = Why recommend it
+field-language = Language of the text
+field-region = Region (ISO 3166)
+field-hosting = Hosts
+field-audience = Who it suits
+field-role = Role
+field-area-label = Area (plain words)
+field-area-country = Country
+field-area-region = Region
+field-area-department = Department
+field-consent-given = The person agreed to the publication of the ticked details
+field-consent-date = Date of agreement
+field-consent-scope = Details the person agrees to publish
+field-consent-withdrawn = The person withdrew their agreement
+field-follow = Centre to follow
+field-object = Address of the recommendation
+field-hide = Address of the item to hide
+field-domain = Domain
+field-rule = Rule
+
+hint-url = Full address, starting with https://
+hint-license = SPDX identifier, e.g. AGPL-3.0-or-later
+hint-list = Separated by commas
+hint-summary = One or two sentences, shown wherever the recommendation appears.
+hint-language = Language code: fr, en…
+hint-region = E.g. FR or FR-ARA
+hint-hosting = One per line: Name | https://address
+hint-country = Two-letter code: FR, BE, CH…
+hint-visibility = Public: seen by everyone and sent to followers. Network: sent only to the centres that follow us.
+hint-consent = Without a recorded agreement, only the name and the centre are shown outside the admin pages.
+hint-follow = name@domain or the centre's address
+hint-endorse = The address (id) of another centre's recommendation
+
+scope-name = Name
+scope-role = Role
+scope-area = Area
+scope-skills = Skills
+scope-languages = Languages
+scope-email = Email
+scope-phone = Phone
+scope-website = Website
+scope-contact_form = Contact form
+
+queue-heading = Delivery to the network
+queue-empty = No destination server yet.
+queue-caption = Delivery queue per destination server
+queue-host = Server
+queue-pending = Waiting
+queue-failures = Failures in a row
+queue-last-success = Last success
+queue-last-error = Last error
+queue-unavailable = unavailable
+queue-retry = Retry { $host } now
+never = never
+delivery-pending = waiting
+delivery-delivered = delivered
+delivery-rejected = refused
+delivery-gone = gone
+delivery-expired = given up
+
+follows-heading = Centres followed
+follows-none = No centre followed.
+follow = Follow
+unfollow-named = Unfollow { $name }
+followers-heading = Followers
+followers-none = No followers yet.
+approval-on = Follow requests wait for your approval.
+approval-off = Follow requests are accepted automatically.
+approve-named = Approve { $name }
+refuse-named = Refuse { $name }
+state-pending = pending
+state-accepted = accepted
+state-rejected = refused
+endorsements-heading = Endorsed recommendations
+endorse = Endorse
+unendorse = Stop endorsing
+moderation-heading = Moderation
+hide = Hide
+save-rule = Save the rule
+rule-block = block
+rule-allow = allow
+remove-rule = Remove the rule for { $domain }
+
+done-saved = Saved.
+done-deleted = Deleted.
+done-retrying = The server will be tried again within a second.
+done-followed = Follow request sent.
+done-unfollowed = Unfollowed.
+done-approved = Follower approved.
+done-refused = Follower refused.
+done-endorsed = Recommendation endorsed.
+done-unendorsed = Endorsement removed.
+done-hidden = Item hidden.
+done-shown = Item shown again.
+done-rule-saved = Rule saved.
+done-rule-removed = Rule removed.

@@ -1,0 +1,287 @@
+# Interface en français (langue par défaut). Chaque clé existe aussi dans en.ftl (un test le vérifie).
+
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-home = Accueil
+nav-search = Rechercher
+nav-centres = Centres
+nav-admin = Administration
+nav-login = Connexion
+nav-logout = Se déconnecter ({ $name })
+language-label = Langue
+footer-about = Maillage, l’annuaire fédéré des alternatives libres et des médiateurs numériques (logiciel libre, AGPL)
+footer-api = API ouverte
+footer-follow = Suivre un centre depuis Mastodon
+back-home = Retour à l’accueil
+
+home-title = Trouver une alternative libre
+home-heading = Quel outil voulez-vous remplacer ?
+home-lead = Les centres de médiation numérique recommandent des logiciels libres, expliquent pourquoi, indiquent qui les héberge et qui peut vous accompagner.
+home-shortcuts = Vous utilisez aujourd’hui…
+home-categories = Par besoin
+home-empty = L’annuaire est encore vide.
+home-recent = Dernières recommandations
+
+search-label = Outil utilisé aujourd’hui, besoin ou logiciel
+search-placeholder = ex. Google Drive, visio, tableur
+search-button = Rechercher
+search-title = Rechercher dans l’annuaire
+search-title-for = Résultats pour « { $query } »
+n-results = { $count ->
+    [one] { $count } résultat
+   *[other] { $count } résultats
+}
+showing = résultats { $range }
+no-results = Aucun résultat
+no-results-help = Essayez un autre mot, le nom de l’outil que vous utilisez aujourd’hui, ou retirez un filtre.
+refine = Affiner
+active-filters = Filtres actifs
+remove-filter = retirer ce filtre
+pagination = Pages de résultats
+previous = Précédent
+next = Suivant
+
+facet-kind = Type
+facet-category = Catégorie
+facet-replaces = Remplace
+facet-origin = Centre
+facet-license = Licence
+facet-region = Région
+facet-audience = Public
+kind-recommendation = Recommandation
+kind-contact = Médiateur·rice
+kind-software = Logiciel
+
+n-recommendations = { $count ->
+    [one] { $count } recommandation
+   *[other] { $count } recommandations
+}
+n-centres = { $count ->
+    [one] { $count } centre
+   *[other] { $count } centres
+}
+n-follows = { $count ->
+    [one] { $count } abonnement
+   *[other] { $count } abonnements
+}
+n-pending = { $count ->
+    [one] { $count } demande en attente
+   *[other] { $count } demandes en attente
+}
+
+replaces = Remplace
+instead-of = À la place de
+software-replaces = Alternative libre à
+recommended-by = Recommandé par
+recommended-by-heading = Recommandé par
+endorsed-by = Relayé par
+from-network = réseau
+reviewed = Revu le
+for-audience = pour
+level = Avis
+level-recommended = Recommandé
+level-usable = Utilisable
+level-avoid = À éviter
+status = État
+status-published = Publié
+status-draft = Brouillon
+status-withdrawn = Retiré
+category = Catégorie
+audience = Public
+region = Région
+licence = Licence
+website = Site web
+source-code = Code source
+unknown = inconnue
+software = Logiciel
+software-why = Pourquoi les centres le recommandent
+read-recommendation = Lire la recommandation
+hosting-heading = Où l’utiliser sans l’installer
+hosting-none = Aucun hébergeur indiqué pour l’instant.
+mediators-heading = Qui peut vous accompagner
+mediators-none = Aucun·e médiateur·rice n’indique encore ce logiciel.
+print-hint = Cette page s’imprime proprement pour un atelier (Ctrl+P).
+why-heading = Pourquoi
+all-about = Tout sur { $name }
+original = Voir l’original
+category-empty = Aucune recommandation dans cette catégorie pour l’instant.
+search-in-category = Rechercher dans cette catégorie
+
+knows = Connaît :
+contact-of = Contact de
+area = Territoire
+skills = Compétences
+languages = Langues
+centre = Centre
+reach-heading = Prendre contact
+contact-form = Écrire via le formulaire de contact
+email = Courriel
+phone = Téléphone
+reach-through-centre = Pour joindre cette personne, passez par son centre.
+consent-note = Seules les informations que la personne a accepté de publier sont affichées.
+contact = Contact
+
+centres-title = Les centres
+centres-lead = Les centres de ce nœud, et ceux dont il reçoit les recommandations.
+centres-local = Sur ce nœud
+centres-network = Dans le réseau
+centres-network-none = Ce nœud ne suit encore aucun autre centre.
+latest-change = dernière mise à jour
+last-refreshed = profil relu le
+follow-hint = Suivre depuis Mastodon : { $handle }
+atom-feed = Flux Atom
+
+error-status = Erreur
+error-not-found = Page introuvable
+error-bad-form = Formulaire incorrect
+error-forbidden = Action refusée
+error-conflict = Conflit avec ce qui existe déjà
+error-remote = Le serveur distant n’a pas répondu correctement
+error-internal = Une erreur interne est survenue
+error-csrf = Formulaire expiré ou venu d’un autre site : rechargez la page et recommencez.
+error-too-large = Envoi trop volumineux
+
+login-title = Connexion à l’administration
+login-name = Nom du compte
+login-password = Mot de passe
+login-button = Se connecter
+login-failed = Nom ou mot de passe incorrect.
+login-help = Les comptes se créent sur le serveur avec « maillage admin create-user NOM ».
+
+admin-title = Administration
+admin-recommendations = Recommandations
+admin-contacts = Fiches contact
+admin-network = Réseau
+admin-ours = Les nôtres
+admin-received = Reçues du réseau
+admin-none = Rien pour l’instant.
+admin-none-received = Rien reçu du réseau pour l’instant.
+actions = Actions
+new-recommendation = Nouvelle recommandation
+edit-recommendation = Modifier la recommandation de { $name }
+new-contact = Nouvelle fiche contact
+edit-contact = Modifier la fiche de { $name }
+edit-named = Modifier { $name }
+delete-named = Supprimer { $name }
+endorse-named = Relayer { $name }
+hide-named = Masquer { $name }
+show-named = Réafficher { $name }
+hidden = masqué
+publish = Publier
+save = Enregistrer
+required = (obligatoire)
+choose = — choisir —
+form-has-errors = Le formulaire contient une erreur
+name = Nom
+visibility = Visibilité
+visibility-hidden = Masquée (personne)
+visibility-local = Ce nœud seulement
+visibility-network = Centres du réseau seulement
+visibility-public = Publique
+consent = Consentement
+consent-given = donné le
+consent-none = aucun
+consent-withdrawn = retiré
+
+field-software-name = Nom du logiciel
+field-software-homepage = Site du logiciel
+field-software-repository = Dépôt du code source
+field-software-license = Licence (SPDX)
+field-replaces = Outils remplacés
+field-summary = Résumé
+field-rationale = Pourquoi le recommander
+field-language = Langue du texte
+field-region = Région (ISO 3166)
+field-hosting = Hébergeurs
+field-audience = Pour qui
+field-role = Rôle
+field-area-label = Territoire (en clair)
+field-area-country = Pays
+field-area-region = Région
+field-area-department = Département
+field-consent-given = La personne a donné son accord pour publier les informations cochées
+field-consent-date = Date de l’accord
+field-consent-scope = Informations que la personne accepte de publier
+field-consent-withdrawn = La personne a retiré son accord
+field-follow = Centre à suivre
+field-object = Adresse de la recommandation
+field-hide = Adresse de l’élément à masquer
+field-domain = Domaine
+field-rule = Règle
+
+hint-url = Adresse complète, commençant par https://
+hint-license = Identifiant SPDX, par ex. AGPL-3.0-or-later
+hint-list = Séparés par des virgules
+hint-summary = Une ou deux phrases, affichées partout où la recommandation apparaît.
+hint-language = Code de langue : fr, en…
+hint-region = Par ex. FR ou FR-ARA
+hint-hosting = Un par ligne : Nom | https://adresse
+hint-country = Code à deux lettres : FR, BE, CH…
+hint-visibility = Publique : visible par tous et diffusée aux abonnés. Réseau : envoyée seulement aux centres qui nous suivent.
+hint-consent = Sans accord enregistré, seuls le nom et le centre sont montrés hors de l’administration.
+hint-follow = nom@domaine ou adresse du centre
+hint-endorse = L’adresse (id) d’une recommandation d’un autre centre
+
+scope-name = Nom
+scope-role = Rôle
+scope-area = Territoire
+scope-skills = Compétences
+scope-languages = Langues
+scope-email = Courriel
+scope-phone = Téléphone
+scope-website = Site web
+scope-contact_form = Formulaire de contact
+
+queue-heading = Diffusion vers le réseau
+queue-empty = Aucun serveur destinataire pour l’instant.
+queue-caption = File d’envoi par serveur destinataire
+queue-host = Serveur
+queue-pending = En attente
+queue-failures = Échecs d’affilée
+queue-last-success = Dernier succès
+queue-last-error = Dernière erreur
+queue-unavailable = indisponible
+queue-retry = Réessayer { $host } maintenant
+never = jamais
+delivery-pending = en attente
+delivery-delivered = livrés
+delivery-rejected = refusés
+delivery-gone = disparus
+delivery-expired = abandonnés
+
+follows-heading = Centres suivis
+follows-none = Aucun centre suivi.
+follow = Suivre
+unfollow-named = Ne plus suivre { $name }
+followers-heading = Abonnés
+followers-none = Aucun abonné pour l’instant.
+approval-on = Les demandes d’abonnement attendent votre accord.
+approval-off = Les demandes d’abonnement sont acceptées automatiquement.
+approve-named = Accepter { $name }
+refuse-named = Refuser { $name }
+state-pending = en attente
+state-accepted = accepté
+state-rejected = refusé
+endorsements-heading = Recommandations relayées
+endorse = Relayer
+unendorse = Ne plus relayer
+moderation-heading = Modération
+hide = Masquer
+save-rule = Enregistrer la règle
+rule-block = bloquer
+rule-allow = autoriser
+remove-rule = Retirer la règle pour { $domain }
+
+done-saved = Enregistré.
+done-deleted = Supprimé.
+done-retrying = Le serveur sera réessayé dans la seconde.
+done-followed = Demande d’abonnement envoyée.
+done-unfollowed = Abonnement arrêté.
+done-approved = Abonné accepté.
+done-refused = Abonné refusé.
+done-endorsed = Recommandation relayée.
+done-unendorsed = Relais retiré.
+done-hidden = Élément masqué.
+done-shown = Élément réaffiché.
+done-rule-saved = Règle enregistrée.
+done-rule-removed = Règle retirée.

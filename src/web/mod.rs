@@ -1,0 +1,40 @@
+//! The website: pages rendered on the server (askama templates, Fluent translations in French
+//! and English) that work without JavaScript. The public part finds alternatives, who
+//! recommends them and who can help; the admin part is what a mediator uses every week.
+//!
+//! Handlers gather views from `directory` and hand them to templates; rules stay in
+//! `directory`. Everything from peers is escaped by the templates (askama escapes by default)
+//! or was sanitised when received.
+
+mod admin;
+mod assets;
+mod error;
+mod forms;
+mod frame;
+pub mod i18n;
+mod public;
+mod search;
+mod session;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::http::AppState;
+
+pub use frame::Frame;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/search", get(public::search))
+        .route("/software/{slug}", get(public::software))
+        .route("/categories/{id}", get(public::category))
+        .route("/centres", get(public::centres))
+        // These three are also ActivityPub ids: the handlers hand ActivityPub requests over.
+        .route("/centres/{handle}", get(public::centre))
+        .route("/recommendations/{key}", get(public::recommendation))
+        .route("/contacts/{key}", get(public::contact))
+        .route("/lang/{code}", get(public::switch_language))
+        .route("/static/site.css", get(assets::stylesheet))
+        .merge(admin::routes())
+}

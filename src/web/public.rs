@@ -1,0 +1,395 @@
+//! The public pages: home, search, software, recommendation, contact card, centres, centre
+//! profile, category (the last two printable for workshops).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::directory::Access;
+use crate::directory::centres::CentreOverview;
+use crate::directory::contacts::ContactQuery;
+use crate::directory::recommendations::RecommendationQuery;
+use crate::directory::views::{CentreView, ContactView, RecommendationView, SoftwareView};
+use crate::domain::category::CATEGORIES;
+use crate::domain::recommendation::Hosting;
+use crate::federation::routes as activitypub;
+use crate::http::AppState;
+use crate::storage::Window;
+
+use super::error::{PageError, render};
+use super::frame::{Frame, Visit};
+use super::i18n::{LANG_COOKIE, Lang};
+use super::search::{SearchForm, SearchPage};
+
+type PageResult = Result<Response, PageError>;
+
+/// Large enough for every entry a page lists about one software, centre or category.
+const ALL: Window = Window {
+    offset: 0,
+    limit: 500,
+};
+
+pub struct CategoryLink {
+    pub id: &'static str,
+    pub label: String,
+    pub count: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Frame,
+    categories: Vec<CategoryLink>,
+    shortcuts: Vec<(String, i64)>,
+    recent: Vec<RecommendationView>,
+}
+
+pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
+    let d = &state.directory;
+    let err = |e| PageError::from_directory(visit.lang, e);
+    let counts = d.published_per_category().await.map_err(err)?;
+    let categories = CATEGORIES
+        .iter()
+        .filter_map(|c| {
+            let count = counts.iter().find(|(id, _)| id == c.id)?.1;
+            Some(CategoryLink {
+                id: c.id,
+                label: c.label(visit.lang.code()).to_owned(),
+                count,
+            })
+        })
+        .collect();
+    let shortcuts = d.most_replaced(12).await.map_err(err)?;
+    let recent = d
+        .list_recommendations(
+            &RecommendationQuery::default(),
+            Window {
+                offset: 0,
+                limit: 6,
+            },
+            Access::Public,
+        )
+        .await
+        .map_err(err)?
+        .results;
+    let page = HomePage {
+        page: visit.frame(&state, visit.tr().t("home-title")),
+        categories,
+        shortcuts,
+        recent,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    visit: Visit,
+    Query(form): Query<SearchForm>,
+) -> PageResult {
+    let results = super::search::run(&state, &form, Access::Public)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let title = match form.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => visit.tr().t1("search-title-for", "query", q),
+        None => visit.tr().t("search-title"),
+    };
+    let page = SearchPage::new(visit.frame(&state, title), form, results);
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "software.html")]
+struct SoftwarePage {
+    page: Frame,
+    software: SoftwareView,
+    replaces: Vec<String>,
+    recommendations: Vec<RecommendationView>,
+    hosting: Vec<Hosting>,
+    mediators: Vec<ContactView>,
+}
+
+pub async fn software(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(slug): Path<String>,
+) -> PageResult {
+    let d = &state.directory;
+    let err = |e| PageError::from_directory(visit.lang, e);
+    let software = d.software_by_slug(&slug).await.map_err(err)?;
+    let query = RecommendationQuery {
+        software: Some(software.slug.clone()),
+        ..Default::default()
+    };
+    let recommendations = d
+        .list_recommendations(&query, ALL, Access::Public)
+        .await
+        .map_err(err)?
+        .results;
+    if recommendations.is_empty() {
+        return Err(PageError::not_found(visit.lang));
+    }
+    let mut replaces = Vec::new();
+    let mut hosting: Vec<Hosting> = Vec::new();
+    for r in &recommendations {
+        for p in &r.replaces {
+            if !replaces.contains(p) {
+                replaces.push(p.clone());
+            }
+        }
+        for h in &r.hosting {
+            if !hosting.iter().any(|k| k.url == h.url) {
+                hosting.push(h.clone());
+            }
+        }
+    }
+    let mediators = d
+        .list_contacts(
+            &ContactQuery {
+                q: Some(software.name.clone()),
+                ..Default::default()
+            },
+            ALL,
+            Access::Public,
+        )
+        .await
+        .map_err(err)?
+        .results;
+    let page = SoftwarePage {
+        page: visit.frame(&state, software.name.clone()),
+        software,
+        replaces,
+        recommendations,
+        hosting,
+        mediators,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "recommendation.html")]
+struct RecommendationPage {
+    page: Frame,
+    r: RecommendationView,
+}
+
+/// `/recommendations/{key}`: the Note for ActivityPub clients (local entries), the page for
+/// browsers (any entry this node holds).
+pub async fn recommendation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Visit,
+    Path(key): Path<String>,
+) -> PageResult {
+    if activitypub::wants_activity_json(&headers) {
+        let federation = state.directory.federation().clone();
+        return Ok(activitypub::recommendation(State(federation), Path(key))
+            .await
+            .into_response());
+    }
+    let r = state
+        .directory
+        .recommendation(&key, visit.access())
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let title = r.software.name.clone();
+    let page = RecommendationPage {
+        page: visit.frame(&state, title),
+        r,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    page: Frame,
+    c: ContactView,
+}
+
+/// `/contacts/{key}`: a contact card, showing only what the person consented to publish.
+pub async fn contact(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Visit,
+    Path(key): Path<String>,
+) -> PageResult {
+    if activitypub::wants_activity_json(&headers) {
+        let federation = state.directory.federation().clone();
+        return Ok(activitypub::contact(State(federation), Path(key))
+            .await
+            .into_response());
+    }
+    let c = state
+        .directory
+        .contact(&key, visit.access())
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let page = ContactPage {
+        page: visit.frame(&state, c.name.clone()),
+        c,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "centres.html")]
+struct CentresPage {
+    page: Frame,
+    local: Vec<CentreOverview>,
+    network: Vec<CentreOverview>,
+}
+
+pub async fn centres(State(state): State<AppState>, visit: Visit) -> PageResult {
+    let all = state
+        .directory
+        .centre_overview()
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let (local, network) = all.into_iter().partition(|c| c.centre.local);
+    let page = CentresPage {
+        page: visit.frame(&state, visit.tr().t("centres-title")),
+        local,
+        network,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "centre.html")]
+struct CentrePage {
+    page: Frame,
+    centre: CentreView,
+    recommendations: Vec<RecommendationView>,
+    contacts: Vec<ContactView>,
+}
+
+/// `/centres/{username}` (the actor for ActivityPub clients) and `/centres/{user@domain}`.
+pub async fn centre(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    visit: Visit,
+    Path(handle): Path<String>,
+) -> PageResult {
+    if activitypub::wants_activity_json(&headers) {
+        let federation = state.directory.federation().clone();
+        return Ok(activitypub::actor(State(federation), Path(handle))
+            .await
+            .into_response());
+    }
+    let d = &state.directory;
+    let err = |e| PageError::from_directory(visit.lang, e);
+    let centre = d.find_centre(&handle).await.map_err(err)?;
+    let query = RecommendationQuery {
+        origin: Some(centre.id.clone()),
+        ..Default::default()
+    };
+    let recommendations = d
+        .list_recommendations(&query, ALL, Access::Public)
+        .await
+        .map_err(err)?
+        .results;
+    let contacts = d
+        .list_contacts(
+            &ContactQuery {
+                origin: Some(centre.id.clone()),
+                ..Default::default()
+            },
+            ALL,
+            Access::Public,
+        )
+        .await
+        .map_err(err)?
+        .results;
+    let page = CentrePage {
+        page: visit.frame(&state, centre.name.clone()),
+        centre,
+        recommendations,
+        contacts,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "category.html")]
+struct CategoryPage {
+    page: Frame,
+    id: String,
+    recommendations: Vec<RecommendationView>,
+}
+
+/// A category: every software recommended in it, printable as a workshop handout.
+pub async fn category(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(id): Path<String>,
+) -> PageResult {
+    let Some(category) = crate::domain::category::Category::find(&id) else {
+        return Err(PageError::not_found(visit.lang));
+    };
+    let query = RecommendationQuery {
+        category: Some(category.id.to_owned()),
+        ..Default::default()
+    };
+    let recommendations = state
+        .directory
+        .list_recommendations(&query, ALL, Access::Public)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?
+        .results;
+    let page = CategoryPage {
+        page: visit.frame(&state, category.label(visit.lang.code())),
+        id: category.id.to_owned(),
+        recommendations,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Deserialize)]
+pub struct Back {
+    back: Option<String>,
+}
+
+/// The language switcher: remembers the choice in a cookie for a year and goes back to the page.
+pub async fn switch_language(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(back): Query<Back>,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Fr);
+    let cookie = cookie::Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(cookie::SameSite::Lax)
+        .secure(super::session::secure(&state))
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    let mut res = Redirect::to(&local_path(back.back.as_deref())).into_response();
+    if let Ok(value) = cookie.to_string().parse() {
+        res.headers_mut().insert(SET_COOKIE, value);
+    }
+    res
+}
+
+/// A path on this site to go back to; anything else (another site, `//host`) becomes `/`.
+pub fn local_path(back: Option<&str>) -> String {
+    match back {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn going_back_stays_on_this_site() {
+        assert_eq!(local_path(Some("/search?q=zoom")), "/search?q=zoom");
+        assert_eq!(local_path(Some("//evil.example/")), "/");
+        assert_eq!(local_path(Some("https://evil.example/")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -1,0 +1,279 @@
+//! The results page: the search form, results, facets as links (no JavaScript needed) and
+//! pagination.
+
+use askama::Template;
+use serde::Deserialize;
+
+use crate::directory::search::SearchQuery;
+use crate::directory::views::SearchHit;
+use crate::directory::{Access, DirectoryError};
+use crate::http::AppState;
+use crate::storage::Window;
+
+use super::frame::Frame;
+
+pub const PER_PAGE: u32 = 20;
+
+/// The query string of `/search`. Everything is text so that a hand-edited URL shows a page,
+/// not a bare 400.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SearchForm {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    pub replaces: Option<String>,
+    pub origin: Option<String>,
+    pub license: Option<String>,
+    pub region: Option<String>,
+    pub audience: Option<String>,
+    pub page: Option<String>,
+}
+
+/// The filters, in the order the facets are shown.
+pub const FILTERS: [&str; 7] = [
+    "kind", "category", "replaces", "origin", "license", "region", "audience",
+];
+
+impl SearchForm {
+    fn get(&self, name: &str) -> Option<&str> {
+        let value = match name {
+            "q" => &self.q,
+            "kind" => &self.kind,
+            "category" => &self.category,
+            "replaces" => &self.replaces,
+            "origin" => &self.origin,
+            "license" => &self.license,
+            "region" => &self.region,
+            "audience" => &self.audience,
+            "page" => &self.page,
+            _ => &None,
+        };
+        value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    pub fn page_number(&self) -> u32 {
+        self.get("page")
+            .and_then(|p| p.parse().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    }
+
+    /// `/search?…` with `name` set to `value` (or removed), back to page 1 unless `name` is
+    /// the page itself.
+    pub fn href_with(&self, name: &str, value: Option<&str>) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for key in ["q"].iter().chain(FILTERS.iter()).chain(["page"].iter()) {
+            let v = if *key == name {
+                value
+            } else if *key == "page" {
+                None
+            } else {
+                self.get(key)
+            };
+            if let Some(v) = v {
+                query.append_pair(key, v);
+            }
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/search".into()
+        } else {
+            format!("/search?{query}")
+        }
+    }
+
+    fn to_query(&self) -> SearchQuery {
+        let own = |name: &str| self.get(name).map(str::to_owned);
+        SearchQuery {
+            q: own("q"),
+            kind: own("kind"),
+            category: own("category"),
+            replaces: own("replaces"),
+            origin: own("origin"),
+            region: own("region"),
+        }
+    }
+}
+
+/// One value of a facet, with how many results have it.
+#[derive(Debug, Clone)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facet {
+    pub name: String,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub hits: Vec<SearchHit>,
+    pub facets: Vec<Facet>,
+}
+
+/// Runs the directory's search for the page.
+pub async fn run(
+    state: &AppState,
+    form: &SearchForm,
+    access: Access,
+) -> Result<Results, DirectoryError> {
+    let page = form.page_number();
+    let window = Window {
+        offset: i64::from(page - 1) * i64::from(PER_PAGE),
+        limit: i64::from(PER_PAGE),
+    };
+    let listing = state
+        .directory
+        .search(&form.to_query(), window, access)
+        .await?;
+    Ok(Results {
+        total: listing.total,
+        page,
+        per_page: PER_PAGE,
+        hits: listing.results,
+        facets: Vec::new(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    page: Frame,
+    form: SearchForm,
+    results: Results,
+}
+
+/// A filter in force, with the link that removes it.
+pub struct ActiveFilter {
+    pub label: String,
+    pub remove: String,
+}
+
+impl SearchPage {
+    pub fn new(page: Frame, form: SearchForm, results: Results) -> Self {
+        Self {
+            page,
+            form,
+            results,
+        }
+    }
+
+    fn q(&self) -> &str {
+        self.form.get("q").unwrap_or("")
+    }
+
+    fn active(&self) -> Vec<ActiveFilter> {
+        FILTERS
+            .iter()
+            .filter_map(|name| {
+                let value = self.form.get(name)?;
+                let shown = self.value_label(name, value);
+                Some(ActiveFilter {
+                    label: format!("{} : {shown}", self.page.t(&format!("facet-{name}"))),
+                    remove: self.form.href_with(name, None),
+                })
+            })
+            .collect()
+    }
+
+    /// How a filter value reads: the facet's label when the facet lists it, else translated
+    /// (kinds, categories) or as given.
+    fn value_label(&self, name: &str, value: &str) -> String {
+        if let Some(v) = self
+            .results
+            .facets
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| f.values.iter().find(|v| v.value == value))
+        {
+            return self.facet_label(name, v);
+        }
+        match name {
+            "kind" => self.page.t(&format!("kind-{value}")),
+            "category" => self.page.category(value),
+            _ => value.to_owned(),
+        }
+    }
+
+    fn facet_label(&self, name: &str, v: &FacetValue) -> String {
+        match name {
+            "kind" => self.page.t(&format!("kind-{}", v.value)),
+            "category" => self.page.category(&v.value),
+            _ => v.label.clone(),
+        }
+    }
+
+    fn is_active(&self, name: &str, value: &str) -> bool {
+        self.form.get(name) == Some(value)
+    }
+
+    fn facet_href(&self, name: &str, value: &str) -> String {
+        if self.is_active(name, value) {
+            self.form.href_with(name, None)
+        } else {
+            self.form.href_with(name, Some(value))
+        }
+    }
+
+    fn pages(&self) -> u32 {
+        let total = u64::try_from(self.results.total).unwrap_or(0);
+        u32::try_from(total.div_ceil(u64::from(self.results.per_page)))
+            .unwrap_or(u32::MAX)
+            .max(1)
+    }
+
+    fn page_href(&self, n: impl std::borrow::Borrow<u32>) -> String {
+        self.form.href_with("page", Some(&n.borrow().to_string()))
+    }
+
+    fn first_shown(&self) -> i64 {
+        i64::from(self.results.page - 1) * i64::from(self.results.per_page) + 1
+    }
+
+    fn last_shown(&self) -> i64 {
+        self.first_shown() - 1 + i64::try_from(self.results.hits.len()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facet_links_keep_the_other_filters_and_restart_at_page_one() {
+        let form = SearchForm {
+            q: Some("visio".into()),
+            category: Some("video-conferencing".into()),
+            page: Some("3".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            form.href_with("region", Some("FR-ARA")),
+            "/search?q=visio&category=video-conferencing&region=FR-ARA"
+        );
+        assert_eq!(form.href_with("category", None), "/search?q=visio");
+        assert_eq!(
+            form.href_with("page", Some("4")),
+            "/search?q=visio&category=video-conferencing&page=4"
+        );
+        assert_eq!(SearchForm::default().href_with("q", None), "/search");
+    }
+
+    #[test]
+    fn a_bad_page_number_is_page_one() {
+        for p in ["0", "-2", "abc", ""] {
+            let form = SearchForm {
+                page: Some(p.into()),
+                ..Default::default()
+            };
+            assert_eq!(form.page_number(), 1, "{p}");
+        }
+    }
+}
