@@ -364,7 +364,9 @@ pub fn artifacts_dir() -> PathBuf {
     })
 }
 
-/// Saves a PNG of the window as `<artefacts>/<name>.png` and prints where.
+/// Saves a PNG of the window as `<artefacts>/<name>.png` and prints where. Tests run in
+/// parallel: name screenshots after the test (`search-results`, `login-form-error`), so that
+/// no two tests write the same file.
 pub async fn screenshot(client: &Client, name: &str) -> PathBuf {
     let png = client
         .screenshot()
