@@ -1,0 +1,15 @@
+//! Real-browser tests: a real node (`TestNode`, SQLite, the sample directory) opened in
+//! headless Chromium over WebDriver, each page checked for what a person sees, saved as a
+//! screenshot under `target/browser-artifacts/`, and run through axe-core for WCAG A/AA.
+//!
+//! The pages do not depend on the database backend, so these run on SQLite only. Without
+//! chromedriver they say they were skipped (`.ci/with-browser cargo test` installs it); on CI
+//! they fail instead.
+
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod harness;
+
+mod harness_checks;
+mod pages;
