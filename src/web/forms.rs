@@ -386,7 +386,7 @@ mod tests {
             software_name: "Nextcloud".into(),
             software_homepage: "https://nextcloud.com".into(),
             replaces: "Google Drive, Dropbox".into(),
-            category: "file-sharing".into(),
+            category: "files".into(),
             summary: "Partage de fichiers.".into(),
             hosting: "Zaclys | https://zaclys.com".into(),
             audience: "associations".into(),

@@ -175,3 +175,43 @@ async fn tokens(backend: Backend) {
     assert!(!out.status.success(), "revoking twice says nothing matched");
 }
 on_both_backends!(tokens_from_the_command_line, tokens);
+
+/// `maillage admin create-user NAME` reads the password from standard input when it is not a
+/// terminal; the account then logs in through the website.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_create_user_then_log_in_on_the_website() {
+    use std::io::Write;
+    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let create = |password: &str| {
+        let mut child = maillage(&node)
+            .args(["admin", "create-user", "dominique"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = create("court");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
+
+    let out = create("une phrase de passe solide");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dominique"));
+    let list = maillage(&node).args(["admin", "list"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&list.stdout).trim(), "dominique");
+
+    let visitor = crate::site::Visitor::new(&node, "fr");
+    visitor
+        .log_in("dominique", "une phrase de passe solide")
+        .await;
+    assert_eq!(visitor.get("/admin").await.status, StatusCode::OK);
+}

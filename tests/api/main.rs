@@ -4,13 +4,16 @@
 
 mod helpers;
 
+mod admin_pages;
 mod auth;
 mod centres;
 mod cli;
 mod compose;
 mod contacts;
 mod export_import;
+mod pages;
 mod persistence;
 mod recommendations;
 mod search;
 mod service;
+mod site;

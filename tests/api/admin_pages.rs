@@ -1,0 +1,323 @@
+//! The admin pages over HTTP: login (argon2, cookie, CSRF), the forms with their errors next to
+//! the field, and the network page, in both languages.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, TestNode};
+use crate::on_both_backends;
+use crate::site::{Visitor, create_admin};
+
+const PASSWORD: &str = "un mot de passe assez long";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_pages_need_a_login_and_bring_you_back() {
+    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "fr");
+    let page = visitor.get("/admin/recommendations").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/admin/login?next=%2Fadmin%2Frecommendations")
+    );
+
+    // The login form's token must come with its cookie (login CSRF).
+    let form = visitor
+        .get("/admin/login?next=%2Fadmin%2Frecommendations")
+        .await;
+    let csrf = form.csrf();
+    let stranger = Visitor::new(&node, "fr");
+    let forged = stranger
+        .post(
+            "/admin/login",
+            &[("csrf", &csrf), ("name", "camille"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // A wrong password: the form again, the error next to the password field.
+    let wrong = visitor
+        .post(
+            "/admin/login",
+            &[
+                ("csrf", &csrf),
+                ("name", "camille"),
+                ("password", "pas le bon mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong.attr("#password", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        wrong.text_of("#password-error").as_deref(),
+        Some("Nom ou mot de passe incorrect.")
+    );
+
+    let csrf = wrong.csrf();
+    let ok = visitor
+        .post(
+            "/admin/login",
+            &[
+                ("csrf", &csrf),
+                ("name", "camille"),
+                ("password", PASSWORD),
+                ("next", "/admin/recommendations"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(ok.location.as_deref(), Some("/admin/recommendations"));
+    let session = visitor
+        .set_cookies
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|c| c.starts_with("maillage_session="))
+        .cloned()
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(session.contains(flag), "{session} lacks {flag}");
+    }
+    let list = visitor.get("/admin/recommendations").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.text_of("h1").as_deref(), Some("Recommandations"));
+
+    // Logging out ends the session on the server, not only in the browser.
+    let csrf = list.csrf();
+    let out = visitor.post("/admin/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(!visitor.has_cookie("maillage_session"));
+    assert_eq!(visitor.get("/admin").await.status, StatusCode::SEE_OTHER);
+}
+
+async fn publishing_through_the_forms(backend: Backend) {
+    let Some(node) = TestNode::spawn(backend).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "fr");
+    visitor.log_in("camille", PASSWORD).await;
+    let form = visitor.get("/admin/recommendations/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("software_name", "Jitsi Meet"),
+        ("software_homepage", "pas une adresse"),
+        ("replaces", "Zoom, Hangouts"),
+        ("category", "videoconf"),
+        ("summary", "Visioconférence sans compte."),
+        ("language", "fr"),
+        ("level", "recommended"),
+        ("status", "published"),
+        ("hosting", "Framasoft | https://framatalk.org"),
+    ];
+
+    // A bad address: the form comes back with what was typed and the error at the field.
+    let refused = visitor.post("/admin/recommendations/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused
+            .attr("#software_homepage", "aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(refused.text_of("#software_homepage-error").is_some());
+    assert_eq!(
+        refused.attr("#software_name", "value").as_deref(),
+        Some("Jitsi Meet")
+    );
+    assert_eq!(
+        refused.count("#error-summary a[href='#software_homepage']"),
+        1
+    );
+
+    // Without the CSRF token, or from another site: refused, nothing written.
+    fields[2] = ("software_homepage", "https://jitsi.org");
+    let no_token: Vec<_> = fields
+        .iter()
+        .filter(|(k, _)| *k != "csrf")
+        .cloned()
+        .collect();
+    let forged = visitor.post("/admin/recommendations/new", &no_token).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let cross = visitor
+        .post_from(
+            "/admin/recommendations/new",
+            &fields,
+            "https://evil.example",
+        )
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    assert_eq!(node.search("q=jitsi").await.0, 0);
+
+    let saved = visitor.post("/admin/recommendations/new", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/admin/recommendations?done=saved")
+    );
+    let list = visitor.get("/admin/recommendations?done=saved").await;
+    assert_eq!(list.text_of("p.notice").as_deref(), Some("Enregistré."));
+    let (_, found) = node.search("q=hangouts").await;
+    assert!(
+        found.iter().any(|r| r["software"]["name"] == "Jitsi Meet"),
+        "{found:?}"
+    );
+
+    // Edit: the form is filled with what is stored; the change shows publicly.
+    let edit = list
+        .attr("td.actions a[href$='/edit']", "href")
+        .expect("an edit link");
+    let form = visitor.get(&edit).await;
+    assert_eq!(
+        form.attr("#software_name", "value").as_deref(),
+        Some("Jitsi Meet")
+    );
+    assert_eq!(
+        form.attr("#replaces", "value").as_deref(),
+        Some("Zoom, Google Meet")
+    );
+    let csrf = form.csrf();
+    let mut changed = fields.clone();
+    changed[0] = ("csrf", csrf.as_str());
+    changed[5] = ("summary", "Visioconférence libre, sans compte.");
+    let res = visitor.post(&edit, &changed).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let (_, found) = node.search("q=jitsi").await;
+    assert_eq!(found[0]["summary"], "Visioconférence libre, sans compte.");
+
+    // Delete.
+    let list = visitor.get("/admin/recommendations").await;
+    let delete = list
+        .attr("td.actions form[action$='/delete']", "action")
+        .unwrap();
+    let res = visitor.post(&delete, &[("csrf", &list.csrf())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(node.search("q=jitsi").await.0, 0);
+}
+on_both_backends!(
+    recommendations_are_published_through_the_forms,
+    publishing_through_the_forms
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_card_is_written_with_its_consent() {
+    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "en-GB");
+    visitor.log_in("camille", PASSWORD).await;
+    let form = visitor.get("/admin/contacts/new").await;
+    assert_eq!(form.attr("html", "lang").as_deref(), Some("en"));
+    let csrf = form.csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", "Alex Martin"),
+        ("role", "mediator"),
+        ("email", "alex@example.org"),
+        ("phone", "+33 6 11 22 33 44"),
+        ("visibility", "public"),
+        ("consent_given", "on"),
+        ("consent_date", "2026-11-02"),
+        ("consent_scope", "name"),
+        ("consent_scope", "role"),
+        ("consent_scope", "email"),
+    ];
+    let bad_date: Vec<_> = fields
+        .iter()
+        .map(|(k, v)| {
+            if *k == "consent_date" {
+                (*k, "2 Nov")
+            } else {
+                (*k, *v)
+            }
+        })
+        .collect();
+    let refused = visitor.post("/admin/contacts/new", &bad_date).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text_of("#consent-error").unwrap().contains("date"));
+
+    let saved = visitor.post("/admin/contacts/new", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let list = visitor.get("/admin/contacts").await;
+    let card_link = list.attr("tbody th a", "href").unwrap();
+    let public = Visitor::new(&node, "en").get(&card_link).await;
+    assert_eq!(public.text_of("h1").as_deref(), Some("Alex Martin"));
+    assert!(public.text.contains("alex@example.org"));
+    assert!(!public.text.contains("+33 6"), "no consent for the phone");
+    // The edit form shows the consent as stored.
+    let edit = visitor
+        .get(&format!(
+            "{}/edit",
+            card_link.replace("/contacts/", "/admin/contacts/")
+        ))
+        .await;
+    assert_eq!(edit.attr("#scope-email", "checked").as_deref(), Some(""));
+    assert_eq!(edit.attr("#scope-phone", "checked"), None);
+    assert_eq!(
+        edit.attr("#consent_date", "value").as_deref(),
+        Some("2026-11-02")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_network_page_shows_errors_at_the_field_and_keeps_rules() {
+    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    for (lang, title) in [("fr", "Réseau"), ("en", "Network")] {
+        let visitor = Visitor::new(&node, lang);
+        visitor.log_in("camille", PASSWORD).await;
+        let page = visitor.get("/admin/network").await;
+        assert_eq!(page.text_of("h1").as_deref(), Some(title));
+        let dashboard = visitor.get("/admin").await;
+        assert!(
+            dashboard.text_of("#queue").is_some(),
+            "the delivery queue is on the dashboard"
+        );
+    }
+    let visitor = Visitor::new(&node, "fr");
+    visitor.log_in("camille", PASSWORD).await;
+    let page = visitor.get("/admin/network").await;
+    let csrf = page.csrf();
+    let follow = visitor
+        .post("/admin/follow", &[("csrf", &csrf), ("target", "")])
+        .await;
+    assert_eq!(follow.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        follow.attr("#target", "aria-invalid").as_deref(),
+        Some("true")
+    );
+
+    let block = visitor
+        .post(
+            "/admin/domains",
+            &[
+                ("csrf", &csrf),
+                ("domain", "spam.example"),
+                ("rule", "block"),
+            ],
+        )
+        .await;
+    assert_eq!(block.status, StatusCode::SEE_OTHER);
+    let page = visitor.get("/admin/network?done=rule-saved").await;
+    assert_eq!(
+        page.text_of("p.notice").as_deref(),
+        Some("Règle enregistrée.")
+    );
+    assert!(
+        page.texts("section[aria-labelledby=moderation] li")
+            .iter()
+            .any(|t| t.contains("spam.example"))
+    );
+    let rules = node.get("/api/v1/moderation/domains").await;
+    assert!(rules.text.contains("spam.example"), "{}", rules.text);
+}
