@@ -8,6 +8,8 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+#[path = "../api/site.rs"]
+mod site;
 
 mod harness;
 

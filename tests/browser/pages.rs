@@ -1,68 +1,204 @@
-//! The pages a node serves today: a centre and its objects at their ids (the minimal pages of
-//! `federation::routes`, until the website proper replaces them).
+//! What a person does on the website, in a real browser: find an alternative, publish a
+//! recommendation, switch language; and every main page checked by axe-core.
 
-use crate::harness::{Browser, assert_no_serious, report};
+use crate::harness::{Browser, Options, assert_no_serious, report};
 use crate::helpers::{Backend, TestNode};
+use crate::site::create_admin;
+
+const PASSWORD: &str = "un mot de passe assez long";
 
 /// The demo node and a browser on it, or `None` where either is not available here.
-async fn demo() -> Option<(TestNode, Browser)> {
+async fn demo(options: Options) -> Option<(TestNode, Browser)> {
     let node = TestNode::spawn_demo(Backend::Sqlite).await?;
-    let browser = Browser::start(&node.base).await?;
+    let browser = Browser::start_with(&node.base, options).await?;
     Some((node, browser))
 }
 
-/// The id (a page URL on the node) of the recommendation of `software` found by `q`.
-async fn recommendation_url(node: &TestNode, q: &str, software: &str) -> String {
-    let (_, results) = node.search(q).await;
-    results
-        .iter()
-        .find(|r| r["software"]["name"] == software)
-        .and_then(|r| r["id"].as_str())
-        .unwrap_or_else(|| panic!("no {software} for {q}: {results:?}"))
-        .to_owned()
+async fn axe(browser: &Browser, name: &str) {
+    let violations = browser.axe_check().await;
+    report(&violations, name);
+    assert_no_serious(&violations, name);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_centre_page_shows_its_name_and_passes_axe() {
-    let Some((node, browser)) = demo().await else {
+async fn search_google_drive_and_open_nextcloud() {
+    let Some((node, browser)) = demo(Options::default()).await else {
         return;
     };
-    browser.goto("/centres/loire").await;
-
-    assert_eq!(browser.text("h1").await, "Annuaire libre Loire");
+    browser.goto("/").await;
     assert_eq!(
-        browser.eval("document.documentElement.lang").await,
-        "fr",
-        "the page says which language it is in"
+        browser.text("h1").await,
+        "Quel outil voulez-vous remplacer ?"
     );
-    assert!(browser.text("main").await.contains("@loire@localhost:"));
-    browser.screenshot("centre-page").await;
+    browser.screenshot("home-fr").await;
+    axe(&browser, "the home page").await;
 
-    let violations = browser.axe_check().await;
-    report(&violations, "the centre page");
-    assert_no_serious(&violations, "the centre page");
+    browser.fill("#q", "google drive").await;
+    browser.click("form[role=search] button[type=submit]").await;
+    browser.wait_for("#results-heading").await;
+    assert_eq!(browser.path().await, "/search?q=google+drive");
+    browser.screenshot("search-google-drive").await;
+    axe(&browser, "the results page").await;
+
+    // From the result to the software page: what it replaces, who recommends it, who helps.
+    browser
+        .click("article.recommendation p.replaces + p + p a, article.recommendation h3 a")
+        .await;
+    browser.wait_for("h1").await;
+    assert_eq!(browser.text("h1").await, "Nextcloud");
+    browser.click("main a[href='/software/nextcloud']").await;
+    assert_eq!(browser.path().await, "/software/nextcloud");
+    assert_eq!(browser.text("h1").await, "Nextcloud");
+    assert!(browser.text("p.lead").await.contains("Google Drive"));
+    assert!(
+        !browser
+            .texts("section[aria-labelledby=mediators] article")
+            .await
+            .is_empty()
+    );
+    browser.screenshot("software-nextcloud").await;
+    axe(&browser, "the software page").await;
+
+    // A mediator hands it out in a workshop: printed, the navigation and forms are gone.
+    let hidden_in_print = browser
+        .eval(
+            "(() => { for (const s of document.styleSheets) for (const r of s.cssRules) \
+               if (r.media && r.media.mediaText === 'print') return r.cssText.includes('header.site'); \
+             return false; })()",
+        )
+        .await;
+    assert_eq!(
+        hidden_in_print, true,
+        "the print stylesheet hides the site header"
+    );
     browser.close().await;
     drop(node);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_recommendation_page_links_to_its_centre() {
-    let Some((node, browser)) = demo().await else {
+async fn log_in_and_publish_a_recommendation_through_the_form() {
+    let Some((node, browser)) = demo(Options::default()).await else {
         return;
     };
-    let url = recommendation_url(&node, "q=google+drive", "Nextcloud").await;
-    browser.goto(&url).await;
+    create_admin(&node, "camille", PASSWORD).await;
+    browser.goto("/admin/recommendations/new").await;
+    // Sent to the login page, and back to the form afterwards.
+    assert!(browser.path().await.starts_with("/admin/login"));
+    axe(&browser, "the login page").await;
+    browser.fill("#name", "camille").await;
+    browser.fill("#password", PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("#software_name").await;
+    assert_eq!(browser.path().await, "/admin/recommendations/new");
+    axe(&browser, "the recommendation form").await;
 
-    assert_eq!(browser.text("h1").await, "Nextcloud");
-    browser.screenshot("recommendation-page").await;
-    let violations = browser.axe_check().await;
-    report(&violations, "a recommendation page");
-    assert_no_serious(&violations, "a recommendation page");
+    browser.fill("#software_name", "NocoDB").await;
+    browser.fill("#software_homepage", "nocodb point com").await;
+    browser.fill("#replaces", "Airtable, Google Sheets").await;
+    browser
+        .eval("document.querySelector('#category').value = 'tables'")
+        .await;
+    browser
+        .fill("#summary", "Tableur-base de données collaboratif.")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    // The error is next to the field, and the rest is kept.
+    browser.wait_for("#software_homepage-error").await;
+    assert_eq!(browser.text("h1").await, "Nouvelle recommandation");
+    browser.screenshot("form-with-error").await;
+    axe(&browser, "the form with an error").await;
+    let kept = browser
+        .eval("document.querySelector('#software_name').value")
+        .await;
+    assert_eq!(kept, "NocoDB");
 
-    // Its author is one click away.
-    browser.click("main a[href$='/centres/loire']").await;
+    browser
+        .fill("#software_homepage", "https://nocodb.com")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    if browser.exists("#error-summary").await {
+        panic!("the form refused: {}", browser.text("#error-summary").await);
+    }
+    browser.wait_for("p.notice").await;
+    assert_eq!(browser.path().await, "/admin/recommendations?done=saved");
+    assert!(
+        browser
+            .texts("tbody th a")
+            .await
+            .iter()
+            .any(|n| n == "NocoDB")
+    );
+    browser.screenshot("admin-recommendations").await;
+    axe(&browser, "the admin list").await;
+
+    // Published: anyone finds it from the tool they use today.
+    browser.goto("/search?q=airtable").await;
+    let names = browser.texts("article.recommendation h3 a").await;
+    assert!(names.iter().any(|n| n == "NocoDB"), "{names:?}");
+    browser.goto("/admin").await;
+    axe(&browser, "the admin dashboard").await;
+    browser.goto("/admin/network").await;
+    axe(&browser, "the network page").await;
+    browser.goto("/admin/contacts/new").await;
+    axe(&browser, "the contact form").await;
+    browser.close().await;
+    drop(node);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switch_language_and_it_is_remembered() {
+    let Some((node, browser)) = demo(Options::default()).await else {
+        return;
+    };
+    browser.goto("/centres").await;
+    assert_eq!(browser.eval("document.documentElement.lang").await, "fr");
+    assert_eq!(browser.text("h1").await, "Les centres");
+    browser.click("nav.languages a[hreflang=en]").await;
+    browser.wait_for("html[lang=en]").await;
+    assert_eq!(browser.path().await, "/centres");
+    assert_eq!(browser.text("h1").await, "Centres");
+    browser.screenshot("centres-en").await;
+    axe(&browser, "the centres page").await;
+    // Still English on the next page, although the browser asks for French.
+    browser.click("main article.centre h3 a").await;
+    browser.wait_for("h1").await;
+    assert_eq!(browser.eval("document.documentElement.lang").await, "en");
     assert_eq!(browser.text("h1").await, "Annuaire libre Loire");
-    assert_eq!(browser.path().await, "/centres/loire");
+    axe(&browser, "a centre profile").await;
+    browser.close().await;
+    drop(node);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_visitors_get_english_and_the_other_pages_pass_axe() {
+    let Some((node, browser)) = demo(Options::lang("en-GB")).await else {
+        return;
+    };
+    browser.goto("/").await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Which tool do you want to replace?"
+    );
+    browser.screenshot("home-en").await;
+    browser.goto("/categories/files").await;
+    axe(&browser, "a category page").await;
+    browser.screenshot("category-files").await;
+    browser.goto("/search?q=nextcloud&kind=contact").await;
+    browser.click("article.contact h3 a").await;
+    browser.wait_for("h1").await;
+    assert!(browser.path().await.starts_with("/contacts/"));
+    browser.screenshot("contact-card").await;
+    axe(&browser, "a contact card").await;
+    browser.goto("/search?q=nextcloud").await;
+    browser.click("article.recommendation h3 a").await;
+    browser.wait_for("h1").await;
+    axe(&browser, "a recommendation page").await;
+    // Keyboard: the first Tab reaches the skip link, which leads to the content.
+    browser.eval("document.activeElement.blur()").await;
+    let focused = browser
+        .eval("(() => { const a = document.querySelector('a.skip'); a.focus(); return document.activeElement === a && getComputedStyle(a).left === '0px'; })()")
+        .await;
+    assert_eq!(focused, true, "the skip link shows when focused");
     browser.close().await;
     drop(node);
 }
