@@ -8,6 +8,8 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+// Shared with the api tests, which use all of it; here only `create_admin`.
+#[allow(dead_code)]
 #[path = "../api/site.rs"]
 mod site;
 
