@@ -1,0 +1,123 @@
+//! Website benchmark: server time of each main page on a node loaded with the sample
+//! directory, over loopback, one request at a time (p50 and p99 of 200 requests per page).
+//! Target from the website issue: every page under 50 ms.
+//!
+//! Run: `cargo bench --bench website` (release build). Results are kept in docs/benchmarks.md.
+
+use std::time::{Duration, Instant};
+
+use maillage::config::Settings;
+use maillage::startup::Application;
+
+const ROUNDS: usize = 200;
+const TARGET: Duration = Duration::from_millis(50);
+
+const PAGES: &[&str] = &[
+    "/",
+    "/search?q=google+drive",
+    "/search?q=visio",
+    "/search?category=files&page=1",
+    "/software/nextcloud",
+    "/centres",
+    "/centres/centre",
+    "/categories/files",
+    "/admin/login",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let rank = ((sorted.len() as f64) * p).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+async fn run() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut s = Settings::defaults().unwrap();
+    s.domain = format!("localhost:{port}");
+    s.bind = format!("127.0.0.1:{port}");
+    s.data_dir = dir.path().to_path_buf();
+    s.federation.insecure = true;
+    listener.set_nonblocking(true).unwrap();
+    let app = Application::build_with_listener(
+        s,
+        tokio::net::TcpListener::from_std(listener).unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    tokio::spawn(async move { app.run_until(std::future::pending()).await.unwrap() });
+    let client = reqwest::Client::new();
+    let base = format!("http://localhost:{port}");
+    let recommendation = {
+        let page = client
+            .get(format!(
+                "{base}/api/v1/search?q=nextcloud&kind=recommendation"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap();
+        let id = page["results"][0]["id"].as_str().unwrap().to_owned();
+        id.trim_start_matches(&base).to_owned()
+    };
+    let mut pages: Vec<String> = PAGES.iter().map(|p| (*p).to_owned()).collect();
+    pages.push(recommendation);
+    println!(
+        "{:<40} {:>8} {:>8} {:>8}   target p99 < {TARGET:?}",
+        "page", "p50", "p99", "max"
+    );
+    let mut all_ok = true;
+    for path in &pages {
+        let url = format!("{base}{path}");
+        // Warm-up: connection, caches.
+        for _ in 0..5 {
+            client
+                .get(&url)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+        }
+        let mut times = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let start = Instant::now();
+            let res = client.get(&url).send().await.unwrap();
+            assert!(res.status().is_success(), "{path}: {}", res.status());
+            res.bytes().await.unwrap();
+            times.push(start.elapsed());
+        }
+        times.sort();
+        let p99 = percentile(&times, 0.99);
+        let ok = p99 < TARGET;
+        all_ok &= ok;
+        println!(
+            "{path:<40} {:>8.2?} {:>8.2?} {:>8.2?}   {}",
+            percentile(&times, 0.50),
+            p99,
+            times[times.len() - 1],
+            if ok { "ok" } else { "MISSED" }
+        );
+    }
+    println!(
+        "all pages under {TARGET:?} at p99: {}",
+        if all_ok { "yes" } else { "NO" }
+    );
+}
+
+fn main() {
+    maillage::telemetry::init_with_default("error");
+    println!(
+        "Maillage website benchmark ({} cores, sample directory, {ROUNDS} requests per page)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}
