@@ -233,6 +233,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    search_changes (seq) {
+        seq -> BigInt,
+        kind -> Text,
+        key -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (outgoing_id));
 diesel::joinable!(outgoing_activities -> centres (actor_id));
 diesel::joinable!(recommendations -> centres (centre_id));
@@ -260,4 +269,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outgoing_activities,
     deliveries,
     delivery_hosts,
+    search_changes,
 );
