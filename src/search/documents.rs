@@ -25,6 +25,18 @@ pub fn uid(kind: Kind, id: i64) -> String {
     format!("{}:{id}", kind.as_str())
 }
 
+/// Among equal scores: recommendations, then software, then contacts, oldest row first
+/// (the sort is descending).
+fn tiebreak(kind: Kind, id: i64) -> u64 {
+    let kind_rank: u64 = match kind {
+        Kind::Recommendation => 0,
+        Kind::Software => 1,
+        Kind::Contact => 2,
+    };
+    let id = u64::try_from(id).unwrap_or_default() & ((1 << 48) - 1);
+    u64::MAX - ((kind_rank << 48) | id)
+}
+
 /// Whether the public may see a recommendation.
 pub fn recommendation_is_public(row: &RecommendationRow) -> bool {
     row.status == "published" && !row.hidden
@@ -49,6 +61,7 @@ impl<'a> Builder<'a> {
         doc.add_u64(fields.db_id, u64::try_from(id).unwrap_or_default());
         doc.add_text(fields.kind, kind.as_str());
         doc.add_u64(fields.public, u64::from(public));
+        doc.add_u64(fields.tiebreak, tiebreak(kind, id));
         Self {
             fields,
             doc,

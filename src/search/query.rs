@@ -160,10 +160,12 @@ pub fn run(
             let fast = reader.fast_fields();
             let centres = fast.u64("centres").ok().map(|c| c.first_or_default_col(0));
             let updated = fast.i64("updated").ok().map(|c| c.first_or_default_col(0));
+            let tiebreak = fast.u64("tiebreak").ok().map(|c| c.first_or_default_col(0));
             move |doc: tantivy::DocId, score: Score| {
                 let centres = centres.as_ref().map_or(0, |c| c.get_val(doc));
                 let updated = updated.as_ref().map_or(now, |c| c.get_val(doc));
-                score * popularity(centres, now - updated)
+                let tiebreak = tiebreak.as_ref().map_or(0, |c| c.get_val(doc));
+                (score * popularity(centres, now - updated), tiebreak)
             }
         });
     let (top, (total, per_field)) = searcher.search(query, &(top, FacetCounts::new(&FACETS)))?;

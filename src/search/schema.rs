@@ -54,6 +54,9 @@ pub struct Fields {
     pub centres: Field,
     /// Last update, in seconds since the epoch (ranking).
     pub updated: Field,
+    /// Breaks ties between equal scores the same way in any index of the same records,
+    /// so that pages are stable and a rebuilt index answers like the one it replaces.
+    pub tiebreak: Field,
 }
 
 impl Fields {
@@ -85,6 +88,7 @@ impl Fields {
             public: b.add_u64_field("public", INDEXED | FAST),
             centres: b.add_u64_field("centres", FAST),
             updated: b.add_i64_field("updated", FAST),
+            tiebreak: b.add_u64_field("tiebreak", FAST),
         };
         (b.build(), fields)
     }
