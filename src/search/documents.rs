@@ -305,3 +305,24 @@ pub fn software(
     }
     Some(b.finish(centre_count(recs), updated.and_utc().timestamp()))
 }
+
+/// A public recommendation document with these names, replaced products and text, for tests
+/// of matching and ranking that need no database.
+#[cfg(test)]
+pub(super) fn for_test(
+    fields: &Fields,
+    id: i64,
+    names: &[&str],
+    replaces: &[&str],
+    text: &str,
+    centres: u64,
+) -> TantivyDocument {
+    let mut b = Builder::new(fields, Kind::Recommendation, id, true);
+    for name in names {
+        b.name(name);
+    }
+    let replaces: Vec<String> = replaces.iter().map(|r| (*r).to_owned()).collect();
+    add_products(&mut b, &replaces);
+    b.text(text);
+    b.finish(centres, chrono::Utc::now().timestamp())
+}

@@ -203,7 +203,85 @@ fn key_of(searcher: &Searcher, address: DocAddress) -> Option<(Kind, i64)> {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::Index;
+
     use super::*;
+    use crate::search::documents;
+    use crate::search::schema::register_analyzers;
+
+    /// A small index in RAM: id, names, replaced products, text, centres.
+    fn index(docs: &[(i64, &[&str], &[&str], &str, u64)]) -> (Index, Fields) {
+        let (schema, fields) = Fields::schema();
+        let index = Index::create_in_ram(schema);
+        register_analyzers(&index);
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (id, names, replaces, text, centres) in docs {
+            writer
+                .add_document(documents::for_test(&fields, *id, names, replaces, text, *centres))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        (index, fields)
+    }
+
+    fn ids(index: &Index, fields: &Fields, words: &str) -> Vec<i64> {
+        let request = Request {
+            words: words.into(),
+            public_only: true,
+            limit: 10,
+            ..Default::default()
+        };
+        let query = build(fields, &mut Analyzers::default(), &request);
+        let searcher = index.reader().unwrap().searcher();
+        run(&searcher, &*query, &request)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|(_, id)| id)
+            .collect()
+    }
+
+    #[test]
+    fn words_match_across_accents_stems_prefixes_typos_and_aliases() {
+        let (index, fields) = index(&[
+            (1, &["Nextcloud"], &["Google Drive"], "Partage de fichiers collaboratif", 1),
+            (2, &["Jitsi Meet"], &["Hangouts"], "Visioconférence sans compte", 1),
+            (3, &["Camille"], &[], "Médiation numérique pour les associations", 0),
+            (4, &["Mastodon"], &["Twitter"], "Microblogging sharing", 1),
+            (5, &["Prosody"], &[], "Serveur XMPP", 1),
+        ]);
+        // Accents and case, both ways.
+        assert_eq!(ids(&index, &fields, "mediation"), vec![3]);
+        assert_eq!(ids(&index, &fields, "VISIOCONFERENCE"), vec![2]);
+        assert_eq!(ids(&index, &fields, "fichiers collaboratifs"), vec![1]);
+        // French and English stems.
+        assert_eq!(ids(&index, &fields, "association"), vec![3]);
+        assert_eq!(ids(&index, &fields, "share"), vec![4]);
+        // A prefix from 3 letters; one typo from 5.
+        assert_eq!(ids(&index, &fields, "visio"), vec![2]);
+        assert_eq!(ids(&index, &fields, "nextclod"), vec![1]);
+        assert_eq!(ids(&index, &fields, "mastdon"), vec![4]);
+        assert!(ids(&index, &fields, "meat").is_empty(), "no typo under 5 letters");
+        // Every name of a replaced product: Hangouts is Google Meet, Twitter is X.
+        assert_eq!(ids(&index, &fields, "google meet"), vec![2]);
+        assert_eq!(ids(&index, &fields, "meet"), vec![2]);
+        assert_eq!(ids(&index, &fields, "x"), vec![4]);
+        assert_eq!(ids(&index, &fields, "gdrive"), vec![1]);
+        // Every word must match; stop words need not.
+        assert!(ids(&index, &fields, "nextcloud mastodon").is_empty());
+        assert_eq!(ids(&index, &fields, "de la visio"), vec![2]);
+    }
+
+    #[test]
+    fn software_recommended_by_more_centres_ranks_first() {
+        let (index, fields) = index(&[
+            (1, &["Alpha"], &[], "tableur collaboratif", 1),
+            (2, &["Beta"], &[], "tableur collaboratif", 4),
+            (3, &["Gamma"], &[], "tableur collaboratif", 2),
+        ]);
+        assert_eq!(ids(&index, &fields, "tableur"), vec![2, 3, 1]);
+        assert_eq!(ids(&index, &fields, ""), vec![2, 3, 1]);
+    }
 
     #[test]
     fn stop_words_are_dropped_unless_nothing_else_is_left() {
