@@ -10,9 +10,9 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
-use crate::directory::{Directory, SearchSettings};
 use crate::directory::import::SAMPLE_DIRECTORY;
 use crate::directory::views::CentreView;
+use crate::directory::{Directory, SearchSettings};
 use crate::federation::{Federation, FederationData, Policy};
 use crate::http::{self, AppState};
 use crate::storage::{Database, DatabaseUrl};

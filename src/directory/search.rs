@@ -260,9 +260,18 @@ mod tests {
     #[test]
     fn facet_values_get_human_labels() {
         let names = HashMap::from([("https://a.example/centres/x".into(), "Centre X".into())]);
-        assert_eq!(facet_label("category", "files", &names), "Stockage et partage de fichiers");
-        assert_eq!(facet_label("origin", "https://a.example/centres/x", &names), "Centre X");
+        assert_eq!(
+            facet_label("category", "files", &names),
+            "Stockage et partage de fichiers"
+        );
+        assert_eq!(
+            facet_label("origin", "https://a.example/centres/x", &names),
+            "Centre X"
+        );
         assert_eq!(facet_label("kind", "software", &names), "Logiciel");
-        assert_eq!(facet_label("license", "AGPL-3.0-or-later", &names), "AGPL-3.0-or-later");
+        assert_eq!(
+            facet_label("license", "AGPL-3.0-or-later", &names),
+            "AGPL-3.0-or-later"
+        );
     }
 }

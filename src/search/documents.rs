@@ -11,8 +11,8 @@ use tantivy::schema::Field;
 use crate::domain::category::Category;
 use crate::domain::contact::{self, Area, Consent, Visibility};
 use crate::domain::product;
-use crate::storage::contacts::ContactRow;
 use crate::storage::centres::CentreRow;
+use crate::storage::contacts::ContactRow;
 use crate::storage::recommendations::RecommendationRow;
 use crate::storage::search::RecommendationSource;
 use crate::storage::software::SoftwareRow;
@@ -153,7 +153,11 @@ fn hosting_names(json: &str) -> Vec<String> {
 }
 
 /// The document of a recommendation; `centres` is its software's count.
-pub fn recommendation(fields: &Fields, src: &RecommendationSource, centres: u64) -> TantivyDocument {
+pub fn recommendation(
+    fields: &Fields,
+    src: &RecommendationSource,
+    centres: u64,
+) -> TantivyDocument {
     let rec = &src.row;
     let mut b = Builder::new(
         fields,

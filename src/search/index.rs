@@ -218,15 +218,16 @@ impl SearchIndex {
                 applied: progress.applied.max(last),
             };
             let affected = Affected::of(&changes);
-            let sources = self.db.run(move |conn| load_affected(conn, affected)).await?;
+            let sources = self
+                .db
+                .run(move |conn| load_affected(conn, affected))
+                .await?;
             self.write(sources, false, next.watermark).await?;
             *progress = next;
             self.publish(next);
             // A full batch may have more behind it; a watermark held by a young gap may not
             // move however often we look.
-            if i64::try_from(changes.len()).unwrap_or(i64::MAX) < BATCH
-                || next.watermark == mark
-            {
+            if i64::try_from(changes.len()).unwrap_or(i64::MAX) < BATCH || next.watermark == mark {
                 break;
             }
         }
@@ -360,7 +361,10 @@ fn build_documents<'a>(
         documents::recommendation(fields, rec, centres)
     });
     let software = sources.software.iter().filter_map(move |row| {
-        let recs = by_software.get(&row.id).map(Vec::as_slice).unwrap_or_default();
+        let recs = by_software
+            .get(&row.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         documents::software(fields, row, recs)
     });
     let contacts = sources
@@ -400,7 +404,11 @@ fn load_affected(conn: &mut Conn, mut affected: Affected) -> Result<Sources, Sto
 
     let mut delete = BTreeSet::new();
     delete.extend(ids.iter().map(|id| (Kind::Recommendation, *id)));
-    delete.extend(recommendations.iter().map(|r| (Kind::Recommendation, r.row.id)));
+    delete.extend(
+        recommendations
+            .iter()
+            .map(|r| (Kind::Recommendation, r.row.id)),
+    );
     delete.extend(software_ids.iter().map(|id| (Kind::Software, *id)));
     delete.extend(contact_ids.iter().map(|id| (Kind::Contact, *id)));
     Ok(Sources {
@@ -418,7 +426,10 @@ struct Opened {
     persistent: bool,
 }
 
-fn open_blocking(dir: Option<&Path>, schema: tantivy::schema::Schema) -> Result<Opened, SearchError> {
+fn open_blocking(
+    dir: Option<&Path>,
+    schema: tantivy::schema::Schema,
+) -> Result<Opened, SearchError> {
     if let Some(dir) = dir {
         match open_on_disk(dir, schema.clone()) {
             Ok(Some(opened)) => return Ok(opened),
@@ -462,7 +473,10 @@ fn open_on_disk(
         match readable(directory.clone(), &schema) {
             Ok(found) => Some(found),
             Err(e) => {
-                tracing::warn!("search index: {} is unreadable ({e}); rebuilding", dir.display());
+                tracing::warn!(
+                    "search index: {} is unreadable ({e}); rebuilding",
+                    dir.display()
+                );
                 None
             }
         }
@@ -475,7 +489,10 @@ fn open_on_disk(
     drop(lock);
     let (index, payload) = match existing {
         Some(found) => found,
-        None => (Index::create(MmapDirectory::open(dir)?, schema, Default::default())?, None),
+        None => (
+            Index::create(MmapDirectory::open(dir)?, schema, Default::default())?,
+            None,
+        ),
     };
     register_analyzers(&index);
     let writer = match index.writer_with_num_threads(1, WRITER_MEMORY) {
@@ -538,6 +555,9 @@ mod tests {
         assert!(stale(10, 5, Some(1)).is_some(), "another database");
         assert!(stale(10, 30, Some(20)).is_some(), "pruned");
         assert_eq!(stale(10, 30, Some(11)), None);
-        assert!(stale(0, REPLAY_AT_MOST + 1, Some(1)).is_some(), "far behind");
+        assert!(
+            stale(0, REPLAY_AT_MOST + 1, Some(1)).is_some(),
+            "far behind"
+        );
     }
 }

@@ -209,15 +209,20 @@ mod tests {
     use crate::search::documents;
     use crate::search::schema::register_analyzers;
 
-    /// A small index in RAM: id, names, replaced products, text, centres.
-    fn index(docs: &[(i64, &[&str], &[&str], &str, u64)]) -> (Index, Fields) {
+    /// Id, names, replaced products, text, centres.
+    type TestDoc<'a> = (i64, &'a [&'a str], &'a [&'a str], &'a str, u64);
+
+    /// A small index in RAM.
+    fn index(docs: &[TestDoc<'_>]) -> (Index, Fields) {
         let (schema, fields) = Fields::schema();
         let index = Index::create_in_ram(schema);
         register_analyzers(&index);
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for (id, names, replaces, text, centres) in docs {
             writer
-                .add_document(documents::for_test(&fields, *id, names, replaces, text, *centres))
+                .add_document(documents::for_test(
+                    &fields, *id, names, replaces, text, *centres,
+                ))
                 .unwrap();
         }
         writer.commit().unwrap();
@@ -244,9 +249,27 @@ mod tests {
     #[test]
     fn words_match_across_accents_stems_prefixes_typos_and_aliases() {
         let (index, fields) = index(&[
-            (1, &["Nextcloud"], &["Google Drive"], "Partage de fichiers collaboratif", 1),
-            (2, &["Jitsi Meet"], &["Hangouts"], "Visioconférence sans compte", 1),
-            (3, &["Camille"], &[], "Médiation numérique pour les associations", 0),
+            (
+                1,
+                &["Nextcloud"],
+                &["Google Drive"],
+                "Partage de fichiers collaboratif",
+                1,
+            ),
+            (
+                2,
+                &["Jitsi Meet"],
+                &["Hangouts"],
+                "Visioconférence sans compte",
+                1,
+            ),
+            (
+                3,
+                &["Camille"],
+                &[],
+                "Médiation numérique pour les associations",
+                0,
+            ),
             (4, &["Mastodon"], &["Twitter"], "Microblogging sharing", 1),
             (5, &["Prosody"], &[], "Serveur XMPP", 1),
         ]);
@@ -261,7 +284,10 @@ mod tests {
         assert_eq!(ids(&index, &fields, "visio"), vec![2]);
         assert_eq!(ids(&index, &fields, "nextclod"), vec![1]);
         assert_eq!(ids(&index, &fields, "mastdon"), vec![4]);
-        assert!(ids(&index, &fields, "meat").is_empty(), "no typo under 5 letters");
+        assert!(
+            ids(&index, &fields, "meat").is_empty(),
+            "no typo under 5 letters"
+        );
         // Every name of a replaced product: Hangouts is Google Meet, Twitter is X.
         assert_eq!(ids(&index, &fields, "google meet"), vec![2]);
         assert_eq!(ids(&index, &fields, "meet"), vec![2]);
@@ -286,7 +312,10 @@ mod tests {
     #[test]
     fn stop_words_are_dropped_unless_nothing_else_is_left() {
         let mut a = Analyzers::default();
-        assert_eq!(query_words(&mut a, "Outil de VISIO"), vec!["outil", "visio"]);
+        assert_eq!(
+            query_words(&mut a, "Outil de VISIO"),
+            vec!["outil", "visio"]
+        );
         assert_eq!(query_words(&mut a, "de la"), vec!["de", "la"]);
         assert_eq!(query_words(&mut a, "drive drive"), vec!["drive"]);
     }

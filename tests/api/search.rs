@@ -94,7 +94,13 @@ async fn search(backend: Backend) {
                 .iter()
                 .any(|p| p == "Google Drive")
         );
-        assert!(r["categories"].as_array().unwrap().iter().any(|c| c == "files"));
+        assert!(
+            r["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == "files")
+        );
     }
 
     // Aliases of products, by words and by filter.
@@ -105,17 +111,33 @@ async fn search(backend: Backend) {
     let (_, results) = node.search("replaces=twitter&kind=recommendation").await;
     assert_eq!(names(&results), vec!["Mastodon"]);
     let (_, results) = node.search("q=x&kind=recommendation").await;
-    assert!(names(&results).contains(&"Mastodon".to_owned()), "{:?}", names(&results));
+    assert!(
+        names(&results).contains(&"Mastodon".to_owned()),
+        "{:?}",
+        names(&results)
+    );
     // Accents and case do not matter, in both directions.
     let (_, accented) = node.search("q=visioconf%C3%A9rence").await;
     let (_, plain) = node.search("q=VISIOCONFERENCE").await;
     assert_eq!(names(&accented), names(&plain));
-    assert!(names(&plain).contains(&"Jitsi Meet".to_owned()), "{:?}", names(&plain));
+    assert!(
+        names(&plain).contains(&"Jitsi Meet".to_owned()),
+        "{:?}",
+        names(&plain)
+    );
     // A prefix, and a typo in a longer word.
     let (_, results) = node.search("q=visio&kind=recommendation").await;
-    assert!(names(&results).contains(&"Jitsi Meet".to_owned()), "{:?}", names(&results));
+    assert!(
+        names(&results).contains(&"Jitsi Meet".to_owned()),
+        "{:?}",
+        names(&results)
+    );
     let (_, results) = node.search("q=nextclod").await;
-    assert!(names(&results).contains(&"Nextcloud".to_owned()), "{:?}", names(&results));
+    assert!(
+        names(&results).contains(&"Nextcloud".to_owned()),
+        "{:?}",
+        names(&results)
+    );
     // English category labels are searchable too, and stemmed.
     let (_, results) = node.search("q=video+conferencing").await;
     assert!(names(&results).contains(&"BigBlueButton".to_owned()));
@@ -124,7 +146,9 @@ async fn search(backend: Backend) {
     let (total, results) = node.search("category=videoconf&kind=recommendation").await;
     assert_eq!(total, 3, "{:?}", names(&results));
     assert!(results.iter().all(|r| r["category"] == "videoconf"));
-    let (total, _) = node.search("q=zoom&category=videoconf&kind=recommendation").await;
+    let (total, _) = node
+        .search("q=zoom&category=videoconf&kind=recommendation")
+        .await;
     assert_eq!(total, 3);
     let (total, _) = node.search("origin=nobody@nowhere.example").await;
     assert_eq!(total, 0);
@@ -179,10 +203,17 @@ async fn facets_and_pages(backend: Backend) {
     assert_eq!(count_of(&all, "kind", "contact"), 3);
     assert!(software > 0);
     assert_eq!(total, 64 + 3 + i64::try_from(software).unwrap());
-    assert_eq!((all["page"].as_u64(), all["per_page"].as_u64()), (Some(1), Some(5)));
+    assert_eq!(
+        (all["page"].as_u64(), all["per_page"].as_u64()),
+        (Some(1), Some(5))
+    );
     assert_eq!(all["results"].as_array().unwrap().len(), 5);
     let kinds = all["facets"]["kind"].as_array().unwrap();
-    assert!(kinds.iter().any(|k| k["value"] == "software" && k["label"] == "Logiciel"));
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k["value"] == "software" && k["label"] == "Logiciel")
+    );
     let categories = all["facets"]["category"].as_array().unwrap();
     assert!(
         categories
@@ -198,7 +229,10 @@ async fn facets_and_pages(backend: Backend) {
     let videoconf = body(&node, "category=videoconf").await;
     assert_eq!(
         facet(&videoconf, "category")[0],
-        ("videoconf".to_owned(), u64::try_from(total_of(&videoconf)).unwrap())
+        (
+            "videoconf".to_owned(),
+            u64::try_from(total_of(&videoconf)).unwrap()
+        )
     );
     assert_eq!(count_of(&videoconf, "kind", "recommendation"), 3);
     assert_eq!(count_of(&videoconf, "kind", "contact"), 0);
@@ -258,8 +292,18 @@ async fn ranking_and_visibility(backend: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     // Two centres recommend Popular, one recommends Lonely: same words, Popular first.
-    let popular = recommendation("Popular Tableur", "https://popular.example", &["Google Sheets"], "office");
-    let lonely = recommendation("Lonely Tableur", "https://lonely.example", &["Google Sheets"], "office");
+    let popular = recommendation(
+        "Popular Tableur",
+        "https://popular.example",
+        &["Google Sheets"],
+        "office",
+    );
+    let lonely = recommendation(
+        "Lonely Tableur",
+        "https://lonely.example",
+        &["Google Sheets"],
+        "office",
+    );
     node.create_recommendation(&lonely).await;
     node.create_recommendation(&popular).await;
     let res = node
@@ -276,14 +320,28 @@ async fn ranking_and_visibility(backend: Backend) {
     );
 
     // A draft, a moderation-hidden entry and a hidden card: staff only, counts included.
-    let mut draft = recommendation("Brouillon Secret", "https://draft.example", &["Zoom"], "videoconf");
+    let mut draft = recommendation(
+        "Brouillon Secret",
+        "https://draft.example",
+        &["Zoom"],
+        "videoconf",
+    );
     draft["status"] = json!("draft");
     node.create_recommendation(&draft).await;
     let res = node
-        .post("/api/v1/contacts", &json!({"name": "Carte Cachée", "role": "médiation"}))
+        .post(
+            "/api/v1/contacts",
+            &json!({"name": "Carte Cachée", "role": "médiation"}),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    for query in ["q=brouillon", "q=secret", "q=zoom", "q=cachee", "category=videoconf"] {
+    for query in [
+        "q=brouillon",
+        "q=secret",
+        "q=zoom",
+        "q=cachee",
+        "category=videoconf",
+    ] {
         let found = body(&node, query).await;
         assert_eq!(total_of(&found), 0, "{query}: {found}");
         assert!(facet(&found, "kind").is_empty(), "{query}");
@@ -292,7 +350,12 @@ async fn ranking_and_visibility(backend: Backend) {
     assert_eq!(count_of(&everything, "category", "videoconf"), 0);
     assert_eq!(count_of(&everything, "replaces", "Zoom"), 0);
     let staff = node.get("/api/v1/search?q=brouillon").await;
-    assert_eq!(listing(&staff.body).0, 2, "the draft and its software: {}", staff.text);
+    assert_eq!(
+        listing(&staff.body).0,
+        2,
+        "the draft and its software: {}",
+        staff.text
+    );
     let staff = node.get("/api/v1/search?q=cachee").await;
     assert_eq!(listing(&staff.body).0, 1);
 }
@@ -370,24 +433,39 @@ async fn rebuild(backend: Backend) {
         before.push(answer(&body(&node, q).await));
     }
     let index = node.data_dir.path().join("search-index");
-    assert!(index.join("meta.json").is_file(), "the index is kept on disk");
+    assert!(
+        index.join("meta.json").is_file(),
+        "the index is kept on disk"
+    );
 
     // Restarted as it was, then with the index deleted, then with it damaged.
     node.restart().await;
     for (q, expected) in queries.iter().zip(&before) {
-        assert_eq!(&answer(&body(&node, q).await), expected, "{q} after a restart");
+        assert_eq!(
+            &answer(&body(&node, q).await),
+            expected,
+            "{q} after a restart"
+        );
     }
     node.stop_server().await;
     std::fs::remove_dir_all(&index).unwrap();
     node.restart().await;
     for (q, expected) in queries.iter().zip(&before) {
-        assert_eq!(&answer(&body(&node, q).await), expected, "{q} after deleting the index");
+        assert_eq!(
+            &answer(&body(&node, q).await),
+            expected,
+            "{q} after deleting the index"
+        );
     }
     node.stop_server().await;
     std::fs::write(index.join("meta.json"), "not an index").unwrap();
     node.restart().await;
     for (q, expected) in queries.iter().zip(&before) {
-        assert_eq!(&answer(&body(&node, q).await), expected, "{q} after damaging the index");
+        assert_eq!(
+            &answer(&body(&node, q).await),
+            expected,
+            "{q} after damaging the index"
+        );
     }
 }
 on_both_backends!(search_rebuilds_its_index, rebuild);
