@@ -297,7 +297,7 @@ fn populate(conn: &mut Conn) -> Result<(), StorageError> {
                 actor_id: format!("https://centre{c}.example/centres/c{c}"),
                 username: format!("c{c}"),
                 domain: format!("centre{c}.example"),
-                name: format!("Centre de médiation numérique n°{c}"),
+                name: format!("Annuaire libre n°{c}"),
                 summary: None,
                 website: None,
                 region: Some(REGIONS[c % REGIONS.len()].to_owned()),
@@ -365,9 +365,10 @@ fn populate(conn: &mut Conn) -> Result<(), StorageError> {
         };
         let audience = *rng.pick(AUDIENCES);
         let region = *rng.pick(REGIONS);
+        // What the index holds too (names, products, category, texts, centre), for FTS5.
         let text = format!(
-            "{} {} {} {} {summary} {audience} {region}",
-            software[s].name, PRODUCTS[p1], PRODUCTS[p2], category
+            "{} {} {} {} {summary} {audience} {region} {}",
+            software[s].name, PRODUCTS[p1], PRODUCTS[p2], category, centres[c].name
         );
         let rec = RecommendationRow::insert(
             conn,
@@ -418,7 +419,7 @@ fn populate(conn: &mut Conn) -> Result<(), StorageError> {
                 created_at: now,
             },
             &ContactFields {
-                search_text: format!("{name} {role} {skill}"),
+                search_text: format!("{name} {role} {skill} {}", centres[c].name),
                 name,
                 role: Some(role.to_owned()),
                 area: format!("{{\"region\":\"{}\"}}", rng.pick(REGIONS)),
@@ -478,10 +479,11 @@ fn fts_expression(words: &str) -> String {
 fn fts_query(conn: &mut Conn, words: &str, category: Option<&str>) -> Result<i64, StorageError> {
     let expression = fts_expression(words);
     let category = category.unwrap_or_default().to_owned();
-    let (filter, matching) = match (expression.is_empty(), category.is_empty()) {
-        (false, true) => ("bench_fts MATCH ?1", true),
-        (false, false) => ("bench_fts MATCH ?1 AND category = ?2", true),
-        (true, _) => ("?1 = '' AND category = ?2", false),
+    // Both parameters appear in every statement: SQLite refuses a bind it has no place for.
+    let (filter, matching) = if expression.is_empty() {
+        ("?1 = '' AND category = ?2", false)
+    } else {
+        ("bench_fts MATCH ?1 AND (?2 = '' OR category = ?2)", true)
     };
     let order = if matching { "ORDER BY rank" } else { "" };
     let _page: Vec<Id> = diesel::sql_query(format!(
