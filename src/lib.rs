@@ -10,11 +10,14 @@
 //! |              | inbox, outbox, backfill, the persistent delivery queue's workers       |
 //! | `directory`  | the use cases: publish, follow, endorse, moderate, import, export,    |
 //! |              | search, tokens, the delivery queue as operators see it               |
+//! | `search`     | the full-text index, derived from the database and fed by its change |
+//! |              | feed (the only user of tantivy); answers keys, counts and facets     |
 //! | `http`       | axum: the JSON API, errors, feeds, metrics                           |
 //! | `web`        | the website: public pages and admin pages (askama, Fluent fr/en)      |
 //! | `config`, `cli`, `startup`, `telemetry` | running the node                            |
 //!
-//! Dependencies point one way: `domain` <- `storage` <- `federation` <- `directory` <- `http`, `web`.
+//! Dependencies point one way: `domain` <- `storage` <- `federation` <- `directory` <- `http`,
+//! `web`; and `storage` <- `search` <- `directory`.
 
 pub mod cli;
 pub mod config;
@@ -22,6 +25,7 @@ pub mod directory;
 pub mod domain;
 pub mod federation;
 pub mod http;
+pub mod search;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;

@@ -10,9 +10,9 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
-use crate::directory::Directory;
 use crate::directory::import::SAMPLE_DIRECTORY;
 use crate::directory::views::CentreView;
+use crate::directory::{Directory, SearchSettings};
 use crate::federation::{Federation, FederationData, Policy};
 use crate::http::{self, AppState};
 use crate::storage::{Database, DatabaseUrl};
@@ -64,6 +64,10 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
         urls,
         settings.admin_token().map(str::to_owned),
         federation,
+        SearchSettings {
+            index_dir: Some(settings.data_dir.join("search-index")),
+            max_page_size: settings.http.max_page_size,
+        },
     );
     let centre = directory
         .ensure_first_centre(&settings.centre.username, &settings.centre.name)
@@ -96,6 +100,11 @@ impl Application {
         demo: bool,
     ) -> anyhow::Result<Self> {
         let (directory, centre) = open_directory(&settings).await?;
+        // Built (or reopened) before serving, so that the first search does not wait for it.
+        directory
+            .search_index()
+            .await
+            .context("opening the search index")?;
         if demo {
             let report = directory
                 .import(SAMPLE_DIRECTORY, None)
@@ -163,18 +172,37 @@ impl Application {
         // Deliveries run beside the server; stopping aborts the ones in flight, which stay
         // queued and go out at the next start.
         let workers = self.state.directory.federation().start_delivery();
+        let search = tokio::spawn(refresh_search(self.state.directory.clone()));
         let router = http::router(self.state);
         let served = axum::serve(self.listener, router)
             .with_graceful_shutdown(shutdown)
             .await
             .context("serving HTTP");
         workers.abort();
+        search.abort();
         served
     }
 
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
+    }
+}
+
+/// Keeps the search index current while nobody searches (changes made by other processes, or
+/// by federation), and prunes the change feed. Searches catch up by themselves as well.
+async fn refresh_search(directory: Directory) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let refreshed = match directory.search_index().await {
+            Ok(index) => index.refresh().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = refreshed {
+            tracing::warn!("search index: {e}");
+        }
     }
 }
 

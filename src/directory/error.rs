@@ -24,6 +24,8 @@ pub enum DirectoryError {
     Remote(String),
     #[error(transparent)]
     Storage(StorageError),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     #[error("{0}")]
     Internal(String),
 }

@@ -18,12 +18,14 @@ pub mod search;
 pub mod software;
 pub mod tokens;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::DirectoryError;
 
 use crate::domain::urls::NodeUrls;
 use crate::federation::Federation;
+use crate::search::SearchIndex;
 use crate::storage::Database;
 
 /// Who is asking. Staff (a valid bearer token) see everything the node holds; the public sees
@@ -45,6 +47,18 @@ struct Inner {
     urls: NodeUrls,
     bootstrap_token: Option<String>,
     federation: Federation,
+    search: SearchSettings,
+    /// Opened at the first search (a serving node opens it at start), so that CLI commands
+    /// that never search do not build it.
+    index: tokio::sync::OnceCell<Arc<SearchIndex>>,
+}
+
+/// Where the search index lives and how large a page of results may be.
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    /// `<data_dir>/search-index`; None keeps the index in memory.
+    pub index_dir: Option<PathBuf>,
+    pub max_page_size: u32,
 }
 
 impl Directory {
@@ -53,6 +67,7 @@ impl Directory {
         urls: NodeUrls,
         bootstrap_token: Option<String>,
         federation: Federation,
+        search: SearchSettings,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -60,8 +75,23 @@ impl Directory {
                 urls,
                 bootstrap_token,
                 federation,
+                search,
+                index: tokio::sync::OnceCell::new(),
             }),
         }
+    }
+
+    /// The search index, opened (and rebuilt if needed) on first use.
+    pub async fn search_index(&self) -> Result<&Arc<SearchIndex>, DirectoryError> {
+        let inner = &self.inner;
+        Ok(inner
+            .index
+            .get_or_try_init(|| SearchIndex::open(inner.db.clone(), inner.search.index_dir.clone()))
+            .await?)
+    }
+
+    pub(crate) fn max_page_size(&self) -> u32 {
+        self.inner.search.max_page_size
     }
 
     pub fn federation(&self) -> &Federation {

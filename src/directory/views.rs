@@ -1,15 +1,19 @@
 //! What the directory shows of its records: the JSON of the API and of the exports.
 //! Built from storage rows; contact views apply visibility and consent here, in one place.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::contact::{self, Area, Consent, Visibility};
+use crate::domain::product;
 use crate::domain::recommendation::Hosting;
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
 use crate::storage::recommendations::RecommendationRow;
+use crate::storage::search::RecommendationSource;
 use crate::storage::software::SoftwareRow;
 
 use super::Access;
@@ -247,12 +251,58 @@ impl From<&CentreRow> for CentreView {
     }
 }
 
-/// A search hit: a recommendation or a contact, told apart by `kind`.
+/// A software as a search shows it: what it replaces, where it is filed, how many centres
+/// recommend it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SoftwareHit {
+    /// Always `software`.
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
+    pub homepage: String,
+    /// SPDX expression, absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// Canonical names of the products it replaces.
+    pub replaces: Vec<String>,
+    /// Category ids it is recommended under.
+    pub categories: Vec<String>,
+    /// How many distinct centres recommend it (authors and endorsers).
+    pub centres: u64,
+}
+
+impl SoftwareHit {
+    /// Built from the recommendations of the software the caller may see.
+    pub fn build(row: &SoftwareRow, recommendations: &[&RecommendationSource]) -> Self {
+        let mut replaces = BTreeSet::new();
+        let mut categories = BTreeSet::new();
+        let mut centres = BTreeSet::new();
+        for rec in recommendations {
+            replaces.extend(rec.replaces.iter().map(|p| product::canonical_name(p)));
+            categories.insert(rec.row.category.clone());
+            centres.insert(rec.centre.actor_id.as_str());
+            centres.extend(rec.endorsed_by.iter().map(String::as_str));
+        }
+        Self {
+            kind: "software".into(),
+            slug: row.slug.clone(),
+            name: row.name.clone(),
+            homepage: row.homepage.clone(),
+            license: row.license.clone(),
+            replaces: replaces.into_iter().collect(),
+            categories: categories.into_iter().collect(),
+            centres: u64::try_from(centres.len()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
+/// A search hit: a recommendation, a contact or a software, told apart by `kind`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum SearchHit {
     Recommendation(RecommendationView),
     Contact(ContactView),
+    Software(SoftwareHit),
 }
 
 /// `{"total", "results"}`: the shape of every listing.

@@ -120,6 +120,7 @@ impl From<DirectoryError> for ApiError {
                 Self::new(StatusCode::BAD_GATEWAY, "remote_error", message)
             }
             DirectoryError::Storage(e) => Self::internal(&e),
+            DirectoryError::Search(e) => Self::internal(&e),
             DirectoryError::Internal(e) => Self::internal(&e),
         }
     }

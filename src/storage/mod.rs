@@ -19,6 +19,7 @@ pub mod instance;
 pub mod moderation;
 pub mod products;
 pub mod recommendations;
+pub mod search;
 pub mod software;
 pub mod tokens;
 

@@ -254,6 +254,16 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> accounts (account_id));
+
+diesel::table! {
+    search_changes (seq) {
+        seq -> BigInt,
+        kind -> Text,
+        key -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(deliveries -> outgoing_activities (outgoing_id));
 diesel::joinable!(outgoing_activities -> centres (actor_id));
 diesel::joinable!(recommendations -> centres (centre_id));
@@ -283,4 +293,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outgoing_activities,
     deliveries,
     delivery_hosts,
+    search_changes,
 );

@@ -8,7 +8,6 @@ use crate::directory::search::SearchQuery;
 use crate::directory::views::SearchHit;
 use crate::directory::{Access, DirectoryError};
 use crate::http::AppState;
-use crate::storage::Window;
 
 use super::frame::Frame;
 
@@ -90,7 +89,11 @@ impl SearchForm {
             category: own("category"),
             replaces: own("replaces"),
             origin: own("origin"),
+            license: own("license"),
             region: own("region"),
+            audience: own("audience"),
+            page: Some(self.page_number()),
+            per_page: Some(PER_PAGE),
         }
     }
 }
@@ -124,21 +127,31 @@ pub async fn run(
     form: &SearchForm,
     access: Access,
 ) -> Result<Results, DirectoryError> {
-    let page = form.page_number();
-    let window = Window {
-        offset: i64::from(page - 1) * i64::from(PER_PAGE),
-        limit: i64::from(PER_PAGE),
-    };
-    let listing = state
-        .directory
-        .search(&form.to_query(), window, access)
-        .await?;
+    let mut found = state.directory.search(&form.to_query(), access).await?;
+    // The facets in a fixed order, whatever order the search returns them in.
+    let facets = FILTERS
+        .iter()
+        .filter_map(|name| {
+            let values = found.facets.remove(*name)?;
+            Some(Facet {
+                name: (*name).to_owned(),
+                values: values
+                    .into_iter()
+                    .map(|v| FacetValue {
+                        value: v.value,
+                        label: v.label,
+                        count: v.count,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
     Ok(Results {
-        total: listing.total,
-        page,
-        per_page: PER_PAGE,
-        hits: listing.results,
-        facets: Vec::new(),
+        total: found.total,
+        page: found.page,
+        per_page: found.per_page,
+        hits: found.results,
+        facets,
     })
 }
 

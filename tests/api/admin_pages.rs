@@ -189,7 +189,7 @@ async fn publishing_through_the_forms(backend: Backend) {
     changed[5] = ("summary", "Visioconférence libre, sans compte.");
     let res = visitor.post(&edit, &changed).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
-    let (_, found) = node.search("q=jitsi").await;
+    let (_, found) = node.search("q=jitsi&kind=recommendation").await;
     assert_eq!(found[0]["summary"], "Visioconférence libre, sans compte.");
 
     // Delete.

@@ -80,7 +80,7 @@ async fn round_trip(backend: Backend) {
     assert!(stdout.contains("software created:         0"), "{stdout}");
 
     // On B the entries are B's own.
-    let (total, results) = b.search("q=google+drive").await;
+    let (total, results) = b.search("q=google+drive&kind=recommendation").await;
     assert_eq!(total, 2);
     for r in &results {
         assert!(

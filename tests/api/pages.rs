@@ -109,6 +109,19 @@ async fn search_page_finds_alternatives(backend: Backend) {
         page.attr("input#q", "value").as_deref(),
         Some("google drive")
     );
+    // Facets are links with counts; following one filters and keeps the words.
+    let facet = page
+        .attr("aside.facets a[href*='kind=recommendation']", "href")
+        .expect("a kind facet");
+    assert!(facet.contains("q=google+drive"), "{facet}");
+    let filtered = visitor.get(&facet).await;
+    assert!(filtered.count("article.software") == 0);
+    assert!(filtered.count("article.recommendation") >= 1);
+    assert_eq!(
+        filtered.count(".active-filters a"),
+        1,
+        "the filter shows, with a way to remove it"
+    );
     // A page number that is not one is page 1, not an error.
     let odd = visitor.get("/search?q=google+drive&page=abc").await;
     assert_eq!(odd.status, StatusCode::OK);

@@ -62,18 +62,26 @@ pub async fn follow(follower: &TestNode, target: &TestNode) -> Value {
     .await
 }
 
-/// Staff search on `node` (everything it holds).
+/// Staff search on `node` (everything it holds): its entries, without the software documents
+/// that sum them up.
 pub async fn staff_search(node: &TestNode, query: &str) -> Vec<Value> {
     let res = node
         .get(&format!("/api/v1/search?per_page=200&{query}"))
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    listing(&res.body).1
+    entries(listing(&res.body).1)
 }
 
-/// Public search on `node`.
+/// Public search on `node`: its entries, without the software documents.
 pub async fn public_search(node: &TestNode, query: &str) -> Vec<Value> {
-    node.search(&format!("per_page=200&{query}")).await.1
+    entries(node.search(&format!("per_page=200&{query}")).await.1)
+}
+
+fn entries(results: Vec<Value>) -> Vec<Value> {
+    results
+        .into_iter()
+        .filter(|r| r["kind"] != "software")
+        .collect()
 }
 
 pub fn find<'a>(results: &'a [Value], id: &str) -> Option<&'a Value> {

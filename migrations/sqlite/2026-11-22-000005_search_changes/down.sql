@@ -1,0 +1,15 @@
+DROP TRIGGER search_changes_recommendations_insert;
+DROP TRIGGER search_changes_recommendations_update;
+DROP TRIGGER search_changes_recommendations_delete;
+DROP TRIGGER search_changes_contacts_insert;
+DROP TRIGGER search_changes_contacts_update;
+DROP TRIGGER search_changes_contacts_delete;
+DROP TRIGGER search_changes_software_insert;
+DROP TRIGGER search_changes_software_update;
+DROP TRIGGER search_changes_software_delete;
+DROP TRIGGER search_changes_centres_update;
+DROP TRIGGER search_changes_endorsements_insert;
+DROP TRIGGER search_changes_endorsements_delete;
+DROP TRIGGER search_changes_recommendation_products_insert;
+DROP TRIGGER search_changes_recommendation_products_delete;
+DROP TABLE search_changes;
