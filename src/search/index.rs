@@ -280,8 +280,18 @@ impl SearchIndex {
             let mut writer = writer.lock().unwrap_or_else(|e| e.into_inner());
             let result = write_blocking(&mut writer, &fields, sources, everything, watermark);
             if result.is_err() {
-                // Leave nothing half-written for the next commit.
-                let _ = writer.rollback();
+                // Leave nothing half-written for the next commit. tantivy panics here when
+                // the failure took its directory lock away (the directory was deleted under
+                // a running node): the index then stays as it was, searches keep working,
+                // and the next start rebuilds it.
+                let rollback = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    writer.rollback()
+                }));
+                if !matches!(rollback, Ok(Ok(_))) {
+                    tracing::error!(
+                        "search index: cannot roll back a failed write; it is rebuilt at the next start"
+                    );
+                }
             }
             let count = result?;
             reader.reload()?;
