@@ -91,7 +91,7 @@ pub async fn receive(
     } else {
         let id = activity_id.clone();
         data.db
-            .write(move |conn| {
+            .write_grouped(move |conn| {
                 let recorded = activities::record_received(conn, &id, now())?;
                 let revived = delivery::is_waiting(conn, &host, now())?
                     && delivery::revive(conn, &host, now())?;

@@ -65,7 +65,7 @@ impl DatabaseUrl {
 /// Opens connections of the backend the URL names, so the operator sees the real connection
 /// error (diesel's own multi-backend connect tries each backend and hides it).
 #[derive(Debug)]
-struct Manager {
+pub(super) struct Manager {
     url: DatabaseUrl,
 }
 
@@ -120,6 +120,8 @@ fn with_connect_timeout(url: &str) -> String {
 pub struct Database {
     pool: Pool<Manager>,
     backend: Backend,
+    /// SQLite only: concurrent writes that may share a commit go through it.
+    group: Option<std::sync::Arc<super::group_commit::GroupCommit>>,
 }
 
 impl Database {
@@ -141,9 +143,12 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .build_unchecked(manager);
         drop(first);
+        let group = matches!(url, DatabaseUrl::Sqlite(_))
+            .then(|| std::sync::Arc::new(super::group_commit::GroupCommit::start(pool.clone())));
         Ok(Self {
             pool,
             backend: url.backend(),
+            group,
         })
     }
 
@@ -173,6 +178,20 @@ impl Database {
         F: FnOnce(&mut AnyConnection) -> Result<T, StorageError> + Send + 'static,
     {
         self.run(move |conn| write_transaction(conn, f)).await
+    }
+
+    /// Like [`Database::write`], for writes that often come many at once (activities from
+    /// peers): on SQLite they share a transaction and its commit with the writes waiting beside
+    /// them, each in its own savepoint (see `group_commit`). Answers after the commit.
+    pub async fn write_grouped<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StorageError> + Send + 'static,
+    {
+        match &self.group {
+            Some(group) => group.write(f).await,
+            None => self.write(f).await,
+        }
     }
 
     /// Applies pending migrations; returns the versions applied.

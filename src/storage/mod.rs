@@ -15,6 +15,7 @@ pub mod contacts;
 pub mod delivery;
 pub mod endorsements;
 pub mod follows;
+mod group_commit;
 pub mod instance;
 pub mod moderation;
 pub mod products;

@@ -52,7 +52,7 @@ impl Activity for CreateOrUpdate {
         let host = authority(self.actor.inner());
         let outcome = data
             .db
-            .write(move |conn| {
+            .write_grouped(move |conn| {
                 let now = now();
                 if !activities::record_received(conn, &activity, now)? {
                     return Ok(Outcome::Duplicate);
