@@ -14,8 +14,7 @@ use crate::web::forms::{ContactForm, FormError};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
-use super::recommendations::form_error;
-use super::{Done, done};
+use super::{Done, done, save};
 
 #[derive(Template)]
 #[template(path = "admin/contacts.html")]
@@ -108,21 +107,16 @@ pub async fn create(
     State(state): State<AppState>,
     AdminForm { visit, form }: AdminForm<ContactForm>,
 ) -> Result<Response, PageError> {
-    let controls = ContactForm::CONTROLS;
-    let input = match form.to_input(chrono::Utc::now()) {
-        Ok(input) => input,
-        Err(e) => {
-            let error = FormError::from_field(&e, controls);
-            return Ok(form_page(&state, &visit, "", form, error));
-        }
-    };
-    match state.directory.create_contact(None, &input).await {
-        Ok(_) => Ok(done("/admin/contacts", "saved")),
-        Err(e) => {
-            let error = form_error(visit.lang, e, controls)?;
-            Ok(form_page(&state, &visit, "", form, error))
-        }
-    }
+    let input = form.to_input(chrono::Utc::now());
+    save(
+        visit.lang,
+        ContactForm::CONTROLS,
+        input,
+        async |input| state.directory.create_contact(None, &input).await,
+        "/admin/contacts",
+        |error| form_page(&state, &visit, "", form, error),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -149,21 +143,16 @@ pub async fn update(
     Path(key): Path<String>,
     AdminForm { visit, form }: AdminForm<ContactForm>,
 ) -> Result<Response, PageError> {
-    let controls = ContactForm::CONTROLS;
-    let input = match form.to_input(chrono::Utc::now()) {
-        Ok(input) => input,
-        Err(e) => {
-            let error = FormError::from_field(&e, controls);
-            return Ok(form_page(&state, &visit, &key, form, error));
-        }
-    };
-    match state.directory.update_contact(&key, &input).await {
-        Ok(_) => Ok(done("/admin/contacts", "saved")),
-        Err(e) => {
-            let error = form_error(visit.lang, e, controls)?;
-            Ok(form_page(&state, &visit, &key, form, error))
-        }
-    }
+    let input = form.to_input(chrono::Utc::now());
+    save(
+        visit.lang,
+        ContactForm::CONTROLS,
+        input,
+        async |input| state.directory.update_contact(&key, &input).await,
+        "/admin/contacts",
+        |error| form_page(&state, &visit, &key, form, error),
+    )
+    .await
 }
 
 pub async fn delete(

@@ -13,11 +13,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use crate::directory::DirectoryError;
 use crate::directory::delivery::QueueStatus;
+use crate::domain::FieldError;
 use crate::http::AppState;
 
 use super::error::{PageError, render};
+use super::forms::FormError;
 use super::frame::Frame;
+use super::i18n::Lang;
 use super::session::AdminVisit;
 
 pub fn routes() -> Router<AppState> {
@@ -71,6 +75,45 @@ impl Done {
         let key = format!("done-{}", self.done.as_deref()?);
         let text = page.t(&key);
         (text != key).then_some(text)
+    }
+}
+
+/// A refusal the form can show next to a field; anything else is an error page.
+pub fn form_error(
+    lang: Lang,
+    error: DirectoryError,
+    controls: &[&str],
+) -> Result<FormError, PageError> {
+    match error {
+        DirectoryError::Invalid(e) => Ok(FormError::from_field(&e, controls)),
+        DirectoryError::Conflict { field, message } => Ok(FormError {
+            control: field
+                .filter(|f| controls.contains(&f.as_str()))
+                .unwrap_or_default(),
+            message,
+        }),
+        other => Err(PageError::from_directory(lang, other)),
+    }
+}
+
+/// The flow every admin form shares: the form's own checks (`input`), then the use case; a
+/// refusal shows the form again (`again`) with the error at its field, success goes back to
+/// `list` with a confirmation.
+pub async fn save<I, V>(
+    lang: Lang,
+    controls: &[&str],
+    input: Result<I, FieldError>,
+    action: impl AsyncFnOnce(I) -> Result<V, DirectoryError>,
+    list: &str,
+    again: impl FnOnce(FormError) -> Response,
+) -> Result<Response, PageError> {
+    let input = match input {
+        Ok(input) => input,
+        Err(e) => return Ok(again(FormError::from_field(&e, controls))),
+    };
+    match action(input).await {
+        Ok(_) => Ok(done(list, "saved")),
+        Err(e) => Ok(again(form_error(lang, e, controls)?)),
     }
 }
 

@@ -16,8 +16,7 @@ use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
 use super::login::Nothing;
-use super::recommendations::form_error;
-use super::{Done, done};
+use super::{Done, done, form_error};
 
 const PAGE: &str = "/admin/network";
 

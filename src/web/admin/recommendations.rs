@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::directory::DirectoryError;
 use crate::directory::views::RecommendationView;
 use crate::domain::category::{CATEGORIES, Category};
 use crate::http::AppState;
@@ -16,7 +15,7 @@ use crate::web::forms::{FormError, RecommendationForm};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
-use super::{Done, done};
+use super::{Done, done, save};
 
 const ALL: Window = Window {
     offset: 0,
@@ -96,24 +95,6 @@ fn form_page(
     res
 }
 
-/// A refusal the form can show next to a field; anything else is an error page.
-pub fn form_error(
-    lang: crate::web::i18n::Lang,
-    error: DirectoryError,
-    controls: &[&str],
-) -> Result<FormError, PageError> {
-    match error {
-        DirectoryError::Invalid(e) => Ok(FormError::from_field(&e, controls)),
-        DirectoryError::Conflict { field, message } => Ok(FormError {
-            control: field
-                .filter(|f| controls.contains(&f.as_str()))
-                .unwrap_or_default(),
-            message,
-        }),
-        other => Err(PageError::from_directory(lang, other)),
-    }
-}
-
 pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVisit) -> Response {
     form_page(
         &state,
@@ -128,21 +109,16 @@ pub async fn create(
     State(state): State<AppState>,
     AdminForm { visit, form }: AdminForm<RecommendationForm>,
 ) -> Result<Response, PageError> {
-    let controls = RecommendationForm::CONTROLS;
-    let input = match form.to_input() {
-        Ok(input) => input,
-        Err(e) => {
-            let error = FormError::from_field(&e, controls);
-            return Ok(form_page(&state, &visit, "", form, error));
-        }
-    };
-    match state.directory.create_recommendation(None, &input).await {
-        Ok(_) => Ok(done("/admin/recommendations", "saved")),
-        Err(e) => {
-            let error = form_error(visit.lang, e, controls)?;
-            Ok(form_page(&state, &visit, "", form, error))
-        }
-    }
+    let input = form.to_input();
+    save(
+        visit.lang,
+        RecommendationForm::CONTROLS,
+        input,
+        async |input| state.directory.create_recommendation(None, &input).await,
+        "/admin/recommendations",
+        |error| form_page(&state, &visit, "", form, error),
+    )
+    .await
 }
 
 pub async fn edit_form(
@@ -169,21 +145,16 @@ pub async fn update(
     Path(key): Path<String>,
     AdminForm { visit, form }: AdminForm<RecommendationForm>,
 ) -> Result<Response, PageError> {
-    let controls = RecommendationForm::CONTROLS;
-    let input = match form.to_input() {
-        Ok(input) => input,
-        Err(e) => {
-            let error = FormError::from_field(&e, controls);
-            return Ok(form_page(&state, &visit, &key, form, error));
-        }
-    };
-    match state.directory.update_recommendation(&key, &input).await {
-        Ok(_) => Ok(done("/admin/recommendations", "saved")),
-        Err(e) => {
-            let error = form_error(visit.lang, e, controls)?;
-            Ok(form_page(&state, &visit, &key, form, error))
-        }
-    }
+    let input = form.to_input();
+    save(
+        visit.lang,
+        RecommendationForm::CONTROLS,
+        input,
+        async |input| state.directory.update_recommendation(&key, &input).await,
+        "/admin/recommendations",
+        |error| form_page(&state, &visit, &key, form, error),
+    )
+    .await
 }
 
 pub async fn delete(
