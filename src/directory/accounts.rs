@@ -16,12 +16,26 @@ use super::{Directory, DirectoryError, now};
 /// password at each visit without leaving sessions open for ever.
 pub const SESSION_DAYS: i64 = 7;
 pub const MIN_PASSWORD_CHARS: usize = 12;
+/// After this many failed logins for one account name, its logins are refused until
+/// `LOGIN_WINDOW` has passed without a new failure: password guessing gets ten tries per
+/// quarter of an hour, whatever the number of machines trying.
+pub const MAX_FAILED_LOGINS: u32 = 10;
+pub const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Someone logged in to the admin pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admin {
     pub name: String,
+}
+
+/// What a login attempt gave.
+#[derive(Debug, Clone)]
+pub enum Login {
+    Opened(NewSession),
+    Refused,
+    /// Too many failures for this name lately: not even checked.
+    Throttled,
 }
 
 /// A freshly opened session: the secret goes into the cookie and nowhere else.
@@ -111,12 +125,13 @@ impl Directory {
 
     /// Checks a name and password; opens a session when they match. The same work is done
     /// for an unknown name, so timing does not tell which names exist.
-    pub async fn login(
-        &self,
-        name: &str,
-        password: &str,
-    ) -> Result<Option<NewSession>, DirectoryError> {
+    pub async fn login(&self, name: &str, password: &str) -> Result<Login, DirectoryError> {
         let name = name.trim().to_owned();
+        let failures = &self.inner.login_failures;
+        if failures.get(&name).await.unwrap_or(0) >= MAX_FAILED_LOGINS {
+            tracing::warn!(account = %name, "admin login throttled after repeated failures");
+            return Ok(Login::Throttled);
+        }
         let lookup = name.clone();
         let account = self
             .db()
@@ -136,8 +151,11 @@ impl Directory {
         .map_err(|e| DirectoryError::Internal(e.to_string()))?;
         let Some(account) = account.filter(|_| matches) else {
             tracing::info!(account = %name, "admin login refused");
-            return Ok(None);
+            let so_far = failures.get(&name).await.unwrap_or(0);
+            failures.insert(name, so_far + 1).await;
+            return Ok(Login::Refused);
         };
+        failures.invalidate(&name).await;
         let token = random_secret();
         let token_hash = hash(&token);
         let started = now();
@@ -148,7 +166,7 @@ impl Directory {
             })
             .await?;
         tracing::info!(account = %name, "admin logged in");
-        Ok(Some(NewSession {
+        Ok(Login::Opened(NewSession {
             token,
             max_age_seconds: SESSION_DAYS * 24 * 3600,
         }))

@@ -321,3 +321,42 @@ async fn the_network_page_shows_errors_at_the_field_and_keeps_rules() {
     let rules = node.get("/api/v1/moderation/domains").await;
     assert!(rules.text.contains("spam.example"), "{}", rules.text);
 }
+
+/// Guessing passwords: after ten failures for one account, even the right password waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failed_logins_are_throttled() {
+    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "fr");
+    let mut csrf = visitor.get("/admin/login").await.csrf();
+    for attempt in 0..10 {
+        let wrong = format!("mauvais mot de passe {attempt}");
+        let res = visitor
+            .post(
+                "/admin/login",
+                &[("csrf", &csrf), ("name", "camille"), ("password", &wrong)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        csrf = res.csrf();
+    }
+    let res = visitor
+        .post(
+            "/admin/login",
+            &[("csrf", &csrf), ("name", "camille"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        res.text_of("#password-error")
+            .unwrap()
+            .contains("quart d’heure")
+    );
+    // Another account is not affected.
+    create_admin(&node, "dominique", PASSWORD).await;
+    Visitor::new(&node, "fr")
+        .log_in("dominique", PASSWORD)
+        .await;
+}

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::directory::accounts::{Login, NewSession};
 use crate::directory::tokens::random_secret;
 use crate::http::AppState;
 use crate::web::error::{PageError, render};
@@ -115,22 +116,29 @@ pub async fn submit(
         .login(&credentials.name, &credentials.password)
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
-    let Some(session) = session else {
-        let error = FormError {
-            control: "password".into(),
-            message: visit.tr().t("login-failed"),
-        };
-        return Ok(login_page(
-            &state,
-            &visit,
-            credentials.name,
-            next,
-            error,
-            StatusCode::UNAUTHORIZED,
-        ));
+    let (message, status) = match session {
+        Login::Opened(session) => return Ok(logged_in(&state, &next, &session)),
+        Login::Refused => ("login-failed", StatusCode::UNAUTHORIZED),
+        Login::Throttled => ("login-throttled", StatusCode::TOO_MANY_REQUESTS),
     };
-    let secure = secure(&state);
-    let mut res = Redirect::to(&next).into_response();
+    let error = FormError {
+        control: "password".into(),
+        message: visit.tr().t(message),
+    };
+    Ok(login_page(
+        &state,
+        &visit,
+        credentials.name,
+        next,
+        error,
+        status,
+    ))
+}
+
+/// Sets the session cookie, drops the login form's, and goes where the person was going.
+fn logged_in(state: &AppState, next: &str, session: &NewSession) -> Response {
+    let secure = secure(state);
+    let mut res = Redirect::to(next).into_response();
     res.headers_mut().append(
         SET_COOKIE,
         set_cookie(
@@ -144,7 +152,7 @@ pub async fn submit(
         SET_COOKIE,
         set_cookie(login_cookie_name(secure), "", 0, secure),
     );
-    Ok(res)
+    res
 }
 
 #[derive(Debug, Deserialize)]
