@@ -360,3 +360,61 @@ async fn repeated_failed_logins_are_throttled() {
         .log_in("dominique", PASSWORD)
         .await;
 }
+
+/// Following another node's centre from the network page, then unfollowing it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_and_unfollow_a_centre_from_the_network_page() {
+    let Some(a) = TestNode::spawn_demo(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(b) = TestNode::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    create_admin(&b, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&b, "fr");
+    visitor.log_in("camille", PASSWORD).await;
+    let page = visitor.get("/admin/network").await;
+    let target = format!("loire@localhost:{}", a.port);
+    let res = visitor
+        .post(
+            "/admin/follow",
+            &[("csrf", &page.csrf()), ("target", &target)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(
+        res.location.as_deref(),
+        Some("/admin/network?done=followed")
+    );
+    // The follow is listed; A's recommendations arrive (backfill) and show on B's site.
+    let mut arrived = false;
+    for _ in 0..100 {
+        if b.search("q=nextcloud&kind=recommendation").await.0 > 0 {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(arrived, "A's recommendations reached B");
+    let page = visitor.get("/admin/network?done=followed").await;
+    assert_eq!(
+        page.text_of("p.notice").as_deref(),
+        Some("Demande d’abonnement envoyée.")
+    );
+    let centres = Visitor::new(&b, "fr").get("/centres").await;
+    assert!(
+        centres
+            .texts("section[aria-labelledby=network] h3")
+            .contains(&"Annuaire libre Loire".to_owned())
+    );
+    let unfollow = page
+        .attr(
+            "section[aria-labelledby=following] form[action$='/delete']",
+            "action",
+        )
+        .expect("an unfollow button");
+    let res = visitor.post(&unfollow, &[("csrf", &page.csrf())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = visitor.get("/admin/network").await;
+    assert_eq!(page.text_of("section[aria-labelledby=following] ul"), None);
+}
