@@ -185,12 +185,14 @@ impl Category {
     pub fn parse(field: &str, value: &str) -> Result<&'static Category, FieldError> {
         let id = value.trim().to_lowercase();
         Self::find(&id).ok_or_else(|| {
-            FieldError::new(
+            FieldError::coded(
                 field,
+                "category",
                 format!(
                     "`{}` is not a known category (see GET /api/v1/categories)",
                     value.trim()
                 ),
+                &[("value", &value.trim())],
             )
         })
     }

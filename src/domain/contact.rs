@@ -148,9 +148,11 @@ impl ContactInput {
                 Some(c) => {
                     let code = region::parse("area.country", c)?;
                     if code.contains('-') {
-                        return Err(FieldError::new(
+                        return Err(FieldError::coded(
                             "area.country",
+                            "country",
                             "must be a country code such as FR or CH",
+                            &[],
                         ));
                     }
                     Some(code)
@@ -167,7 +169,12 @@ impl ContactInput {
             .map(|(i, l)| language_tag(&format!("languages.{i}"), l))
             .collect::<Result<Vec<_>, _>>()?;
         if languages.len() > 10 {
-            return Err(FieldError::new("languages", "must have at most 10 items"));
+            return Err(FieldError::coded(
+                "languages",
+                "too-many",
+                "must have at most 10 items",
+                &[("max", &10)],
+            ));
         }
         let consent = match &self.consent {
             None => None,
@@ -181,12 +188,14 @@ impl ContactInput {
             self.visibility
         };
         if visibility != Visibility::Hidden && !consented {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 "consent",
+                "consent-needed",
                 format!(
                     "visibility `{}` needs the person's recorded consent (consent.given_at)",
                     visibility.as_str()
                 ),
+                &[],
             ));
         }
         Ok(ContactDraft {
@@ -219,22 +228,28 @@ fn validate_consent(consent: &Consent, now: DateTime<Utc>) -> Result<Consent, Fi
     // A little slack for clocks that disagree; a date further ahead is a mistake.
     let latest = now + Duration::hours(24);
     if consent.given_at > latest {
-        return Err(FieldError::new(
+        return Err(FieldError::coded(
             "consent.given_at",
+            "future",
             "must not be in the future",
+            &[],
         ));
     }
     if let Some(withdrawn) = consent.withdrawn_at {
         if withdrawn < consent.given_at {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 "consent.withdrawn_at",
+                "withdrawn-before-given",
                 "must not be before consent.given_at",
+                &[],
             ));
         }
         if withdrawn > latest {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 "consent.withdrawn_at",
+                "future",
                 "must not be in the future",
+                &[],
             ));
         }
     }
@@ -310,9 +325,11 @@ fn email(field: &str, value: &str) -> Result<Option<String>, FieldError> {
     if valid {
         Ok(Some(value))
     } else {
-        Err(FieldError::new(
+        Err(FieldError::coded(
             field,
+            "email",
             format!("`{value}` is not an email address"),
+            &[("value", &value)],
         ))
     }
 }
@@ -331,9 +348,11 @@ fn phone(field: &str, value: &str) -> Result<Option<String>, FieldError> {
     if valid {
         Ok(Some(value.to_owned()))
     } else {
-        Err(FieldError::new(
+        Err(FieldError::coded(
             field,
+            "phone",
             format!("`{value}` is not a phone number"),
+            &[("value", &value)],
         ))
     }
 }

@@ -62,12 +62,14 @@ fn is_unknown_term(reason: &spdx::error::Reason) -> bool {
 }
 
 fn invalid(field: &str, value: &str, error: &spdx::error::ParseError) -> FieldError {
-    FieldError::new(
+    FieldError::coded(
         field,
+        "licence",
         format!(
             "`{value}` is not a valid SPDX licence expression ({})",
             error.reason
         ),
+        &[("value", &value)],
     )
 }
 

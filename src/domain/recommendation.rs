@@ -139,13 +139,20 @@ impl RecommendationInput {
                 acc
             });
         if replaces.is_empty() {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 "replaces",
+                "replaces-needed",
                 "must name at least one product this software replaces",
+                &[],
             ));
         }
         if self.hosting.len() > 20 {
-            return Err(FieldError::new("hosting", "must have at most 20 items"));
+            return Err(FieldError::coded(
+                "hosting",
+                "too-many",
+                "must have at most 20 items",
+                &[("max", &20)],
+            ));
         }
         let hosting = self
             .hosting
@@ -186,9 +193,11 @@ pub fn language_tag(field: &str, value: &str) -> Result<String, FieldError> {
         .iter()
         .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if !primary_ok || !rest_ok {
-        return Err(FieldError::new(
+        return Err(FieldError::coded(
             field,
+            "language",
             format!("`{value}` is not a language tag such as fr, en or fr-CH"),
+            &[("value", &value)],
         ));
     }
     let mut tag = primary.to_lowercase();

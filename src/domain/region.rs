@@ -16,12 +16,14 @@ pub fn parse(field: &str, value: &str) -> Result<String, FieldError> {
     if country_ok && subdivision_ok {
         Ok(code)
     } else {
-        Err(FieldError::new(
+        Err(FieldError::coded(
             field,
+            "region",
             format!(
                 "`{}` is not an ISO 3166 code such as FR, FR-ARA or CH-GE",
                 value.trim()
             ),
+            &[("value", &value.trim())],
         ))
     }
 }

@@ -15,26 +15,32 @@ pub fn bounded(
     let trimmed = value.trim();
     let count = trimmed.chars().count();
     if count < min {
-        return Err(FieldError::new(
-            field,
-            if min == 1 {
-                "must not be empty".to_owned()
-            } else {
-                format!("must be at least {min} characters long")
-            },
-        ));
+        return Err(if min == 1 {
+            FieldError::coded(field, "empty", "must not be empty", &[])
+        } else {
+            FieldError::coded(
+                field,
+                "too-short",
+                format!("must be at least {min} characters long"),
+                &[("min", &min)],
+            )
+        });
     }
     if count > max {
-        return Err(FieldError::new(
+        return Err(FieldError::coded(
             field,
+            "too-long",
             format!("must be at most {max} characters long (got {count})"),
+            &[("max", &max), ("count", &count)],
         ));
     }
     let allowed = |c: char| multiline && (c == '\n' || c == '\r' || c == '\t');
     if trimmed.chars().any(|c| c.is_control() && !allowed(c)) {
-        return Err(FieldError::new(
+        return Err(FieldError::coded(
             field,
+            "control-characters",
             "must not contain control characters",
+            &[],
         ));
     }
     Ok(trimmed.to_owned())
@@ -61,9 +67,11 @@ pub fn label_list(
     max_len: usize,
 ) -> Result<Vec<String>, FieldError> {
     if values.len() > max_items {
-        return Err(FieldError::new(
+        return Err(FieldError::coded(
             field,
+            "too-many",
             format!("must have at most {max_items} items"),
+            &[("max", &max_items)],
         ));
     }
     let mut out: Vec<String> = Vec::with_capacity(values.len());

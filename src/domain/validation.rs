@@ -4,10 +4,16 @@ use std::fmt;
 
 /// A refused input value. `field` is a dotted path from the document's root
 /// (`software.homepage`, `hosting.1.url`), so a client can put the message next to the input.
+///
+/// `reason` is English, for the API and logs. The common refusals also carry a `code` and its
+/// `args`, so an interface can say the same in its visitor's language (the website's
+/// `reason-{code}` messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
     pub reason: String,
+    pub code: Option<&'static str>,
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -15,6 +21,22 @@ impl FieldError {
         Self {
             field: field.into(),
             reason: reason.into(),
+            code: None,
+            args: Vec::new(),
+        }
+    }
+
+    /// A refusal an interface can translate: `code` names it, `args` fill its message.
+    pub fn coded(
+        field: impl Into<String>,
+        code: &'static str,
+        reason: impl Into<String>,
+        args: &[(&'static str, &dyn fmt::Display)],
+    ) -> Self {
+        Self {
+            code: Some(code),
+            args: args.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            ..Self::new(field, reason)
         }
     }
 

@@ -19,29 +19,36 @@ impl HttpUrl {
     pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
         if value.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
+            return Err(FieldError::coded(field, "empty", "must not be empty", &[]));
         }
         if value.len() > MAX_URL_LENGTH {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 field,
+                "too-long",
                 format!("must be at most {MAX_URL_LENGTH} characters long"),
+                &[("max", &MAX_URL_LENGTH), ("count", &value.chars().count())],
             ));
         }
-        let url = Url::parse(value)
-            .map_err(|e| FieldError::new(field, format!("is not a valid URL ({e})")))?;
+        let url = Url::parse(value).map_err(|e| {
+            FieldError::coded(field, "url", format!("is not a valid URL ({e})"), &[])
+        })?;
         if url.scheme() != "http" && url.scheme() != "https" {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 field,
+                "url-scheme",
                 format!("must be an http or https URL, not {}:", url.scheme()),
+                &[("scheme", &url.scheme())],
             ));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(FieldError::new(field, "must have a host"));
+            return Err(FieldError::coded(field, "url", "must have a host", &[]));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(FieldError::new(
+            return Err(FieldError::coded(
                 field,
+                "url-credentials",
                 "must not contain a user name or password",
+                &[],
             ));
         }
         Ok(Self(url))

@@ -9,6 +9,8 @@ use crate::domain::contact::{Area, Consent, ContactInput, SCOPE_TERMS, Visibilit
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
 
+use super::i18n::Tr;
+
 /// The error a form shows, next to the control it concerns (and in the summary at the top).
 #[derive(Debug, Clone, Default)]
 pub struct FormError {
@@ -20,7 +22,7 @@ pub struct FormError {
 impl FormError {
     /// Places a validation error: `software.homepage` is the control `software_homepage`,
     /// `hosting.1.url` the control `hosting`, `consent.scope` the control `consent`.
-    pub fn from_field(error: &FieldError, controls: &[&str]) -> Self {
+    pub fn from_field(error: &FieldError, controls: &[&str], tr: Tr) -> Self {
         let path: Vec<&str> = error
             .field
             .split('.')
@@ -31,10 +33,12 @@ impl FormError {
             .map(|n| path[..n].join("_"))
             .find(|name| controls.contains(&name.as_str()))
             .unwrap_or_default();
-        Self {
-            control,
-            message: format!("{} {}", error.field, error.reason),
-        }
+        // In the visitor's language when the refusal is a known one; else as the API says it.
+        let message = error
+            .code
+            .and_then(|code| tr.with_args(&format!("reason-{code}"), &error.args))
+            .unwrap_or_else(|| format!("{} {}", error.field, error.reason));
+        Self { control, message }
     }
 
     pub fn is(&self, control: &str) -> bool {
@@ -76,9 +80,11 @@ fn hosting(value: &str) -> Result<Vec<Hosting>, FieldError> {
                 },
             };
             if name.is_empty() || url.is_empty() {
-                return Err(FieldError::new(
+                return Err(FieldError::coded(
                     format!("hosting.{i}"),
+                    "hosting-line",
                     "must read `Name | https://address`",
+                    &[("line", &(i + 1))],
                 ));
             }
             Ok(Hosting {
@@ -347,6 +353,7 @@ impl ContactForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::i18n::Lang;
 
     #[test]
     fn errors_land_on_their_control() {
@@ -354,6 +361,7 @@ mod tests {
             FormError::from_field(
                 &FieldError::new(field, "is wrong"),
                 RecommendationForm::CONTROLS,
+                Tr::new(Lang::Fr),
             )
             .control
         };
@@ -365,8 +373,28 @@ mod tests {
         let consent = FormError::from_field(
             &FieldError::new("consent.scope.2", "x"),
             ContactForm::CONTROLS,
+            Tr::new(Lang::Fr),
         );
         assert_eq!(consent.control, "consent");
+    }
+
+    #[test]
+    fn known_refusals_read_in_the_visitors_language() {
+        let error = FieldError::coded(
+            "software.homepage",
+            "url-scheme",
+            "must be an http or https URL, not ftp:",
+            &[("scheme", &"ftp")],
+        );
+        let fr = FormError::from_field(&error, RecommendationForm::CONTROLS, Tr::new(Lang::Fr));
+        assert!(fr.message.contains("ftp"), "{}", fr.message);
+        assert!(fr.message.contains("adresse"), "{}", fr.message);
+        let en = FormError::from_field(&error, RecommendationForm::CONTROLS, Tr::new(Lang::En));
+        assert!(en.message.contains("address"), "{}", en.message);
+        // Without a code, the API's words.
+        let plain = FieldError::new("summary", "is odd");
+        let fr = FormError::from_field(&plain, RecommendationForm::CONTROLS, Tr::new(Lang::Fr));
+        assert_eq!(fr.message, "summary is odd");
     }
 
     #[test]

@@ -141,6 +141,22 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with named variables; `None` when there is no such message.
+    pub fn with_args(&self, key: &str, vars: &[(&str, String)]) -> Option<String> {
+        let bundle = &CATALOG.bundles[self.lang.code()];
+        let pattern = bundle.get_message(key).and_then(|m| m.value())?;
+        let mut args = FluentArgs::new();
+        for (name, value) in vars {
+            args.set(name.to_string(), FluentValue::from(value.clone()));
+        }
+        let mut errors = Vec::new();
+        Some(
+            bundle
+                .format_pattern(pattern, Some(&args), &mut errors)
+                .into_owned(),
+        )
+    }
+
     /// The message `key` with a count, for plural forms (`{ $count -> [one] … *[other] … }`).
     pub fn count(&self, key: &str, count: impl Into<i64>) -> String {
         let mut args = FluentArgs::new();
@@ -187,6 +203,41 @@ mod tests {
                 let bundle = &CATALOG.bundles[lang.code()];
                 let message = bundle.get_message(key).and_then(|m| m.value());
                 assert!(message.is_some(), "{}: {key} has no value", lang.code());
+            }
+        }
+    }
+
+    /// The refusals `domain` codes (`FieldError::coded`) and the forms' own, each with its
+    /// message in both languages.
+    #[test]
+    fn every_coded_refusal_reads_in_both_languages() {
+        let codes = [
+            "empty",
+            "too-short",
+            "too-long",
+            "control-characters",
+            "too-many",
+            "url",
+            "url-scheme",
+            "url-credentials",
+            "category",
+            "country",
+            "consent-needed",
+            "future",
+            "withdrawn-before-given",
+            "email",
+            "phone",
+            "licence",
+            "replaces-needed",
+            "language",
+            "region",
+            "hosting-line",
+            "consent-date",
+        ];
+        for code in codes {
+            for lang in Lang::ALL {
+                let text = Tr::new(lang).with_args(&format!("reason-{code}"), &[]);
+                assert!(text.is_some(), "{}: reason-{code}", lang.code());
             }
         }
     }

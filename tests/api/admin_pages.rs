@@ -127,7 +127,15 @@ async fn publishing_through_the_forms(backend: Backend) {
             .as_deref(),
         Some("true")
     );
-    assert!(refused.text_of("#software_homepage-error").is_some());
+    // Said in the visitor's language.
+    assert!(
+        refused
+            .text_of("#software_homepage-error")
+            .unwrap()
+            .contains("adresse web"),
+        "{:?}",
+        refused.text_of("#software_homepage-error")
+    );
     assert_eq!(
         refused.attr("#software_name", "value").as_deref(),
         Some("Jitsi Meet")

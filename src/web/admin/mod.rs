@@ -21,7 +21,7 @@ use crate::http::AppState;
 use super::error::{PageError, render};
 use super::forms::FormError;
 use super::frame::Frame;
-use super::i18n::Lang;
+use super::i18n::{Lang, Tr};
 use super::session::AdminVisit;
 
 pub fn routes() -> Router<AppState> {
@@ -85,7 +85,7 @@ pub fn form_error(
     controls: &[&str],
 ) -> Result<FormError, PageError> {
     match error {
-        DirectoryError::Invalid(e) => Ok(FormError::from_field(&e, controls)),
+        DirectoryError::Invalid(e) => Ok(FormError::from_field(&e, controls, Tr::new(lang))),
         DirectoryError::Conflict { field, message } => Ok(FormError {
             control: field
                 .filter(|f| controls.contains(&f.as_str()))
@@ -109,7 +109,7 @@ pub async fn save<I, V>(
 ) -> Result<Response, PageError> {
     let input = match input {
         Ok(input) => input,
-        Err(e) => return Ok(again(FormError::from_field(&e, controls))),
+        Err(e) => return Ok(again(FormError::from_field(&e, controls, Tr::new(lang)))),
     };
     match action(input).await {
         Ok(_) => Ok(done(list, "saved")),

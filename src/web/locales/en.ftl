@@ -286,3 +286,26 @@ done-hidden = Item hidden.
 done-shown = Item shown again.
 done-rule-saved = Rule saved.
 done-rule-removed = Rule removed.
+
+# Refusals of the forms (FieldError codes), next to the field.
+reason-empty = This field must be filled in.
+reason-too-short = At least { $min } characters.
+reason-too-long = At most { $max } characters (there are { $count }).
+reason-control-characters = This text contains control characters.
+reason-too-many = At most { $max } items.
+reason-url = This is not a valid web address: write it in full, e.g. https://example.org.
+reason-url-scheme = The address must start with http:// or https://, not { $scheme }:.
+reason-url-credentials = The address must not contain a user name or password.
+reason-category = “{ $value }” is not a known category.
+reason-country = A two-letter country code, e.g. FR or CH.
+reason-consent-needed = This visibility needs the person's recorded agreement.
+reason-future = This date cannot be in the future.
+reason-withdrawn-before-given = The withdrawal cannot come before the agreement.
+reason-email = “{ $value }” is not an email address.
+reason-phone = “{ $value }” is not a phone number.
+reason-licence = “{ $value }” is not a valid SPDX licence (e.g. AGPL-3.0-or-later).
+reason-replaces-needed = Name at least one tool this software replaces.
+reason-language = “{ $value }” is not a language code such as fr, en or fr-CH.
+reason-region = “{ $value }” is not an ISO 3166 code such as FR, FR-ARA or CH-GE.
+reason-hosting-line = Line { $line }: write “Name | https://address”.
+reason-consent-date = A date written YYYY-MM-DD.

@@ -286,3 +286,26 @@ done-hidden = Élément masqué.
 done-shown = Élément réaffiché.
 done-rule-saved = Règle enregistrée.
 done-rule-removed = Règle retirée.
+
+# Refusals of the forms (FieldError codes), next to the field.
+reason-empty = Ce champ doit être rempli.
+reason-too-short = Au moins { $min } caractères.
+reason-too-long = Au plus { $max } caractères (il y en a { $count }).
+reason-control-characters = Ce texte contient des caractères de contrôle.
+reason-too-many = Au plus { $max } éléments.
+reason-url = Ce n’est pas une adresse web valide : écrivez-la en entier, par ex. https://exemple.org.
+reason-url-scheme = L’adresse doit commencer par http:// ou https://, pas { $scheme }:.
+reason-url-credentials = L’adresse ne doit pas contenir de nom d’utilisateur ni de mot de passe.
+reason-category = « { $value } » n’est pas une catégorie connue.
+reason-country = Un code de pays à deux lettres, par ex. FR ou CH.
+reason-consent-needed = Cette visibilité demande l’accord enregistré de la personne.
+reason-future = Cette date ne peut pas être dans le futur.
+reason-withdrawn-before-given = Le retrait ne peut pas précéder l’accord.
+reason-email = « { $value } » n’est pas une adresse électronique.
+reason-phone = « { $value } » n’est pas un numéro de téléphone.
+reason-licence = « { $value } » n’est pas une licence SPDX valide (par ex. AGPL-3.0-or-later).
+reason-replaces-needed = Indiquez au moins un outil que ce logiciel remplace.
+reason-language = « { $value } » n’est pas un code de langue comme fr, en ou fr-CH.
+reason-region = « { $value } » n’est pas un code ISO 3166 comme FR, FR-ARA ou CH-GE.
+reason-hosting-line = Ligne { $line } : écrivez « Nom | https://adresse ».
+reason-consent-date = Une date au format AAAA-MM-JJ.
