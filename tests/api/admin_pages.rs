@@ -409,6 +409,15 @@ async fn follow_and_unfollow_a_centre_from_the_network_page() {
         page.text_of("p.notice").as_deref(),
         Some("Demande d’abonnement envoyée.")
     );
+    // The delivery of the Follow shows in the dashboard's queue table, by host.
+    let dashboard = visitor.get("/admin").await;
+    let hosts = dashboard.texts("section[aria-labelledby=queue] tbody th");
+    assert!(
+        hosts
+            .iter()
+            .any(|h| h.starts_with(&format!("localhost:{}", a.port))),
+        "{hosts:?}"
+    );
     let centres = Visitor::new(&b, "fr").get("/centres").await;
     assert!(
         centres
@@ -426,3 +435,67 @@ async fn follow_and_unfollow_a_centre_from_the_network_page() {
     let page = visitor.get("/admin/network").await;
     assert_eq!(page.text_of("section[aria-labelledby=following] ul"), None);
 }
+
+/// Every admin page, in both languages: its language, one h1, a label for every control.
+async fn every_admin_page_in_both_languages(backend: Backend) {
+    let Some(node) = TestNode::spawn_demo(backend).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    for (accept, lang) in [("fr-FR", "fr"), ("en-GB", "en")] {
+        let visitor = Visitor::new(&node, accept);
+        visitor.log_in("camille", PASSWORD).await;
+        let recommendations = visitor.get("/admin/recommendations").await;
+        let contacts = visitor.get("/admin/contacts").await;
+        let mut pages = vec![
+            "/admin".to_owned(),
+            "/admin/recommendations".to_owned(),
+            "/admin/recommendations/new".to_owned(),
+            "/admin/contacts".to_owned(),
+            "/admin/contacts/new".to_owned(),
+            "/admin/network".to_owned(),
+        ];
+        pages.extend(recommendations.attr("td.actions a[href$='/edit']", "href"));
+        pages.extend(contacts.attr("td.actions a[href$='/edit']", "href"));
+        assert_eq!(
+            pages.len(),
+            8,
+            "the demo has recommendations and cards to edit"
+        );
+        for path in &pages {
+            let page = visitor.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path} ({lang})");
+            assert_eq!(page.attr("html", "lang").as_deref(), Some(lang), "{path}");
+            assert_eq!(page.count("h1"), 1, "{path}");
+            let controls = scraper::Selector::parse(
+                "main input:not([type=hidden]), main select, main textarea",
+            )
+            .unwrap();
+            for id in page
+                .html
+                .select(&controls)
+                .filter_map(|e| e.value().attr("id"))
+            {
+                assert_eq!(
+                    page.count(&format!("label[for='{id}']")),
+                    1,
+                    "{path}: label for #{id}"
+                );
+            }
+            // Every form posts its CSRF token.
+            let forms = scraper::Selector::parse("form[method=post]").unwrap();
+            for form in page.html.select(&forms) {
+                let token = scraper::Selector::parse("input[name=csrf]").unwrap();
+                assert_eq!(
+                    form.select(&token).count(),
+                    1,
+                    "{path}: a form without token"
+                );
+            }
+        }
+    }
+}
+on_both_backends!(
+    every_admin_page_renders_in_french_and_english,
+    every_admin_page_in_both_languages
+);
