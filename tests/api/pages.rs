@@ -47,20 +47,7 @@ async fn every_page_in_both_languages(backend: Backend) {
                     .is_some_and(|t| t.ends_with("Maillage"))
             );
             // Every form control has a label.
-            for id in page
-                .html
-                .select(
-                    &scraper::Selector::parse("input:not([type=hidden]), select, textarea")
-                        .unwrap(),
-                )
-                .filter_map(|e| e.value().attr("id"))
-            {
-                assert_eq!(
-                    page.count(&format!("label[for='{id}']")),
-                    1,
-                    "{path}: label for #{id}"
-                );
-            }
+            assert_eq!(page.unlabelled_controls(), Vec::<String>::new(), "{path}");
         }
         let missing = visitor.get("/software/does-not-exist").await;
         assert_eq!(missing.status, StatusCode::NOT_FOUND);

@@ -68,6 +68,19 @@ impl Page {
         self.html.select(&selector).count()
     }
 
+    /// Form controls without exactly one `<label for>` (a control with no id counts too).
+    pub fn unlabelled_controls(&self) -> Vec<String> {
+        let controls =
+            Selector::parse("input:not([type=hidden]), select, textarea").expect("a selector");
+        self.html
+            .select(&controls)
+            .filter_map(|e| {
+                let id = e.value().attr("id").unwrap_or_default();
+                (id.is_empty() || self.count(&format!("label[for='{id}']")) != 1).then(|| e.html())
+            })
+            .collect()
+    }
+
     /// The page's CSRF token (the hidden `csrf` field of its forms).
     pub fn csrf(&self) -> String {
         self.attr("input[name=csrf]", "value")
