@@ -100,13 +100,17 @@ impl Directory {
             .db()
             .run(|conn| Ok((CentreRow::list_all(conn)?, CentreRow::activity(conn)?)))
             .await?;
+        let activity: std::collections::HashMap<i64, (i64, Option<chrono::NaiveDateTime>)> =
+            activity
+                .into_iter()
+                .map(|(id, n, t)| (id, (n, t)))
+                .collect();
         Ok(rows
             .iter()
             .map(|row| {
                 let (count, latest) = activity
-                    .iter()
-                    .find(|(id, _, _)| *id == row.id)
-                    .map(|(_, n, t)| (*n, t.map(|t| t.and_utc())))
+                    .get(&row.id)
+                    .map(|(n, t)| (*n, t.map(|t| t.and_utc())))
                     .unwrap_or((0, None));
                 CentreOverview {
                     centre: row.into(),

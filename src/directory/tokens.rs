@@ -44,12 +44,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 impl Directory {
     pub async fn create_token(&self, label: &str) -> Result<NewToken, DirectoryError> {
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let token = format!(
-            "{TOKEN_PREFIX}{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        let token = format!("{TOKEN_PREFIX}{}", random_secret());
         let token_hash = hash(&token);
         let label = label.trim().to_owned();
         let row = self
