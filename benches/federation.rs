@@ -184,7 +184,7 @@ async fn inbox_rate() {
     )
     .await;
     wait_until(Duration::from_secs(30), async || {
-        b.total("/api/v1/search?q=outil&kind=recommendation").await == 1
+        b.total("/api/v1/search?q=outil&kind=software").await == 1
     })
     .await
     .expect("backfill");

@@ -20,13 +20,17 @@ use tantivy::{
     Term,
 };
 
+use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRecord;
 use crate::storage::search::{self as feed_rows, RecommendationSource, Selection};
 use crate::storage::software::SoftwareRow;
 use crate::storage::{Conn, Database, StorageError};
 
+use super::analysis::{Analyzers, register as register_analyzers};
 use super::feed::{Affected, advance};
-use super::schema::{Analyzers, Fields, SCHEMA_VERSION, register_analyzers};
+use super::schema::{Fields, SCHEMA_VERSION};
+use super::suggest::{Suggestion, Suggestions};
+use super::understand::{typed_words, understand};
 use super::{Found, Kind, Request, SearchError, documents, query};
 
 /// Memory of the one indexing thread; tantivy's minimum is 15 MB.
@@ -63,6 +67,8 @@ pub struct SearchIndex {
     watermark: AtomicI64,
     persistent: bool,
     last_prune: Mutex<Option<Instant>>,
+    /// The suggestions of one generation of the index, rebuilt after it changes.
+    suggestions: Mutex<Option<(u64, Arc<Suggestions>)>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +83,7 @@ struct Sources {
     recommendations: Vec<RecommendationSource>,
     software: Vec<SoftwareRow>,
     contacts: Vec<ContactRecord>,
+    centres: Vec<CentreRow>,
     delete: BTreeSet<(Kind, i64)>,
 }
 
@@ -111,6 +118,7 @@ impl SearchIndex {
             watermark: AtomicI64::new(-1),
             persistent,
             last_prune: Mutex::new(None),
+            suggestions: Mutex::new(None),
         });
         let (latest, oldest) = this
             .db
@@ -147,6 +155,7 @@ impl SearchIndex {
     }
 
     /// Answers a search from an index that holds every change committed before it started.
+    /// When nothing matches, says which search with the closest known words would.
     pub async fn search(&self, request: Request) -> Result<Found, SearchError> {
         self.catch_up().await?;
         let searcher = self.reader.searcher();
@@ -154,7 +163,72 @@ impl SearchIndex {
         tokio::task::spawn_blocking(move || {
             let mut analyzers = Analyzers::default();
             let query = query::build(&fields, &mut analyzers, &request);
-            query::run(&searcher, &*query, &request)
+            let mut found = query::run(&searcher, &*query, &request)?;
+            if found.total == 0 {
+                let concepts = understand(&mut analyzers, &request.words);
+                let typed = typed_words(&concepts);
+                if let Some(closest) = query::closest_words(&searcher, &fields, &typed)? {
+                    let words = closest.join(" ");
+                    let retry = Request {
+                        words: words.clone(),
+                        offset: 0,
+                        limit: 1,
+                        ..request
+                    };
+                    let query = query::build(&fields, &mut analyzers, &retry);
+                    if query::run(&searcher, &*query, &retry)?.total > 0 {
+                        found.did_you_mean = Some(words);
+                    }
+                }
+            }
+            Ok(found)
+        })
+        .await
+        .map_err(|e| SearchError::Task(e.to_string()))?
+    }
+
+    /// Up to `limit` products, software and categories with a word starting with `typed`,
+    /// among what the public can find.
+    pub async fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        self.catch_up().await?;
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let cached = self
+            .suggestions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, s)| s.clone());
+        let suggestions = match cached {
+            Some(suggestions) => suggestions,
+            None => {
+                let fields = self.fields.clone();
+                let read =
+                    tokio::task::spawn_blocking(move || Suggestions::read(&searcher, &fields))
+                        .await
+                        .map_err(|e| SearchError::Task(e.to_string()))??;
+                let read = Arc::new(read);
+                *self.suggestions.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((generation, read.clone()));
+                read
+            }
+        };
+        Ok(suggestions.find(typed, limit))
+    }
+
+    /// Up to `per_software` contact cards (row ids) of people who know each of these software
+    /// (folded names), as the public or staff may find them.
+    pub async fn knowing(
+        &self,
+        software: Vec<String>,
+        public_only: bool,
+        per_software: usize,
+    ) -> Result<HashMap<String, Vec<i64>>, SearchError> {
+        let searcher = self.reader.searcher();
+        let fields = self.fields.clone();
+        tokio::task::spawn_blocking(move || {
+            query::knowing(&searcher, &fields, &software, public_only, per_software)
         })
         .await
         .map_err(|e| SearchError::Task(e.to_string()))?
@@ -326,6 +400,7 @@ fn write_blocking(
     if everything {
         writer.delete_all_documents()?;
     } else {
+        // Every document of a record goes by its uid (a software may have two).
         for (kind, id) in &sources.delete {
             writer.delete_term(Term::from_field_text(
                 fields.uid,
@@ -352,8 +427,8 @@ fn write_blocking(
     Ok(count)
 }
 
-/// Every document the sources make: each recommendation (with its software's centre count),
-/// each software, each contact card.
+/// Every document the sources make: each software's (from its recommendations), each contact
+/// card's, each directory centre's.
 fn build_documents<'a>(
     fields: &'a Fields,
     sources: &'a Sources,
@@ -362,15 +437,7 @@ fn build_documents<'a>(
     for rec in &sources.recommendations {
         by_software.entry(rec.software.id).or_default().push(rec);
     }
-    let counts: HashMap<i64, u64> = by_software
-        .iter()
-        .map(|(id, recs)| (*id, documents::centre_count(recs)))
-        .collect();
-    let recommendations = sources.recommendations.iter().map(move |rec| {
-        let centres = counts.get(&rec.software.id).copied().unwrap_or_default();
-        documents::recommendation(fields, rec, centres)
-    });
-    let software = sources.software.iter().filter_map(move |row| {
+    let software = sources.software.iter().flat_map(move |row| {
         let recs = by_software
             .get(&row.id)
             .map(Vec::as_slice)
@@ -380,8 +447,13 @@ fn build_documents<'a>(
     let contacts = sources
         .contacts
         .iter()
-        .map(move |(row, centre)| documents::contact(fields, row, centre));
-    recommendations.chain(software).chain(contacts)
+        .map(move |(row, _)| documents::contact(fields, row));
+    let centres = sources
+        .centres
+        .iter()
+        .filter(|row| documents::centre_is_indexed(row))
+        .map(move |row| documents::centre(fields, row));
+    software.chain(contacts).chain(centres)
 }
 
 fn load_all(conn: &mut Conn) -> Result<Sources, StorageError> {
@@ -389,15 +461,17 @@ fn load_all(conn: &mut Conn) -> Result<Sources, StorageError> {
         recommendations: feed_rows::recommendations(conn, Selection::All)?,
         software: feed_rows::software(conn, Selection::All)?,
         contacts: feed_rows::contacts(conn, Selection::All)?,
+        centres: feed_rows::centres(conn, Selection::All)?,
         delete: BTreeSet::new(),
     })
 }
 
 /// The records behind the documents some changes touch. A recommendation's change touches its
-/// software's document and its siblings' (their centre count), a centre's change its entries.
+/// software's document; a centre's change its own document, and every entry of it when its
+/// actor id changed (entries are filed under it).
 fn load_affected(conn: &mut Conn, mut affected: Affected) -> Result<Sources, StorageError> {
-    let centres: Vec<i64> = affected.centres.iter().copied().collect();
-    let (recs, cards) = feed_rows::entries_of_centres(conn, &centres)?;
+    let moved: Vec<i64> = affected.centre_entries.iter().copied().collect();
+    let (recs, cards) = feed_rows::entries_of_centres(conn, &moved)?;
     affected.recommendations.extend(recs);
     affected.contacts.extend(cards);
 
@@ -411,20 +485,18 @@ fn load_affected(conn: &mut Conn, mut affected: Affected) -> Result<Sources, Sto
     let software = feed_rows::software(conn, Selection::Ids(&software_ids))?;
     let contact_ids: Vec<i64> = affected.contacts.iter().copied().collect();
     let contacts = feed_rows::contacts(conn, Selection::Ids(&contact_ids))?;
+    let centre_ids: Vec<i64> = affected.centres.iter().copied().collect();
+    let centres = feed_rows::centres(conn, Selection::Ids(&centre_ids))?;
 
     let mut delete = BTreeSet::new();
-    delete.extend(ids.iter().map(|id| (Kind::Recommendation, *id)));
-    delete.extend(
-        recommendations
-            .iter()
-            .map(|r| (Kind::Recommendation, r.row.id)),
-    );
     delete.extend(software_ids.iter().map(|id| (Kind::Software, *id)));
     delete.extend(contact_ids.iter().map(|id| (Kind::Contact, *id)));
+    delete.extend(centre_ids.iter().map(|id| (Kind::Centre, *id)));
     Ok(Sources {
         recommendations,
         software,
         contacts,
+        centres,
         delete,
     })
 }

@@ -15,5 +15,6 @@ mod pages;
 mod persistence;
 mod recommendations;
 mod search;
+mod search_queries;
 mod service;
 mod site;

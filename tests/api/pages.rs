@@ -88,8 +88,9 @@ async fn search_page_finds_alternatives(backend: Backend) {
     };
     let visitor = Visitor::new(&node, "fr");
     let page = visitor.get("/search?q=google+drive").await;
-    let names = page.texts("article.recommendation h3 a");
-    assert!(names.iter().any(|n| n == "Nextcloud"), "{names:?}");
+    // One card per software.
+    let names = page.texts("article.software h3 a");
+    assert_eq!(names, vec!["Nextcloud", "Seafile"]);
     assert!(page.text_of("h1").unwrap().contains("google drive"));
     // The search box keeps the words.
     assert_eq!(
@@ -98,12 +99,11 @@ async fn search_page_finds_alternatives(backend: Backend) {
     );
     // Facets are links with counts; following one filters and keeps the words.
     let facet = page
-        .attr("aside.facets a[href*='kind=recommendation']", "href")
-        .expect("a kind facet");
+        .attr("aside.facets a[href*='category=files']", "href")
+        .expect("a category facet");
     assert!(facet.contains("q=google+drive"), "{facet}");
     let filtered = visitor.get(&facet).await;
-    assert!(filtered.count("article.software") == 0);
-    assert!(filtered.count("article.recommendation") >= 1);
+    assert_eq!(filtered.count("article.software"), 2);
     assert_eq!(
         filtered.count(".active-filters a"),
         1,
@@ -112,11 +112,19 @@ async fn search_page_finds_alternatives(backend: Backend) {
     // A page number that is not one is page 1, not an error.
     let odd = visitor.get("/search?q=google+drive&page=abc").await;
     assert_eq!(odd.status, StatusCode::OK);
-    // Nothing found says so and helps.
+    // Nothing found says so and helps: the needs and the tools people leave most.
     let none = visitor.get("/search?q=zzzzqqqq").await;
     assert_eq!(
         none.text_of("#results-heading").as_deref(),
         Some("Aucun résultat")
+    );
+    assert!(none.count(".results ul.categories a[href^='/categories/']") > 10);
+    assert!(none.count(".results ul.chips a[href^='/search?replaces=']") > 5);
+    // A word the directory knows better is offered.
+    let close = visitor.get("/search?q=nexxtcloudd").await;
+    assert_eq!(
+        close.attr(".did-you-mean a", "href").as_deref(),
+        Some("/search?q=nextcloud")
     );
 }
 on_both_backends!(
@@ -238,8 +246,11 @@ async fn activitypub_clients_and_browsers_share_the_ids() {
     let Some(node) = TestNode::spawn_demo(Backend::Sqlite).await else {
         return;
     };
-    let (_, results) = node.search("q=nextcloud&kind=recommendation").await;
-    let id = results[0]["id"].as_str().unwrap().to_owned();
+    let (_, results) = node.search("q=nextcloud&kind=software").await;
+    let id = results[0]["recommendations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let note = node
         .client
         .get(&id)

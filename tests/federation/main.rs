@@ -12,5 +12,6 @@ mod mastodon;
 mod network;
 mod peer;
 mod scenarios;
+mod search_cards;
 mod security;
 mod shapes;
