@@ -1,10 +1,11 @@
 //! Opening the index (on disk, or in RAM when the directory is taken), rebuilding it from the
 //! database, catching up with the change feed, and answering searches.
 //!
-//! The tantivy commit payload holds the schema version and the watermark (the last change seq
-//! applied), so a restart reopens the index and only applies what changed since. A missing,
-//! unreadable or other-version index, or one whose watermark the feed no longer covers (pruned,
-//! or a database that was replaced), is rebuilt from the database.
+//! The tantivy commit payload holds the schema version, the fingerprint of the role forms the
+//! analyzers apply and the watermark (the last change seq applied), so a restart reopens the
+//! index and only applies what changed since. A missing, unreadable or other-version index, or
+//! one whose watermark the feed no longer covers (pruned, or a database that was replaced), is
+//! rebuilt from the database.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::{INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::{
-    Directory as _, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError,
-    Term,
+    Directory as _, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    TantivyError, Term,
 };
 
 use crate::storage::centres::CentreRow;
@@ -28,6 +29,7 @@ use crate::storage::{Conn, Database, StorageError};
 
 use super::analysis::{Analyzers, register as register_analyzers};
 use super::feed::{Affected, advance};
+use super::lexicon::roles_fingerprint;
 use super::schema::{Fields, SCHEMA_VERSION};
 use super::suggest::{Suggestion, Suggestions};
 use super::understand::{typed_words, understand};
@@ -47,9 +49,12 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3_600);
 const PROGRESS_EVERY: usize = 20_000;
 
 /// What a commit records beside the documents.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 struct Payload {
     schema: u32,
+    /// What the analyzers read role forms from (see `lexicon::roles_fingerprint`): terms
+    /// indexed with other forms would no longer match the queries.
+    roles: String,
     watermark: i64,
 }
 
@@ -124,10 +129,13 @@ impl SearchIndex {
             .db
             .run(|conn| Ok((feed_rows::latest_seq(conn)?, feed_rows::oldest_seq(conn)?)))
             .await?;
-        let reason = match payload {
+        let reason = match &payload {
             None => Some("no index yet".to_owned()),
             Some(p) if p.schema != SCHEMA_VERSION => {
                 Some(format!("schema {} became {SCHEMA_VERSION}", p.schema))
+            }
+            Some(p) if p.roles != roles_fingerprint() => {
+                Some("the role forms of src/search/lexicon/roles.toml changed".to_owned())
             }
             Some(p) => stale(p.watermark, latest, oldest),
         };
@@ -154,37 +162,41 @@ impl SearchIndex {
         self.persistent
     }
 
+    /// How many documents and segments the index holds now (for benchmarks and logs).
+    pub fn size(&self) -> (u64, usize) {
+        let searcher = self.reader.searcher();
+        (searcher.num_docs(), searcher.segment_readers().len())
+    }
+
     /// Answers a search from an index that holds every change committed before it started.
     /// When nothing matches, says which search with the closest known words would.
     pub async fn search(&self, request: Request) -> Result<Found, SearchError> {
+        // The usual case takes one trip to the blocking pool: the feed's `max(seq)` shows the
+        // index is current, and the query runs at once on the same thread.
+        let known = (
+            self.watermark.load(Ordering::Acquire),
+            self.applied.load(Ordering::Acquire),
+        );
+        let reader = self.reader.clone();
+        let fields = self.fields.clone();
+        let asked = request.clone();
+        let answered = self
+            .db
+            .run(move |conn| {
+                let latest = feed_rows::latest_seq(conn)?;
+                Ok((latest == known.0 && latest == known.1)
+                    .then(|| answer(&reader.searcher(), &fields, asked)))
+            })
+            .await?;
+        if let Some(found) = answered {
+            return found;
+        }
         self.catch_up().await?;
         let searcher = self.reader.searcher();
         let fields = self.fields.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut analyzers = Analyzers::default();
-            let query = query::build(&fields, &mut analyzers, &request);
-            let mut found = query::run(&searcher, &*query, &request)?;
-            if found.total == 0 {
-                let concepts = understand(&mut analyzers, &request.words);
-                let typed = typed_words(&concepts);
-                if let Some(closest) = query::closest_words(&searcher, &fields, &typed)? {
-                    let words = closest.join(" ");
-                    let retry = Request {
-                        words: words.clone(),
-                        offset: 0,
-                        limit: 1,
-                        ..request
-                    };
-                    let query = query::build(&fields, &mut analyzers, &retry);
-                    if query::run(&searcher, &*query, &retry)?.total > 0 {
-                        found.did_you_mean = Some(words);
-                    }
-                }
-            }
-            Ok(found)
-        })
-        .await
-        .map_err(|e| SearchError::Task(e.to_string()))?
+        tokio::task::spawn_blocking(move || answer(&searcher, &fields, request))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))?
     }
 
     /// Up to `limit` products, software and categories with a word starting with `typed`,
@@ -376,6 +388,32 @@ impl SearchIndex {
     }
 }
 
+/// Runs a search on one state of the index; when nothing matches, tries the closest known
+/// words and keeps them if they find something.
+fn answer(searcher: &Searcher, fields: &Fields, request: Request) -> Result<Found, SearchError> {
+    let mut analyzers = Analyzers::default();
+    let query = query::build(fields, &mut analyzers, &request);
+    let mut found = query::run(searcher, &*query, &request)?;
+    if found.total == 0 {
+        let concepts = understand(&mut analyzers, &request.words);
+        let typed = typed_words(&concepts);
+        if let Some(closest) = query::closest_words(searcher, fields, &typed)? {
+            let words = closest.join(" ");
+            let retry = Request {
+                words: words.clone(),
+                offset: 0,
+                limit: 1,
+                ..request
+            };
+            let query = query::build(fields, &mut analyzers, &retry);
+            if query::run(searcher, &*query, &retry)?.total > 0 {
+                found.did_you_mean = Some(words);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Why an index at `watermark` cannot be brought up to date from the feed, if it cannot.
 fn stale(watermark: i64, latest: i64, oldest: Option<i64>) -> Option<String> {
     if watermark > latest {
@@ -418,6 +456,7 @@ fn write_blocking(
     }
     let payload = serde_json::to_string(&Payload {
         schema: SCHEMA_VERSION,
+        roles: roles_fingerprint(),
         watermark,
     })
     .map_err(|e| SearchError::Task(e.to_string()))?;

@@ -97,6 +97,29 @@ pub struct Found {
     pub did_you_mean: Option<String>,
 }
 
+/// What a query asks for, as the index reads it: one list per concept, each holding the ways
+/// it may match (the words typed first, then the lexicon's alternatives), each a list of
+/// folded words that must all match. For baselines and tools that search the same text by
+/// other means (`benches/search.rs` gives it to SQLite FTS5).
+pub fn query_alternatives(words: &str) -> Vec<Vec<Vec<String>>> {
+    let concepts = understand::understand(&mut analysis::Analyzers::default(), words);
+    concepts
+        .iter()
+        .map(|c| {
+            std::iter::once(&c.words)
+                .chain(&c.alternatives)
+                .chain(&c.related)
+                .map(|words| {
+                    understand::Concept::required(words)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("search index: {0}")]

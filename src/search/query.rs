@@ -5,12 +5,13 @@
 //! both), by its own words or by one of its alternatives (`understand`). A word typed matches
 //! its folded form, its French and English stems, any longer name, product or topic word it
 //! starts (from 3 letters: "visio" finds "visioconférence") and, from 5 letters, any such word
-//! one typo away ("nextclod" finds Nextcloud). Alternatives match exactly or by stem, and count half. Filters do not
-//! score.
+//! one typo away ("nextclod" finds Nextcloud). Alternatives match exactly or by their French
+//! stem, in fewer fields (a group of synonyms stays fast). Filters do not score.
 //!
 //! A match scores by where it is, not by how rare the word is: a name (the software's, an
 //! alias) or a replaced product counts 8, a category or a role 3, a description 1; a prefix or
-//! a typo less; an alternative half of what the words typed would. Each word counts once, by
+//! a typo less; an alternative half of what the words typed would, what a need relates to
+//! ("médiateur" -> "conseiller numérique") less again. Each word counts once, by
 //! its best field (a disjunction max, not a sum, so that a word written in five places does not
 //! outrank a name); a phrase counts the mean of its words. (BM25 was tried first: its idf let
 //! an alternative made of rare words, "conseiller numérique", outrank the very word typed,
@@ -25,7 +26,7 @@ use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
-    Occur, Query, TermQuery, TermSetQuery,
+    Occur, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Score, Searcher, SegmentReader, Term};
@@ -45,8 +46,10 @@ const PREFIX_NAME: Score = 4.0;
 const PREFIX_TOPIC: Score = 1.0;
 const TYPO_NAME: Score = 2.5;
 const TYPO_TOPIC: Score = 0.8;
-/// An alternative from the lexicon counts this much of the words typed.
+/// An alternative from the lexicon counts this much of the words typed; what a need relates
+/// to, less.
 const ALTERNATIVE: Score = 0.5;
+const RELATED: Score = 0.3;
 /// A word's other fields add this much of their score to its best one.
 const TIE: Score = 0.1;
 
@@ -142,19 +145,58 @@ fn typed_word(fields: &Fields, analyzers: &mut Analyzers, word: &str) -> Box<dyn
     best_of(clauses)
 }
 
-/// One concept: its words as typed, or one of its alternatives.
+/// Where alternatives are looked for, and at what weight: names, products and topics as
+/// written, topics and descriptions by their French stem (English stems and descriptions as
+/// written only count for the words typed). Fewer fields keep a large group of synonyms fast.
+fn alternative_fields(fields: &Fields) -> [(Field, Stem, Score); 5] {
+    [
+        (fields.names, Stem::None, NAME),
+        (fields.products, Stem::None, NAME),
+        (fields.topics, Stem::None, TOPIC),
+        (fields.topics_fr, Stem::French, TOPIC),
+        (fields.text_fr, Stem::French, TEXT),
+    ]
+}
+
+#[derive(Clone, Copy)]
+enum Stem {
+    None,
+    French,
+}
+
+fn stemmed(analyzers: &mut Analyzers, stem: Stem, word: &str) -> String {
+    match stem {
+        Stem::None => word.to_owned(),
+        Stem::French => analyzers.french(word),
+    }
+}
+
+/// One concept: its words as typed, or one of its alternatives, or something related.
 fn concept_query(fields: &Fields, analyzers: &mut Analyzers, concept: &Concept) -> Box<dyn Query> {
     let typed = Concept::required(&concept.words)
         .into_iter()
         .map(|w| typed_word(fields, analyzers, w))
         .collect();
     let mut ways = vec![all_of(typed)];
-    for alternative in &concept.alternatives {
-        let words = Concept::required(alternative)
-            .into_iter()
-            .map(|w| best_of(exact_clauses(fields, analyzers, w)))
-            .collect();
-        ways.push(boosted(all_of(words), ALTERNATIVE));
+    for (others, weight) in [
+        (&concept.alternatives, ALTERNATIVE),
+        (&concept.related, RELATED),
+    ] {
+        for other in others {
+            let words = Concept::required(other)
+                .into_iter()
+                .map(|word| {
+                    let clauses = alternative_fields(fields)
+                        .into_iter()
+                        .map(|(field, stem, field_weight)| {
+                            weighted(field, &stemmed(analyzers, stem, word), field_weight)
+                        })
+                        .collect();
+                    best_of(clauses)
+                })
+                .collect();
+            ways.push(boosted(all_of(words), weight));
+        }
     }
     best_of(ways)
 }
@@ -341,13 +383,7 @@ pub fn knowing(
     for name in software {
         let query = BooleanQuery::new(vec![
             (Occur::Must, term_query(fields.kind, Kind::Contact.as_str())),
-            (
-                Occur::Must,
-                Box::new(TermSetQuery::new([Term::from_field_text(
-                    fields.knows,
-                    name,
-                )])),
-            ),
+            (Occur::Must, term_query(fields.knows, name)),
             filter(Box::new(TermQuery::new(
                 Term::from_field_u64(visibility_field(fields, public_only), 1),
                 IndexRecordOption::Basic,

@@ -19,6 +19,8 @@ pub struct Concept {
     pub words: Vec<String>,
     /// Other ways of saying it (folded words each): matched exactly and stemmed, ranked below.
     pub alternatives: Vec<Vec<String>>,
+    /// What a visitor asking it may also want (a need of the lexicon), ranked below those.
+    pub related: Vec<Vec<String>>,
 }
 
 impl Concept {
@@ -45,11 +47,15 @@ pub fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
     words.truncate(MAX_WORDS);
     let mut concepts: Vec<Concept> = Vec::new();
     let mut set_aside: Vec<String> = Vec::new();
-    let push = |concepts: &mut Vec<Concept>, words: &[String], alternatives: Vec<Vec<String>>| {
+    let push = |concepts: &mut Vec<Concept>,
+                words: &[String],
+                alternatives: Vec<Vec<String>>,
+                related: Vec<Vec<String>>| {
         if !concepts.iter().any(|c| c.words == words) {
             concepts.push(Concept {
                 words: words.to_vec(),
                 alternatives,
+                related,
             });
         }
     };
@@ -59,7 +65,9 @@ pub fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
         if let Some((n, meaning)) = lexicon.phrase_at(rest) {
             match meaning {
                 Meaning::Intent => set_aside.extend_from_slice(&rest[..n]),
-                Meaning::Terms(others) => push(&mut concepts, &rest[..n], others.clone()),
+                Meaning::Terms { same, related } => {
+                    push(&mut concepts, &rest[..n], same.clone(), related.clone())
+                }
             }
             i += n;
             continue;
@@ -68,7 +76,12 @@ pub fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
         if lexicon.is_stop_word(word) || lexicon.is_intent_word(word) {
             set_aside.push(word.clone());
         } else {
-            push(&mut concepts, std::slice::from_ref(word), Vec::new());
+            push(
+                &mut concepts,
+                std::slice::from_ref(word),
+                Vec::new(),
+                Vec::new(),
+            );
         }
         i += 1;
     }
@@ -86,7 +99,12 @@ pub fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
             meaningful
         };
         for word in chosen {
-            push(&mut concepts, std::slice::from_ref(&word), Vec::new());
+            push(
+                &mut concepts,
+                std::slice::from_ref(&word),
+                Vec::new(),
+                Vec::new(),
+            );
         }
     }
     concepts.truncate(MAX_CONCEPTS);
@@ -168,6 +186,18 @@ mod tests {
             concepts[0]
                 .alternatives
                 .contains(&vec!["conseiller".to_owned(), "numerique".to_owned()])
+        );
+        // A need's finds are related, not the same.
+        let concepts = understood("mediator");
+        assert!(
+            concepts[0]
+                .alternatives
+                .contains(&vec!["mediateur".to_owned()])
+        );
+        assert!(
+            concepts[0]
+                .related
+                .contains(&vec!["accompagnateur".to_owned()])
         );
         assert_eq!(
             words(&understood("drive drive Drive")),

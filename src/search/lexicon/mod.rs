@@ -32,13 +32,25 @@ pub fn lexicon() -> &'static Lexicon {
     &LEXICON
 }
 
+/// A fingerprint of the role forms, which the analyzers apply to documents: an index built
+/// with other forms is rebuilt. (Intents and synonyms only change how queries are read.)
+pub fn roles_fingerprint() -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(ROLES.as_bytes());
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// What a phrase of the lexicon means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Meaning {
     /// Intent: never has to match.
     Intent,
-    /// A need: these other terms (folded words each) find it too.
-    Terms(Vec<Vec<String>>),
+    /// A need: other terms that find it too (folded words each): `same`, the terms of its
+    /// `[[same]]` group; `related`, what a `[[need]]` adds (ranked below).
+    Terms {
+        same: Vec<Vec<String>>,
+        related: Vec<Vec<String>>,
+    },
 }
 
 #[derive(Debug)]
@@ -177,8 +189,10 @@ impl Lexicon {
         }
         let noise = |word: &str| stop_words.contains(word) || intent_words.contains(word);
 
-        // Each synonym term and asked need, with what else it finds.
-        let mut terms: HashMap<Vec<String>, (String, Vec<Vec<String>>)> = HashMap::new();
+        // Each synonym term and asked need, with its group's other terms and what it is
+        // related to.
+        type Finds = (Vec<Vec<String>>, Vec<Vec<String>>);
+        let mut terms: HashMap<Vec<String>, Finds> = HashMap::new();
         let mut in_group: HashMap<Vec<String>, usize> = HashMap::new();
         let check_term = |entry: &str, words: &[String], problems: &mut Vec<String>| {
             if let [word] = words
@@ -228,7 +242,7 @@ impl Lexicon {
                     .filter(|(_, w)| self::keys(w) != keys)
                     .map(|(_, w)| w.clone())
                     .collect();
-                terms.insert(keys, (entry.clone(), others));
+                terms.insert(keys, (others, Vec::new()));
             }
         }
         for (n, need) in synonyms.need.iter().enumerate() {
@@ -258,10 +272,11 @@ impl Lexicon {
                         n + 1
                     ));
                 }
-                let known = &mut terms.entry(keys.clone()).or_default().1;
+                let (same, related) = terms.entry(keys.clone()).or_default();
                 for found in &finds {
-                    if self::keys(found) != keys && !known.iter().any(|k| k == found) {
-                        known.push(found.clone());
+                    let known = same.iter().chain(related.iter()).any(|k| k == found);
+                    if self::keys(found) != keys && !known {
+                        related.push(found.clone());
                     }
                 }
             }
@@ -282,11 +297,11 @@ impl Lexicon {
                 });
             }
         }
-        for (keys, (_, others)) in terms {
+        for (keys, (same, related)) in terms {
             if let Some(first) = keys.first() {
                 phrases.entry(first.clone()).or_default().push(Phrase {
                     keys,
-                    meaning: Meaning::Terms(others),
+                    meaning: Meaning::Terms { same, related },
                 });
             }
         }
@@ -412,10 +427,11 @@ mod tests {
             .phrase_at(&words("reseaux sociaux professionnels"))
             .unwrap();
         assert_eq!(n, 3);
-        let Meaning::Terms(others) = meaning else {
+        let Meaning::Terms { same, related } = meaning else {
             panic!("{meaning:?}")
         };
-        assert!(others.contains(&words("linkedin")), "{others:?}");
+        assert!(same.contains(&words("linkedin")), "{same:?}");
+        assert!(related.is_empty());
         let (n, _) = l.phrase_at(&words("reseau social libre")).unwrap();
         assert_eq!(n, 2);
         assert_eq!(
@@ -424,15 +440,21 @@ mod tests {
         );
         assert_eq!(l.phrase_at(&words("nextcloud")), None);
         // A need is one way: "messagerie" finds e-mail, "courriel" does not find chats.
-        let Some((1, Meaning::Terms(messagerie))) = l.phrase_at(&words("messagerie")) else {
+        let Some((1, Meaning::Terms { related, .. })) = l.phrase_at(&words("messagerie")) else {
             panic!()
         };
-        assert!(messagerie.contains(&words("courriel")));
-        let Some((1, Meaning::Terms(courriel))) = l.phrase_at(&words("courriel")) else {
+        assert!(related.contains(&words("courriel")));
+        let Some((1, Meaning::Terms { same, related })) = l.phrase_at(&words("courriel")) else {
             panic!()
         };
-        assert!(!courriel.contains(&words("messagerie")));
-        assert!(courriel.contains(&words("e mail")));
+        assert!(!same.contains(&words("messagerie")) && !related.contains(&words("messagerie")));
+        assert!(same.contains(&words("e mail")));
+        // A need adds to a group: "médiateur" is "mediator", and leads to conseillers.
+        let Some((1, Meaning::Terms { same, related })) = l.phrase_at(&words("mediateur")) else {
+            panic!()
+        };
+        assert!(same.contains(&words("mediator")));
+        assert!(related.contains(&words("conseiller numerique")));
     }
 
     const ROLES_OK: &str = "inclusive_endings = [\"rice\"]\n[[role]]\nforms = [\"médiateur\"]";
