@@ -56,20 +56,7 @@ async fn centre_feed(
         .id(feed_url.clone())
         .updated(updated)
         .subtitle(centre.summary.clone().map(Text::plain))
-        .link(
-            LinkBuilder::default()
-                .href(feed_url)
-                .rel("self")
-                .mime_type(Some("application/atom+xml".into()))
-                .build(),
-        )
-        .link(
-            LinkBuilder::default()
-                .href(centre.id.clone())
-                .rel("alternate")
-                .mime_type(Some("text/html".into()))
-                .build(),
-        )
+        .links(links(feed_url, centre.id.clone()))
         .author(
             PersonBuilder::default()
                 .name(centre.name.clone())
@@ -112,26 +99,29 @@ async fn tag_feed(
         .title(Text::plain(format!("#{} – Maillage", tagged.tag)))
         .id(feed_url.clone())
         .updated(updated)
-        .link(
-            LinkBuilder::default()
-                .href(feed_url)
-                .rel("self")
-                .mime_type(Some("application/atom+xml".into()))
-                .build(),
-        )
-        .link(
-            LinkBuilder::default()
-                .href(page)
-                .rel("alternate")
-                .mime_type(Some("text/html".into()))
-                .build(),
-        )
+        .links(links(feed_url, page))
         .entries(tagged.recommendations.iter().map(entry).collect::<Vec<_>>())
         .build();
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         feed.to_string(),
     ))
+}
+
+/// A feed's links: itself, and the page it follows.
+fn links(feed_url: String, page: String) -> Vec<atom_syndication::Link> {
+    vec![
+        LinkBuilder::default()
+            .href(feed_url)
+            .rel("self")
+            .mime_type(Some("application/atom+xml".into()))
+            .build(),
+        LinkBuilder::default()
+            .href(page)
+            .rel("alternate")
+            .mime_type(Some("text/html".into()))
+            .build(),
+    ]
 }
 
 fn entry(rec: &RecommendationView) -> atom_syndication::Entry {

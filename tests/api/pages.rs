@@ -18,6 +18,9 @@ const PAGES: &[&str] = &[
     "/centres",
     "/centres/loire",
     "/categories/files",
+    "/search?q=zzzzqqqq",
+    "/tags/Nextcloud",
+    "/tags/AlternativeGoogleDrive",
 ];
 
 async fn every_page_in_both_languages(backend: Backend) {

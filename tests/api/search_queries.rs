@@ -143,66 +143,64 @@ async fn query_node(backend: Backend) -> Option<TestNode> {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let bretagne = |body: &Value| {
-        let mut body = body.clone();
-        body["summary"] = json!("Recommandé par notre réseau breton.");
-        body
-    };
-    for (software, homepage, replaces, category) in [
+    // Everyday products, in summaries that do not say what the queries ask (the lexicon must
+    // find them); and software of the sample or ours recommended again by the second centre
+    // (one card, two centres).
+    for (centre, software, homepage, replaces, category) in [
         (
+            "loire",
             "LibreOffice",
             "https://www.libreoffice.org/",
             &["Word", "Excel", "PowerPoint"][..],
             "office",
         ),
         (
+            "loire",
             "Firefox",
             "https://www.mozilla.org/firefox/",
             &["Google Chrome"][..],
             "utilities",
         ),
         (
+            "loire",
             "Linux Mint",
             "https://linuxmint.com/",
             &["Windows"][..],
             "utilities",
         ),
         (
+            "loire",
             "Thunderbird",
             "https://www.thunderbird.net/",
             &["Outlook"][..],
             "email",
         ),
-    ] {
-        // Summaries that do not say what the queries ask: the lexicon must find them.
-        let mut rec = recommendation(software, homepage, replaces, category);
-        rec["summary"] = json!(format!("{software}, sur l’ordinateur de l’association."));
-        node.create_recommendation(&rec).await;
-    }
-    // The same software as the sample's or ours, by the second centre: one card, two centres.
-    for (software, homepage, replaces, category) in [
         (
+            "bretagne",
             "LibreOffice",
             "https://www.libreoffice.org/",
             &["Microsoft Word"][..],
             "office",
         ),
         (
+            "bretagne",
             "Nextcloud",
             "https://nextcloud.com/",
             &["Google Agenda"][..],
             "files",
         ),
         (
+            "bretagne",
             "Paheko (ex-Garradin)",
             "https://paheko.cloud",
             &["HelloAsso"][..],
             "assoc-accounting",
         ),
     ] {
-        let rec = bretagne(&recommendation(software, homepage, replaces, category));
+        let mut rec = recommendation(software, homepage, replaces, category);
+        rec["summary"] = json!(format!("{software}, sur l’ordinateur de l’association."));
         let res = node
-            .post("/api/v1/recommendations?centre=bretagne", &rec)
+            .post(&format!("/api/v1/recommendations?centre={centre}"), &rec)
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     }

@@ -131,3 +131,27 @@ async fn without_javascript_the_search_box_still_searches() {
     browser.close().await;
     drop(node);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hashtag_and_empty_result_pages_pass_axe() {
+    let Some((node, browser)) = demo(Options::default()).await else {
+        return;
+    };
+    browser.goto("/tags/Nextcloud").await;
+    assert_eq!(browser.text("h1").await, "#Nextcloud");
+    let violations = browser.axe_check().await;
+    report(&violations, "a hashtag page");
+    assert_no_serious(&violations, "a hashtag page");
+    // Nothing found: a closer word, the needs and the tools people leave most.
+    browser.goto("/search?q=nexxtcloudd").await;
+    browser.click(".did-you-mean a").await;
+    browser.wait_for_path("/search?q=nextcloud").await;
+    browser.goto("/search?q=zzzzqqqq").await;
+    assert!(!browser.texts(".results ul.categories a").await.is_empty());
+    browser.screenshot("search-nothing-found").await;
+    let violations = browser.axe_check().await;
+    report(&violations, "a search that found nothing");
+    assert_no_serious(&violations, "a search that found nothing");
+    browser.close().await;
+    drop(node);
+}
