@@ -3,13 +3,11 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestNode, key, listing};
+use crate::helpers::{Backend, TestNodes, key, listing};
 use crate::on_both_backends;
 
 async fn visibility_and_consent(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
 
     // Hidden by default; no consent needed for that.
     let res = node

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::faulty::{FaultyPeer, Mode};
-use crate::helpers::{ADMIN_TOKEN, Backend, TestNode, listing, recommendation};
-use crate::network::{eventually, node};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestNode, TestNodes, listing, recommendation};
+use crate::network::eventually;
 use crate::on_both_backends;
 
 fn host(peer: &FaultyPeer) -> String {
@@ -36,9 +36,7 @@ async fn publish(node: &TestNode, n: usize) -> String {
 }
 
 async fn down_then_back(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let mut peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     peer.go_down();
@@ -87,9 +85,7 @@ async fn down_then_back(backend: Backend) {
 on_both_backends!(a_peer_down_then_back_gets_everything, down_then_back);
 
 async fn error_then_ok(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     peer.set(Mode::Error500);
@@ -136,9 +132,7 @@ async fn error_then_ok(backend: Backend) {
 on_both_backends!(errors_are_retried, error_then_ok);
 
 async fn slow_peer(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let slow = FaultyPeer::start().await;
     let fast = FaultyPeer::start().await;
     slow.follow(&a).await;
@@ -160,9 +154,7 @@ async fn slow_peer(backend: Backend) {
 on_both_backends!(a_slow_peer_delays_nobody_else, slow_peer);
 
 async fn gone(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     peer.set(Mode::Gone);
@@ -182,9 +174,7 @@ on_both_backends!(an_inbox_that_is_gone_is_dropped, gone);
 /// 1,000 activities queued while the peer is down all arrive once it is back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_after_an_outage_is_delivered() {
-    let Some(a) = node(Backend::Sqlite, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
     let mut peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     peer.go_down();
@@ -238,9 +228,7 @@ async fn a_burst_after_an_outage_is_delivered() {
 async fn a_locked_sqlite_database_loses_nothing() {
     use diesel::Connection;
     use diesel::connection::SimpleConnection;
-    let Some(a) = node(Backend::Sqlite, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
     let peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     let path = a.database_url.trim_start_matches("sqlite://").to_owned();
@@ -267,9 +255,7 @@ async fn a_locked_sqlite_database_loses_nothing() {
 /// it restarts; a peer gets each activity once, except perhaps the one in flight.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_killed_mid_delivery_delivers_the_rest() {
-    let Some(mut a) = node(Backend::Sqlite, "loire").await else {
-        return;
-    };
+    let [mut a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
     let peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     a.stop_server().await;
@@ -352,9 +338,10 @@ impl Drop for KillOnDrop {
 /// the peer once, in order, whichever process sent it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_postgres_share_the_work() {
-    let Some(a) = node(Backend::Postgres, "loire").await else {
+    if Backend::Postgres.missing() {
         return;
-    };
+    }
+    let [a] = TestNodes::start(Backend::Postgres, ["loire"]).await;
     let peer = FaultyPeer::start().await;
     peer.follow(&a).await;
     // A second process of the same node: same settings and database, its own listener.

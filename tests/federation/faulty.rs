@@ -107,12 +107,11 @@ impl FaultyPeer {
 
     /// Listens again on the same port.
     pub async fn come_back(&mut self) {
-        let listener = loop {
-            match TcpListener::bind(("127.0.0.1", self.port)).await {
-                Ok(l) => break l,
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        };
+        let port = self.port;
+        let listener = eventually("the peer's port to be free again", || async move {
+            TcpListener::bind(("127.0.0.1", port)).await.ok()
+        })
+        .await;
         self.serve(listener);
     }
 

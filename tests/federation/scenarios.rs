@@ -5,9 +5,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, key, listing, recommendation};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, recommendation};
 use crate::network::{
-    actor, eventually, find, follow, handle, node, note_of, public_search, staff_search,
+    actor, eventually, find, follow, handle, note_of, public_search, staff_search,
 };
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver};
@@ -17,15 +17,7 @@ fn inbox(node: &TestNode) -> String {
 }
 
 async fn publish_edit_delete(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
     let before = a
         .create_recommendation(&recommendation(
             "Nextcloud",
@@ -169,12 +161,7 @@ async fn publish_edit_delete(backend: Backend) {
 on_both_backends!(follow_backfill_publish_edit_delete, publish_edit_delete);
 
 async fn shared_software(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [a, b] = TestNodes::start(backend, ["loire", "bretagne"]).await;
     let mut mine = recommendation(
         "Nextcloud",
         "https://nextcloud.com/",
@@ -223,15 +210,7 @@ async fn shared_software(backend: Backend) {
 on_both_backends!(one_software_recommended_by_two_centres, shared_software);
 
 async fn endorsements(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
     let rec = a
         .create_recommendation(&recommendation(
             "Framadate",
@@ -270,9 +249,7 @@ async fn endorsements(backend: Backend) {
     .await;
 
     // A node following B after the endorsement gets it by backfill.
-    let Some(d) = node(backend, "jura").await else {
-        return;
-    };
+    let [d] = TestNodes::start(backend, ["jura"]).await;
     follow(&d, &b).await;
     let on_d = eventually("the endorsed recommendation on D by backfill", || async {
         find(&public_search(&d, "q=doodle").await, &id).cloned()
@@ -340,12 +317,7 @@ async fn endorsements(backend: Backend) {
 on_both_backends!(endorsements_reach_followers_of_the_endorser, endorsements);
 
 async fn only_followed(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;
     let rec = a
         .create_recommendation(&recommendation(
             "Mobilizon",
@@ -378,12 +350,7 @@ async fn only_followed(backend: Backend) {
 on_both_backends!(only_followed_centres_enter_the_directory, only_followed);
 
 async fn contacts(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [a, b] = TestNodes::start(backend, ["loire", "bretagne"]).await;
     let consent = json!({"given_at": "2026-05-20T10:00:00Z"});
     let mut ids = std::collections::HashMap::new();
     for visibility in ["hidden", "local", "network", "public"] {
@@ -524,15 +491,7 @@ async fn contacts(backend: Backend) {
 on_both_backends!(contacts_follow_the_visibility_table, contacts);
 
 async fn moderation(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
     let rec = a
         .create_recommendation(&recommendation(
             "Etherpad",
@@ -632,14 +591,11 @@ async fn moderation(backend: Backend) {
     assert_eq!(res.status, StatusCode::NO_CONTENT);
 
     // Allow-list mode: only listed domains federate.
-    let Some(d) = TestNode::spawn_with(backend, false, |s| {
-        s.centre.username = "jura".into();
-        s.federation.allowlist_mode = true;
-    })
-    .await
-    else {
-        return;
-    };
+    let [d] = TestNodes::start(
+        backend,
+        [NodeSpec::centre("jura").with(|s| s.federation.allowlist_mode = true)],
+    )
+    .await;
     let res = d
         .post("/api/v1/follows", &json!({"target": handle(&a)}))
         .await;
@@ -670,17 +626,14 @@ async fn moderation(backend: Backend) {
 on_both_backends!(moderation_hides_blocks_and_allows, moderation);
 
 async fn manual_approval(backend: Backend) {
-    let Some(e) = TestNode::spawn_with(backend, false, |s| {
-        s.centre.username = "vosges".into();
-        s.federation.manual_approval = true;
-    })
-    .await
-    else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [e, b] = TestNodes::start(
+        backend,
+        [
+            NodeSpec::centre("vosges").with(|s| s.federation.manual_approval = true),
+            NodeSpec::centre("bretagne"),
+        ],
+    )
+    .await;
     let actor_json: Value = b
         .client
         .get(actor(&e))
@@ -731,9 +684,7 @@ async fn manual_approval(backend: Backend) {
     assert_eq!(res.status, StatusCode::CONFLICT);
 
     // Refusing another follower sends Reject.
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
     c.post("/api/v1/follows", &json!({"target": handle(&e)}))
         .await;
     let pending = eventually("C pending on E", || async {
@@ -760,15 +711,7 @@ async fn manual_approval(backend: Backend) {
 on_both_backends!(manual_approval_of_followers, manual_approval);
 
 async fn remote_input(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
 
     // A remote actor's HTML is stored as text.
     let stub = StubActor::spawn(true).await;

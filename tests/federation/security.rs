@@ -5,8 +5,8 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, recommendation};
-use crate::network::{actor, eventually, find, follow, node, note_of, public_search, staff_search};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, recommendation};
+use crate::network::{actor, eventually, find, follow, note_of, public_search, staff_search};
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver, deliver_bytes};
 
@@ -22,15 +22,7 @@ fn create(a: &TestNode, n: &str, object: Value) -> Value {
 }
 
 async fn inbox_rules(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
     follow(&b, &a).await;
     follow(&b, &c).await;
     let inbox = format!("{}/inbox", b.base);
@@ -225,17 +217,14 @@ on_both_backends!(inbox_security_baseline, inbox_rules);
 /// Outside the insecure local mode, the fetcher refuses loopback and private addresses (at
 /// connect time) and plain http, and the inbox refuses http actors.
 async fn secure_mode(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(s) = TestNode::spawn_with(backend, false, |s| {
-        s.centre.username = "secure".into();
-        s.federation.insecure = false;
-    })
-    .await
-    else {
-        return;
-    };
+    let [a, s] = TestNodes::start(
+        backend,
+        [
+            NodeSpec::centre("loire"),
+            NodeSpec::centre("secure").with(|s| s.federation.insecure = false),
+        ],
+    )
+    .await;
     // Its ids are https.
     let (_, centres) = crate::helpers::listing(&s.get_public("/api/v1/centres").await.body);
     assert!(centres[0]["id"].as_str().unwrap().starts_with("https://"));
