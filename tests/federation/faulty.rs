@@ -1,8 +1,8 @@
-//! A follower whose inbox misbehaves on demand: down, erroring, slow, rate-limiting, gone.
-//! It records every activity it acknowledged, in order.
+//! A follower whose inbox misbehaves on demand: down, erroring, holding (slow for as long as
+//! the test needs), rate-limiting, gone. It records every activity that reached its inbox (`arrived`, whatever it answered)
+//! and every one it acknowledged with a 202 (`received`), in order.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -25,13 +25,15 @@ pub enum Mode {
     Gone,
     /// 429 with `Retry-After: 1`, then up.
     TooManyOnce,
-    /// Answers after this long.
-    Slow(Duration),
+    /// Holds every request until the mode changes: a peer that is slow for as long as the
+    /// test needs, with no clock involved.
+    Hold,
 }
 
 #[derive(Clone)]
 struct Shared {
-    mode: Arc<Mutex<Mode>>,
+    mode: Arc<tokio::sync::watch::Sender<Mode>>,
+    arrived: Arc<Mutex<Vec<Value>>>,
     received: Arc<Mutex<Vec<Value>>>,
     actor: Value,
 }
@@ -61,7 +63,8 @@ impl FaultyPeer {
             "maillage:directory": {},
         });
         let shared = Shared {
-            mode: Arc::new(Mutex::new(Mode::Up)),
+            mode: Arc::new(tokio::sync::watch::Sender::new(Mode::Up)),
+            arrived: Arc::new(Mutex::new(Vec::new())),
             received: Arc::new(Mutex::new(Vec::new())),
             actor,
         };
@@ -116,20 +119,27 @@ impl FaultyPeer {
     }
 
     pub fn set(&self, mode: Mode) {
-        *self.shared.mode.lock().unwrap() = mode;
+        self.shared.mode.send_replace(mode);
     }
 
+    /// Every activity that reached the inbox, whatever it was answered, in order.
+    pub fn arrived(&self) -> Vec<Value> {
+        self.shared.arrived.lock().unwrap().clone()
+    }
+
+    /// Every activity acknowledged (202), in order.
     pub fn received(&self) -> Vec<Value> {
         self.shared.received.lock().unwrap().clone()
     }
 
-    /// The ids of the objects of the Creates received, in order.
+    /// The ids of the objects of the Creates acknowledged, in order.
     pub fn created(&self) -> Vec<String> {
-        self.received()
-            .into_iter()
-            .filter(|a| a["type"] == "Create")
-            .map(|a| a["object"]["id"].as_str().unwrap_or_default().to_owned())
-            .collect()
+        created(&self.received())
+    }
+
+    /// The ids of the objects of the Creates that reached the inbox, in order.
+    pub fn created_arrived(&self) -> Vec<String> {
+        created(&self.arrived())
     }
 
     /// Follows `node`'s first centre and waits for the Accept.
@@ -168,21 +178,30 @@ impl FaultyPeer {
     }
 }
 
+fn created(activities: &[Value]) -> Vec<String> {
+    activities
+        .iter()
+        .filter(|a| a["type"] == "Create")
+        .map(|a| a["object"]["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 async fn inbox(
     State(s): State<Shared>,
     _headers: HeaderMap,
     Json(activity): Json<Value>,
 ) -> Response {
-    let mode = *s.mode.lock().unwrap();
-    match mode {
+    s.arrived.lock().unwrap().push(activity.clone());
+    let mut mode = s.mode.subscribe();
+    let current = *mode.wait_for(|m| *m != Mode::Hold).await.unwrap();
+    match current {
         Mode::Error500 => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Mode::Gone => return StatusCode::GONE.into_response(),
         Mode::TooManyOnce => {
-            *s.mode.lock().unwrap() = Mode::Up;
+            s.mode.send_replace(Mode::Up);
             return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response();
         }
-        Mode::Slow(delay) => tokio::time::sleep(delay).await,
-        Mode::Up => {}
+        Mode::Up | Mode::Hold => {}
     }
     s.received.lock().unwrap().push(activity);
     StatusCode::ACCEPTED.into_response()
