@@ -103,9 +103,18 @@ async fn search_page_finds_alternatives(backend: Backend) {
         1,
         "the filter shows, with a way to remove it"
     );
-    // A page number that is not one is page 1, not an error.
+    // A page number that is not one is page 1, not an error: the same results, in order.
     let odd = visitor.get("/search?q=google+drive&page=abc").await;
     assert_eq!(odd.status, StatusCode::OK);
+    let results = "#main article h3 a";
+    assert!(!page.texts(results).is_empty());
+    assert_eq!(odd.texts(results), page.texts(results));
+    let second = visitor.get("/search?q=google+drive&page=2").await;
+    assert_ne!(
+        second.texts(results),
+        page.texts(results),
+        "the demo has a second page of results for google drive"
+    );
     // Nothing found says so and helps.
     let none = visitor.get("/search?q=zzzzqqqq").await;
     assert_eq!(

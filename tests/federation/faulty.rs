@@ -22,6 +22,8 @@ use crate::peer::{Signer, Tamper, deliver};
 pub enum Mode {
     Up,
     Error500,
+    /// 403: a final refusal, not to be retried.
+    Refuse,
     Gone,
     /// 429 with `Retry-After: 1`, then up.
     TooManyOnce,
@@ -47,21 +49,34 @@ pub struct FaultyPeer {
 }
 
 impl FaultyPeer {
+    /// A directory centre (it claims the Maillage extension).
     pub async fn start() -> Self {
+        Self::start_as(true).await
+    }
+
+    /// An ordinary account (a Mastodon-like `Person`), no directory centre.
+    pub async fn person() -> Self {
+        Self::start_as(false).await
+    }
+
+    async fn start_as(directory: bool) -> Self {
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let base = format!("http://localhost:{port}");
         let actor_id = format!("{base}/users/faulty");
-        let actor = json!({
+        let mut actor = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "type": "Organization", "id": actor_id, "preferredUsername": "faulty",
+            "type": if directory { "Organization" } else { "Person" },
+            "id": actor_id, "preferredUsername": "faulty",
             "inbox": format!("{actor_id}/inbox"),
             "endpoints": {"sharedInbox": format!("{base}/inbox")},
             "publicKey": {"id": format!("{actor_id}#main-key"), "owner": actor_id,
                           "publicKeyPem": key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap()},
-            "maillage:directory": {},
         });
+        if directory {
+            actor["maillage:directory"] = json!({});
+        }
         let shared = Shared {
             mode: Arc::new(tokio::sync::watch::Sender::new(Mode::Up)),
             arrived: Arc::new(Mutex::new(Vec::new())),
@@ -163,6 +178,22 @@ impl FaultyPeer {
         .await;
     }
 
+    /// Sends `node`'s inbox `activity`, signed by this peer; returns the status and body.
+    pub async fn send(&self, node: &TestNode, activity: &Value) -> (reqwest::StatusCode, String) {
+        deliver(
+            &format!("{}/inbox", node.base),
+            activity,
+            &self.signer,
+            Tamper::default(),
+        )
+        .await
+    }
+
+    /// A new activity id on this peer.
+    pub fn new_id(&self, kind: &str) -> String {
+        format!("{}/{kind}/{}", self.base, uuid::Uuid::new_v4().simple())
+    }
+
     /// Sends `node` an activity (any: it revives our host there).
     pub async fn say_hello(&self, node: &TestNode) {
         let like = json!({"type": "Like", "id": format!("{}/likes/{}", self.base, uuid::Uuid::new_v4().simple()),
@@ -197,6 +228,7 @@ async fn inbox(
     match current {
         Mode::Error500 => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Mode::Gone => return StatusCode::GONE.into_response(),
+        Mode::Refuse => return StatusCode::FORBIDDEN.into_response(),
         Mode::TooManyOnce => {
             s.mode.send_replace(Mode::Up);
             return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response();

@@ -5,6 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::faulty::FaultyPeer;
 use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, recommendation};
 use crate::network::{
     actor, eventually, find, follow, handle, note_of, public_search, staff_search,
@@ -209,8 +210,8 @@ async fn shared_software(backend: Backend) {
 }
 on_both_backends!(one_software_recommended_by_two_centres, shared_software);
 
-async fn endorsements(backend: Backend) {
-    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
+/// A's recommendation, followed by B: the starting point of the endorsement cases.
+async fn recommended_by_a_on_b(a: &TestNode, b: &TestNode) -> (Value, String) {
     let rec = a
         .create_recommendation(&recommendation(
             "Framadate",
@@ -220,14 +221,20 @@ async fn endorsements(backend: Backend) {
         ))
         .await;
     let id = rec["id"].as_str().unwrap().to_owned();
-    follow(&b, &a).await;
+    follow(b, a).await;
     eventually("A's recommendation on B", || async {
-        find(&public_search(&b, "q=doodle").await, &id).cloned()
+        find(&public_search(b, "q=doodle").await, &id).cloned()
     })
     .await;
-    follow(&c, &b).await;
+    (rec, id)
+}
 
-    // B endorses; C, following only B, gets A's recommendation, from its origin.
+/// B endorses A's recommendation: C, following only B, gets it from its origin; A learns of
+/// it; B's Undo withdraws it downstream.
+async fn endorsements(backend: Backend) {
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
+    let (rec, id) = recommended_by_a_on_b(&a, &b).await;
+    follow(&c, &b).await;
     let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let endorsement = res.body["id"].as_str().unwrap().to_owned();
@@ -238,7 +245,6 @@ async fn endorsements(backend: Backend) {
     assert_eq!(on_c["origin"], actor(&a));
     assert_eq!(on_c["endorsed_by"], json!([actor(&b)]));
     assert_eq!(on_c["summary"], rec["summary"]);
-    // A learns of it too.
     eventually("the endorsement on A", || async {
         let mine = a
             .get(&format!("/api/v1/recommendations/{}", key(&rec["id"])))
@@ -247,39 +253,6 @@ async fn endorsements(backend: Backend) {
         (mine["endorsed_by"] == json!([actor(&b)])).then_some(())
     })
     .await;
-
-    // A node following B after the endorsement gets it by backfill.
-    let [d] = TestNodes::start(backend, ["jura"]).await;
-    follow(&d, &b).await;
-    let on_d = eventually("the endorsed recommendation on D by backfill", || async {
-        find(&public_search(&d, "q=doodle").await, &id).cloned()
-    })
-    .await;
-    assert_eq!(on_d["origin"], actor(&a));
-    assert_eq!(on_d["endorsed_by"], json!([actor(&b)]));
-
-    // A boost by someone who is not a directory centre is not an endorsement.
-    let stub = StubActor::spawn(false).await;
-    let boost = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "type": "Announce", "id": format!("{}/users/stub/statuses/1/activity", stub.base),
-        "actor": stub.actor_id(), "object": id,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    });
-    let (status, text) = deliver(
-        &format!("{}/inbox", c.base),
-        &boost,
-        &stub.signer,
-        Tamper::default(),
-    )
-    .await;
-    assert!(status.is_success(), "{status} {text}");
-    let after = find(&public_search(&c, "q=doodle").await, &id)
-        .cloned()
-        .unwrap();
-    assert_eq!(after["endorsed_by"], json!([actor(&b)]));
-
-    // Undo: the endorsement disappears downstream.
     assert_eq!(
         b.delete(&format!("/api/v1/endorsements/{endorsement}"))
             .await
@@ -291,8 +264,79 @@ async fn endorsements(backend: Backend) {
         (r["endorsed_by"] == json!([])).then_some(())
     })
     .await;
+}
+on_both_backends!(endorsements_reach_followers_of_the_endorser, endorsements);
 
-    // Endorsing one's own recommendation or an unknown id is refused.
+/// A node following B after B endorsed gets the endorsement by backfill.
+async fn endorsements_backfilled(backend: Backend) {
+    let [a, b, d] = TestNodes::start(backend, ["loire", "bretagne", "jura"]).await;
+    let (_, id) = recommended_by_a_on_b(&a, &b).await;
+    let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    follow(&d, &b).await;
+    let on_d = eventually("the endorsed recommendation on D by backfill", || async {
+        find(&public_search(&d, "q=doodle").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(on_d["origin"], actor(&a));
+    assert_eq!(on_d["endorsed_by"], json!([actor(&b)]));
+}
+on_both_backends!(
+    a_later_follower_gets_endorsements_by_backfill,
+    endorsements_backfilled
+);
+
+/// A boost by an account B follows, which is no directory centre, is not an endorsement. The
+/// boost is followed by a real endorsement of the same recommendation: endorsements are
+/// stored after the sender got its 202, so B's is waited for, and by then the boost, sent
+/// first, had every chance to be stored too.
+async fn boost_by_an_account(backend: Backend) {
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
+    let (_, id) = recommended_by_a_on_b(&a, &b).await;
+    follow(&c, &b).await;
+    // C follows P, an ordinary account, which accepts: P is followed, not a directory centre.
+    let p = FaultyPeer::person().await;
+    let res = c
+        .post("/api/v1/follows", &json!({"target": p.signer.actor}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let follow_p = eventually("C's Follow at P", || async {
+        p.arrived().into_iter().find(|a| a["type"] == "Follow")
+    })
+    .await;
+    let accept = json!({"type": "Accept", "id": p.new_id("accepts"), "actor": p.signer.actor,
+                        "object": follow_p});
+    let (status, text) = p.send(&c, &accept).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    eventually("C's follow of P accepted", || async {
+        let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
+        follows
+            .into_iter()
+            .find(|f| f["target"] == p.signer.actor.as_str() && f["state"] == "accepted")
+    })
+    .await;
+    let boost = json!({"type": "Announce", "id": p.new_id("boosts"), "actor": p.signer.actor,
+                       "object": id, "to": ["https://www.w3.org/ns/activitystreams#Public"]});
+    let (status, text) = p.send(&c, &boost).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let on_c = eventually("B's endorsement on C", || async {
+        find(&public_search(&c, "q=doodle").await, &id)
+            .filter(|r| r["endorsed_by"] != json!([]))
+            .cloned()
+    })
+    .await;
+    assert_eq!(on_c["endorsed_by"], json!([actor(&b)]), "the boost counted");
+}
+on_both_backends!(
+    a_boost_by_a_followed_account_is_not_an_endorsement,
+    boost_by_an_account
+);
+
+/// Endorsing one's own recommendation or an unknown id is refused.
+async fn endorsements_refused(backend: Backend) {
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
     let own = b
         .create_recommendation(&recommendation(
             "Paheko",
@@ -313,8 +357,57 @@ async fn endorsements(backend: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.error_field(), Some("object"));
 }
-on_both_backends!(endorsements_reach_followers_of_the_endorser, endorsements);
+on_both_backends!(
+    own_or_unknown_recommendations_cannot_be_endorsed,
+    endorsements_refused
+);
+
+/// Accept and Reject count only from the actor the Follow was sent to, and only for a Follow
+/// of ours.
+async fn forged_answers(backend: Backend) {
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
+    let p = FaultyPeer::person().await;
+    let x = FaultyPeer::person().await;
+    let res = c
+        .post("/api/v1/follows", &json!({"target": p.signer.actor}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let follow_p = eventually("C's Follow at P", || async {
+        p.arrived().into_iter().find(|a| a["type"] == "Follow")
+    })
+    .await;
+    let state = || async {
+        let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
+        follows[0]["state"].as_str().unwrap().to_owned()
+    };
+    for kind in ["Accept", "Reject"] {
+        let forged = json!({"type": kind, "id": x.new_id("answers"), "actor": x.signer.actor,
+                            "object": follow_p});
+        let (status, text) = x.send(&c, &forged).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{kind} by another actor: {text}"
+        );
+        let unknown = json!({"type": kind, "id": p.new_id("answers"), "actor": p.signer.actor,
+                             "object": format!("{}/activities/follow/not-ours", c.base)});
+        let (status, text) = p.send(&c, &unknown).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "{kind} of no Follow of ours: {text}"
+        );
+        assert_eq!(state().await, "pending");
+    }
+    let reject = json!({"type": "Reject", "id": p.new_id("answers"), "actor": p.signer.actor,
+                        "object": follow_p["id"]});
+    let (status, text) = p.send(&c, &reject).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    assert_eq!(state().await, "rejected");
+}
+on_both_backends!(forged_accepts_and_rejects_are_refused, forged_answers);
 
 async fn only_followed(backend: Backend) {
     let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;

@@ -5,8 +5,8 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, recommendation};
-use crate::network::{actor, eventually, find, follow, note_of, public_search, staff_search};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, recommendation};
+use crate::network::{actor, eventually, find, follow, note_of, public_search};
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver, deliver_bytes};
 
@@ -204,13 +204,29 @@ async fn inbox_rules(backend: Backend) {
         "Deux fois."
     );
 
-    // Unknown activity types are acknowledged and ignored.
+    // Unknown activity types are acknowledged and ignored: B holds the same state after.
+    let state = || async {
+        let mut state = Vec::new();
+        for path in [
+            "/api/v1/recommendations?per_page=200",
+            "/api/v1/follows",
+            "/api/v1/followers",
+            "/api/v1/endorsements",
+            "/api/v1/centres",
+        ] {
+            let res = b.get(path).await;
+            assert_eq!(res.status, StatusCode::OK, "{path}");
+            state.push(res.body);
+        }
+        state
+    };
+    let before = state().await;
     let like = json!({"type": "Like", "id": format!("{}/likes/1", a.base), "actor": actor(&a), "object": rec_id});
     assert_eq!(
         deliver(&inbox, &like, &signer, Tamper::default()).await.0,
         StatusCode::ACCEPTED
     );
-    assert!(staff_search(&b, "q=trello").await.len() == 1);
+    assert_eq!(state().await, before, "a Like changed what B holds");
 }
 on_both_backends!(inbox_security_baseline, inbox_rules);
 
@@ -226,7 +242,7 @@ async fn secure_mode(backend: Backend) {
     )
     .await;
     // Its ids are https.
-    let (_, centres) = crate::helpers::listing(&s.get_public("/api/v1/centres").await.body);
+    let (_, centres) = listing(&s.get_public("/api/v1/centres").await.body);
     assert!(centres[0]["id"].as_str().unwrap().starts_with("https://"));
     for target in [
         "https://localhost/centres/loire".to_owned(),
@@ -262,7 +278,7 @@ async fn secure_mode(backend: Backend) {
     let signer = Signer::centre_of(&a).await;
     let follow_req = json!({"type": "Follow", "id": format!("{}/activities/follow/s", a.base), "actor": actor(&a),
                             "object": format!("https://localhost:{}/centres/secure", s.port)});
-    let (status, _) = deliver(
+    let (status, text) = deliver(
         &format!("{}/inbox", s.base),
         &follow_req,
         &signer,
@@ -272,6 +288,12 @@ async fn secure_mode(backend: Backend) {
         },
     )
     .await;
-    assert!(status.is_client_error(), "{status}");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(
+        text.to_lowercase().contains("http url"),
+        "the answer says why: {text}"
+    );
+    let (_, followers) = listing(&s.get("/api/v1/followers").await.body);
+    assert!(followers.is_empty(), "{followers:?}");
 }
 on_both_backends!(secure_mode_refuses_local_peers, secure_mode);
