@@ -271,4 +271,23 @@ async fn activitypub_clients_and_browsers_share_the_ids() {
         .unwrap();
     let actor: serde_json::Value = actor.json().await.unwrap();
     assert_eq!(actor["preferredUsername"], "loire");
+    // JSON-LD clients ask with the ActivityStreams profile (the spec's other media type).
+    let ld = "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+    for url in [id.clone(), node.url("/centres/loire")] {
+        let res = node
+            .client
+            .get(&url)
+            .header("accept", ld)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            content_type.contains("activity+json") || content_type.contains("ld+json"),
+            "{url}: {content_type}"
+        );
+        let doc: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(doc["id"], url.as_str());
+    }
 }
