@@ -326,6 +326,24 @@ impl TestNode {
         format!("{}{path}", self.base)
     }
 
+    /// The `maillage` binary set up for this node's database and centre (and nothing from
+    /// the environment but `PATH`); add the command and, to serve, `MAILLAGE_BIND`.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("MAILLAGE_LOG", "error")
+            .env("MAILLAGE_DOMAIN", &self.settings.domain)
+            .env("MAILLAGE_DATA_DIR", &self.settings.data_dir)
+            .env("MAILLAGE_DATABASE_URL", &self.database_url)
+            .env("MAILLAGE_CENTRE_USERNAME", &self.settings.centre.username)
+            .env(
+                "MAILLAGE_FEDERATION_INSECURE",
+                self.settings.federation.insecure.to_string(),
+            );
+        cmd
+    }
+
     pub async fn request(
         &self,
         method: Method,

@@ -5,35 +5,10 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::faulty::{FaultyPeer, Mode};
-use crate::helpers::{ADMIN_TOKEN, Backend, TestNode, TestNodes, listing, recommendation};
+use crate::faulty::{FaultyPeer, Mode, delivery_states, publish};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestNode, TestNodes, listing};
 use crate::network::eventually;
 use crate::on_both_backends;
-
-fn host(peer: &FaultyPeer) -> String {
-    format!("localhost:{}", peer.port)
-}
-
-async fn host_status(node: &TestNode, peer: &FaultyPeer) -> Option<Value> {
-    let status = node.get("/api/v1/delivery").await.body;
-    status["hosts"]
-        .as_array()?
-        .iter()
-        .find(|h| h["host"] == host(peer))
-        .cloned()
-}
-
-async fn publish(node: &TestNode, n: usize) -> String {
-    let rec = node
-        .create_recommendation(&recommendation(
-            &format!("Logiciel {n}"),
-            &format!("https://logiciel-{n}.example"),
-            &["Zoom"],
-            "videoconf",
-        ))
-        .await;
-    rec["id"].as_str().unwrap().to_owned()
-}
 
 async fn down_then_back(backend: Backend) {
     let [a] = TestNodes::start(backend, ["loire"]).await;
@@ -42,7 +17,7 @@ async fn down_then_back(backend: Backend) {
     peer.go_down();
     let id = publish(&a, 1).await;
     eventually("a failed attempt recorded", || async {
-        host_status(&a, &peer)
+        peer.queue_row(&a)
             .await
             .filter(|h| h["failures"].as_i64() >= Some(1) && h["pending"] == 1)
     })
@@ -63,7 +38,7 @@ async fn down_then_back(backend: Backend) {
     assert!(
         metrics.contains(&format!(
             "maillage_delivery_queue_depth{{host=\"{}\"}} 1",
-            host(&peer)
+            peer.host()
         )),
         "{metrics}"
     );
@@ -78,7 +53,7 @@ async fn down_then_back(backend: Backend) {
         peer.created().contains(&id).then_some(())
     })
     .await;
-    let status = host_status(&a, &peer).await.unwrap();
+    let status = peer.queue_row(&a).await.unwrap();
     assert_eq!(status["pending"], 0);
     assert_eq!(status["failures"], 0);
 }
@@ -91,7 +66,7 @@ async fn error_then_ok(backend: Backend) {
     peer.set(Mode::Error500);
     let id = publish(&a, 1).await;
     eventually("a 500 recorded", || async {
-        host_status(&a, &peer)
+        peer.queue_row(&a)
             .await
             .filter(|h| h["failures"].as_i64() >= Some(1))
     })
@@ -100,7 +75,7 @@ async fn error_then_ok(backend: Backend) {
     // An operator retries the host now (the API; `maillage queue retry` does the same).
     let res = a
         .post(
-            &format!("/api/v1/delivery/{}/retry", host(&peer)),
+            &format!("/api/v1/delivery/{}/retry", peer.host()),
             &json!({}),
         )
         .await;
@@ -131,7 +106,7 @@ async fn retry_after(backend: Backend) {
     })
     .await;
     let status = eventually("the success recorded", || async {
-        host_status(&a, &peer)
+        peer.queue_row(&a)
             .await
             .filter(|h| h["last_success"].is_string())
     })
@@ -176,7 +151,7 @@ async fn slow_peer(backend: Backend) {
     .await;
     // ...and the node has not given up on the held request meanwhile (its client would after
     // 10 s, recording a failure): the fast peer did not wait for that either.
-    let held = host_status(&a, &slow).await.unwrap();
+    let held = slow.queue_row(&a).await.unwrap();
     assert_eq!(held["failures"], 0, "{held}");
     assert!(
         slow.created().is_empty(),
@@ -185,7 +160,7 @@ async fn slow_peer(backend: Backend) {
     slow.set(Mode::Up);
     // The held request may have timed out meanwhile on a loaded machine: try the host now.
     a.post(
-        &format!("/api/v1/delivery/{}/retry", host(&slow)),
+        &format!("/api/v1/delivery/{}/retry", slow.host()),
         &json!({}),
     )
     .await;
@@ -213,26 +188,16 @@ async fn gone(backend: Backend) {
         followers.is_empty().then_some(())
     })
     .await;
-    let deliveries = || async {
-        let status = a.get("/api/v1/delivery").await.body;
-        status["deliveries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["state"].as_str().unwrap().to_owned(),
-                    s["count"].as_i64().unwrap(),
-                )
-            })
-            .collect::<std::collections::BTreeMap<_, _>>()
-    };
-    let before = deliveries().await;
+    let before = delivery_states(&a).await;
     assert_eq!(before.get("gone"), Some(&1), "{before:?}");
     // Deliveries are queued in the transaction that publishes: none is made for the peer.
     publish(&a, 2).await;
-    assert_eq!(deliveries().await, before, "nothing more is queued for it");
-    assert_eq!(host_status(&a, &peer).await.unwrap()["pending"], 0);
+    assert_eq!(
+        delivery_states(&a).await,
+        before,
+        "nothing more is queued for it"
+    );
+    assert_eq!(peer.queue_row(&a).await.unwrap()["pending"], 0);
     assert_eq!(
         peer.created_arrived(),
         vec![first],
@@ -279,15 +244,13 @@ async fn a_burst_after_an_outage_is_delivered() {
     }
     sent.sort();
     eventually("a thousand deliveries waiting", || async {
-        host_status(&a, &peer)
-            .await
-            .filter(|h| h["pending"] == 1000)
+        peer.queue_row(&a).await.filter(|h| h["pending"] == 1000)
     })
     .await;
     peer.come_back().await;
     peer.say_hello(&a).await;
     eventually("the queue for the peer empty", || async {
-        host_status(&a, &peer).await.filter(|h| h["pending"] == 0)
+        peer.queue_row(&a).await.filter(|h| h["pending"] == 0)
     })
     .await;
     // Nothing is pending any more, so nothing more will come: compare what arrived, sorted,
@@ -354,17 +317,10 @@ async fn a_node_killed_mid_delivery_delivers_the_rest() {
     peer.follow(&a).await;
     a.stop_server().await;
     let start = |a: &TestNode| {
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("MAILLAGE_LOG", "error")
-            .env("MAILLAGE_DOMAIN", &a.settings.domain)
+        let child = a
+            .command()
             .env("MAILLAGE_BIND", &a.settings.bind)
-            .env("MAILLAGE_DATA_DIR", &a.settings.data_dir)
-            .env("MAILLAGE_DATABASE_URL", &a.database_url)
-            .env("MAILLAGE_CENTRE_USERNAME", &a.settings.centre.username)
             .env("MAILLAGE_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("MAILLAGE_FEDERATION_INSECURE", "true")
             .arg("serve")
             .spawn()
             .unwrap();

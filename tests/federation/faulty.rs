@@ -157,6 +157,34 @@ impl FaultyPeer {
         created(&self.arrived())
     }
 
+    /// `node` follows this peer (through its API); returns the Follow as the peer received
+    /// it, unanswered.
+    pub async fn followed_by(&self, node: &TestNode) -> Value {
+        let res = node
+            .post("/api/v1/follows", &json!({"target": self.signer.actor}))
+            .await;
+        assert_eq!(res.status, reqwest::StatusCode::CREATED, "{}", res.text);
+        eventually("the Follow at the peer", || async {
+            self.arrived().into_iter().find(|a| a["type"] == "Follow")
+        })
+        .await
+    }
+
+    /// `localhost:PORT`: this peer's host in a node's delivery queue.
+    pub fn host(&self) -> String {
+        format!("localhost:{}", self.port)
+    }
+
+    /// This peer's row of `node`'s delivery queue (`/api/v1/delivery`), if it has one.
+    pub async fn queue_row(&self, node: &TestNode) -> Option<Value> {
+        let status = node.get("/api/v1/delivery").await.body;
+        status["hosts"]
+            .as_array()?
+            .iter()
+            .find(|h| h["host"] == self.host())
+            .cloned()
+    }
+
     /// Follows `node`'s first centre and waits for the Accept.
     pub async fn follow(&self, node: &TestNode) {
         let follow = json!({"type": "Follow", "id": format!("{}/follows/{}", self.base, uuid::Uuid::new_v4().simple()),
@@ -207,6 +235,34 @@ impl FaultyPeer {
         .await;
         assert!(status.is_success());
     }
+}
+
+/// `node`'s deliveries by state, all hosts together.
+pub async fn delivery_states(node: &TestNode) -> std::collections::BTreeMap<String, i64> {
+    node.get("/api/v1/delivery").await.body["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["state"].as_str().unwrap().to_owned(),
+                s["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Publishes recommendation number `n` (software of its own) on `node`; returns its id.
+pub async fn publish(node: &TestNode, n: usize) -> String {
+    let rec = node
+        .create_recommendation(&crate::helpers::recommendation(
+            &format!("Logiciel {n}"),
+            &format!("https://logiciel-{n}.example"),
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    rec["id"].as_str().unwrap().to_owned()
 }
 
 fn created(activities: &[Value]) -> Vec<String> {

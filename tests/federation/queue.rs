@@ -7,55 +7,11 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 use maillage::storage::schema::{deliveries, delivery_hosts};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::faulty::{FaultyPeer, Mode};
-use crate::helpers::{
-    ADMIN_TOKEN, Backend, NodeSpec, TestNode, TestNodes, eventually, recommendation,
-};
+use crate::faulty::{FaultyPeer, Mode, delivery_states, publish};
+use crate::helpers::{ADMIN_TOKEN, Backend, NodeSpec, TestNode, TestNodes, eventually};
 use crate::on_both_backends;
-
-fn host(peer: &FaultyPeer) -> String {
-    format!("localhost:{}", peer.port)
-}
-
-async fn host_status(node: &TestNode, peer: &FaultyPeer) -> Value {
-    let status = node.get("/api/v1/delivery").await.body;
-    status["hosts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["host"] == host(peer))
-        .cloned()
-        .unwrap_or_else(|| panic!("{} not in {status}", host(peer)))
-}
-
-/// Deliveries by state, all hosts.
-async fn states(node: &TestNode) -> std::collections::BTreeMap<String, i64> {
-    node.get("/api/v1/delivery").await.body["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["state"].as_str().unwrap().to_owned(),
-                s["count"].as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
-
-async fn publish(node: &TestNode, n: usize) -> String {
-    let rec = node
-        .create_recommendation(&recommendation(
-            &format!("Logiciel {n}"),
-            &format!("https://logiciel-{n}.example"),
-            &["Zoom"],
-            "videoconf",
-        ))
-        .await;
-    rec["id"].as_str().unwrap().to_owned()
-}
 
 /// Runs `f` on the node's database (to move its clock back).
 async fn in_database<F>(node: &TestNode, f: F)
@@ -73,7 +29,7 @@ where
 async fn retry_now(node: &TestNode, peer: &FaultyPeer) {
     let res = node
         .post(
-            &format!("/api/v1/delivery/{}/retry", host(peer)),
+            &format!("/api/v1/delivery/{}/retry", peer.host()),
             &json!({}),
         )
         .await;
@@ -87,7 +43,7 @@ async fn failing_peer(a: &TestNode, n: usize) -> FaultyPeer {
     peer.go_down();
     publish(a, n).await;
     eventually("a first failure", || async {
-        let h = host_status(a, &peer).await;
+        let h = peer.queue_row(a).await.unwrap();
         (h["failures"] == 1 && h["pending"] == 1).then_some(())
     })
     .await;
@@ -101,7 +57,7 @@ async fn unavailable_after_three_days(backend: Backend) {
     let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = failing_peer(&a, 1).await;
     for (days, failures, unavailable) in [(2, 2, false), (4, 3, true), (5, 4, true)] {
-        let h = host(&peer);
+        let h = peer.host();
         in_database(&a, move |conn| {
             let now = maillage::storage::now();
             diesel::update(delivery_hosts::table.find(&h))
@@ -118,7 +74,7 @@ async fn unavailable_after_three_days(backend: Backend) {
         })
         .await;
         let status = eventually("the next failure recorded", || async {
-            let h = host_status(&a, &peer).await;
+            let h = peer.queue_row(&a).await.unwrap();
             (h["failures"] == failures).then_some(h)
         })
         .await;
@@ -159,7 +115,7 @@ async fn expiry_after_fourteen_days(backend: Backend) {
         .await;
         retry_now(&a, &peer).await;
         let status = eventually("the next failure recorded", || async {
-            let h = host_status(&a, &peer).await;
+            let h = peer.queue_row(&a).await.unwrap();
             (h["failures"] == failures).then_some(h)
         })
         .await;
@@ -168,7 +124,7 @@ async fn expiry_after_fourteen_days(backend: Backend) {
             "pending for {days} days: {status}"
         );
     }
-    assert_eq!(states(&a).await.get("expired"), Some(&1));
+    assert_eq!(delivery_states(&a).await.get("expired"), Some(&1));
 }
 on_both_backends!(
     a_delivery_pending_for_fourteen_days_expires,
@@ -188,10 +144,10 @@ async fn pruning_after_a_week(backend: Backend) {
     })
     .await;
     eventually("the queue empty", || async {
-        (host_status(&a, &peer).await["pending"] == 0).then_some(())
+        (peer.queue_row(&a).await.unwrap()["pending"] == 0).then_some(())
     })
     .await;
-    let delivered = states(&a).await["delivered"];
+    let delivered = delivery_states(&a).await["delivered"];
     assert!(delivered >= 3, "the Accept and two Creates: {delivered}");
     // All but the newest finished delivery are eight days old; the newest, six.
     in_database(&a, |conn| {
@@ -210,10 +166,10 @@ async fn pruning_after_a_week(backend: Backend) {
     .await;
     a.restart().await;
     eventually("the old deliveries pruned", || async {
-        (states(&a).await.values().sum::<i64>() == 1).then_some(())
+        (delivery_states(&a).await.values().sum::<i64>() == 1).then_some(())
     })
     .await;
-    assert_eq!(states(&a).await.get("delivered"), Some(&1));
+    assert_eq!(delivery_states(&a).await.get("delivered"), Some(&1));
 }
 on_both_backends!(
     finished_deliveries_are_pruned_after_a_week,
@@ -228,10 +184,10 @@ async fn final_refusal(backend: Backend) {
     peer.set(Mode::Refuse);
     let id = publish(&a, 1).await;
     eventually("the delivery refused", || async {
-        (states(&a).await.get("rejected") == Some(&1)).then_some(())
+        (delivery_states(&a).await.get("rejected") == Some(&1)).then_some(())
     })
     .await;
-    let status = host_status(&a, &peer).await;
+    let status = peer.queue_row(&a).await.unwrap();
     assert_eq!(status["pending"], 0, "{status}");
     assert_eq!(status["failures"], 0, "{status}");
     assert_eq!(peer.created_arrived(), vec![id], "sent once");
@@ -245,23 +201,12 @@ async fn purge_and_list(backend: Backend) {
     let peer = failing_peer(&a, 1).await;
     publish(&a, 2).await;
     let status = eventually("two deliveries waiting", || async {
-        let h = host_status(&a, &peer).await;
+        let h = peer.queue_row(&a).await.unwrap();
         (h["pending"] == 2).then_some(h)
     })
     .await;
     assert!(status["last_error"].is_string(), "{status}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("MAILLAGE_LOG", "error")
-        .env("MAILLAGE_DOMAIN", &a.settings.domain)
-        .env("MAILLAGE_DATA_DIR", &a.settings.data_dir)
-        .env("MAILLAGE_DATABASE_URL", &a.database_url)
-        .env("MAILLAGE_CENTRE_USERNAME", &a.settings.centre.username)
-        .env("MAILLAGE_FEDERATION_INSECURE", "true")
-        .args(["queue", "list"])
-        .output()
-        .unwrap();
+    let out = a.command().args(["queue", "list"]).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -270,19 +215,19 @@ async fn purge_and_list(backend: Backend) {
     let listed = String::from_utf8(out.stdout).unwrap();
     let row = listed
         .lines()
-        .find(|l| l.starts_with(&format!("{}\t", host(&peer))))
+        .find(|l| l.starts_with(&format!("{}\t", peer.host())))
         .unwrap_or_else(|| panic!("{listed}"));
-    assert!(row.starts_with(&format!("{}\t2\t", host(&peer))), "{row}");
+    assert!(row.starts_with(&format!("{}\t2\t", peer.host())), "{row}");
     let res = a
         .post(
-            &format!("/api/v1/delivery/{}/purge", host(&peer)),
+            &format!("/api/v1/delivery/{}/purge", peer.host()),
             &json!({}),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.body["purged"], 2);
-    assert_eq!(host_status(&a, &peer).await["pending"], 0);
-    assert_eq!(states(&a).await.get("expired"), Some(&2));
+    assert_eq!(peer.queue_row(&a).await.unwrap()["pending"], 0);
+    assert_eq!(delivery_states(&a).await.get("expired"), Some(&2));
 }
 on_both_backends!(operators_list_and_purge_the_queue, purge_and_list);
 
@@ -324,7 +269,7 @@ async fn metrics_by_host(backend: Backend) {
     let (status, text) = metrics(&a, Some(ADMIN_TOKEN)).await;
     assert_eq!(status, StatusCode::OK);
     let sample = |name: &str, peer: &FaultyPeer| {
-        let prefix = format!("maillage_{name}{{host=\"{}\"}} ", host(peer));
+        let prefix = format!("maillage_{name}{{host=\"{}\"}} ", peer.host());
         text.lines()
             .find_map(|l| l.strip_prefix(&prefix))
             .unwrap_or_else(|| panic!("no {prefix} in:\n{text}"))

@@ -296,14 +296,7 @@ async fn boost_by_an_account(backend: Backend) {
     follow(&c, &b).await;
     // C follows P, an ordinary account, which accepts: P is followed, not a directory centre.
     let p = FaultyPeer::person().await;
-    let res = c
-        .post("/api/v1/follows", &json!({"target": p.signer.actor}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let follow_p = eventually("C's Follow at P", || async {
-        p.arrived().into_iter().find(|a| a["type"] == "Follow")
-    })
-    .await;
+    let follow_p = p.followed_by(&c).await;
     let accept = json!({"type": "Accept", "id": p.new_id("accepts"), "actor": p.signer.actor,
                         "object": follow_p});
     let (status, text) = p.send(&c, &accept).await;
@@ -370,14 +363,7 @@ async fn forged_answers(backend: Backend) {
     let [c] = TestNodes::start(backend, ["geneve"]).await;
     let p = FaultyPeer::person().await;
     let x = FaultyPeer::person().await;
-    let res = c
-        .post("/api/v1/follows", &json!({"target": p.signer.actor}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let follow_p = eventually("C's Follow at P", || async {
-        p.arrived().into_iter().find(|a| a["type"] == "Follow")
-    })
-    .await;
+    let follow_p = p.followed_by(&c).await;
     let state = || async {
         let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
         follows[0]["state"].as_str().unwrap().to_owned()
@@ -878,15 +864,9 @@ async fn remote_input(backend: Backend) {
     assert_eq!(copy["endorsed_by"], json!([actor(&b)]));
 
     // `maillage follow` from the command line does what the API does.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
+    let out = c
+        .command()
         .env("MAILLAGE_LOG", "warn")
-        .env("MAILLAGE_DOMAIN", &c.settings.domain)
-        .env("MAILLAGE_DATA_DIR", &c.settings.data_dir)
-        .env("MAILLAGE_DATABASE_URL", &c.database_url)
-        .env("MAILLAGE_CENTRE_USERNAME", &c.settings.centre.username)
-        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .args(["follow", &handle(&a)])
         .output()
         .unwrap();
