@@ -261,8 +261,9 @@ async fn metrics_by_host(backend: Backend) {
     let up = FaultyPeer::start().await;
     up.follow(&a).await;
     let id = publish(&a, 1).await;
-    eventually("delivered to the host that is up", || async {
-        up.created().contains(&id).then_some(())
+    eventually("delivered to the host that is up, and recorded", || async {
+        let row = up.queue_row(&a).await?;
+        (up.created().contains(&id) && row["last_success"].is_string()).then_some(())
     })
     .await;
     let down = failing_peer(&a, 2).await;
