@@ -154,6 +154,9 @@ fn export_of(n: usize) -> String {
     .to_string()
 }
 
+/// A body and its `(Date, Digest, Signature)` headers, signed ahead of the timed part.
+type Signed = (Vec<u8>, (String, String, String));
+
 fn sign(
     key: &RsaPrivateKey,
     key_id: &str,
@@ -265,7 +268,7 @@ async fn inbox_rate(smoke: bool) {
     // 2030-01-01 plus i milliseconds: strictly increasing.
     let host = format!("localhost:{}", b.port);
     let start = chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap();
-    let mut queues: Vec<Vec<(Vec<u8>, (String, String, String))>> = vec![Vec::new(); SENDERS];
+    let mut queues: Vec<Vec<Signed>> = vec![Vec::new(); SENDERS];
     for i in 0..n {
         let k = i % SENDERS;
         let mut object = notes[k].clone();
