@@ -218,7 +218,8 @@ fn check(what: &str, ok: bool, detail: impl std::fmt::Display) -> bool {
     ok
 }
 
-async fn inbox_rate(smoke: bool) {
+/// Returns its nodes, to be dropped once their runtime is (their data goes with them).
+async fn inbox_rate(smoke: bool) -> Vec<Node> {
     // Each of the 16 senders edits its own recommendation, in order: every Update is newer
     // than the last one its object had, so every one is applied in full (no "older edit"
     // shortcut), whatever order the senders' requests interleave in.
@@ -449,9 +450,11 @@ async fn inbox_rate(smoke: bool) {
         &format!(">= 1000/s and >= {floor:.0}/s"),
         ok && rate >= 1000.0 && rate >= floor,
     );
+    vec![a, b]
 }
 
-async fn fan_out(smoke: bool) {
+/// Returns its nodes, to be dropped once their runtime is (their data goes with them).
+async fn fan_out(smoke: bool) -> Vec<Node> {
     let hosts = if smoke { 10 } else { 100 };
     let a = node("loire", |_| {}).await;
     // Each host a stub shared inbox counting what it receives, and what came signed by the
@@ -562,9 +565,11 @@ async fn fan_out(smoke: bool) {
         "< 5 s, one signature per host",
         ok && done.is_some_and(|t| t < Duration::from_secs(5)),
     );
+    vec![a]
 }
 
-async fn backfill(smoke: bool) {
+/// Returns its nodes, to be dropped once their runtime is (their data goes with them).
+async fn backfill(smoke: bool) -> Vec<Node> {
     let entries: usize = if smoke { 500 } else { 10_000 };
     // The default (40 pages of 50) reads the newest 2,000 entries: raised here so that the
     // whole outbox is read, as the figure claims.
@@ -612,6 +617,7 @@ async fn backfill(smoke: bool) {
         "< 30 s",
         ok && took.is_some_and(|t| t < Duration::from_secs(30)),
     );
+    vec![a, b]
 }
 
 async fn memory(smoke: bool) {
@@ -699,19 +705,25 @@ fn main() {
             ""
         }
     );
+    // Nodes outlive their benchmark until their runtime is shut down: deleting their data
+    // under running nodes would only make them fail.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(inbox_rate(smoke));
+    let nodes = runtime.block_on(inbox_rate(smoke));
+    drop(runtime);
+    drop(nodes);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(fan_out(smoke));
-    runtime.block_on(backfill(smoke));
+    let mut nodes = runtime.block_on(fan_out(smoke));
+    nodes.extend(runtime.block_on(backfill(smoke)));
     runtime.block_on(memory(smoke));
+    drop(runtime);
+    drop(nodes);
     if FAILED.load(Ordering::Relaxed) {
         println!("federation benchmarks: a check failed or a target was missed (see above)");
         std::process::exit(1);
