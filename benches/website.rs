@@ -22,7 +22,10 @@ const PAGES: &[(&str, &str)] = &[
     ("/", "<h1"),
     ("/search?q=google+drive", "Nextcloud"),
     ("/search?q=visio", "class=\"card recommendation\""),
-    ("/search?category=files&page=1", "class=\"card recommendation\""),
+    (
+        "/search?category=files&page=1",
+        "class=\"card recommendation\"",
+    ),
     ("/software/nextcloud", "<h1>Nextcloud</h1>"),
     ("/centres", "/centres/centre"),
     ("/centres/centre", "<h1"),
