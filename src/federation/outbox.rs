@@ -69,7 +69,7 @@ pub fn entry_changed(
         return Err(StorageError::NotFound);
     };
     let centre = entry.centre().clone();
-    let (had, _) = audience(conn, centre.id, before)?;
+    let (had, had_peers) = audience(conn, centre.id, before)?;
     let (has, _) = audience(conn, centre.id, after)?;
     if after != Audience::Nobody {
         let kind = if before == Audience::Nobody {
@@ -80,7 +80,7 @@ pub fn entry_changed(
         entry_to(conn, urls, ap_id, kind, &has)?;
     }
     let removed: Vec<Url> = had.into_iter().filter(|i| !has.contains(i)).collect();
-    queue_delete(conn, urls, &centre, ap_id, &removed)
+    queue_delete(conn, urls, &centre, ap_id, &removed, before, had_peers)
 }
 
 /// A local entry was deleted: its audience gets a Delete, and its id answers 410 from now on.
@@ -92,8 +92,8 @@ pub fn entry_deleted(
     before: Audience,
 ) -> Result<(), StorageError> {
     activities::add_tombstone(conn, ap_id, now())?;
-    let (had, _) = audience(conn, centre.id, before)?;
-    queue_delete(conn, urls, centre, ap_id, &had)
+    let (had, had_peers) = audience(conn, centre.id, before)?;
+    queue_delete(conn, urls, centre, ap_id, &had, before, had_peers)
 }
 
 /// Queues a Create or Update of a local entry for the given inboxes.
@@ -145,6 +145,8 @@ fn queue_delete(
     centre: &CentreRow,
     ap_id: &str,
     inboxes: &[Url],
+    audience: Audience,
+    directory_peers: Vec<Url>,
 ) -> Result<(), StorageError> {
     if inboxes.is_empty() {
         return Ok(());
@@ -152,13 +154,20 @@ fn queue_delete(
     let actor =
         ApubCentre::new(centre.clone()).map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let id = activity_id(urls, "delete");
+    // Addressed as the entry was: a `network` card's Delete names the peer centres that had
+    // it, never Public or the followers collection.
+    let (to, cc) = if audience == Audience::DirectoryPeers {
+        (directory_peers, Vec::new())
+    } else {
+        (vec![public_collection()], vec![actor.followers_url()])
+    };
     let delete = Delete {
         kind: DeleteType::Delete,
         id: id.clone(),
         actor: ObjectId::from(actor.id.clone()),
         object: json!({"type": "Tombstone", "id": ap_id}),
-        to: vec![public_collection()],
-        cc: vec![actor.followers_url()],
+        to,
+        cc,
     };
     enqueue_in(conn, &id, centre.id, delete, inboxes, &urls.authority())
 }

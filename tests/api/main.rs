@@ -16,4 +16,5 @@ mod persistence;
 mod recommendations;
 mod search;
 mod service;
+mod sessions;
 mod site;

@@ -4,13 +4,16 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod audience;
 mod delivery;
 mod faulty;
 mod fedify;
+mod fetching;
 mod fixtures;
 mod mastodon;
 mod network;
 mod peer;
+mod queue;
 mod scenarios;
 mod security;
 mod shapes;
