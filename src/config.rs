@@ -55,6 +55,7 @@ pub struct FederationSettings {
     pub manual_approval: bool,
     pub allowlist_mode: bool,
     pub backfill_pages: u32,
+    pub allowed_private_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +64,9 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     pub max_page_size: u32,
     pub metrics_public: bool,
+    pub trusted_proxies: Vec<String>,
+    pub header_timeout_seconds: u64,
+    pub idle_timeout_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +166,14 @@ impl Settings {
                 reason: "must be at least 1".into(),
             });
         }
+        self.allowed_private_hosts()?;
+        self.trusted_proxies()?;
+        if self.http.header_timeout_seconds == 0 || self.http.idle_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid {
+                key: "http.header_timeout_seconds",
+                reason: "the header and idle timeouts must be at least 1 second".into(),
+            });
+        }
         if self.http.max_page_size == 0 {
             return Err(ConfigError::Invalid {
                 key: "http.max_page_size",
@@ -169,6 +181,37 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// `federation.allowed_private_hosts`, normalised (`Peer.LAN.` -> `peer.lan`).
+    pub fn allowed_private_hosts(&self) -> Result<Vec<String>, ConfigError> {
+        self.federation
+            .allowed_private_hosts
+            .iter()
+            .map(|h| {
+                crate::domain::urls::parse_authority(h).ok_or_else(|| ConfigError::Invalid {
+                    key: "federation.allowed_private_hosts",
+                    reason: format!("`{h}` is not a host name with an optional port"),
+                })
+            })
+            .collect()
+    }
+
+    /// `http.trusted_proxies`: addresses or networks (`10.0.0.0/8`, `::1`).
+    pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.http
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                let p = p.trim();
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| ConfigError::Invalid {
+                        key: "http.trusted_proxies",
+                        reason: format!("`{p}` is not an IP address or network (10.0.0.0/8)"),
+                    })
+            })
+            .collect()
     }
 
     pub fn urls(&self) -> Result<NodeUrls, url::ParseError> {

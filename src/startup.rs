@@ -45,6 +45,14 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
              for local tests and demos only"
         );
     }
+    let allowed_private_hosts = settings.allowed_private_hosts()?;
+    if !allowed_private_hosts.is_empty() {
+        tracing::warn!(
+            "federation.allowed_private_hosts: these hosts may be contacted although they are \
+             on private addresses: {}",
+            allowed_private_hosts.join(", ")
+        );
+    }
     let db = open_database(settings).await?;
     let urls = settings.urls().context("domain")?;
     let federation = Federation::new(FederationData::new(
@@ -55,6 +63,7 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             manual_approval: settings.federation.manual_approval,
             allowlist_mode: settings.federation.allowlist_mode,
             backfill_pages: settings.federation.backfill_pages,
+            allowed_private_hosts,
         },
     ))
     .await

@@ -62,6 +62,9 @@ pub struct FollowerView {
     pub state: String,
     /// The local centre it follows.
     pub centre: String,
+    /// Staff trust it with `network` contact cards (directory centres only; `POST
+    /// /api/v1/followers/{KEY}/trust` or `/distrust`).
+    pub trusted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -241,6 +244,55 @@ impl Directory {
         Ok(follower_view(&updated, &actor, &centre))
     }
 
+    /// Trusts an accepted follower that is a directory centre with the `network` contact cards
+    /// of the centre it follows (they are sent at once), or stops trusting it (it is asked to
+    /// delete them). Personal data never goes to a peer staff have not trusted.
+    pub async fn trust_follower(
+        &self,
+        key: &str,
+        trusted: bool,
+    ) -> Result<FollowerView, DirectoryError> {
+        let owned = key.to_owned();
+        let (row, actor) = self
+            .db()
+            .run(move |conn| FollowerRow::find_by_key(conn, &owned))
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))?;
+        if trusted && !actor.is_directory {
+            return Err(DirectoryError::Conflict {
+                field: None,
+                message: format!(
+                    "{} is not a directory centre: only directory centres receive `network` \
+                     contact cards",
+                    actor.actor_id
+                ),
+            });
+        }
+        if trusted && row.state != ACCEPTED {
+            return Err(DirectoryError::Conflict {
+                field: None,
+                message: format!("this follower is {}: approve it first", row.state),
+            });
+        }
+        let centre_id = row.centre_id;
+        let centre = self
+            .db()
+            .run(move |conn| CentreRow::find(conn, centre_id))
+            .await?;
+        let mut updated = row.clone();
+        updated.trusted = trusted;
+        if row.trusted != trusted {
+            let id = row.id;
+            self.db()
+                .write(move |conn| FollowerRow::set_trusted(conn, id, trusted))
+                .await?;
+            self.federation()
+                .follower_trust_changed(centre.clone(), actor.clone(), trusted)
+                .await?;
+        }
+        Ok(follower_view(&updated, &actor, &centre))
+    }
+
     /// Endorses a recommendation of another centre: Announce to our followers and its author.
     pub async fn endorse(
         &self,
@@ -375,5 +427,6 @@ fn follower_view(row: &FollowerRow, actor: &CentreRow, centre: &CentreRow) -> Fo
         directory: actor.is_directory,
         state: row.state.clone(),
         centre: centre.username.clone(),
+        trusted: row.trusted,
     }
 }

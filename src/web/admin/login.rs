@@ -65,19 +65,19 @@ pub async fn form(
     State(state): State<AppState>,
     visit: Visit,
     Query(next): Query<Next>,
-) -> Response {
-    let next = local_path(next.next.as_deref());
+) -> Result<Response, PageError> {
+    let next = local_path(next.next.as_deref()).map_err(|e| e.page(visit.lang))?;
     if visit.admin.is_some() {
-        return Redirect::to(&next).into_response();
+        return Ok(Redirect::to(&next).into_response());
     }
-    login_page(
+    Ok(login_page(
         &state,
         &visit,
         String::new(),
         next,
         FormError::default(),
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,7 +98,7 @@ pub async fn submit(
     visit: Visit,
     Form(credentials): Form<Credentials>,
 ) -> Result<Response, PageError> {
-    let next = local_path(Some(&credentials.next));
+    let next = local_path(Some(&credentials.next)).map_err(|e| e.page(visit.lang))?;
     let next = if next == "/" {
         "/admin".to_owned()
     } else {
