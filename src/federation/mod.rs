@@ -115,7 +115,10 @@ impl Federation {
             .write(|conn| {
                 crate::storage::instance::get_or_create(conn, || {
                     let pair = keys::generate().map_err(|e| StorageError::Task(e.to_string()))?;
-                    Ok((pair.public_key_pem, pair.private_key_pem))
+                    Ok((
+                        pair.public_key_pem,
+                        pair.private_key_pem.expose().to_owned(),
+                    ))
                 })
             })
             .await?;

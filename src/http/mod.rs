@@ -38,6 +38,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .fallback(|| async { error::ApiError::not_found("no such page or endpoint") })
         .layer(DefaultBodyLimit::max(limit))
+        // A body trickled in to hold a connection (the headers have their own deadline).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            std::time::Duration::from_secs(30),
+        ))
         .layer(set(
             header::CONTENT_SECURITY_POLICY,
             CONTENT_SECURITY_POLICY,

@@ -163,7 +163,7 @@ async fn deliver_one(
         client,
         &row.inbox,
         &actor.actor_id,
-        &key,
+        key.expose(),
         activity.body.clone(),
     )
     .await;

@@ -273,7 +273,7 @@ impl LibActor for ApubCentre {
     }
 
     fn private_key_pem(&self) -> Option<String> {
-        self.row.private_key.clone()
+        self.row.private_key.as_ref().map(|k| k.expose().to_owned())
     }
 
     fn inbox(&self) -> Url {

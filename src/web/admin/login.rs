@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::directory::accounts::{Login, NewSession};
 use crate::directory::tokens::random_secret;
 use crate::http::AppState;
+use crate::http::extract::ClientAddress;
 use crate::web::error::{PageError, render};
 use crate::web::forms::FormError;
 use crate::web::frame::{Frame, Visit};
@@ -95,6 +96,7 @@ pub struct Credentials {
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     visit: Visit,
     Form(credentials): Form<Credentials>,
 ) -> Result<Response, PageError> {
@@ -113,7 +115,7 @@ pub async fn submit(
     }
     let session = state
         .directory
-        .login(&credentials.name, &credentials.password)
+        .login(&credentials.name, &credentials.password, client)
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
     let (message, status) = match session {
@@ -143,7 +145,7 @@ fn logged_in(state: &AppState, next: &str, session: &NewSession) -> Response {
         SET_COOKIE,
         set_cookie(
             session_cookie_name(secure),
-            &session.token,
+            session.token.expose(),
             session.max_age_seconds,
             secure,
         ),

@@ -147,7 +147,7 @@ login-name = Account name
 login-password = Password
 login-button = Log in
 login-failed = Wrong name or password.
-login-throttled = Too many failed attempts for this account: try again in a quarter of an hour.
+login-throttled = Too many failed attempts from your connection: try again in a quarter of an hour.
 login-help = Accounts are created on the server with “maillage admin create-user NAME”.
 
 admin-title = Admin

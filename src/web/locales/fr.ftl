@@ -147,7 +147,7 @@ login-name = Nom du compte
 login-password = Mot de passe
 login-button = Se connecter
 login-failed = Nom ou mot de passe incorrect.
-login-throttled = Trop d’essais manqués pour ce compte : réessayez dans un quart d’heure.
+login-throttled = Trop d’essais manqués depuis votre connexion : réessayez dans un quart d’heure.
 login-help = Les comptes se créent sur le serveur avec « maillage admin create-user NOM ».
 
 admin-title = Administration
