@@ -8,6 +8,7 @@ mod delivery;
 mod faulty;
 mod fedify;
 mod fixtures;
+mod hostile;
 mod mastodon;
 mod network;
 mod peer;
