@@ -17,3 +17,4 @@ mod recommendations;
 mod search;
 mod service;
 mod site;
+mod web_security;
