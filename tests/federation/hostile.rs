@@ -444,7 +444,7 @@ async fn blocked_gets_nothing(backend: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    assert_eq!(res.body["removed_follows"], 1, "{}", res.text);
+    let report = res.body;
     let before = deliveries_to(&a, &b_host).await.len();
     a.create_recommendation(&recommendation(
         "Kanboard",
@@ -465,6 +465,7 @@ async fn blocked_gets_nothing(backend: Backend) {
     assert_eq!(deliveries_to(&a, &b_host).await.len(), before);
     let (_, followers) = listing(&a.get("/api/v1/followers").await.body);
     assert!(followers.is_empty(), "{followers:?}");
+    assert_eq!(report["removed_follows"], 1, "{report}");
 }
 on_both_backends!(
     a_blocked_domain_receives_no_deliveries,
@@ -724,6 +725,58 @@ async fn announced_card(backend: Backend) {
     );
 }
 on_both_backends!(an_announce_does_not_bring_in_a_contact_card, announced_card);
+
+/// Also seen: a blocked host is not contacted at all, not even fetched once to be refused
+/// afterwards (the endorsement of one of its objects, here).
+async fn blocked_not_fetched(backend: Backend) {
+    let Some(a) = node(backend, "loire").await else {
+        return;
+    };
+    let Some(b) = node(backend, "bretagne").await else {
+        return;
+    };
+    let Some(c) = node(backend, "geneve").await else {
+        return;
+    };
+    follow(&b, &a).await;
+    let peer = Peer::spawn(|_, _| {}).await;
+    let res = b
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": format!("localhost:{}", peer.port), "rule": "block"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let rec = c
+        .create_recommendation(&recommendation(
+            "Framadate",
+            "https://framadate.org",
+            &["Doodle"],
+            "scheduling",
+        ))
+        .await;
+    let rec_id = rec["id"].as_str().unwrap().to_owned();
+    let signer = Signer::centre_of(&a).await;
+    let blocked_object = format!("{}/notes/1", peer.base);
+    for (n, object) in [("blocked", &blocked_object), ("rec", &rec_id)] {
+        let announce = json!({"type": "Announce", "id": format!("{}/activities/announce/{n}", a.base),
+                              "actor": actor(&a), "object": object});
+        let (status, text) = deliver(
+            &format!("{}/inbox", b.base),
+            &announce,
+            &signer,
+            Tamper::default(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    }
+    eventually("the other endorsement on B", || async {
+        find(&public_search(&b, "q=framadate").await, &rec_id).cloned()
+    })
+    .await;
+    assert!(peer.requests().is_empty(), "{:?}", peer.requests());
+}
+on_both_backends!(a_blocked_host_is_never_fetched, blocked_not_fetched);
 
 /// 12. Forged signatures in a known actor's name cost one refetch of its document, not one
 /// each.
