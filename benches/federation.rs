@@ -174,9 +174,16 @@ fn line(name: &str, figure: String, target: &str, ok: bool) {
     );
 }
 
-async fn inbox_rate() {
+/// With `limited`, the receiving node keeps the default per-host inbox limit (one sender host
+/// here); without, the limit is off and the figure is the node's own throughput.
+async fn inbox_rate(limited: bool) {
     let a = node("loire", |_| {}).await;
-    let b = node("bretagne", |_| {}).await;
+    let b = node("bretagne", move |s| {
+        if !limited {
+            s.federation.inbox_per_second = 0;
+        }
+    })
+    .await;
     let rec = a.post("/api/v1/recommendations", &recommendation(0)).await;
     b.post(
         "/api/v1/follows",
@@ -238,8 +245,9 @@ async fn inbox_rate() {
     // The senders run on a runtime of their own thread, so the node's one worker thread
     // spends its time on the node's work only.
     let ok = Arc::new(AtomicUsize::new(0));
+    let refused = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let (url, counter) = (format!("{}/inbox", b.base), ok.clone());
+    let (url, counter, refusals) = (format!("{}/inbox", b.base), ok.clone(), refused.clone());
     let sender = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -250,9 +258,10 @@ async fn inbox_rate() {
             let requests = Arc::new(tokio::sync::Mutex::new(requests.into_iter()));
             let mut senders = tokio::task::JoinSet::new();
             for _ in 0..16 {
-                let (requests, ok, client, url, host) = (
+                let (requests, ok, refused, client, url, host) = (
                     requests.clone(),
                     counter.clone(),
+                    refusals.clone(),
                     client.clone(),
                     url.clone(),
                     host.clone(),
@@ -276,6 +285,8 @@ async fn inbox_rate() {
                             .unwrap();
                         if res.status().is_success() {
                             ok.fetch_add(1, Ordering::Relaxed);
+                        } else if res.status() == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                            refused.fetch_add(1, Ordering::Relaxed);
                         }
                     }
                 });
@@ -288,6 +299,22 @@ async fn inbox_rate() {
         .unwrap();
     let elapsed = started.elapsed();
     let rate = ok.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64();
+    if limited {
+        // One host sending as fast as it can: its burst and its rate pass, the rest is told
+        // to come back later, and answering 429 costs the node next to nothing.
+        let (taken, turned) = (ok.load(Ordering::Relaxed), refused.load(Ordering::Relaxed));
+        let expected = 500.0 + 50.0 * elapsed.as_secs_f64();
+        line(
+            "inbox: one host over its limit (50/s, 500)",
+            format!(
+                "{taken} applied, {turned} got 429, {:.2}s",
+                elapsed.as_secs_f64()
+            ),
+            &format!("<= {expected:.0} applied"),
+            (taken as f64) <= expected + 1.0 && taken + turned == n,
+        );
+        return;
+    }
 
     // Baselines, same run: raw RSA-2048 verifications, raw single-row commits.
     let message = Sha256::digest(b"the signing string");
@@ -520,7 +547,8 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    runtime.block_on(inbox_rate());
+    runtime.block_on(inbox_rate(false));
+    runtime.block_on(inbox_rate(true));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

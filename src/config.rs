@@ -80,6 +80,10 @@ pub struct FederationSettings {
     pub allowlist_mode: bool,
     pub backfill_pages: u32,
     pub allowed_private_hosts: Vec<String>,
+    pub inbox_per_second: u32,
+    pub inbox_burst: u32,
+    pub fetch_per_second: u32,
+    pub fetch_burst: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -65,6 +65,10 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             allowlist_mode: settings.federation.allowlist_mode,
             backfill_pages: settings.federation.backfill_pages,
             allowed_private_hosts,
+            inbox_per_second: settings.federation.inbox_per_second,
+            inbox_burst: settings.federation.inbox_burst,
+            fetch_per_second: settings.federation.fetch_per_second,
+            fetch_burst: settings.federation.fetch_burst,
         },
     ))
     .await

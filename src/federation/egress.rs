@@ -259,7 +259,18 @@ impl UrlVerifier for Verifier {
         self.0.may_contact(url).await.map_err(|refusal| {
             tracing::info!("not fetching: {refusal}");
             activitypub_federation::error::Error::UrlVerificationError(refusal.summary())
-        })
+        })?;
+        // So many fetches from one host lately that this one waits for another time.
+        self.0
+            .fetch_limit
+            .take_or_wait(&authority(url), std::time::Duration::from_secs(10))
+            .await
+            .map_err(|_| {
+                tracing::info!("not fetching {url}: too many fetches from its host lately");
+                activitypub_federation::error::Error::UrlVerificationError(
+                    "refused: too many fetches from this host lately",
+                )
+            })
     }
 }
 

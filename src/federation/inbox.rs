@@ -48,6 +48,9 @@ pub async fn receive(
         .and_then(|a| Url::parse(a).ok())
         .ok_or_else(|| FederationError::BadRequest("the activity has no actor".into()))?;
     check_domain(&data, &actor).await?;
+    if let Err(wait) = data.inbox_limit.take(&authority(&actor)).await {
+        return Err(FederationError::TooMany(wait));
+    }
     if let Triage::Ignore(why) = triage(&envelope) {
         tracing::debug!("ignoring an activity from {actor}: {why}");
         // Whatever it sends, its server is up: what we had queued for it may go now.

@@ -11,6 +11,7 @@
 //! | `backfill.rs`   | paging a followed centre's outbox once                            |
 //! | `client.rs`     | the HTTP client: private addresses refused at connect time        |
 //! | `egress.rs`     | whether a URL may be contacted: the one decision for every request |
+//! | `throttle.rs`   | per-host rate limits on the inbox and on fetches                   |
 //!
 //! Handlers apply the directory's rules (dedup, ordering, tombstones, moderation) and write
 //! through `storage`; `federation` never calls `directory`.
@@ -28,6 +29,7 @@ pub mod outbox;
 pub mod outgoing;
 pub mod protocol;
 pub mod routes;
+pub mod throttle;
 
 use std::time::Duration;
 
@@ -52,6 +54,12 @@ pub struct Policy {
     pub backfill_pages: u32,
     /// Hosts on private addresses that may be contacted all the same (normalised authorities).
     pub allowed_private_hosts: Vec<String>,
+    /// Requests one host may send to the inboxes per second, and in a burst (0: no limit).
+    pub inbox_per_second: u32,
+    pub inbox_burst: u32,
+    /// Fetches this node makes from one host per second, and in a burst (0: no limit).
+    pub fetch_per_second: u32,
+    pub fetch_burst: u32,
 }
 
 /// What every federation handler can reach: the database, the node's URLs and the policy.
@@ -69,6 +77,10 @@ pub struct FederationData {
     /// Actors whose document was fetched again after a failed signature, lately: at most one
     /// refetch per actor per [`REFETCH_INTERVAL`], whatever the number of forged requests.
     pub refetched: moka::future::Cache<String, ()>,
+    /// Requests to the inboxes, per sending host.
+    pub inbox_limit: throttle::HostLimiter,
+    /// Fetches, per host fetched from.
+    pub fetch_limit: throttle::HostLimiter,
 }
 
 /// How often a known actor's document may be fetched again because a signature in its name
@@ -79,6 +91,8 @@ impl FederationData {
     pub fn new(db: Database, urls: NodeUrls, policy: Policy) -> Self {
         Self {
             egress: egress::Egress::new(policy.insecure, policy.allowed_private_hosts.clone()),
+            inbox_limit: throttle::HostLimiter::new(policy.inbox_per_second, policy.inbox_burst),
+            fetch_limit: throttle::HostLimiter::new(policy.fetch_per_second, policy.fetch_burst),
             refetched: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(REFETCH_INTERVAL)

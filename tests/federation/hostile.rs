@@ -878,3 +878,48 @@ async fn remote_links(backend: Backend) {
     );
 }
 on_both_backends!(remote_links_are_web_urls_only, remote_links);
+
+/// A per-host limit on the inboxes: past its burst, one host gets 429 with `Retry-After`;
+/// another host is not affected.
+async fn inbox_limit(backend: Backend) {
+    let Some(a) = TestNode::spawn_with(backend, false, |s| {
+        s.federation.inbox_per_second = 1;
+        s.federation.inbox_burst = 3;
+    })
+    .await
+    else {
+        return;
+    };
+    let (flooder, other) = (Peer::spawn(|_, _| {}).await, Peer::spawn(|_, _| {}).await);
+    let like = |peer: &Peer, n: u32| {
+        json!({"type": "Like", "id": format!("{}/likes/{n}", peer.base), "actor": peer.actor(),
+               "object": actor(&a)})
+    };
+    let inbox = format!("{}/inbox", a.base);
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let (status, _) = deliver(
+            &inbox,
+            &like(&flooder, n),
+            &flooder.signer,
+            Tamper::default(),
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::ACCEPTED)
+            .count(),
+        3,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[3..].contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let (status, _) = deliver(&inbox, &like(&other, 0), &other.signer, Tamper::default()).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+}
+on_both_backends!(one_host_cannot_flood_the_inbox, inbox_limit);
