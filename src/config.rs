@@ -336,11 +336,24 @@ mod tests {
             jail.set_env("MAILLAGE_FEDERATION_INSECURE", "true");
             jail.set_env("MAILLAGE_CENTRE_USERNAME", "loire");
             jail.set_env("MAILLAGE_TEST_SOMETHING", "ignored");
+            jail.set_env(
+                "MAILLAGE_HTTP_TRUSTED_PROXIES",
+                r#"["127.0.0.1", "10.0.0.0/8"]"#,
+            );
+            jail.set_env(
+                "MAILLAGE_FEDERATION_ALLOWED_PRIVATE_HOSTS",
+                r#"["Peer.LAN."]"#,
+            );
             let s = Settings::load(None).unwrap();
             assert_eq!(s.domain, "annuaire.example.org");
             assert_eq!(s.database_url(), "postgres://u@/db?host=/tmp");
             assert!(s.federation.insecure);
             assert_eq!(s.centre.username, "loire");
+            assert_eq!(s.trusted_proxies().unwrap().len(), 2);
+            assert_eq!(
+                s.allowed_private_hosts().unwrap(),
+                vec!["peer.lan".to_owned()]
+            );
             jail.set_env("MAILLAGE_DATABASE_POOL_SIZE", "many");
             let err = Settings::load(None).unwrap_err().to_string();
             assert!(err.to_lowercase().contains("pool_size"), "{err}");

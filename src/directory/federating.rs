@@ -202,29 +202,37 @@ impl Directory {
             .collect())
     }
 
+    /// A follower by its KEY: the follow, the follower's actor, the local centre it follows.
+    async fn follower(
+        &self,
+        key: &str,
+    ) -> Result<(FollowerRow, CentreRow, CentreRow), DirectoryError> {
+        let owned = key.to_owned();
+        self.db()
+            .run(move |conn| {
+                let Some((row, actor)) = FollowerRow::find_by_key(conn, &owned)? else {
+                    return Ok(None);
+                };
+                let centre = CentreRow::find(conn, row.centre_id)?;
+                Ok(Some((row, actor, centre)))
+            })
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))
+    }
+
     /// Approves (`accept`) or refuses a follower waiting for approval.
     pub async fn decide_follower(
         &self,
         key: &str,
         accept: bool,
     ) -> Result<FollowerView, DirectoryError> {
-        let owned = key.to_owned();
-        let (row, actor) = self
-            .db()
-            .run(move |conn| FollowerRow::find_by_key(conn, &owned))
-            .await?
-            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))?;
+        let (row, actor, centre) = self.follower(key).await?;
         if row.state != PENDING {
             return Err(DirectoryError::Conflict {
                 field: None,
                 message: format!("this follower is {} already", row.state),
             });
         }
-        let centre_id = row.centre_id;
-        let centre = self
-            .db()
-            .run(move |conn| CentreRow::find(conn, centre_id))
-            .await?;
         let state = if accept { ACCEPTED } else { REJECTED };
         let id = row.id;
         self.db()
@@ -252,12 +260,7 @@ impl Directory {
         key: &str,
         trusted: bool,
     ) -> Result<FollowerView, DirectoryError> {
-        let owned = key.to_owned();
-        let (row, actor) = self
-            .db()
-            .run(move |conn| FollowerRow::find_by_key(conn, &owned))
-            .await?
-            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))?;
+        let (row, actor, centre) = self.follower(key).await?;
         if trusted && !actor.is_directory {
             return Err(DirectoryError::Conflict {
                 field: None,
@@ -274,11 +277,6 @@ impl Directory {
                 message: format!("this follower is {}: approve it first", row.state),
             });
         }
-        let centre_id = row.centre_id;
-        let centre = self
-            .db()
-            .run(move |conn| CentreRow::find(conn, centre_id))
-            .await?;
         let mut updated = row.clone();
         updated.trusted = trusted;
         if row.trusted != trusted {
