@@ -897,7 +897,8 @@ async fn inbox_limit(backend: Backend) {
     };
     let inbox = format!("{}/inbox", a.base);
     let mut statuses = Vec::new();
-    for n in 0..6 {
+    let started = std::time::Instant::now();
+    for n in 0..8 {
         let (status, _) = deliver(
             &inbox,
             &like(&flooder, n),
@@ -907,16 +908,22 @@ async fn inbox_limit(backend: Backend) {
         .await;
         statuses.push(status);
     }
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|s| **s == StatusCode::ACCEPTED)
-            .count(),
-        3,
+    // The burst, and one more per second the sending took.
+    let accepted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::ACCEPTED)
+        .count();
+    let allowed = 3 + usize::try_from(started.elapsed().as_secs()).unwrap();
+    assert!(
+        (3..=allowed).contains(&accepted),
+        "{accepted} accepted: {statuses:?}"
+    );
+    assert!(
+        statuses[..3].iter().all(|s| *s == StatusCode::ACCEPTED),
         "{statuses:?}"
     );
     assert!(
-        statuses[3..].contains(&StatusCode::TOO_MANY_REQUESTS),
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
     let (status, _) = deliver(&inbox, &like(&other, 0), &other.signer, Tamper::default()).await;
