@@ -85,7 +85,7 @@ async fn behind_a_proxy(backend: Backend) -> Option<TestNode> {
     .await
 }
 
-/// 8. A flood of wrong passwords from one address does not keep the account's owner out:
+/// Issue item 8: A flood of wrong passwords from one address does not keep the account's owner out:
 /// the right password from another address logs in. The flooding address is held back.
 async fn flood_from_one_address(backend: Backend) {
     let Some(node) = behind_a_proxy(backend).await else {
@@ -124,7 +124,7 @@ on_both_backends!(
     flood_from_one_address
 );
 
-/// 7. Thirty wrong passwords at once are counted like thirty in a row: ten are checked, twenty
+/// Issue item 7: Thirty wrong passwords at once are counted like thirty in a row: ten are checked, twenty
 /// wait. (Counted before the check, atomically, in the database.)
 async fn concurrent_attempts(backend: Backend) {
     let Some(node) = behind_a_proxy(backend).await else {
@@ -201,7 +201,7 @@ async fn forwarded_for_is_ignored_from_untrusted_peers() {
     );
 }
 
-/// 5. Where to go back to after switching language or logging in: control characters are
+/// Issue item 5: Where to go back to after switching language or logging in: control characters are
 /// refused (browsers drop tabs and newlines, so `/\t/evil.example` is `//evil.example`);
 /// anything that leaves the site becomes `/`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,7 +252,7 @@ async fn no_open_redirect() {
     );
 }
 
-/// 9. Every answer, page or API or ActivityPub document or error, forbids framing, sniffing,
+/// Issue item 9: Every answer, page or API or ActivityPub document or error, forbids framing, sniffing,
 /// scripts and loads from elsewhere.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_everywhere() {
@@ -288,7 +288,7 @@ async fn security_headers_everywhere() {
     }
 }
 
-/// 10. Text that begins like a spreadsheet formula leaves in the CSV export as text.
+/// Issue item 10: Text that begins like a spreadsheet formula leaves in the CSV export as text.
 async fn csv_formulas(backend: Backend) {
     let Some(node) = TestNode::spawn(backend).await else {
         return;

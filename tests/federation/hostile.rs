@@ -295,7 +295,7 @@ async fn deliveries_to(node: &TestNode, host: &str) -> Vec<(String, Option<Strin
 
 const CONSENT: &str = "2026-05-20T10:00:00Z";
 
-/// 1 (in part). A follower's shared inbox is used for our deliveries only when it is on the
+/// Issue item 1 (in part): A follower's shared inbox is used for our deliveries only when it is on the
 /// follower's own host: one pointing at an IP literal elsewhere is ignored, and the Accept goes
 /// to the actor's inbox.
 async fn foreign_shared_inbox(backend: Backend) {
@@ -323,7 +323,7 @@ on_both_backends!(
     foreign_shared_inbox
 );
 
-/// 1. In secure mode, deliveries never go to private, loopback or link-local addresses, nor
+/// Issue item 1: In secure mode, deliveries never go to private, loopback or link-local addresses, nor
 /// over plain http, whatever is stored as a follower's inbox (here written straight into the
 /// database, as rows stored before this rule would be), and are not retried.
 async fn secure_deliveries(backend: Backend) {
@@ -341,7 +341,7 @@ async fn secure_deliveries(backend: Backend) {
         format!("http://127.0.0.1:{p}/inbox"),
         format!("https://127.0.0.1:{p}/inbox"),
         format!("https://localhost:{p}/inbox"),
-        format!("http://peer.example/users/x/inbox"),
+        "http://peer.example/users/x/inbox".to_owned(),
     ];
     let db = maillage::startup::open_database(&s.settings).await.unwrap();
     for (i, inbox) in inboxes.iter().enumerate() {
@@ -425,7 +425,7 @@ on_both_backends!(
     secure_deliveries
 );
 
-/// 2. Blocking a domain ends its follows and cancels what was queued for it: nothing more is
+/// Issue item 2: Blocking a domain ends its follows and cancels what was queued for it: nothing more is
 /// delivered to it, `network` cards included.
 async fn blocked_gets_nothing(backend: Backend) {
     let Some(a) = node(backend, "loire").await else {
@@ -472,7 +472,7 @@ on_both_backends!(
     blocked_gets_nothing
 );
 
-/// 4. `localhost.:PORT` is `localhost:PORT`: a trailing dot does not get around a block, and
+/// Issue item 4: `localhost.:PORT` is `localhost:PORT`: a trailing dot does not get around a block, and
 /// the blocked peer is not even fetched.
 async fn trailing_dot(backend: Backend) {
     let Some(a) = node(backend, "loire").await else {
@@ -515,7 +515,7 @@ async fn trailing_dot(backend: Backend) {
 }
 on_both_backends!(a_trailing_dot_does_not_get_around_a_block, trailing_dot);
 
-/// 3. A `network` card goes to a directory centre only once staff trust it; not to an actor
+/// Issue item 3: A `network` card goes to a directory centre only once staff trust it; not to an actor
 /// that merely claims to be a directory; and trust withdrawn has it deleted.
 async fn network_cards(backend: Backend) {
     let Some(a) = node(backend, "loire").await else {
@@ -608,7 +608,7 @@ on_both_backends!(
     network_cards
 );
 
-/// 6. A signature must cover `(request-target)`, `host`, `date` (or `(created)`) and
+/// Issue item 6: A signature must cover `(request-target)`, `host`, `date` (or `(created)`) and
 /// `digest`: one that covers less is refused, whatever else is right.
 async fn signature_coverage(backend: Backend) {
     let Some(a) = node(backend, "loire").await else {
@@ -671,7 +671,7 @@ on_both_backends!(
     signature_coverage
 );
 
-/// 11. A followed centre's Announce of another host's contact card brings nothing in: an
+/// Issue item 11: A followed centre's Announce of another host's contact card brings nothing in: an
 /// endorsement takes in recommendations only (fetched from their origin).
 async fn announced_card(backend: Backend) {
     let Some(a) = node(backend, "loire").await else {
@@ -778,7 +778,7 @@ async fn blocked_not_fetched(backend: Backend) {
 }
 on_both_backends!(a_blocked_host_is_never_fetched, blocked_not_fetched);
 
-/// 12. Forged signatures in a known actor's name cost one refetch of its document, not one
+/// Issue item 12: Forged signatures in a known actor's name cost one refetch of its document, not one
 /// each.
 async fn refetch_limit(backend: Backend) {
     let Some(a) = node(backend, "loire").await else {
