@@ -256,23 +256,49 @@ pub struct Verifier(pub super::FederationData);
 #[async_trait]
 impl UrlVerifier for Verifier {
     async fn verify(&self, url: &Url) -> Result<(), activitypub_federation::error::Error> {
+        // (The library also asks about the ids of activities it receives: the same rules
+        // apply to them. The per-host pace of fetches is kept by `FetchPace`, on the requests
+        // themselves.)
         self.0.may_contact(url).await.map_err(|refusal| {
             tracing::info!("not fetching: {refusal}");
             activitypub_federation::error::Error::UrlVerificationError(refusal.summary())
-        })?;
-        // So many fetches from one host lately that this one waits for another time.
-        self.0
-            .fetch_limit
-            .take_or_wait(&authority(url), std::time::Duration::from_secs(10))
-            .await
-            .map_err(|_| {
-                tracing::info!("not fetching {url}: too many fetches from its host lately");
-                activitypub_federation::error::Error::UrlVerificationError(
-                    "refused: too many fetches from this host lately",
-                )
-            })
+        })
     }
 }
+
+/// The per-host pace of the library's requests (fetches, WebFinger): a middleware of its HTTP
+/// client, so it counts requests actually made, nothing else. Past a host's burst, a fetch
+/// waits for its turn, up to 10 s, then is given up.
+pub struct FetchPace(pub super::throttle::HostLimiter);
+
+#[async_trait]
+impl reqwest_middleware::Middleware for FetchPace {
+    async fn handle(
+        &self,
+        req: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        let host = authority(req.url());
+        if self
+            .0
+            .take_or_wait(&host, std::time::Duration::from_secs(10))
+            .await
+            .is_err()
+        {
+            tracing::info!(
+                "not fetching {}: too many fetches from {host} lately",
+                req.url()
+            );
+            return Err(reqwest_middleware::Error::middleware(TooManyFetches(host)));
+        }
+        next.run(req, extensions).await
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("too many fetches from {0} lately")]
+struct TooManyFetches(String);
 
 #[cfg(test)]
 mod tests {

@@ -145,7 +145,11 @@ impl Federation {
             // Every URL the library fetches (redirects and WebFinger included) is first
             // checked by the node's own rules.
             .url_verifier(Box::new(egress::Verifier(data.clone())))
-            .client(client::build(&data.egress)?.into())
+            .client(
+                reqwest_middleware::ClientBuilder::new(client::build(&data.egress)?)
+                    .with(egress::FetchPace(data.fetch_limit.clone()))
+                    .build(),
+            )
             .app_data(data.clone())
             // debug: http and explicit ports allowed, private addresses not checked, http
             // WebFinger. Only with the one explicit insecure setting.
