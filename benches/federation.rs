@@ -219,14 +219,23 @@ fn check(what: &str, ok: bool, detail: impl std::fmt::Display) -> bool {
 }
 
 /// Returns its nodes, to be dropped once their runtime is (their data goes with them).
-async fn inbox_rate(smoke: bool) -> Vec<Node> {
+///
+/// With `limited`, the receiving node keeps its default per-host inbox limit (every sender is
+/// one host here): the figure is how many got through and how many were told to come back
+/// later. Without, the limit is off and the figure is the node's own throughput.
+async fn inbox_rate(smoke: bool, limited: bool) -> Vec<Node> {
     // Each of the 16 senders edits its own recommendation, in order: every Update is newer
     // than the last one its object had, so every one is applied in full (no "older edit"
     // shortcut), whatever order the senders' requests interleave in.
     const SENDERS: usize = 16;
     let n = if smoke { 160 } else { 2000 };
     let a = node("loire", |_| {}).await;
-    let b = node("bretagne", |_| {}).await;
+    let b = node("bretagne", move |s| {
+        if !limited {
+            s.federation.inbox_per_second = 0;
+        }
+    })
+    .await;
     let mut ids = Vec::new();
     for k in 0..SENDERS {
         let rec = a.post("/api/v1/recommendations", &recommendation(k)).await;
@@ -346,9 +355,32 @@ async fn inbox_rate(smoke: bool) -> Vec<Node> {
     let elapsed = started.elapsed();
     let accepted = accepted.load(Ordering::Relaxed);
     let rate = accepted as f64 / elapsed.as_secs_f64();
+    let answers = answers.lock().unwrap().clone();
+
+    if limited {
+        // One host sending as fast as it can: its burst and its rate pass, the rest is told
+        // to come back later (429), and answering 429 costs the node next to nothing.
+        let turned = answers.get(&429).copied().unwrap_or(0);
+        let expected = 500.0 + 50.0 * elapsed.as_secs_f64();
+        let ok = check(
+            "inbox limit: every Update answered 202 or 429",
+            accepted + turned == n,
+            format!("answers {answers:?}"),
+        );
+        line(
+            smoke,
+            "inbox: one host over its limit (50/s, 500)",
+            format!(
+                "{accepted} applied, {turned} got 429, {:.2}s",
+                elapsed.as_secs_f64()
+            ),
+            &format!("<= {expected:.0} applied"),
+            ok && (accepted as f64) <= expected + 1.0,
+        );
+        return vec![a, b];
+    }
 
     // What the receiver did: every activity recorded once, every object at its last version.
-    let answers = answers.lock().unwrap().clone();
     let mut ok = check(
         "inbox: every Update answered 202",
         accepted == n,
@@ -712,7 +744,8 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let nodes = runtime.block_on(inbox_rate(smoke));
+    let mut nodes = runtime.block_on(inbox_rate(smoke, false));
+    nodes.extend(runtime.block_on(inbox_rate(smoke, true)));
     drop(runtime);
     drop(nodes);
     let runtime = tokio::runtime::Builder::new_multi_thread()

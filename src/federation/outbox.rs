@@ -16,10 +16,10 @@ use super::protocol::public_collection;
 use crate::domain::urls::NodeUrls;
 use crate::storage::centres::CentreRow;
 use crate::storage::follows::{ACCEPTED, FollowerRow};
-use crate::storage::{Conn, StorageError, activities, now};
+use crate::storage::{Conn, StorageError, activities, moderation, now};
 
 /// The followers of a centre that an audience reaches: their inboxes (shared ones where they
-/// have them), and the actor ids of the directory centres among them.
+/// have them), and the actor ids of the trusted directory centres among them.
 pub fn audience(
     conn: &mut Conn,
     centre_id: i64,
@@ -29,15 +29,24 @@ pub fn audience(
         return Ok((Vec::new(), Vec::new()));
     }
     let followers = FollowerRow::list(conn, Some(centre_id), Some(ACCEPTED))?;
+    // A block ends the domain's follows; this keeps a follower whose domain got blocked by
+    // another process sharing the database out as well, until the block's purge runs.
+    let blocked = moderation::blocked_domains(conn)?;
     let mut inboxes = Vec::new();
     let mut directory_actors = Vec::new();
-    for (_, actor) in followers {
-        if audience == Audience::DirectoryPeers && !actor.is_directory {
+    for (follower, actor) in followers {
+        if blocked
+            .iter()
+            .any(|d| moderation::rule_covers(d, &actor.domain))
+        {
             continue;
         }
-        if actor.is_directory
-            && let Ok(id) = Url::parse(&actor.actor_id)
-        {
+        // `network` cards (personal data) go only to directory centres staff trusted.
+        let peer = actor.is_directory && follower.trusted;
+        if audience == Audience::DirectoryPeers && !peer {
+            continue;
+        }
+        if peer && let Ok(id) = Url::parse(&actor.actor_id) {
             directory_actors.push(id);
         }
         if let Ok(inbox) = Url::parse(
@@ -139,7 +148,7 @@ pub fn entry_to(
     )
 }
 
-fn queue_delete(
+pub(crate) fn queue_delete(
     conn: &mut Conn,
     urls: &NodeUrls,
     centre: &CentreRow,

@@ -18,3 +18,4 @@ mod search;
 mod service;
 mod sessions;
 mod site;
+mod web_security;

@@ -10,6 +10,7 @@ mod faulty;
 mod fedify;
 mod fetching;
 mod fixtures;
+mod hostile;
 mod mastodon;
 mod network;
 mod peer;

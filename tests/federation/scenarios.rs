@@ -465,6 +465,8 @@ async fn contacts(backend: Backend) {
     })
     .await;
     follow(&b, &a).await;
+    // `network` cards go to the directory centres A's staff trust.
+    crate::hostile::trust(&a, &actor(&b)).await;
 
     // B's staff see network and public cards; B's public only the public one.
     let staff = eventually("A's network and public cards on B", || async {
