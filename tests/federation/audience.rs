@@ -135,6 +135,8 @@ async fn network_cards(backend: Backend) {
     let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = FaultyPeer::start().await;
     peer.follow(&a).await;
+    // Personal data reaches only the directory centres the staff trust.
+    crate::hostile::trust(&a, &peer.signer.actor).await;
     let person = FaultyPeer::person().await;
     person.follow(&a).await;
     let consent = json!({"given_at": "2026-05-20T10:00:00Z"});
