@@ -209,7 +209,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             match action {
                 TokenAction::Create { label } => {
                     let token = directory.create_token(&label).await?;
-                    println!("{}", token.token);
+                    println!("{}", token.token.expose());
                     eprintln!(
                         "Token {} created. It is shown only now: use it as \
                          `Authorization: Bearer TOKEN`.",

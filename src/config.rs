@@ -10,6 +10,15 @@ use figment::{Figment, Provider};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::centre::Username;
+
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &crate::startup::redact(&self.url))
+            .field("pool_size", &self.pool_size)
+            .finish()
+    }
+}
 use crate::domain::urls::NodeUrls;
 
 /// The checked-in defaults, every key commented.
@@ -28,17 +37,32 @@ pub struct Settings {
     pub http: HttpSettings,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// (`Debug` is written by hand: the URL may hold a password.)
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// (`Debug` is written by hand: the token is a secret.)
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminSettings {
     pub token: String,
+}
+
+impl std::fmt::Debug for AdminSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let token = if self.token.is_empty() {
+            ""
+        } else {
+            "[redacted]"
+        };
+        f.debug_struct("AdminSettings")
+            .field("token", &token)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,6 +79,11 @@ pub struct FederationSettings {
     pub manual_approval: bool,
     pub allowlist_mode: bool,
     pub backfill_pages: u32,
+    pub allowed_private_hosts: Vec<String>,
+    pub inbox_per_second: u32,
+    pub inbox_burst: u32,
+    pub fetch_per_second: u32,
+    pub fetch_burst: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +92,8 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     pub max_page_size: u32,
     pub metrics_public: bool,
+    pub trusted_proxies: Vec<String>,
+    pub header_timeout_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -162,6 +193,14 @@ impl Settings {
                 reason: "must be at least 1".into(),
             });
         }
+        self.allowed_private_hosts()?;
+        self.trusted_proxies()?;
+        if self.http.header_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid {
+                key: "http.header_timeout_seconds",
+                reason: "must be at least 1".into(),
+            });
+        }
         if self.http.max_page_size == 0 {
             return Err(ConfigError::Invalid {
                 key: "http.max_page_size",
@@ -169,6 +208,37 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// `federation.allowed_private_hosts`, normalised (`Peer.LAN.` -> `peer.lan`).
+    pub fn allowed_private_hosts(&self) -> Result<Vec<String>, ConfigError> {
+        self.federation
+            .allowed_private_hosts
+            .iter()
+            .map(|h| {
+                crate::domain::urls::parse_authority(h).ok_or_else(|| ConfigError::Invalid {
+                    key: "federation.allowed_private_hosts",
+                    reason: format!("`{h}` is not a host name with an optional port"),
+                })
+            })
+            .collect()
+    }
+
+    /// `http.trusted_proxies`: addresses or networks (`10.0.0.0/8`, `::1`).
+    pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.http
+            .trusted_proxies
+            .iter()
+            .map(|p| {
+                let p = p.trim();
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| ConfigError::Invalid {
+                        key: "http.trusted_proxies",
+                        reason: format!("`{p}` is not an IP address or network (10.0.0.0/8)"),
+                    })
+            })
+            .collect()
     }
 
     pub fn urls(&self) -> Result<NodeUrls, url::ParseError> {
@@ -266,11 +336,24 @@ mod tests {
             jail.set_env("MAILLAGE_FEDERATION_INSECURE", "true");
             jail.set_env("MAILLAGE_CENTRE_USERNAME", "loire");
             jail.set_env("MAILLAGE_TEST_SOMETHING", "ignored");
+            jail.set_env(
+                "MAILLAGE_HTTP_TRUSTED_PROXIES",
+                r#"["127.0.0.1", "10.0.0.0/8"]"#,
+            );
+            jail.set_env(
+                "MAILLAGE_FEDERATION_ALLOWED_PRIVATE_HOSTS",
+                r#"["Peer.LAN."]"#,
+            );
             let s = Settings::load(None).unwrap();
             assert_eq!(s.domain, "annuaire.example.org");
             assert_eq!(s.database_url(), "postgres://u@/db?host=/tmp");
             assert!(s.federation.insecure);
             assert_eq!(s.centre.username, "loire");
+            assert_eq!(s.trusted_proxies().unwrap().len(), 2);
+            assert_eq!(
+                s.allowed_private_hosts().unwrap(),
+                vec!["peer.lan".to_owned()]
+            );
             jail.set_env("MAILLAGE_DATABASE_POOL_SIZE", "many");
             let err = Settings::load(None).unwrap_err().to_string();
             assert!(err.to_lowercase().contains("pool_size"), "{err}");

@@ -26,6 +26,8 @@ pub mod config;
 pub mod directory;
 pub mod domain;
 pub mod federation;
+#[cfg(test)]
+mod fuzzing;
 pub mod http;
 pub mod search;
 pub mod startup;

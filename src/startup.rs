@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -45,6 +46,14 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
              for local tests and demos only"
         );
     }
+    let allowed_private_hosts = settings.allowed_private_hosts()?;
+    if !allowed_private_hosts.is_empty() {
+        tracing::warn!(
+            "federation.allowed_private_hosts: these hosts may be contacted although they are \
+             on private addresses: {}",
+            allowed_private_hosts.join(", ")
+        );
+    }
     let db = open_database(settings).await?;
     let urls = settings.urls().context("domain")?;
     let federation = Federation::new(FederationData::new(
@@ -55,6 +64,11 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             manual_approval: settings.federation.manual_approval,
             allowlist_mode: settings.federation.allowlist_mode,
             backfill_pages: settings.federation.backfill_pages,
+            allowed_private_hosts,
+            inbox_per_second: settings.federation.inbox_per_second,
+            inbox_burst: settings.federation.inbox_burst,
+            fetch_per_second: settings.federation.fetch_per_second,
+            fetch_burst: settings.federation.fetch_burst,
         },
     ))
     .await
@@ -173,20 +187,69 @@ impl Application {
         // queued and go out at the next start.
         let workers = self.state.directory.federation().start_delivery();
         let search = tokio::spawn(refresh_search(self.state.directory.clone()));
+        let header_timeout = Duration::from_secs(self.state.settings.http.header_timeout_seconds);
         let router = http::router(self.state);
-        let served = axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP");
+        serve(self.listener, router, header_timeout, shutdown).await;
         workers.abort();
         search.abort();
-        served
+        Ok(())
     }
 
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
     }
+}
+
+/// Serves HTTP/1 on `listener` until `shutdown` completes, then lets the requests in flight
+/// finish. Unlike `axum::serve`, every connection has a deadline for its request headers, which
+/// also bounds how long a kept-alive connection may wait idle for its next request (hyper
+/// starts the clock when it starts waiting for a request's head): a client that opens
+/// connections and never finishes its headers cannot keep them for minutes. Each request knows
+/// the address it came from (`ConnectInfo`).
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    header_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    use tower::Service as _;
+    let mut make_service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, do not spin.
+                    tracing::warn!("accepting a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = match make_service.call(remote).await {
+            Ok(service) => service,
+            Err(never) => match never {},
+        };
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(
+                hyper_util::rt::TokioIo::new(stream),
+                hyper_util::service::TowerToHyperService::new(service),
+            );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection from {remote}: {e}");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Keeps the search index current while nobody searches (changes made by other processes, or

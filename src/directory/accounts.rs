@@ -1,12 +1,15 @@
 //! Admin accounts of the web pages: created from the command line, logged in with a password
 //! hashed with Argon2id, kept logged in by a session whose token only the browser holds.
 
+use std::net::IpAddr;
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
 
 use crate::domain::FieldError;
+use crate::domain::secret::Secret;
 use crate::storage::accounts::{self, AccountRow};
 
 use super::tokens::{hash, random_secret};
@@ -16,10 +19,17 @@ use super::{Directory, DirectoryError, now};
 /// password at each visit without leaving sessions open for ever.
 pub const SESSION_DAYS: i64 = 7;
 pub const MIN_PASSWORD_CHARS: usize = 12;
-/// After this many failed logins for one account name, its logins are refused until
-/// `LOGIN_WINDOW` has passed without a new failure: password guessing gets ten tries per
-/// quarter of an hour, whatever the number of machines trying.
-pub const MAX_FAILED_LOGINS: u32 = 10;
+/// Login attempts one client address may make per window, whatever the account names; past
+/// it, that address is answered 429 without a check, until `LOGIN_WINDOW` passes without an
+/// attempt from it.
+pub const MAX_ATTEMPTS_PER_ADDRESS: i64 = 30;
+/// Failed logins one account may have per window before it is guarded: then an address that
+/// has already tried it `MAX_ATTEMPTS_PER_PAIR` times is held back (429), while any other
+/// address still logs in. One address gets ten tries at an account; many machines guessing one
+/// password get three each; and the account's owner, from an address that is not guessing, is
+/// never locked out.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
+pub const MAX_ATTEMPTS_PER_PAIR: i64 = 3;
 pub const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 const MAX_PASSWORD_CHARS: usize = 1024;
 
@@ -34,14 +44,15 @@ pub struct Admin {
 pub enum Login {
     Opened(NewSession),
     Refused,
-    /// Too many failures for this name lately: not even checked.
+    /// Too many attempts from this address (or from it for this name) lately: not even
+    /// checked.
     Throttled,
 }
 
 /// A freshly opened session: the secret goes into the cookie and nowhere else.
 #[derive(Debug, Clone)]
 pub struct NewSession {
-    pub token: String,
+    pub token: Secret,
     pub max_age_seconds: i64,
 }
 
@@ -123,13 +134,48 @@ impl Directory {
             .collect())
     }
 
-    /// Checks a name and password; opens a session when they match. The same work is done
-    /// for an unknown name, so timing does not tell which names exist.
-    pub async fn login(&self, name: &str, password: &str) -> Result<Login, DirectoryError> {
+    /// Checks a name and password from a client address; opens a session when they match.
+    /// The same work is done for an unknown name, so timing does not tell which names exist.
+    ///
+    /// Attempts are counted in the database before the password is checked (see
+    /// `storage::accounts::count_login_attempt`), per address, per account, and per account
+    /// and address: a restart forgets nothing, replicas share the counts, and concurrent
+    /// attempts are ranked as sequential ones would be.
+    pub async fn login(
+        &self,
+        name: &str,
+        password: &str,
+        client: IpAddr,
+    ) -> Result<Login, DirectoryError> {
         let name = name.trim().to_owned();
-        let failures = &self.inner.login_failures;
-        if failures.get(&name).await.unwrap_or(0) >= MAX_FAILED_LOGINS {
-            tracing::warn!(account = %name, "admin login throttled after repeated failures");
+        let client = client.to_canonical();
+        let address_key = format!("address:{client}");
+        let account_key = format!("account:{name}");
+        let pair_key = format!("pair:{name}|{client}");
+        let window = Duration::from_std(LOGIN_WINDOW).unwrap_or(Duration::minutes(15));
+        let (address, counts) = {
+            let keys = vec![account_key.clone(), pair_key.clone()];
+            let address_key = address_key.clone();
+            self.db()
+                .write(move |conn| {
+                    let now = now();
+                    accounts::count_login_attempt(
+                        conn,
+                        &address_key,
+                        &keys,
+                        MAX_ATTEMPTS_PER_ADDRESS,
+                        now,
+                        now - window,
+                    )
+                })
+                .await?
+        };
+        let throttled = match counts.as_slice() {
+            [account, pair] => *account > MAX_FAILURES_PER_ACCOUNT && *pair > MAX_ATTEMPTS_PER_PAIR,
+            _ => true,
+        };
+        if address > MAX_ATTEMPTS_PER_ADDRESS || throttled {
+            tracing::warn!(account = %name, %client, "admin login throttled after repeated failures");
             return Ok(Login::Throttled);
         }
         let lookup = name.clone();
@@ -140,7 +186,7 @@ impl Directory {
         let stored = account.as_ref().map(|a| a.password_hash.clone());
         let password = password.to_owned();
         let matches = tokio::task::spawn_blocking(move || match stored {
-            Some(stored) => password_matches(&password, &stored),
+            Some(stored) => password_matches(&password, stored.expose()),
             None => {
                 // Burn the same time as a real check.
                 let _ = hash_password(&password);
@@ -150,12 +196,14 @@ impl Directory {
         .await
         .map_err(|e| DirectoryError::Internal(e.to_string()))?;
         let Some(account) = account.filter(|_| matches) else {
-            tracing::info!(account = %name, "admin login refused");
-            let so_far = failures.get(&name).await.unwrap_or(0);
-            failures.insert(name, so_far + 1).await;
+            tracing::info!(account = %name, %client, "admin login refused");
             return Ok(Login::Refused);
         };
-        failures.invalidate(&name).await;
+        self.db()
+            .write(move |conn| {
+                accounts::forgive_login(conn, &[address_key, account_key], &pair_key)
+            })
+            .await?;
         let token = random_secret();
         let token_hash = hash(&token);
         let started = now();
@@ -167,7 +215,7 @@ impl Directory {
             .await?;
         tracing::info!(account = %name, "admin logged in");
         Ok(Login::Opened(NewSession {
-            token,
+            token: Secret::new(token),
             max_age_seconds: SESSION_DAYS * 24 * 3600,
         }))
     }

@@ -53,7 +53,7 @@ impl Directory {
             icon: profile.icon.map(|u| u.to_string()),
             local: true,
             public_key: keypair.public_key_pem,
-            private_key: Some(keypair.private_key_pem),
+            private_key: Some(keypair.private_key_pem.expose().to_owned()),
             inbox_url: urls.centre_inbox(username.as_str()).to_string(),
             shared_inbox_url: Some(urls.shared_inbox().to_string()),
             created_at: t,

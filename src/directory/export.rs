@@ -167,7 +167,19 @@ const CSV_HEADER: &[&str] = &[
     "updated",
 ];
 
-/// One line per recommendation. Lists are joined with ` | `; hosting as `name <url>`.
+/// A cell as a spreadsheet will not run it: text from peers or users that begins like a
+/// formula (`=`, `+`, `-`, `@`, or a tab or carriage return before one) gets a leading `'`,
+/// which spreadsheets show as text (OWASP's advice against CSV injection).
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// One line per recommendation. Lists are joined with ` | `; hosting as `name <url>`. Every
+/// cell goes through [`cell`].
 fn csv_of(export: &Export) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_HEADER)?;
@@ -177,7 +189,7 @@ fn csv_of(export: &Export) -> Result<Vec<u8>, csv::Error> {
             .iter()
             .map(|h| format!("{} <{}>", h.name, h.url))
             .collect();
-        writer.write_record([
+        let record = [
             r.id.as_str(),
             &r.origin,
             &r.origin_name,
@@ -198,7 +210,8 @@ fn csv_of(export: &Export) -> Result<Vec<u8>, csv::Error> {
             &r.status,
             &r.published.map(|d| d.to_rfc3339()).unwrap_or_default(),
             &r.updated.to_rfc3339(),
-        ])?;
+        ];
+        writer.write_record(record.iter().map(|value| cell(value).into_owned()))?;
     }
     writer
         .into_inner()
@@ -308,6 +321,12 @@ mod tests {
     fn formats_parse() {
         assert_eq!(ExportFormat::parse("JSON-LD"), Some(ExportFormat::JsonLd));
         assert_eq!(ExportFormat::parse("csv"), Some(ExportFormat::Csv));
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+33 1 23"), "'+33 1 23");
+        assert_eq!(cell("-2+3"), "'-2+3");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\t=1"), "'\t=1");
+        assert_eq!(cell("Nextcloud"), "Nextcloud");
         assert_eq!(ExportFormat::parse("xml"), None);
     }
 

@@ -62,6 +62,9 @@ pub struct FollowerView {
     pub state: String,
     /// The local centre it follows.
     pub centre: String,
+    /// Staff trust it with `network` contact cards (directory centres only; `POST
+    /// /api/v1/followers/{KEY}/trust` or `/distrust`).
+    pub trusted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -199,29 +202,37 @@ impl Directory {
             .collect())
     }
 
+    /// A follower by its KEY: the follow, the follower's actor, the local centre it follows.
+    async fn follower(
+        &self,
+        key: &str,
+    ) -> Result<(FollowerRow, CentreRow, CentreRow), DirectoryError> {
+        let owned = key.to_owned();
+        self.db()
+            .run(move |conn| {
+                let Some((row, actor)) = FollowerRow::find_by_key(conn, &owned)? else {
+                    return Ok(None);
+                };
+                let centre = CentreRow::find(conn, row.centre_id)?;
+                Ok(Some((row, actor, centre)))
+            })
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))
+    }
+
     /// Approves (`accept`) or refuses a follower waiting for approval.
     pub async fn decide_follower(
         &self,
         key: &str,
         accept: bool,
     ) -> Result<FollowerView, DirectoryError> {
-        let owned = key.to_owned();
-        let (row, actor) = self
-            .db()
-            .run(move |conn| FollowerRow::find_by_key(conn, &owned))
-            .await?
-            .ok_or_else(|| DirectoryError::NotFound(format!("follower `{key}`")))?;
+        let (row, actor, centre) = self.follower(key).await?;
         if row.state != PENDING {
             return Err(DirectoryError::Conflict {
                 field: None,
                 message: format!("this follower is {} already", row.state),
             });
         }
-        let centre_id = row.centre_id;
-        let centre = self
-            .db()
-            .run(move |conn| CentreRow::find(conn, centre_id))
-            .await?;
         let state = if accept { ACCEPTED } else { REJECTED };
         let id = row.id;
         self.db()
@@ -236,6 +247,45 @@ impl Directory {
         } else {
             self.federation()
                 .refuse_follower(centre.clone(), actor.clone(), row)
+                .await?;
+        }
+        Ok(follower_view(&updated, &actor, &centre))
+    }
+
+    /// Trusts an accepted follower that is a directory centre with the `network` contact cards
+    /// of the centre it follows (they are sent at once), or stops trusting it (it is asked to
+    /// delete them). Personal data never goes to a peer staff have not trusted.
+    pub async fn trust_follower(
+        &self,
+        key: &str,
+        trusted: bool,
+    ) -> Result<FollowerView, DirectoryError> {
+        let (row, actor, centre) = self.follower(key).await?;
+        if trusted && !actor.is_directory {
+            return Err(DirectoryError::Conflict {
+                field: None,
+                message: format!(
+                    "{} is not a directory centre: only directory centres receive `network` \
+                     contact cards",
+                    actor.actor_id
+                ),
+            });
+        }
+        if trusted && row.state != ACCEPTED {
+            return Err(DirectoryError::Conflict {
+                field: None,
+                message: format!("this follower is {}: approve it first", row.state),
+            });
+        }
+        let mut updated = row.clone();
+        updated.trusted = trusted;
+        if row.trusted != trusted {
+            let id = row.id;
+            self.db()
+                .write(move |conn| FollowerRow::set_trusted(conn, id, trusted))
+                .await?;
+            self.federation()
+                .follower_trust_changed(centre.clone(), actor.clone(), trusted)
                 .await?;
         }
         Ok(follower_view(&updated, &actor, &centre))
@@ -375,5 +425,6 @@ fn follower_view(row: &FollowerRow, actor: &CentreRow, centre: &CentreRow) -> Fo
         directory: actor.is_directory,
         state: row.state.clone(),
         centre: centre.username.clone(),
+        trusted: row.trusted,
     }
 }

@@ -608,3 +608,70 @@ mod tests {
         );
     }
 }
+
+/// Fuzzing of the import parsers (see `crate::fuzzing`): whatever a file holds, the import
+/// neither panics nor accepts it silently half-read: it plans every entry or refuses, naming
+/// at least one problem.
+#[cfg(test)]
+mod fuzz {
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::fuzzing;
+
+    /// The sample directory, and an export of it made by this node's own code (contacts and
+    /// staff data included).
+    fn seeds() -> &'static [Value] {
+        static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
+        SEEDS.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let mut settings = crate::config::Settings::defaults().unwrap();
+            settings.data_dir = dir.path().to_path_buf();
+            settings.federation.insecure = true;
+            let export = tokio::runtime::Runtime::new().unwrap().block_on(async {
+                let (directory, _) = crate::startup::open_directory(&settings).await.unwrap();
+                directory.import(SAMPLE_DIRECTORY, None).await.unwrap();
+                directory
+                    .export(crate::directory::Access::Staff)
+                    .await
+                    .unwrap()
+            });
+            vec![
+                serde_json::from_str(SAMPLE_DIRECTORY).unwrap(),
+                serde_json::to_value(export).unwrap(),
+            ]
+        })
+    }
+
+    fn check(text: &str) -> Result<(), TestCaseError> {
+        if let Err(refused) = plan(text) {
+            prop_assert!(!refused.0.is_empty(), "a refusal that names nothing");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_seeds_import() {
+        for seed in seeds() {
+            assert!(plan(&seed.to_string()).is_ok());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(fuzzing::config())]
+
+        #[test]
+        fn mutated_files_are_planned_or_refused(doc in fuzzing::mutated(seeds().to_vec())) {
+            check(&doc.to_string())?;
+        }
+
+        #[test]
+        fn garbled_files_are_planned_or_refused(
+            bytes in fuzzing::garbled(seeds().iter().map(Value::to_string).collect())
+        ) {
+            check(&String::from_utf8_lossy(&bytes))?;
+        }
+    }
+}

@@ -52,9 +52,6 @@ struct Inner {
     /// Opened at the first search (a serving node opens it at start), so that CLI commands
     /// that never search do not build it.
     index: tokio::sync::OnceCell<Arc<SearchIndex>>,
-    /// Failed admin logins per account name, forgotten after a quiet window (see
-    /// `accounts::MAX_FAILED_LOGINS`).
-    login_failures: moka::future::Cache<String, u32>,
 }
 
 /// Where the search index lives and how large a page of results may be.
@@ -81,10 +78,6 @@ impl Directory {
                 federation,
                 search,
                 index: tokio::sync::OnceCell::new(),
-                login_failures: moka::future::Cache::builder()
-                    .max_capacity(10_000)
-                    .time_to_live(accounts::LOGIN_WINDOW)
-                    .build(),
             }),
         }
     }

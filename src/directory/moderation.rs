@@ -44,27 +44,22 @@ pub struct BlockReport {
     /// Copies removed from this node's directory by a block.
     pub removed_recommendations: usize,
     pub removed_contacts: usize,
+    /// Follows ended by a block (the domain's actors following this node's centres, and this
+    /// node's centres following them).
+    pub removed_follows: usize,
+    /// Deliveries to the domain that were waiting and will not be sent.
+    pub cancelled_deliveries: usize,
 }
 
+/// A rule's domain, normalised as every host this node compares (`Evil.Example.` is
+/// `evil.example`, `évil.example` its IDNA form), so that no spelling gets around it.
 fn parse_domain(value: &str) -> Result<String, FieldError> {
-    let domain = value.trim().trim_end_matches('/').to_lowercase();
-    let domain = domain
-        .strip_prefix("https://")
-        .or_else(|| domain.strip_prefix("http://"))
-        .unwrap_or(&domain)
-        .to_owned();
-    let valid = !domain.is_empty()
-        && domain.len() <= 255
-        && domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    if valid {
-        Ok(domain)
-    } else {
-        Err(FieldError::new(
+    match crate::domain::urls::parse_authority(value) {
+        Some(domain) if domain.len() <= 255 => Ok(domain),
+        _ => Err(FieldError::new(
             "domain",
             format!("`{}` is not a domain such as example.org", value.trim()),
-        ))
+        )),
     }
 }
 
@@ -90,14 +85,14 @@ impl Directory {
             return Err(FieldError::new("domain", "is this node").into());
         }
         let d = domain.clone();
-        let (removed_recommendations, removed_contacts) = self
+        let purged = self
             .db()
             .write(move |conn| {
                 moderation::set_rule(conn, &d, rule, now())?;
                 if rule == BLOCK {
                     moderation::purge_domain(conn, &d)
                 } else {
-                    Ok((0, 0))
+                    Ok(moderation::Purged::default())
                 }
             })
             .await?;
@@ -105,8 +100,10 @@ impl Directory {
         Ok(BlockReport {
             domain,
             rule: rule.to_owned(),
-            removed_recommendations,
-            removed_contacts,
+            removed_recommendations: purged.recommendations,
+            removed_contacts: purged.contacts,
+            removed_follows: purged.follows,
+            cancelled_deliveries: purged.deliveries,
         })
     }
 
@@ -170,6 +167,11 @@ mod tests {
             "evil.example"
         );
         assert_eq!(parse_domain("localhost:8081").unwrap(), "localhost:8081");
+        assert_eq!(parse_domain("localhost.:8081").unwrap(), "localhost:8081");
+        assert_eq!(
+            parse_domain("Évil.Example.").unwrap(),
+            "xn--vil-9la.example"
+        );
         assert!(parse_domain("evil example").is_err());
         assert!(parse_domain("").is_err());
     }

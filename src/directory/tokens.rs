@@ -4,6 +4,7 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::domain::secret::Secret;
 use crate::storage::tokens::TokenRow;
 
 use super::{Directory, DirectoryError, now};
@@ -14,7 +15,7 @@ pub const TOKEN_PREFIX: &str = "mlg_";
 pub struct NewToken {
     pub id: i64,
     /// The secret, to show once.
-    pub token: String,
+    pub token: Secret,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -51,7 +52,10 @@ impl Directory {
             .db()
             .write(move |conn| TokenRow::insert(conn, &token_hash, &label, now()))
             .await?;
-        Ok(NewToken { id: row.id, token })
+        Ok(NewToken {
+            id: row.id,
+            token: Secret::new(token),
+        })
     }
 
     /// Revokes a token given as its id or as the secret itself. Returns whether one was revoked.

@@ -10,6 +10,7 @@ pub mod licence;
 pub mod product;
 pub mod recommendation;
 pub mod region;
+pub mod secret;
 pub mod software;
 pub mod text;
 pub mod urls;

@@ -1,7 +1,7 @@
 //! The URLs this node mints. An object's id is both its ActivityPub id and its web page, so the
 //! shapes below are part of the federation surface: change them only with a migration plan.
 
-use url::Url;
+use url::{Host, Url};
 
 /// The namespace of Maillage's own vocabulary, where ActivityStreams and schema.org have no
 /// term (documented in FEDERATION.md). Fixed: peers rely on it.
@@ -26,12 +26,9 @@ impl NodeUrls {
         &self.base
     }
 
-    /// `host[:port]`, exactly as configured.
+    /// `host[:port]`, normalised as [`authority`] does.
     pub fn authority(&self) -> String {
-        match self.base.port() {
-            Some(port) => format!("{}:{port}", self.base.host_str().unwrap_or_default()),
-            None => self.base.host_str().unwrap_or_default().to_owned(),
-        }
+        authority(&self.base)
     }
 
     fn join(&self, path: &str) -> Url {
@@ -93,5 +90,99 @@ mod tests {
             key_of("http://localhost:8080/recommendations/abc"),
             Some("abc")
         );
+    }
+}
+
+/// `host[:port]` of a URL, normalised the one way every comparison of hosts uses (domain
+/// rules, allow lists, origin checks, delivery hosts): lower case, IDNA names in their ASCII
+/// form, no trailing dot, no default port. `localhost.:8081` and `LOCALHOST:8081` are
+/// `localhost:8081`, so neither gets around a rule naming it.
+pub fn authority(url: &Url) -> String {
+    let host = match url.host() {
+        // The URL parser already lower-cases and IDNA-maps the domains of http(s) URLs.
+        Some(Host::Domain(domain)) => domain.trim_end_matches('.').to_ascii_lowercase(),
+        Some(Host::Ipv4(ip)) => ip.to_string(),
+        Some(Host::Ipv6(ip)) => format!("[{ip}]"),
+        None => return String::new(),
+    };
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    }
+}
+
+/// The host part of a normalised authority (`localhost:8081` -> `localhost`, `[::1]:80` ->
+/// `[::1]`).
+pub fn host_of(authority: &str) -> &str {
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+/// What a person types to name a host (`Example.ORG`, `localhost:8081`, `https://évil.example/`),
+/// as a normalised authority; `None` when it names no host.
+pub fn parse_authority(text: &str) -> Option<String> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .unwrap_or(text);
+    let rest = rest.trim_end_matches('/');
+    if rest.is_empty()
+        || rest.contains(['/', '?', '#', '@'])
+        || rest.chars().any(char::is_whitespace)
+    {
+        return None;
+    }
+    let url = Url::parse(&format!("https://{rest}/")).ok()?;
+    Some(authority(&url)).filter(|a| !a.is_empty() && a != ".")
+}
+
+#[cfg(test)]
+mod authority_tests {
+    use super::*;
+
+    fn of(url: &str) -> String {
+        authority(&Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn hosts_are_compared_in_one_form() {
+        assert_eq!(of("http://localhost.:8081/inbox"), "localhost:8081");
+        assert_eq!(of("https://Example.ORG./x"), "example.org");
+        assert_eq!(of("https://example.org:443/x"), "example.org");
+        assert_eq!(of("http://example.org:80/x"), "example.org");
+        assert_eq!(of("https://example.org:8443/x"), "example.org:8443");
+        assert_eq!(of("https://éxample.org/"), "xn--xample-9ua.org");
+        assert_eq!(of("http://[::1]:8080/"), "[::1]:8080");
+        assert_eq!(of("http://127.0.0.1/"), "127.0.0.1");
+    }
+
+    #[test]
+    fn typed_hosts_are_normalised_the_same_way() {
+        assert_eq!(
+            parse_authority("Evil.Example.").as_deref(),
+            Some("evil.example")
+        );
+        assert_eq!(
+            parse_authority("https://évil.example/").as_deref(),
+            Some("xn--vil-9la.example")
+        );
+        assert_eq!(
+            parse_authority("localhost.:8081").as_deref(),
+            Some("localhost:8081")
+        );
+        assert_eq!(
+            parse_authority("example.org:443").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(parse_authority("evil example"), None);
+        assert_eq!(parse_authority("example.org/path"), None);
+        assert_eq!(parse_authority(""), None);
+        assert_eq!(host_of("localhost:8081"), "localhost");
+        assert_eq!(host_of("example.org"), "example.org");
+        assert_eq!(host_of("[::1]:80"), "[::1]");
+        assert_eq!(host_of("[::1]"), "[::1]");
     }
 }

@@ -26,6 +26,9 @@ pub enum FederationError {
     Gone(String),
     #[error("request body too large")]
     TooLarge,
+    /// The sender's host sent more than its share lately (429, with `Retry-After`).
+    #[error("too many requests from this host; retry in {} s", .0.as_secs().max(1))]
+    TooMany(std::time::Duration),
     /// A remote object refused by our rules: invalid field values.
     #[error("{0}")]
     Invalid(#[from] FieldError),
@@ -47,6 +50,7 @@ impl FederationError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Gone(_) => StatusCode::GONE,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Library(e) => match e {
                 Lib::ActivitySignatureInvalid | Lib::ActivityBodyDigestInvalid => {
                     StatusCode::UNAUTHORIZED
@@ -93,6 +97,7 @@ impl IntoResponse for FederationError {
             StatusCode::NOT_FOUND => "not_found",
             StatusCode::GONE => "gone",
             StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+            StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
             s if s.is_server_error() => "internal",
             _ => "bad_request",
         };
@@ -101,10 +106,33 @@ impl IntoResponse for FederationError {
         } else {
             self.to_string()
         };
-        (
+        let mut response = (
             status,
             Json(json!({"error": {"code": code, "message": message}})),
         )
-            .into_response()
+            .into_response();
+        if let Self::TooMany(wait) = self {
+            let seconds = wait.as_secs().max(1).to_string();
+            if let Ok(value) = axum::http::HeaderValue::from_str(&seconds) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_many_requests_say_when_to_come_back() {
+        let res = FederationError::TooMany(std::time::Duration::from_millis(2500)).into_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()["retry-after"], "2");
+        let res = FederationError::TooMany(std::time::Duration::from_millis(10)).into_response();
+        assert_eq!(res.headers()["retry-after"], "1");
     }
 }

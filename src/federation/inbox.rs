@@ -15,10 +15,11 @@ use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::activities::{HANDLED_TYPES, InboxActivity};
+use super::egress::Refusal;
 use super::objects::centre::ApubCentre;
-use super::protocol::activities::implicit_delete_id;
 use super::{Context, Federation, FederationError, authority};
-use crate::storage::{activities, delivery, moderation, now};
+use crate::domain::urls::host_of;
+use crate::storage::{delivery, moderation, now};
 
 /// Largest activity accepted (the library stops reading there but answers 500; we answer 413).
 pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
@@ -47,10 +48,13 @@ pub async fn receive(
         .and_then(|a| Url::parse(a).ok())
         .ok_or_else(|| FederationError::BadRequest("the activity has no actor".into()))?;
     check_domain(&data, &actor).await?;
-    // Whatever it sends, its server is up: what we had queued for it may go now.
-    let host = authority(&actor);
+    if let Err(wait) = data.inbox_limit.take(&authority(&actor)).await {
+        return Err(FederationError::TooMany(wait));
+    }
     if let Triage::Ignore(why) = triage(&envelope) {
         tracing::debug!("ignoring an activity from {actor}: {why}");
+        // Whatever it sends, its server is up: what we had queued for it may go now.
+        let host = authority(&actor);
         let waiting = {
             let host = host.clone();
             data.db
@@ -65,46 +69,9 @@ pub async fn receive(
         }
         return Ok(StatusCode::ACCEPTED);
     }
-    let activity_id = envelope
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .or_else(|| {
-            (envelope.get("type").and_then(Value::as_str) == Some("Delete"))
-                .then(|| envelope.get("object").and_then(implicit_delete_id))
-                .flatten()
-                .map(|id| id.to_string())
-        })
-        .ok_or_else(|| FederationError::BadRequest("the activity has no id".into()))?;
-
-    // Applied once: a second delivery of the same id is acknowledged and dropped. (In the
-    // same transaction, the sender's host is revived if we were waiting to deliver to it.)
-    // Creates and Updates, the bulk of the traffic, do both in the transaction that stores
-    // their object instead (see `activities::create_or_update`).
-    let kind = envelope
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let recorded_by_handler = kind == "Create" || kind == "Update";
-    let (recorded, revived) = if recorded_by_handler {
-        (true, false)
-    } else {
-        let id = activity_id.clone();
-        data.db
-            .write_grouped(move |conn| {
-                let recorded = activities::record_received(conn, &id, now())?;
-                let revived = delivery::is_waiting(conn, &host, now())?
-                    && delivery::revive(conn, &host, now())?;
-                Ok((recorded, revived))
-            })
-            .await?
-    };
-    if revived {
-        data.wake.notify_one();
-    }
-    if !recorded {
-        return Ok(StatusCode::ACCEPTED);
-    }
+    // The activity id is recorded as received (applied once) only once its signature and its
+    // origins are verified: see `activities::InboxActivity::receive`. A forged copy of a
+    // real activity cannot make the real one be dropped as a duplicate.
     let original_uri = parts.extensions.get::<OriginalUri>().cloned();
     let rebuild = || {
         let mut request = Request::new(Body::from(bytes.clone()));
@@ -117,9 +84,10 @@ pub async fn receive(
         request
     };
     let mut outcome = apply(rebuild(), &data).await;
-    if is_bad_signature(&outcome) {
+    if is_bad_signature(&outcome) && may_refetch(&data, &actor).await {
         // The sender may have rotated its key since we stored it: fetch its actor again,
-        // once, and retry. Never more: a bad signature stays bad.
+        // once, and retry. Never more: a bad signature stays bad. And at most once per actor
+        // per interval: forged requests in its name do not each cost a fetch.
         let refreshed = ObjectId::<ApubCentre>::from(actor.clone())
             .dereference_forced(&data)
             .await;
@@ -127,18 +95,18 @@ pub async fn receive(
             outcome = apply(rebuild(), &data.reset_request_count()).await;
         }
     }
-    match outcome {
-        Ok(()) => Ok(StatusCode::ACCEPTED),
-        Err(e) if recorded_by_handler => Err(e),
-        Err(e) => {
-            // Not applied: let the sender's retry be applied.
-            let id = activity_id.clone();
-            data.db
-                .write(move |conn| activities::forget_received(conn, &id))
-                .await?;
-            Err(e)
-        }
+    outcome.map(|()| StatusCode::ACCEPTED)
+}
+
+/// Whether a known actor's document may be fetched again after a failed signature: not if it
+/// was, lately.
+async fn may_refetch(data: &Context, actor: &Url) -> bool {
+    let key = actor.to_string();
+    let fresh = data.refetched.entry(key).or_insert(()).await.is_fresh();
+    if !fresh {
+        tracing::info!("not fetching {actor} again: it was fetched after a bad signature lately");
     }
+    fresh
 }
 
 async fn apply(request: Request, data: &Context) -> Result<(), FederationError> {
@@ -209,11 +177,12 @@ pub fn triage(activity: &Value) -> Triage {
 }
 
 fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationError> {
-    if !headers.contains_key("signature") {
+    let Some(signature) = headers.get("signature") else {
         return Err(FederationError::Unauthorized(
             "an HTTP signature is required".into(),
         ));
-    }
+    };
+    check_signed_headers(signature.to_str().unwrap_or_default())?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -238,6 +207,50 @@ fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationEr
     Ok(())
 }
 
+/// The headers a signature covers, from its `headers` parameter (draft-cavage); `None` when it
+/// does not say (the default, `(created)` alone, is not enough for us anyway).
+pub fn signed_headers(signature: &str) -> Option<Vec<String>> {
+    let start = signature.find("headers=\"")? + "headers=\"".len();
+    let end = signature[start..].find('"')? + start;
+    Some(
+        signature[start..end]
+            .split_ascii_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect(),
+    )
+}
+
+/// A signature must cover what makes a request impossible to replay elsewhere or later:
+/// `(request-target)` (method and path), `host` (this node), `date` or `(created)` (when),
+/// and `digest` (the body). Mastodon, GoToSocial, Misskey, Pleroma, Lemmy and Fedify sign all
+/// of them.
+fn check_signed_headers(signature: &str) -> Result<(), FederationError> {
+    let covered = signed_headers(signature).unwrap_or_default();
+    let has = |h: &str| covered.iter().any(|c| c == h);
+    let mut missing = Vec::new();
+    for required in ["(request-target)", "host", "digest"] {
+        if !has(required) {
+            missing.push(required);
+        }
+    }
+    if !has("date") && !has("(created)") {
+        missing.push("date");
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(FederationError::Unauthorized(format!(
+            "the signature must cover {} (it covers: {})",
+            missing.join(", "),
+            if covered.is_empty() {
+                "nothing said".to_owned()
+            } else {
+                covered.join(" ")
+            }
+        )))
+    }
+}
+
 /// `Digest: SHA-256=...` (any case of the algorithm name) must match the body.
 fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), FederationError> {
     let header = headers
@@ -260,35 +273,45 @@ fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), FederationError>
 }
 
 /// Refuses actors and objects from blocked domains, and, in allow-list mode, from domains not
-/// on the list. Rules name a host (`example.org`) or a host and port (`localhost:8081`).
+/// on the list.
 pub async fn check_domain(data: &Context, url: &Url) -> Result<(), FederationError> {
-    let host = url.host_str().unwrap_or_default().to_lowercase();
-    let full = authority(url).to_lowercase();
+    match moderation_refusal(data, url).await? {
+        None => Ok(()),
+        Some(refusal) => Err(FederationError::Forbidden(refusal.to_string())),
+    }
+}
+
+/// The moderation rule that keeps `url`'s host out, if any. Rules name a host (`example.org`,
+/// for every port) or a host and port (`localhost:8081`); both sides are normalised
+/// authorities, so `localhost.:8081` is `localhost:8081`.
+pub async fn moderation_refusal(
+    data: &super::FederationData,
+    url: &Url,
+) -> Result<Option<Refusal>, FederationError> {
+    let full = authority(url);
     if full == data.urls.authority() {
-        return Ok(());
+        return Ok(None);
     }
-    let allowlist = data.policy.allowlist_mode;
-    let rule = match rule_of(data, full).await? {
+    let host = host_of(&full).to_owned();
+    let rule = match rule_of(data, full.clone()).await? {
         Some(rule) => Some(rule),
-        None => rule_of(data, host).await?,
+        None if host != full => rule_of(data, host).await?,
+        None => None,
     };
-    match rule.as_deref() {
-        Some(moderation::BLOCK) => Err(FederationError::Forbidden(format!(
-            "{} is blocked here",
-            authority(url)
-        ))),
-        Some(moderation::ALLOW) => Ok(()),
-        _ if allowlist => Err(FederationError::Forbidden(format!(
-            "{} is not on this node's allow list",
-            authority(url)
-        ))),
-        _ => Ok(()),
-    }
+    Ok(match rule.as_deref() {
+        Some(moderation::BLOCK) => Some(Refusal::Blocked { host: full }),
+        Some(moderation::ALLOW) => None,
+        _ if data.policy.allowlist_mode => Some(Refusal::NotAllowed { host: full }),
+        _ => None,
+    })
 }
 
 /// The moderation rule for a domain, from a cache that lives a few seconds (every incoming
 /// activity and every fetch asks; rules change rarely, and changes here clear it at once).
-async fn rule_of(data: &Context, domain: String) -> Result<Option<String>, FederationError> {
+async fn rule_of(
+    data: &super::FederationData,
+    domain: String,
+) -> Result<Option<String>, FederationError> {
     if let Some(rule) = data.domain_rules.get(&domain).await {
         return Ok(rule);
     }
@@ -306,6 +329,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn signatures_must_cover_target_host_date_and_digest() {
+        let sig = |headers: &str| {
+            format!(
+                "keyId=\"https://a.example/u#main-key\",algorithm=\"rsa-sha256\",headers=\"{headers}\",signature=\"abc\""
+            )
+        };
+        for ok in [
+            "(request-target) host date digest",
+            "(request-target) host date digest content-type",
+            "(request-target) (created) (expires) content-type date digest host",
+            "(request-target) (created) host digest",
+            "(Request-Target) Host Date Digest",
+        ] {
+            assert!(check_signed_headers(&sig(ok)).is_ok(), "{ok}");
+        }
+        for bad in [
+            "digest",
+            "host date digest",
+            "(request-target) date digest",
+            "(request-target) host digest",
+            "(request-target) host date",
+            "",
+        ] {
+            assert!(check_signed_headers(&sig(bad)).is_err(), "{bad}");
+        }
+        assert!(check_signed_headers("keyId=\"x\",signature=\"abc\"").is_err());
+    }
+
+    #[test]
     fn digest_accepts_any_case_of_the_algorithm() {
         let body = b"{\"a\":1}";
         let digest = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body));
@@ -318,5 +370,76 @@ mod tests {
         headers.insert("digest", format!("SHA-256={digest}").parse().unwrap());
         assert!(check_digest(&headers, b"{\"a\":2}").is_err());
         assert!(check_digest(&HeaderMap::new(), body).is_err());
+    }
+}
+
+/// Fuzzing of what the inbox does with a body before and after the signature (see
+/// `crate::fuzzing`): parsing as JSON, triage, parsing as one of the activities we handle,
+/// and, for a Create or Update, validating the entry. Nothing panics, whatever arrives.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::federation::objects::entry;
+    use crate::federation::protocol::activities::object_id;
+    use crate::fuzzing;
+
+    fn seeds() -> Vec<Value> {
+        let mut seeds = fuzzing::fediverse_fixtures();
+        seeds.extend(fuzzing::maillage_activities());
+        seeds
+    }
+
+    /// The inbox's path for one body, minus the network and the database.
+    fn receive(body: &[u8]) {
+        let Ok(envelope) = serde_json::from_slice::<Value>(body) else {
+            return;
+        };
+        let _ = triage(&envelope);
+        let _ = envelope.get("object").and_then(object_id);
+        let _ = envelope.get("object").and_then(implicit_delete_id_of);
+        if let Ok(activity) = serde_json::from_value::<InboxActivity>(envelope)
+            && let InboxActivity::CreateOrUpdate(create) = activity
+        {
+            let _ = entry::prepare(create.object);
+        }
+    }
+
+    fn implicit_delete_id_of(object: &Value) -> Option<Url> {
+        super::super::protocol::activities::implicit_delete_id(object)
+    }
+
+    #[test]
+    fn the_maillage_seeds_are_handled_and_valid() {
+        for seed in fuzzing::maillage_activities() {
+            assert_eq!(triage(&seed), Triage::Handle);
+            let Ok(InboxActivity::CreateOrUpdate(create)) = serde_json::from_value(seed) else {
+                panic!("a Create");
+            };
+            assert!(entry::prepare(create.object).is_ok());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(fuzzing::config())]
+
+        #[test]
+        fn mutated_activities_never_panic(activity in fuzzing::mutated(seeds())) {
+            receive(activity.to_string().as_bytes());
+        }
+
+        #[test]
+        fn garbled_bodies_never_panic(
+            body in fuzzing::garbled(seeds().iter().map(Value::to_string).collect())
+        ) {
+            receive(&body);
+        }
+
+        #[test]
+        fn signature_headers_never_panic(header in any::<String>()) {
+            let _ = signed_headers(&header);
+            let _ = check_signed_headers(&header);
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! RSA key pairs for centre actors, generated the way the ActivityPub library expects them.
 
+use crate::domain::secret::Secret;
+
 /// A PEM-encoded key pair.
 #[derive(Debug, Clone)]
 pub struct KeyPair {
     pub public_key_pem: String,
-    pub private_key_pem: String,
+    pub private_key_pem: Secret,
 }
 
 /// Generates an RSA-2048 key pair. CPU-bound (tens of milliseconds optimised, much more in a
@@ -14,7 +16,7 @@ pub fn generate() -> Result<KeyPair, KeyError> {
         .map_err(|e| KeyError(e.to_string()))?;
     Ok(KeyPair {
         public_key_pem: keypair.public_key,
-        private_key_pem: keypair.private_key,
+        private_key_pem: Secret::new(keypair.private_key),
     })
 }
 

@@ -10,6 +10,8 @@
 //! | `routes.rs`     | WebFinger, NodeInfo, actors, outboxes, collections, objects       |
 //! | `backfill.rs`   | paging a followed centre's outbox once                            |
 //! | `client.rs`     | the HTTP client: private addresses refused at connect time        |
+//! | `egress.rs`     | whether a URL may be contacted: the one decision for every request |
+//! | `throttle.rs`   | per-host rate limits on the inbox and on fetches                   |
 //!
 //! Handlers apply the directory's rules (dedup, ordering, tombstones, moderation) and write
 //! through `storage`; `federation` never calls `directory`.
@@ -18,6 +20,7 @@ pub mod activities;
 pub mod backfill;
 mod client;
 pub mod delivery;
+pub mod egress;
 mod error;
 pub mod inbox;
 pub mod keys;
@@ -26,6 +29,7 @@ pub mod outbox;
 pub mod outgoing;
 pub mod protocol;
 pub mod routes;
+pub mod throttle;
 
 use std::time::Duration;
 
@@ -48,6 +52,14 @@ pub struct Policy {
     pub allowlist_mode: bool,
     /// Most outbox pages read when backfilling a followed centre.
     pub backfill_pages: u32,
+    /// Hosts on private addresses that may be contacted all the same (normalised authorities).
+    pub allowed_private_hosts: Vec<String>,
+    /// Requests one host may send to the inboxes per second, and in a burst (0: no limit).
+    pub inbox_per_second: u32,
+    pub inbox_burst: u32,
+    /// Fetches this node makes from one host per second, and in a burst (0: no limit).
+    pub fetch_per_second: u32,
+    pub fetch_burst: u32,
 }
 
 /// What every federation handler can reach: the database, the node's URLs and the policy.
@@ -60,11 +72,31 @@ pub struct FederationData {
     pub wake: std::sync::Arc<tokio::sync::Notify>,
     /// Moderation rules by domain, cached for a few seconds.
     pub domain_rules: moka::future::Cache<String, Option<String>>,
+    /// Whether a URL may be contacted (scheme, addresses, ports).
+    pub egress: egress::Egress,
+    /// Actors whose document was fetched again after a failed signature, lately: at most one
+    /// refetch per actor per [`REFETCH_INTERVAL`], whatever the number of forged requests.
+    pub refetched: moka::future::Cache<String, ()>,
+    /// Requests to the inboxes, per sending host.
+    pub inbox_limit: throttle::HostLimiter,
+    /// Fetches, per host fetched from.
+    pub fetch_limit: throttle::HostLimiter,
 }
+
+/// How often a known actor's document may be fetched again because a signature in its name
+/// failed (it may have rotated its key).
+pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
 impl FederationData {
     pub fn new(db: Database, urls: NodeUrls, policy: Policy) -> Self {
         Self {
+            egress: egress::Egress::new(policy.insecure, policy.allowed_private_hosts.clone()),
+            inbox_limit: throttle::HostLimiter::new(policy.inbox_per_second, policy.inbox_burst),
+            fetch_limit: throttle::HostLimiter::new(policy.fetch_per_second, policy.fetch_burst),
+            refetched: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(REFETCH_INTERVAL)
+                .build(),
             db,
             urls,
             policy,
@@ -97,7 +129,10 @@ impl Federation {
             .write(|conn| {
                 crate::storage::instance::get_or_create(conn, || {
                     let pair = keys::generate().map_err(|e| StorageError::Task(e.to_string()))?;
-                    Ok((pair.public_key_pem, pair.private_key_pem))
+                    Ok((
+                        pair.public_key_pem,
+                        pair.private_key_pem.expose().to_owned(),
+                    ))
                 })
             })
             .await?;
@@ -107,8 +142,15 @@ impl Federation {
             .domain(domain)
             // Fetches are signed by the instance actor (authorized-fetch servers require it).
             .signed_fetch_actor(&instance)
-            .app_data(data)
-            .client(client::build(insecure)?.into())
+            // Every URL the library fetches (redirects and WebFinger included) is first
+            // checked by the node's own rules.
+            .url_verifier(Box::new(egress::Verifier(data.clone())))
+            .client(
+                reqwest_middleware::ClientBuilder::new(client::build(&data.egress)?)
+                    .with(egress::FetchPace(data.fetch_limit.clone()))
+                    .build(),
+            )
+            .app_data(data.clone())
             // debug: http and explicit ports allowed, private addresses not checked, http
             // WebFinger. Only with the one explicit insecure setting.
             .debug(insecure)
@@ -122,7 +164,7 @@ impl Federation {
         Ok(Self {
             config,
             instance: std::sync::Arc::new(instance),
-            client: client::build(insecure)?,
+            client: client::build(&data.egress)?,
         })
     }
 
@@ -133,11 +175,7 @@ impl Federation {
 
     /// Starts the delivery workers (a serving node does; commands leave the queue to it).
     pub fn start_delivery(&self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(delivery::run(
-            self.data().db.clone(),
-            self.client.clone(),
-            self.data().wake.clone(),
-        ))
+        tokio::spawn(delivery::run(self.data().clone(), self.client.clone()))
     }
 
     /// The node's instance actor (FEP-2677).
@@ -154,13 +192,27 @@ impl Federation {
     }
 }
 
-/// `host[:port]` of a URL: what origin checks compare (on one machine every node is `localhost`,
-/// so the host alone says nothing).
-pub fn authority(url: &Url) -> String {
-    match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        _ => String::new(),
+/// `host[:port]` of a URL, normalised: what origin checks, domain rules and delivery hosts
+/// compare (on one machine every node is `localhost`, so the host alone says nothing).
+pub use crate::domain::urls::authority;
+
+impl FederationData {
+    /// Whether this node may contact `url`: the address rules of [`egress`], then the
+    /// moderation rules (a blocked domain, or one off the allow list in allow-list mode, is
+    /// never contacted). Every outgoing request asks.
+    pub async fn may_contact(&self, url: &Url) -> Result<(), egress::Refusal> {
+        self.egress.check(url)?;
+        match inbox::moderation_refusal(self, url).await {
+            Ok(None) => Ok(()),
+            Ok(Some(refusal)) => Err(refusal),
+            Err(e) => {
+                // The rules cannot be read: contact nobody rather than a blocked host.
+                tracing::warn!("reading the domain rules: {e}");
+                Err(egress::Refusal::Blocked {
+                    host: authority(url),
+                })
+            }
+        }
     }
 }
 

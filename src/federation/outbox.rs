@@ -16,10 +16,10 @@ use super::protocol::public_collection;
 use crate::domain::urls::NodeUrls;
 use crate::storage::centres::CentreRow;
 use crate::storage::follows::{ACCEPTED, FollowerRow};
-use crate::storage::{Conn, StorageError, activities, now};
+use crate::storage::{Conn, StorageError, activities, moderation, now};
 
 /// The followers of a centre that an audience reaches: their inboxes (shared ones where they
-/// have them), and the actor ids of the directory centres among them.
+/// have them), and the actor ids of the trusted directory centres among them.
 pub fn audience(
     conn: &mut Conn,
     centre_id: i64,
@@ -29,15 +29,24 @@ pub fn audience(
         return Ok((Vec::new(), Vec::new()));
     }
     let followers = FollowerRow::list(conn, Some(centre_id), Some(ACCEPTED))?;
+    // A block ends the domain's follows; this keeps a follower whose domain got blocked by
+    // another process sharing the database out as well, until the block's purge runs.
+    let blocked = moderation::blocked_domains(conn)?;
     let mut inboxes = Vec::new();
     let mut directory_actors = Vec::new();
-    for (_, actor) in followers {
-        if audience == Audience::DirectoryPeers && !actor.is_directory {
+    for (follower, actor) in followers {
+        if blocked
+            .iter()
+            .any(|d| moderation::rule_covers(d, &actor.domain))
+        {
             continue;
         }
-        if actor.is_directory
-            && let Ok(id) = Url::parse(&actor.actor_id)
-        {
+        // `network` cards (personal data) go only to directory centres staff trusted.
+        let peer = actor.is_directory && follower.trusted;
+        if audience == Audience::DirectoryPeers && !peer {
+            continue;
+        }
+        if peer && let Ok(id) = Url::parse(&actor.actor_id) {
             directory_actors.push(id);
         }
         if let Ok(inbox) = Url::parse(
@@ -69,7 +78,7 @@ pub fn entry_changed(
         return Err(StorageError::NotFound);
     };
     let centre = entry.centre().clone();
-    let (had, _) = audience(conn, centre.id, before)?;
+    let (had, had_peers) = audience(conn, centre.id, before)?;
     let (has, _) = audience(conn, centre.id, after)?;
     if after != Audience::Nobody {
         let kind = if before == Audience::Nobody {
@@ -80,7 +89,7 @@ pub fn entry_changed(
         entry_to(conn, urls, ap_id, kind, &has)?;
     }
     let removed: Vec<Url> = had.into_iter().filter(|i| !has.contains(i)).collect();
-    queue_delete(conn, urls, &centre, ap_id, &removed)
+    queue_delete(conn, urls, &centre, ap_id, &removed, before, had_peers)
 }
 
 /// A local entry was deleted: its audience gets a Delete, and its id answers 410 from now on.
@@ -92,8 +101,8 @@ pub fn entry_deleted(
     before: Audience,
 ) -> Result<(), StorageError> {
     activities::add_tombstone(conn, ap_id, now())?;
-    let (had, _) = audience(conn, centre.id, before)?;
-    queue_delete(conn, urls, centre, ap_id, &had)
+    let (had, had_peers) = audience(conn, centre.id, before)?;
+    queue_delete(conn, urls, centre, ap_id, &had, before, had_peers)
 }
 
 /// Queues a Create or Update of a local entry for the given inboxes.
@@ -139,12 +148,14 @@ pub fn entry_to(
     )
 }
 
-fn queue_delete(
+pub(crate) fn queue_delete(
     conn: &mut Conn,
     urls: &NodeUrls,
     centre: &CentreRow,
     ap_id: &str,
     inboxes: &[Url],
+    audience: Audience,
+    directory_peers: Vec<Url>,
 ) -> Result<(), StorageError> {
     if inboxes.is_empty() {
         return Ok(());
@@ -152,13 +163,20 @@ fn queue_delete(
     let actor =
         ApubCentre::new(centre.clone()).map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let id = activity_id(urls, "delete");
+    // Addressed as the entry was: a `network` card's Delete names the peer centres that had
+    // it, never Public or the followers collection.
+    let (to, cc) = if audience == Audience::DirectoryPeers {
+        (directory_peers, Vec::new())
+    } else {
+        (vec![public_collection()], vec![actor.followers_url()])
+    };
     let delete = Delete {
         kind: DeleteType::Delete,
         id: id.clone(),
         actor: ObjectId::from(actor.id.clone()),
         object: json!({"type": "Tombstone", "id": ap_id}),
-        to: vec![public_collection()],
-        cc: vec![actor.followers_url()],
+        to,
+        cc,
     };
     enqueue_in(conn, &id, centre.id, delete, inboxes, &urls.authority())
 }

@@ -105,9 +105,9 @@ pub async fn follower_inboxes(
     Ok(inboxes)
 }
 
-/// Accepts a follower, then gives a directory centre the `network` cards it may now receive.
-/// In that order: a card arriving before the Accept would be dropped as coming from a centre
-/// the follower does not follow yet.
+/// Accepts a follower, then gives a trusted directory centre the `network` cards it may now
+/// receive. In that order: a card arriving before the Accept would be dropped as coming from a
+/// centre the follower does not follow yet.
 pub async fn accept_follower(
     target: &ApubCentre,
     follower: &ApubCentre,
@@ -126,13 +126,11 @@ pub async fn accept_follower(
             "object": target.id,
         }),
     };
-    let (accept_id, target_id, target_actor) = (
-        accept.id.clone(),
-        target.row.id,
+    let (accept_id, target_id) = (accept.id.clone(), target.row.id);
+    let peer = follower.row.is_directory && row.trusted;
+    let peer_actor = follower.id.clone();
+    let (target_actor, urls, local) = (
         target.row.actor_id.clone(),
-    );
-    let (directory, urls, local) = (
-        follower.row.is_directory,
         data.urls.clone(),
         data.urls.authority(),
     );
@@ -141,34 +139,81 @@ pub async fn accept_follower(
     data.db
         .write(move |conn| {
             enqueue_in(conn, &accept_id, target_id, accept, &inbox, &local)?;
-            if directory {
-                let filter = ContactFilter {
-                    origin: Some(target_actor),
-                    visibilities: vec!["network".into()],
-                    ..Default::default()
-                };
-                let cards = ContactRow::list(
-                    conn,
-                    &filter,
-                    Window {
-                        offset: 0,
-                        limit: 10_000,
-                    },
-                )?;
-                for (card, _) in cards.rows {
-                    outbox::entry_to(
-                        conn,
-                        &urls,
-                        &card.ap_id,
-                        CreateOrUpdateType::Create(CreateType::Create),
-                        &inbox,
-                    )?;
-                }
+            if peer {
+                network_cards_to(conn, &urls, &target_actor, &peer_actor, &inbox, true)?;
             }
             Ok(())
         })
         .await?;
     data.wake.notify_one();
+    Ok(())
+}
+
+/// Sends a newly trusted follower the `network` cards of the centre it follows (Create), or,
+/// trust withdrawn, has it delete them (Delete).
+pub async fn network_cards_for(
+    target: &ApubCentre,
+    follower: &ApubCentre,
+    trusted: bool,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let inbox = vec![follower.shared_inbox_or_inbox()];
+    let (target_actor, urls) = (target.row.actor_id.clone(), data.urls.clone());
+    let peer_actor = follower.id.clone();
+    data.db
+        .write(move |conn| {
+            network_cards_to(conn, &urls, &target_actor, &peer_actor, &inbox, trusted)
+        })
+        .await?;
+    data.wake.notify_one();
+    Ok(())
+}
+
+/// Queues a Create (or a Delete) of each `network` card of `centre_actor` for `inbox`, the
+/// inbox of the directory centre `peer_actor` (a Delete is addressed to it alone, as the card
+/// was).
+fn network_cards_to(
+    conn: &mut Conn,
+    urls: &crate::domain::urls::NodeUrls,
+    centre_actor: &str,
+    peer_actor: &Url,
+    inbox: &[Url],
+    create: bool,
+) -> Result<(), StorageError> {
+    let filter = ContactFilter {
+        origin: Some(centre_actor.to_owned()),
+        visibilities: vec!["network".into()],
+        ..Default::default()
+    };
+    let cards = ContactRow::list(
+        conn,
+        &filter,
+        Window {
+            offset: 0,
+            limit: 10_000,
+        },
+    )?;
+    for (card, centre) in cards.rows {
+        if create {
+            outbox::entry_to(
+                conn,
+                urls,
+                &card.ap_id,
+                CreateOrUpdateType::Create(CreateType::Create),
+                inbox,
+            )?;
+        } else {
+            outbox::queue_delete(
+                conn,
+                urls,
+                &centre,
+                &card.ap_id,
+                inbox,
+                Audience::DirectoryPeers,
+                vec![peer_actor.clone()],
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -239,6 +284,24 @@ impl Federation {
             cc: Vec::new(),
         };
         deliver(undo, &follower, vec![target.shared_inbox_or_inbox()], &data).await
+    }
+
+    /// Gives a follower the `network` cards (trusted) or has it delete them (trust
+    /// withdrawn).
+    pub async fn follower_trust_changed(
+        &self,
+        target: CentreRow,
+        follower: CentreRow,
+        trusted: bool,
+    ) -> Result<(), FederationError> {
+        let data = self.context();
+        network_cards_for(
+            &ApubCentre::new(target)?,
+            &ApubCentre::new(follower)?,
+            trusted,
+            &data,
+        )
+        .await
     }
 
     pub async fn approve_follower(

@@ -3,15 +3,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{accounts, sessions};
+use super::schema::{accounts, login_failures, sessions};
 use super::{Conn, StorageError};
+use crate::domain::secret::Secret;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct AccountRow {
     pub id: i64,
     pub name: String,
-    pub password_hash: String,
+    pub password_hash: Secret,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
 }
@@ -107,5 +108,94 @@ pub fn session_account(
 
 pub fn close_session(conn: &mut Conn, token_hash: &str) -> Result<(), StorageError> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(conn)?;
+    Ok(())
+}
+
+/// The count of failed logins under each key after one more attempt, counted atomically.
+///
+/// The address key comes first: once it is over `address_limit`, nothing else is counted (a
+/// flood from one address cannot fill the table with names). Each key's count restarts from one
+/// when its last failure is older than `window_start`. On PostgreSQL each upsert locks its
+/// row until the transaction ends, on SQLite the write transaction holds the database: either
+/// way concurrent attempts are counted one after the other, like sequential ones, and an
+/// attempt knows its rank before the password is checked.
+pub fn count_login_attempt(
+    conn: &mut Conn,
+    address_key: &str,
+    other_keys: &[String],
+    address_limit: i64,
+    now: NaiveDateTime,
+    window_start: NaiveDateTime,
+) -> Result<(i64, Vec<i64>), StorageError> {
+    diesel::delete(login_failures::table.filter(login_failures::last_failure_at.lt(window_start)))
+        .execute(conn)?;
+    let address = count_one(conn, address_key, now, window_start)?;
+    if address > address_limit {
+        return Ok((address, Vec::new()));
+    }
+    let others = other_keys
+        .iter()
+        .map(|key| count_one(conn, key, now, window_start))
+        .collect::<Result<_, _>>()?;
+    Ok((address, others))
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    failures: i64,
+}
+
+/// One key's count plus one, in one statement (`INSERT … ON CONFLICT … RETURNING`).
+fn count_one(
+    conn: &mut Conn,
+    key: &str,
+    now: NaiveDateTime,
+    window_start: NaiveDateTime,
+) -> Result<i64, StorageError> {
+    use diesel::sql_types::{Text, Timestamp};
+    const SQLITE: &str = "INSERT INTO login_failures (key, failures, last_failure_at) VALUES (?, 1, ?) \
+         ON CONFLICT (key) DO UPDATE SET \
+         failures = CASE WHEN login_failures.last_failure_at < ? THEN 1 \
+                         ELSE login_failures.failures + 1 END, \
+         last_failure_at = excluded.last_failure_at \
+         RETURNING failures";
+    const POSTGRES: &str = "INSERT INTO login_failures (key, failures, last_failure_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+         failures = CASE WHEN login_failures.last_failure_at < $3 THEN 1 \
+                         ELSE login_failures.failures + 1 END, \
+         last_failure_at = excluded.last_failure_at \
+         RETURNING failures";
+    let count: Count = match conn {
+        Conn::Sqlite(c) => diesel::sql_query(SQLITE)
+            .bind::<Text, _>(key)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(window_start)
+            .get_result(c)?,
+        Conn::Postgresql(c) => diesel::sql_query(POSTGRES)
+            .bind::<Text, _>(key)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(window_start)
+            .get_result(c)?,
+    };
+    Ok(count.failures)
+}
+
+/// A login succeeded: its attempt does not count against the address or the account, and the
+/// failures of this account from this address are forgotten.
+pub fn forgive_login(
+    conn: &mut Conn,
+    decremented: &[String],
+    forgotten: &str,
+) -> Result<(), StorageError> {
+    diesel::update(
+        login_failures::table
+            .filter(login_failures::key.eq_any(decremented))
+            .filter(login_failures::failures.gt(0)),
+    )
+    .set(login_failures::failures.eq(login_failures::failures - 1))
+    .execute(conn)?;
+    diesel::delete(login_failures::table.filter(login_failures::key.eq(forgotten)))
+        .execute(conn)?;
     Ok(())
 }

@@ -5,6 +5,20 @@ use diesel::prelude::*;
 
 use super::schema::centres;
 use super::{Conn, StorageError};
+use crate::domain::secret::Secret;
+
+impl std::fmt::Debug for NewCentreRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewCentreRow")
+            .field("actor_id", &self.actor_id)
+            .field("local", &self.local)
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "[redacted]"),
+            )
+            .finish_non_exhaustive()
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = centres)]
@@ -20,7 +34,8 @@ pub struct CentreRow {
     pub icon: Option<String>,
     pub local: bool,
     pub public_key: String,
-    pub private_key: Option<String>,
+    /// Local centres only: the key that signs their activities.
+    pub private_key: Option<Secret>,
     pub inbox_url: String,
     pub shared_inbox_url: Option<String>,
     pub created_at: NaiveDateTime,
@@ -38,7 +53,8 @@ pub struct CentreRow {
     pub contact: Option<String>,
 }
 
-#[derive(Debug, Clone, Insertable)]
+/// (`Debug` is written by hand: it leaves the private key out.)
+#[derive(Clone, Insertable)]
 #[diesel(table_name = centres)]
 pub struct NewCentreRow {
     pub actor_id: String,

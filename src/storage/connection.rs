@@ -156,6 +156,13 @@ impl Database {
         self.backend
     }
 
+    /// How many grouped write transactions have run (SQLite only): what tests of group
+    /// commit count.
+    #[cfg(test)]
+    pub(crate) fn grouped_transactions(&self) -> Option<u64> {
+        self.group.as_ref().map(|g| g.transactions())
+    }
+
     /// Runs `f` with a pooled connection on tokio's blocking pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, StorageError>
     where
@@ -298,7 +305,7 @@ mod sqlite_tests {
     }
 
     #[test]
-    fn sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout() {
+    fn sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout() {
         let dir = tempfile::tempdir().unwrap();
         let url = DatabaseUrl::Sqlite(dir.path().join("sub/dir/m.sqlite3"));
         let db = Database::connect(&url, 2).unwrap();
@@ -315,5 +322,12 @@ mod sqlite_tests {
             .get_result(&mut *conn)
             .unwrap();
         assert_eq!(timeout.value, 10_000);
+        // FULL (2): a commit reaches the disk before the node answers, so an acknowledged
+        // write survives a power cut, not only a crash of the process.
+        let synchronous: Flag =
+            diesel::sql_query("SELECT synchronous AS value FROM pragma_synchronous")
+                .get_result(&mut *conn)
+                .unwrap();
+        assert_eq!(synchronous.value, 2, "synchronous = FULL");
     }
 }

@@ -38,6 +38,8 @@ pub struct FollowerRow {
     pub state: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Staff trust this follower (a directory centre) with `network` contact cards.
+    pub trusted: bool,
 }
 
 impl FollowRow {
@@ -156,7 +158,8 @@ impl FollowRow {
 }
 
 impl FollowerRow {
-    /// Records (or renews) a follower of a local centre in `state`.
+    /// Records (or renews) a follower of a local centre in `state`. A renewed follow keeps the
+    /// trust staff gave it; a new one is not trusted.
     pub fn upsert(
         conn: &mut Conn,
         key: &str,
@@ -166,14 +169,18 @@ impl FollowerRow {
         state: &str,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
-        diesel::delete(
-            followers::table
-                .filter(followers::centre_id.eq(centre_id))
-                .filter(followers::actor_id.eq(actor_id)),
-        )
-        .execute(conn)?;
+        let existing = followers::table
+            .filter(followers::centre_id.eq(centre_id))
+            .filter(followers::actor_id.eq(actor_id));
+        let trusted = existing
+            .select(followers::trusted)
+            .first::<bool>(conn)
+            .optional()?
+            .unwrap_or(false);
+        diesel::delete(existing).execute(conn)?;
         Ok(diesel::insert_into(followers::table)
             .values((
+                followers::trusted.eq(trusted),
                 followers::key.eq(key),
                 followers::centre_id.eq(centre_id),
                 followers::actor_id.eq(actor_id),
@@ -206,6 +213,14 @@ impl FollowerRow {
     ) -> Result<(), StorageError> {
         diesel::update(followers::table.find(id))
             .set((followers::state.eq(state), followers::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Trusts (or stops trusting) a follower with `network` contact cards.
+    pub fn set_trusted(conn: &mut Conn, id: i64, trusted: bool) -> Result<(), StorageError> {
+        diesel::update(followers::table.find(id))
+            .set(followers::trusted.eq(trusted))
             .execute(conn)?;
         Ok(())
     }

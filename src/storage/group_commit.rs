@@ -8,6 +8,8 @@
 //! a write that was not committed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use diesel::r2d2::Pool;
@@ -25,17 +27,31 @@ type Pending = Box<dyn FnOnce(Option<&StorageError>) + Send>;
 
 pub struct GroupCommit {
     jobs: mpsc::Sender<Job>,
+    /// Grouped transactions run so far (one commit each): what the sharing saves shows here.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "counted for the tests of grouping")
+    )]
+    transactions: Arc<AtomicU64>,
 }
 
 impl GroupCommit {
     /// Starts the batch thread; it ends when the last handle is dropped.
     pub fn start(pool: Pool<Manager>) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>();
+        let transactions = Arc::new(AtomicU64::new(0));
+        let counted = transactions.clone();
         std::thread::Builder::new()
             .name("maillage-group-commit".into())
-            .spawn(move || run(&pool, &queue))
+            .spawn(move || run(&pool, &queue, &counted))
             .expect("starting the group-commit thread");
-        Self { jobs }
+        Self { jobs, transactions }
+    }
+
+    /// How many grouped transactions have run.
+    #[cfg(test)]
+    pub fn transactions(&self) -> u64 {
+        self.transactions.load(Ordering::Relaxed)
     }
 
     /// Runs `f` in a savepoint of the next batch; answers once that batch has committed.
@@ -67,7 +83,7 @@ impl GroupCommit {
     }
 }
 
-fn run(pool: &Pool<Manager>, queue: &mpsc::Receiver<Job>) {
+fn run(pool: &Pool<Manager>, queue: &mpsc::Receiver<Job>, transactions: &AtomicU64) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -86,6 +102,7 @@ fn run(pool: &Pool<Manager>, queue: &mpsc::Receiver<Job>) {
                 Ok(())
             }),
         };
+        transactions.fetch_add(1, Ordering::Relaxed);
         if let Err(e) = &committed {
             tracing::warn!("a grouped write transaction failed: {e}");
         }
@@ -99,39 +116,74 @@ fn run(pool: &Pool<Manager>, queue: &mpsc::Receiver<Job>) {
 
 #[cfg(test)]
 mod tests {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Waker};
+
     use crate::storage::activities::record_received;
     use crate::storage::connection::{Database, DatabaseUrl};
     use crate::storage::{StorageError, now};
 
+    type Write = Pin<Box<dyn Future<Output = (i32, bool)> + Send>>;
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_writes_share_commits_and_a_failure_undoes_only_itself() {
+    async fn writes_waiting_together_share_one_commit_and_a_failure_undoes_only_itself() {
         let dir = tempfile::tempdir().unwrap();
         let url = DatabaseUrl::Sqlite(dir.path().join("g.sqlite3"));
         let db = Database::connect(&url, 4).unwrap();
         db.migrate().await.unwrap();
-        let mut writes = tokio::task::JoinSet::new();
-        for i in 0..50 {
+        let before = db.grouped_transactions().expect("SQLite groups its writes");
+        // A first write holds the batch thread until the others are waiting behind it.
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (inside, is_inside) = tokio::sync::oneshot::channel::<()>();
+        let first = {
             let db = db.clone();
-            writes.spawn(async move {
-                let id = format!("https://peer.example/a/{i}");
-                let outcome = db
-                    .write_grouped(move |conn| {
-                        record_received(conn, &id, now())?;
-                        if i == 7 {
-                            // Written, then refused: only this write is undone.
-                            return Err(StorageError::Corrupt("refused on purpose".into()));
-                        }
-                        Ok(i)
-                    })
-                    .await;
-                (i, outcome.is_ok())
-            });
+            tokio::spawn(async move {
+                db.write_grouped(move |conn| {
+                    inside.send(()).unwrap();
+                    hold.recv().unwrap();
+                    record_received(conn, "https://peer.example/a/first", now())
+                })
+                .await
+            })
+        };
+        is_inside.await.unwrap();
+        let mut writes: Vec<Write> = (0..49)
+            .map(|i| {
+                let db = db.clone();
+                Box::pin(async move {
+                    let id = format!("https://peer.example/a/{i}");
+                    let outcome = db
+                        .write_grouped(move |conn| {
+                            record_received(conn, &id, now())?;
+                            if i == 7 {
+                                // Written, then refused: only this write is undone.
+                                return Err(StorageError::Corrupt("refused on purpose".into()));
+                            }
+                            Ok(i)
+                        })
+                        .await;
+                    (i, outcome.is_ok())
+                }) as Write
+            })
+            .collect();
+        // Polled once each: each has handed its write to the batch thread, and waits.
+        let mut cx = Context::from_waker(Waker::noop());
+        for write in &mut writes {
+            assert!(write.as_mut().poll(&mut cx).is_pending());
         }
-        while let Some(done) = writes.join_next().await {
-            let (i, ok) = done.unwrap();
+        release.send(()).unwrap();
+        assert!(first.await.unwrap().unwrap());
+        for write in writes {
+            let (i, ok) = write.await;
             assert_eq!(ok, i != 7, "write {i}");
         }
-        for i in 0..50 {
+        assert_eq!(
+            db.grouped_transactions().unwrap() - before,
+            2,
+            "the first write alone, then the 49 that waited behind it in one transaction"
+        );
+        for i in 0..49 {
             let id = format!("https://peer.example/a/{i}");
             let new = db
                 .write(move |conn| record_received(conn, &id, now()))

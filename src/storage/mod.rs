@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod products;
 pub mod recommendations;
 pub mod search;
+mod secret;
 pub mod software;
 pub mod tokens;
 

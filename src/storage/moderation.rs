@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{centres, contacts, domain_rules, recommendations};
+use super::schema::{
+    centres, contacts, deliveries, domain_rules, followers, follows, recommendations,
+};
 use super::{Conn, StorageError};
 
 pub const BLOCK: &str = "block";
@@ -53,23 +55,96 @@ pub fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
         .load(conn)?)
 }
 
-/// Removes every copy received from actors of `domain` (their recommendations, contacts and
-/// endorsements follow by cascade). Returns how many recommendations and contacts went.
-pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<(usize, usize), StorageError> {
-    let actors = centres::table
-        .filter(centres::domain.eq(domain))
+/// Whether an actor's authority (`host` or `host:port`, normalised) falls under a rule for
+/// `domain`: the same authority, or, for a rule naming a host alone, that host on any port.
+pub fn rule_covers(domain: &str, authority: &str) -> bool {
+    authority == domain
+        || (!domain.contains(':')
+            && authority
+                .strip_prefix(domain)
+                .is_some_and(|port| port.starts_with(':')))
+}
+
+/// The remote actors a rule for `domain` covers (see [`rule_covers`]).
+fn actors_of(conn: &mut Conn, domain: &str) -> Result<Vec<i64>, StorageError> {
+    let candidates: Vec<(i64, String)> = centres::table
         .filter(centres::local.eq(false))
-        .select(centres::id);
-    let recs =
-        diesel::delete(recommendations::table.filter(recommendations::centre_id.eq_any(actors)))
+        .filter(
+            centres::domain
+                .eq(domain)
+                .or(centres::domain.like(format!("{}:%", like_escape(domain)))),
+        )
+        .select((centres::id, centres::domain))
+        .load(conn)?;
+    Ok(candidates
+        .into_iter()
+        .filter(|(_, authority)| rule_covers(domain, authority))
+        .map(|(id, _)| id)
+        .collect())
+}
+
+fn like_escape(text: &str) -> String {
+    // Domains hold no `%` or `_` once normalised, but a rule is typed by a person.
+    text.replace(['%', '_'], "")
+}
+
+/// What a block removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub recommendations: usize,
+    pub contacts: usize,
+    /// Follows of our centres by the domain's actors, and ours of them.
+    pub follows: usize,
+    /// Deliveries to the domain that were still waiting.
+    pub deliveries: usize,
+}
+
+/// Cuts a blocked domain off: every copy received from its actors goes (their endorsements
+/// follow by cascade), its actors stop following our centres and ours stop following them, and
+/// nothing still queued for it is sent.
+pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageError> {
+    let actors = actors_of(conn, domain)?;
+    let recommendations =
+        diesel::delete(recommendations::table.filter(recommendations::centre_id.eq_any(&actors)))
             .execute(conn)?;
-    let actors = centres::table
-        .filter(centres::domain.eq(domain))
-        .filter(centres::local.eq(false))
-        .select(centres::id);
-    let cards =
-        diesel::delete(contacts::table.filter(contacts::centre_id.eq_any(actors))).execute(conn)?;
-    Ok((recs, cards))
+    let contacts = diesel::delete(contacts::table.filter(contacts::centre_id.eq_any(&actors)))
+        .execute(conn)?;
+    let follows = diesel::delete(followers::table.filter(followers::actor_id.eq_any(&actors)))
+        .execute(conn)?
+        + diesel::delete(follows::table.filter(follows::target_id.eq_any(&actors)))
+            .execute(conn)?;
+    let hosts: Vec<String> = deliveries::table
+        .filter(deliveries::state.eq(super::delivery::PENDING))
+        .select(deliveries::host)
+        .distinct()
+        .load(conn)?;
+    let mut deliveries_cancelled = 0;
+    for host in hosts.iter().filter(|h| rule_covers(domain, h)) {
+        deliveries_cancelled += diesel::update(
+            deliveries::table
+                .filter(deliveries::host.eq(host))
+                .filter(deliveries::state.eq(super::delivery::PENDING)),
+        )
+        .set((
+            deliveries::state.eq(super::delivery::REJECTED),
+            deliveries::last_error.eq(format!("{domain} is blocked here")),
+        ))
+        .execute(conn)?;
+    }
+    Ok(Purged {
+        recommendations,
+        contacts,
+        follows,
+        deliveries: deliveries_cancelled,
+    })
+}
+
+/// The domains blocked here.
+pub fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
+    Ok(domain_rules::table
+        .filter(domain_rules::rule.eq(BLOCK))
+        .select(domain_rules::domain)
+        .load(conn)?)
 }
 
 /// Hides or shows one remote object (recommendation or contact) by its ActivityPub id.
@@ -90,4 +165,20 @@ pub fn set_hidden(conn: &mut Conn, ap_id: &str, hidden: bool) -> Result<bool, St
     .set(contacts::hidden.eq(hidden))
     .execute(conn)?;
     Ok(recs + cards > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_host_rule_covers_every_port_a_host_and_port_rule_one() {
+        assert!(rule_covers("example.org", "example.org"));
+        assert!(rule_covers("example.org", "example.org:8443"));
+        assert!(!rule_covers("example.org", "notexample.org"));
+        assert!(!rule_covers("example.org", "example.org.evil"));
+        assert!(rule_covers("localhost:8081", "localhost:8081"));
+        assert!(!rule_covers("localhost:8081", "localhost:8082"));
+        assert!(!rule_covers("localhost:8081", "localhost"));
+    }
 }

@@ -157,6 +157,15 @@ diesel::table! {
         state -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        trusted -> Bool,
+    }
+}
+
+diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        failures -> BigInt,
+        last_failure_at -> Timestamp,
     }
 }
 
@@ -294,4 +303,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     deliveries,
     delivery_hosts,
     search_changes,
+    login_failures,
 );

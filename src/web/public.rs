@@ -403,27 +403,60 @@ pub async fn switch_language(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(back): Query<Back>,
-) -> Response {
+) -> Result<Response, PageError> {
     let lang = Lang::parse(&code).unwrap_or(Lang::Fr);
+    let back = local_path(back.back.as_deref()).map_err(|e| e.page(lang))?;
     let cookie = cookie::Cookie::build((LANG_COOKIE, lang.code()))
         .path("/")
         .same_site(cookie::SameSite::Lax)
         .secure(super::session::secure(&state))
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let mut res = Redirect::to(&local_path(back.back.as_deref())).into_response();
+    let mut res = Redirect::to(&back).into_response();
     if let Ok(value) = cookie.to_string().parse() {
         res.headers_mut().insert(SET_COOKIE, value);
     }
-    res
+    Ok(res)
 }
 
-/// A path on this site to go back to; anything else (another site, `//host`) becomes `/`.
-pub fn local_path(back: Option<&str>) -> String {
-    match back {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => "/".to_owned(),
+/// A place to go back to that holds control characters (a tab, a newline): refused with 400.
+/// Browsers drop tabs and newlines from URLs, so `/\t/evil.example` would take the visitor to
+/// `//evil.example`, another site; and a newline cannot go into a `Location` header at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAPath;
+
+impl NotAPath {
+    pub fn page(self, lang: Lang) -> PageError {
+        PageError::new(
+            lang,
+            axum::http::StatusCode::BAD_REQUEST,
+            "error-bad-request",
+        )
+        .detail("the address to go back to holds control characters")
     }
+}
+
+/// A path on this site to go back to, as a browser would resolve it; anything that resolves
+/// to another site (`//host`, `/\\host`, `https://host`) becomes `/`.
+pub fn local_path(back: Option<&str>) -> Result<String, NotAPath> {
+    let Some(back) = back else {
+        return Ok("/".to_owned());
+    };
+    if back.chars().any(char::is_control) {
+        return Err(NotAPath);
+    }
+    // Resolved the way browsers do (the WHATWG URL parser: backslashes are slashes, and so
+    // on) against a stand-in origin: only what stays on that origin is a local path.
+    let origin = url::Url::parse("http://this-node.invalid/").expect("valid base");
+    let local = back
+        .starts_with('/')
+        .then(|| origin.join(back).ok())
+        .flatten()
+        .filter(|url| url.origin() == origin.origin());
+    Ok(match local {
+        Some(url) => url[url::Position::BeforePath..].to_owned(),
+        None => "/".to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -432,10 +465,22 @@ mod tests {
 
     #[test]
     fn going_back_stays_on_this_site() {
-        assert_eq!(local_path(Some("/search?q=zoom")), "/search?q=zoom");
-        assert_eq!(local_path(Some("//evil.example/")), "/");
-        assert_eq!(local_path(Some("https://evil.example/")), "/");
-        assert_eq!(local_path(Some("/\\evil.example")), "/");
-        assert_eq!(local_path(None), "/");
+        let ok = |p| local_path(Some(p)).unwrap();
+        assert_eq!(ok("/search?q=zoom"), "/search?q=zoom");
+        assert_eq!(ok("/search?q=caf%C3%A9#r"), "/search?q=caf%C3%A9#r");
+        assert_eq!(ok("//evil.example/"), "/");
+        assert_eq!(ok("https://evil.example/"), "/");
+        assert_eq!(ok("/\\evil.example"), "/");
+        assert_eq!(ok("/\\/evil.example"), "/");
+        assert_eq!(ok("/%2F/evil.example"), "/%2F/evil.example");
+        assert_eq!(local_path(None).unwrap(), "/");
+        for bad in [
+            "/\t/evil.example/g",
+            "/\n/evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "/\u{0}",
+        ] {
+            assert_eq!(local_path(Some(bad)), Err(NotAPath), "{bad:?}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, TestNode};
+use crate::helpers::{Backend, TestNodes, eventually};
 use crate::on_both_backends;
 use crate::site::{Visitor, create_admin};
 
@@ -11,9 +11,7 @@ const PASSWORD: &str = "un mot de passe assez long";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_pages_need_a_login_and_bring_you_back() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     create_admin(&node, "camille", PASSWORD).await;
     let visitor = Visitor::new(&node, "fr");
     let page = visitor.get("/admin/recommendations").await;
@@ -96,9 +94,7 @@ async fn admin_pages_need_a_login_and_bring_you_back() {
 }
 
 async fn publishing_through_the_forms(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     create_admin(&node, "camille", PASSWORD).await;
     let visitor = Visitor::new(&node, "fr");
     visitor.log_in("camille", PASSWORD).await;
@@ -216,9 +212,7 @@ on_both_backends!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_card_is_written_with_its_consent() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     create_admin(&node, "camille", PASSWORD).await;
     let visitor = Visitor::new(&node, "en-GB");
     visitor.log_in("camille", PASSWORD).await;
@@ -277,9 +271,7 @@ async fn a_contact_card_is_written_with_its_consent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_network_page_shows_errors_at_the_field_and_keeps_rules() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     create_admin(&node, "camille", PASSWORD).await;
     for (lang, title) in [("fr", "Réseau"), ("en", "Network")] {
         let visitor = Visitor::new(&node, lang);
@@ -333,9 +325,7 @@ async fn the_network_page_shows_errors_at_the_field_and_keeps_rules() {
 /// Guessing passwords: after ten failures for one account, even the right password waits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failed_logins_are_throttled() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     create_admin(&node, "camille", PASSWORD).await;
     let visitor = Visitor::new(&node, "fr");
     let mut csrf = visitor.get("/admin/login").await.csrf();
@@ -372,12 +362,8 @@ async fn repeated_failed_logins_are_throttled() {
 /// Following another node's centre from the network page, then unfollowing it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follow_and_unfollow_a_centre_from_the_network_page() {
-    let Some(a) = TestNode::spawn_demo(Backend::Sqlite).await else {
-        return;
-    };
-    let Some(b) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let a = TestNodes::demo(Backend::Sqlite).await;
+    let b = TestNodes::one(Backend::Sqlite).await;
     create_admin(&b, "camille", PASSWORD).await;
     let visitor = Visitor::new(&b, "fr");
     visitor.log_in("camille", PASSWORD).await;
@@ -395,15 +381,10 @@ async fn follow_and_unfollow_a_centre_from_the_network_page() {
         Some("/admin/network?done=followed")
     );
     // The follow is listed; A's recommendations arrive (backfill) and show on B's site.
-    let mut arrived = false;
-    for _ in 0..100 {
-        if b.search("q=nextcloud&kind=software").await.0 > 0 {
-            arrived = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(arrived, "A's recommendations reached B");
+    eventually("A's recommendations on B", || async {
+        (b.search("q=nextcloud&kind=software").await.0 > 0).then_some(())
+    })
+    .await;
     let page = visitor.get("/admin/network?done=followed").await;
     assert_eq!(
         page.text_of("p.notice").as_deref(),
@@ -438,9 +419,7 @@ async fn follow_and_unfollow_a_centre_from_the_network_page() {
 
 /// Every admin page, in both languages: its language, one h1, a label for every control.
 async fn every_admin_page_in_both_languages(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
     create_admin(&node, "camille", PASSWORD).await;
     for (accept, lang) in [("fr-FR", "fr"), ("en-GB", "en")] {
         let visitor = Visitor::new(&node, accept);

@@ -4,13 +4,11 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestNode, key, listing, recommendation};
+use crate::helpers::{Backend, TestNodes, key, listing, recommendation};
 use crate::on_both_backends;
 
 async fn tokens(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let body = recommendation("Jitsi Meet", "https://jitsi.org", &["Zoom"], "videoconf");
 
     // No token, a malformed header, an unknown token: 401 with WWW-Authenticate, nothing stored.

@@ -3,13 +3,11 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestNode, listing, recommendation};
+use crate::helpers::{Backend, TestNodes, listing, recommendation};
 use crate::on_both_backends;
 
 async fn centres(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let (total, results) = listing(&node.get_public("/api/v1/centres").await.body);
     assert_eq!(total, 1);
     let first = &results[0];

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 
-use crate::helpers::{Backend, TestNode};
+use crate::helpers::{Backend, TestNode, TestNodes};
 use crate::on_both_backends;
 
 /// The binary, configured through the environment exactly like the node `node` runs.
@@ -130,9 +130,7 @@ fn an_unreachable_database_gives_its_real_error_quickly() {
 }
 
 async fn tokens(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let out = maillage(&node)
         .args(["token", "create", "--label", "ci"])
         .output()
@@ -181,9 +179,7 @@ on_both_backends!(tokens_from_the_command_line, tokens);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_create_user_then_log_in_on_the_website() {
     use std::io::Write;
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     let create = |password: &str| {
         let mut child = maillage(&node)
             .args(["admin", "create-user", "dominique"])

@@ -3,14 +3,12 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestNode, key, listing};
+use crate::helpers::{Backend, TestNode, TestNodes, key, listing};
 use crate::on_both_backends;
 
-async fn visibility_and_consent(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
-
+/// Hidden by default, with no consent; anything else needs consent; staff delete cards.
+async fn hidden_by_default(backend: Backend) {
+    let node = TestNodes::one(backend).await;
     // Hidden by default; no consent needed for that.
     let res = node
         .post(
@@ -50,7 +48,22 @@ async fn visibility_and_consent(backend: Backend) {
         assert_eq!(res.error_field(), Some("consent"));
     }
 
-    // Public, with a consent scope: the public sees only the consented fields.
+    // Delete.
+    assert_eq!(
+        node.delete(&format!("/api/v1/contacts/{hidden}"))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        node.get(&format!("/api/v1/contacts/{hidden}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+on_both_backends!(cards_are_hidden_unless_consented, hidden_by_default);
+
+/// A public card with a consent scope (name, role, skills, contact form); returns its key.
+async fn public_card(node: &TestNode) -> String {
     let res = node
         .post(
             "/api/v1/contacts",
@@ -70,12 +83,19 @@ async fn visibility_and_consent(backend: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let public = key(&res.body["id"]);
     assert_eq!(res.body["email"], "lea@exemple.org", "staff see everything");
     assert_eq!(
         res.body["consent"]["scope"],
         json!(["name", "role", "skills", "contact_form"])
     );
+    key(&res.body["id"])
+}
+
+/// What the public sees: consented fields of public cards only, whatever the filter.
+async fn the_public_view(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    // Public, with a consent scope: the public sees only the consented fields.
+    let public = public_card(&node).await;
     let seen = node.get_public(&format!("/api/v1/contacts/{public}")).await;
     assert_eq!(seen.status, StatusCode::OK);
     assert_eq!(seen.body["name"], "Léa Testeuse");
@@ -120,6 +140,10 @@ async fn visibility_and_consent(backend: Backend) {
     let (public_total, public_results) = listing(&node.get_public("/api/v1/contacts").await.body);
     assert_eq!(public_total, 1);
     assert_eq!(public_results[0]["name"], "Léa Testeuse");
+    let res = node
+        .post("/api/v1/contacts", &json!({"name": "Camille Exemple"}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
     assert_eq!(listing(&node.get("/api/v1/contacts").await.body).0, 3);
     assert_eq!(
         listing(&node.get("/api/v1/contacts?visibility=network").await.body).0,
@@ -136,7 +160,13 @@ async fn visibility_and_consent(backend: Backend) {
         .0,
         0
     );
+}
+on_both_backends!(the_public_sees_only_consented_fields, the_public_view);
 
+/// Withdrawing consent hides the card, until consent is given again.
+async fn withdrawn_consent(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    let public = public_card(&node).await;
     // Withdrawing consent sends the card back to hidden.
     let res = node
         .patch(
@@ -170,7 +200,12 @@ async fn visibility_and_consent(backend: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.body["visibility"], "local");
+}
+on_both_backends!(withdrawn_consent_hides_the_card, withdrawn_consent);
 
+/// Bad values name their field, and nothing is stored.
+async fn bad_values(backend: Backend) {
+    let node = TestNodes::one(backend).await;
     // Bad channels name their field; nothing changes.
     for (body, field) in [
         (json!({"name": "X", "email": "not-an-email"}), "email"),
@@ -208,18 +243,6 @@ async fn visibility_and_consent(backend: Backend) {
         );
         assert_eq!(res.error_field(), Some(field), "{}", res.text);
     }
-    assert_eq!(listing(&node.get("/api/v1/contacts").await.body).0, 3);
-
-    // Delete.
-    assert_eq!(
-        node.delete(&format!("/api/v1/contacts/{hidden}"))
-            .await
-            .status,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(
-        node.get(&format!("/api/v1/contacts/{hidden}")).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(listing(&node.get("/api/v1/contacts").await.body).0, 0);
 }
-on_both_backends!(visibility_follows_consent, visibility_and_consent);
+on_both_backends!(bad_values_name_their_field, bad_values);

@@ -4,16 +4,12 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::cli::maillage;
-use crate::helpers::{Backend, TestNode, listing};
+use crate::helpers::{Backend, TestNodes, listing};
 use crate::on_both_backends;
 
 async fn round_trip(backend: Backend) {
-    let Some(a) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
-    let Some(b) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let a = TestNodes::demo(backend).await;
+    let b = TestNodes::one(backend).await;
 
     // Public JSON export of A.
     let res = a.get_public("/api/v1/export?format=json").await;
@@ -140,9 +136,7 @@ async fn round_trip(backend: Backend) {
     assert!(out.stdout.is_empty(), "data went to the file, not stdout");
     let full_json: Value = serde_json::from_str(&std::fs::read_to_string(&full).unwrap()).unwrap();
     assert_eq!(full_json["contacts"].as_array().unwrap().len(), 5);
-    let Some(c) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let c = TestNodes::one(backend).await;
     let out = maillage(&c)
         .args(["import", full.to_str().unwrap()])
         .output()
@@ -159,9 +153,7 @@ async fn round_trip(backend: Backend) {
 on_both_backends!(export_then_import_into_another_node, round_trip);
 
 async fn formats(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
 
     let res = node.get_public("/api/v1/export?format=csv").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -254,9 +246,7 @@ on_both_backends!(csv_and_json_ld_exports, formats);
 
 /// A file with bad entries is refused as a whole, naming each entry and field.
 async fn refused(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let mut sample: Value =
         serde_json::from_str(maillage::directory::import::SAMPLE_DIRECTORY).unwrap();
     sample["recommendations"][2]["category"] = Value::from("spaceships");

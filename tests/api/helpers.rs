@@ -1,16 +1,26 @@
-//! `TestNode`: a real node on a free port, its database fresh, with request helpers.
+//! The test-support layer shared by the api, federation and browser test binaries:
+//!
+//! - `TestNodes`: real nodes on free ports, each with a fresh database, started together
+//!   (`TestNodes::start(backend, ["loire", "bretagne"])`); `TestNode` has the request helpers;
+//! - `eventually`: the one bounded wait (no test sleeps before an assertion);
+//! - `skip` and `on_ci`: a case that cannot run here says so, is counted, and fails on CI.
 //!
 //! PostgreSQL: set `MAILLAGE_TEST_POSTGRES` to a libpq URL of a server where the user may
 //! create databases (`.ci/run` starts a private one); each test gets a database of its own.
-//! Without it, PostgreSQL tests print that they were skipped, except on CI (`CI=true`) where
-//! they fail, so a CI run can never skip them silently.
+//! Without it the PostgreSQL cases are skipped (`on_both_backends!` checks once per case).
+//!
+//! Skips: `skip` prints the case and the reason at once, appends them to the file named by
+//! `MAILLAGE_TEST_SKIP_LOG` (set by `tests/support/report-skips`, the runner cargo runs test
+//! binaries through, which prints each binary's count and reasons after its last line), and
+//! panics on CI, so a CI run never skips silently.
 
-// Shared by the api and federation test binaries; each uses a different part of it.
+// Shared by the api, federation and browser test binaries; each uses a different part of it.
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::io::Write;
 use std::net::TcpListener as StdListener;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use maillage::config::Settings;
@@ -21,10 +31,124 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// Whether this run is CI, where nothing may be skipped: `CI` set to anything but an empty
+/// string, `0`, `false`, `no` or `off` (any case). CI services set `CI=true` or `CI=1`; the
+/// explicit negative values let a person turn it off (`CI=false cargo test`).
+pub fn on_ci() -> bool {
+    ci_value_means_ci(std::env::var("CI").ok().as_deref())
+}
+
+fn ci_value_means_ci(value: Option<&str>) -> bool {
+    match value.map(str::trim) {
+        None | Some("") => false,
+        Some(v) => !["0", "false", "no", "off"]
+            .iter()
+            .any(|no| v.eq_ignore_ascii_case(no)),
+    }
+}
+
+#[test]
+fn any_non_empty_ci_but_an_explicit_no_is_ci() {
+    for yes in ["true", "1", "yes", "TRUE", "on", "github"] {
+        assert!(ci_value_means_ci(Some(yes)), "{yes}");
+    }
+    for no in [
+        None,
+        Some(""),
+        Some(" "),
+        Some("0"),
+        Some("false"),
+        Some("False"),
+        Some("no"),
+        Some("off"),
+    ] {
+        assert!(!ci_value_means_ci(no), "{no:?}");
+    }
+}
+
+/// The case running on this thread (libtest names each test's thread after the test).
+pub fn case_name() -> String {
+    std::thread::current().name().unwrap_or("a test").to_owned()
+}
+
+/// This case cannot run here: says so on stderr (not captured), records it for the skip
+/// report, and fails on CI. `why` names what is missing and how to provide it; cases missing
+/// the same thing share one `why`, so the report groups them.
+pub fn skip(why: &str) {
+    let case = case_name();
+    assert!(!on_ci(), "{case} must run on CI, but: {why}");
+    let _ = writeln!(std::io::stderr(), "skipped: {case} ({why})");
+    if let Some(log) = std::env::var_os("MAILLAGE_TEST_SKIP_LOG").filter(|v| !v.is_empty()) {
+        let line = format!("{}\t{case}\n", why.replace(['\t', '\n'], " "));
+        // One short append per skip: lines of parallel tests do not interleave.
+        let _ = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(log)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+    }
+}
+
+/// How long `eventually` waits before failing: generous, since it costs only on failure and
+/// the suite runs its tests in parallel on two cores.
+pub const EVENTUALLY: Duration = Duration::from_secs(60);
+
+/// Waits until `check` returns `Some`, polling, and returns it; fails the test after
+/// `EVENTUALLY`, naming `what`. The one way a test waits: never a sleep before an assertion.
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    eventually_within(EVENTUALLY, what, check).await
+}
+
+/// `eventually` with another bound, for waits whose bound is what the test checks.
+pub async fn eventually_within<T, F, Fut>(limit: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "timed out after {limit:?} waiting for: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// Why PostgreSQL cases are skipped (one wording, so the skip report groups them).
+const NO_POSTGRES: &str =
+    "needs PostgreSQL: set MAILLAGE_TEST_POSTGRES, or run .ci/with-postgres cargo test";
+
+impl Backend {
+    /// The PostgreSQL server tests create their databases on, if configured.
+    fn postgres_server() -> Option<String> {
+        std::env::var("MAILLAGE_TEST_POSTGRES")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+    }
+
+    /// Whether this backend cannot run here; if so the case is recorded as skipped (and fails
+    /// on CI). `on_both_backends!` asks before each PostgreSQL case.
+    pub fn missing(self) -> bool {
+        let missing = self == Self::Postgres && Self::postgres_server().is_none();
+        if missing {
+            skip(NO_POSTGRES);
+        }
+        missing
+    }
 }
 
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef0123456789";
@@ -35,30 +159,16 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    /// `None` when PostgreSQL is asked for but not configured (and this is not CI).
+    /// `None` (the case recorded as skipped) when PostgreSQL is asked for but not configured.
     pub fn create(backend: Backend, data_dir: &std::path::Path) -> Option<Self> {
         match backend {
             Backend::Sqlite => Some(Self {
                 url: format!("sqlite://{}", data_dir.join("maillage.sqlite3").display()),
             }),
             Backend::Postgres => {
-                let server = match std::env::var("MAILLAGE_TEST_POSTGRES") {
-                    Ok(url) if !url.trim().is_empty() => url,
-                    _ => {
-                        assert!(
-                            std::env::var("CI").as_deref() != Ok("true"),
-                            "MAILLAGE_TEST_POSTGRES is not set on CI: PostgreSQL tests must run"
-                        );
-                        // Straight to stderr: the test harness captures `eprintln!` of passing
-                        // tests, and a skip must be seen.
-                        let _ = writeln!(
-                            std::io::stderr(),
-                            "skipped: {} on PostgreSQL (set MAILLAGE_TEST_POSTGRES, or run \
-                             .ci/with-postgres cargo test)",
-                            std::thread::current().name().unwrap_or("test")
-                        );
-                        return None;
-                    }
+                let Some(server) = Backend::postgres_server() else {
+                    skip(NO_POSTGRES);
+                    return None;
                 };
                 let name = format!("maillage_test_{}", uuid::Uuid::new_v4().simple());
                 let mut admin = PgConnection::establish(&server)
@@ -216,6 +326,24 @@ impl TestNode {
         format!("{}{path}", self.base)
     }
 
+    /// The `maillage` binary set up for this node's database and centre (and nothing from
+    /// the environment but `PATH`); add the command and, to serve, `MAILLAGE_BIND`.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("MAILLAGE_LOG", "error")
+            .env("MAILLAGE_DOMAIN", &self.settings.domain)
+            .env("MAILLAGE_DATA_DIR", &self.settings.data_dir)
+            .env("MAILLAGE_DATABASE_URL", &self.database_url)
+            .env("MAILLAGE_CENTRE_USERNAME", &self.settings.centre.username)
+            .env(
+                "MAILLAGE_FEDERATION_INSECURE",
+                self.settings.federation.insecure.to_string(),
+            );
+        cmd
+    }
+
     pub async fn request(
         &self,
         method: Method,
@@ -272,6 +400,125 @@ impl TestNode {
         let res = self.get_public(&format!("/api/v1/search?{query}")).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text);
         listing(&res.body)
+    }
+}
+
+/// One node of a test: its first centre, whether it holds the sample directory, any other
+/// setting. `"bretagne".into()` is the centre `bretagne`, named "Centre bretagne".
+pub struct NodeSpec {
+    username: String,
+    name: String,
+    demo: bool,
+    adjust: Box<dyn FnOnce(&mut Settings) + Send>,
+}
+
+impl Default for NodeSpec {
+    /// The centre `loire`, "Annuaire libre Loire", with an empty directory.
+    fn default() -> Self {
+        Self {
+            username: "loire".into(),
+            name: "Annuaire libre Loire".into(),
+            demo: false,
+            adjust: Box::new(|_| {}),
+        }
+    }
+}
+
+impl NodeSpec {
+    /// A node whose first centre is `username`, named "Centre {username}".
+    pub fn centre(username: &str) -> Self {
+        Self {
+            username: username.to_owned(),
+            name: format!("Centre {username}"),
+            ..Self::default()
+        }
+    }
+
+    /// Loaded with the sample directory (`serve --demo`).
+    pub fn demo(mut self) -> Self {
+        self.demo = true;
+        self
+    }
+
+    /// Another setting, applied after the others.
+    pub fn with(mut self, f: impl FnOnce(&mut Settings) + Send + 'static) -> Self {
+        let before = self.adjust;
+        self.adjust = Box::new(move |s| {
+            before(s);
+            f(s);
+        });
+        self
+    }
+}
+
+impl From<&str> for NodeSpec {
+    fn from(username: &str) -> Self {
+        Self::centre(username)
+    }
+}
+
+/// Starts the nodes of a test, all at once, on one backend:
+///
+/// ```ignore
+/// let [a, b] = TestNodes::start(backend, ["loire", "bretagne"]).await;
+/// let [e] = TestNodes::start(backend, [NodeSpec::centre("vosges").with(|s| s.federation.manual_approval = true)]).await;
+/// ```
+///
+/// PostgreSQL must be configured: cases reach here through `on_both_backends!`, which skips
+/// the PostgreSQL case (and counts it) where it is not.
+pub struct TestNodes;
+
+impl TestNodes {
+    pub async fn start<const N: usize, S: Into<NodeSpec>>(
+        backend: Backend,
+        specs: [S; N],
+    ) -> [TestNode; N] {
+        assert!(
+            backend == Backend::Sqlite || Backend::postgres_server().is_some(),
+            "PostgreSQL is not configured: run PostgreSQL cases through on_both_backends!, \
+             which skips them (or check Backend::missing first)"
+        );
+        let mut started = tokio::task::JoinSet::new();
+        for (i, spec) in specs.into_iter().map(Into::into).enumerate() {
+            started.spawn(async move {
+                let NodeSpec {
+                    username,
+                    name,
+                    demo,
+                    adjust,
+                } = spec;
+                let node = TestNode::spawn_with(backend, demo, move |s| {
+                    s.centre.username = username;
+                    s.centre.name = name;
+                    adjust(s);
+                })
+                .await
+                .expect("the backend is configured");
+                (i, node)
+            });
+        }
+        let mut nodes: Vec<Option<TestNode>> = (0..N).map(|_| None).collect();
+        while let Some(done) = started.join_next().await {
+            let (i, node) = done.expect("a node starts");
+            nodes[i] = Some(node);
+        }
+        let nodes: Vec<TestNode> = nodes.into_iter().map(Option::unwrap).collect();
+        match nodes.try_into() {
+            Ok(nodes) => nodes,
+            Err(_) => unreachable!("one node per spec"),
+        }
+    }
+
+    /// One node, centre `loire`, empty directory.
+    pub async fn one(backend: Backend) -> TestNode {
+        let [node] = Self::start(backend, [NodeSpec::default()]).await;
+        node
+    }
+
+    /// One node with the sample directory.
+    pub async fn demo(backend: Backend) -> TestNode {
+        let [node] = Self::start(backend, [NodeSpec::default().demo()]).await;
+        node
     }
 }
 
@@ -337,7 +584,8 @@ pub fn recommendation(name: &str, homepage: &str, replaces: &[&str], category: &
     })
 }
 
-/// Runs one async scenario on both backends as two tests, `sqlite` and `postgres`.
+/// Runs one async scenario on both backends as two tests, `sqlite` and `postgres`; the
+/// PostgreSQL one is skipped (and counted) where PostgreSQL is not configured.
 #[macro_export]
 macro_rules! on_both_backends {
     ($(#[$meta:meta])* $name:ident, $scenario:path) => {
@@ -352,6 +600,10 @@ macro_rules! on_both_backends {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
+                // Skipped, and counted, where PostgreSQL is not configured (fails on CI).
+                if $crate::helpers::Backend::Postgres.missing() {
+                    return;
+                }
                 $scenario($crate::helpers::Backend::Postgres).await;
             }
         }

@@ -17,4 +17,6 @@ mod recommendations;
 mod search;
 mod search_queries;
 mod service;
+mod sessions;
 mod site;
+mod web_security;

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestNode, key};
+use crate::helpers::{Backend, TestNodes, key};
 use crate::on_both_backends;
 use crate::site::Visitor;
 
@@ -24,9 +24,7 @@ const PAGES: &[&str] = &[
 ];
 
 async fn every_page_in_both_languages(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
     for (accept, lang, skip) in [
         ("fr-FR,fr;q=0.9", "fr", "Aller au contenu"),
         ("en-GB,en;q=0.9", "en", "Skip to content"),
@@ -64,9 +62,7 @@ on_both_backends!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_language_switcher_is_remembered_and_stays_on_the_site() {
-    let Some(node) = TestNode::spawn_demo(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::demo(Backend::Sqlite).await;
     let visitor = Visitor::new(&node, "fr-FR");
     let home = visitor.get("/search?q=zoom").await;
     assert_eq!(home.attr("html", "lang").as_deref(), Some("fr"));
@@ -86,9 +82,7 @@ async fn the_language_switcher_is_remembered_and_stays_on_the_site() {
 }
 
 async fn search_page_finds_alternatives(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
     let visitor = Visitor::new(&node, "fr");
     let page = visitor.get("/search?q=google+drive").await;
     // One card per software.
@@ -112,9 +106,19 @@ async fn search_page_finds_alternatives(backend: Backend) {
         1,
         "the filter shows, with a way to remove it"
     );
-    // A page number that is not one is page 1, not an error.
+    // A page number that is not one is page 1, not an error: the same results, in order.
     let odd = visitor.get("/search?q=google+drive&page=abc").await;
     assert_eq!(odd.status, StatusCode::OK);
+    let results = "#main article h3 a";
+    assert!(!page.texts(results).is_empty());
+    assert_eq!(odd.texts(results), page.texts(results));
+    let first = visitor.get("/search?q=libre").await;
+    let second = visitor.get("/search?q=libre&page=2").await;
+    assert!(
+        !second.texts(results).is_empty(),
+        "the demo has a second page for libre"
+    );
+    assert_ne!(second.texts(results), first.texts(results));
     // Nothing found says so and helps: the needs and the tools people leave most.
     let none = visitor.get("/search?q=zzzzqqqq").await;
     assert_eq!(
@@ -137,9 +141,7 @@ on_both_backends!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_software_page_gathers_reasons_hosts_and_mediators() {
-    let Some(node) = TestNode::spawn_demo(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::demo(Backend::Sqlite).await;
     let page = Visitor::new(&node, "fr").get("/software/nextcloud").await;
     assert_eq!(page.text_of("h1").as_deref(), Some("Nextcloud"));
     let lead = page.text_of("p.lead").unwrap();
@@ -175,9 +177,7 @@ async fn the_software_page_gathers_reasons_hosts_and_mediators() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_card_shows_only_what_the_person_consented_to() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     let res = node
         .post(
             "/api/v1/contacts",
@@ -209,9 +209,7 @@ async fn a_contact_card_shows_only_what_the_person_consented_to() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stored_text_is_escaped_and_only_http_links_are_links() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     let created = node
         .create_recommendation(&json!({
             "software": {"name": "<img src=x onerror=alert(1)>Tool", "homepage": "https://tool.example"},
@@ -246,9 +244,7 @@ async fn stored_text_is_escaped_and_only_http_links_are_links() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activitypub_clients_and_browsers_share_the_ids() {
-    let Some(node) = TestNode::spawn_demo(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::demo(Backend::Sqlite).await;
     let (_, results) = node.search("q=nextcloud&kind=software").await;
     let id = results[0]["recommendations"][0]["id"]
         .as_str()
@@ -290,4 +286,23 @@ async fn activitypub_clients_and_browsers_share_the_ids() {
         .unwrap();
     let actor: serde_json::Value = actor.json().await.unwrap();
     assert_eq!(actor["preferredUsername"], "loire");
+    // JSON-LD clients ask with the ActivityStreams profile (the spec's other media type).
+    let ld = "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
+    for url in [id.clone(), node.url("/centres/loire")] {
+        let res = node
+            .client
+            .get(&url)
+            .header("accept", ld)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            content_type.contains("activity+json") || content_type.contains("ld+json"),
+            "{url}: {content_type}"
+        );
+        let doc: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(doc["id"], url.as_str());
+    }
 }

@@ -1,19 +1,18 @@
 //! Nothing acknowledged is lost: across a restart, and across `kill -9` of the real binary.
 
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::cli::maillage;
-use crate::helpers::{ADMIN_TOKEN, Backend, TestNode, key, listing, recommendation};
+use crate::helpers::{
+    ADMIN_TOKEN, Backend, TestNode, TestNodes, eventually, key, listing, recommendation,
+};
 use crate::on_both_backends;
 
 async fn restart(backend: Backend) {
-    let Some(mut node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let mut node = TestNodes::one(backend).await;
     let rec = node
         .create_recommendation(&recommendation(
             "Framadate",
@@ -67,19 +66,12 @@ impl Binary {
             .spawn()
             .expect("binary starts");
         let binary = Self(child);
-        let started = Instant::now();
-        loop {
-            if let Ok(res) = node.client.get(node.url("/healthz")).send().await
-                && res.status() == StatusCode::OK
-            {
-                return binary;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the node did not come up"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        eventually("the binary to answer /healthz", || async {
+            let res = node.client.get(node.url("/healthz")).send().await.ok()?;
+            (res.status() == StatusCode::OK).then_some(())
+        })
+        .await;
+        binary
     }
 }
 
@@ -92,9 +84,7 @@ impl Drop for Binary {
 }
 
 async fn killed(backend: Backend) {
-    let Some(mut node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let mut node = TestNodes::one(backend).await;
     // The in-process server made the database; the real binary takes over its port.
     node.stop_server().await;
     let binary = Binary::start(&node).await;

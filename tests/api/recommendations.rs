@@ -3,13 +3,11 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, key, listing, recommendation};
+use crate::helpers::{Backend, TestNodes, key, listing, recommendation};
 use crate::on_both_backends;
 
 async fn crud(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let body = json!({
         "software": {"name": "Nextcloud", "homepage": "https://nextcloud.com/",
                      "repository": "https://github.com/nextcloud/server", "license": "AGPL-3.0",
@@ -92,9 +90,7 @@ async fn crud(backend: Backend) {
 on_both_backends!(create_read_update_delete, crud);
 
 async fn bad_input(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let valid = recommendation("Jitsi Meet", "https://jitsi.org", &["Zoom"], "videoconf");
     let with = |pointer: &str, value: Value| {
         let mut body = valid.clone();
@@ -266,9 +262,7 @@ async fn bad_input(backend: Backend) {
 on_both_backends!(bad_input_is_refused_naming_the_field, bad_input);
 
 async fn duplicates_and_filters(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     node.create_recommendation(&recommendation(
         "Nextcloud",
         "https://nextcloud.com",
@@ -382,9 +376,7 @@ on_both_backends!(
 /// Many writers at once: every request is acknowledged and stored (SQLite serialises writers
 /// with `BEGIN IMMEDIATE` and its busy timeout; PostgreSQL runs them side by side).
 async fn concurrent(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let node = std::sync::Arc::new(node);
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..40 {

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, key, listing, recommendation};
+use crate::helpers::{Backend, TestNode, TestNodes, key, listing, recommendation};
 use crate::on_both_backends;
 
 fn names(results: &[Value]) -> Vec<String> {
@@ -46,9 +46,7 @@ fn count_of(body: &Value, name: &str, value: &str) -> u64 {
 }
 
 async fn search(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
 
     for q in ["google+drive", "GOOGLE%20DRIVE", "Google+Drive"] {
         let (total, results) = node.search(&format!("q={q}")).await;
@@ -193,9 +191,7 @@ async fn search(backend: Backend) {
 on_both_backends!(search_finds_alternatives, search);
 
 async fn facets_and_pages(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
     let all = body(&node, "per_page=5").await;
     let total = all["total"].as_i64().unwrap();
     let software = count_of(&all, "kind", "software");
@@ -282,9 +278,7 @@ fn urlencode(value: &str) -> String {
 }
 
 async fn ranking_and_visibility(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let res = node
         .post(
             "/api/v1/centres",
@@ -364,9 +358,7 @@ async fn ranking_and_visibility(backend: Backend) {
 on_both_backends!(search_ranks_and_hides, ranking_and_visibility);
 
 async fn read_your_writes(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     // "mediation" finds an accented card as soon as it is written.
     let res = node
         .post(
@@ -419,9 +411,7 @@ async fn read_your_writes(backend: Backend) {
 on_both_backends!(search_reads_its_writes, read_your_writes);
 
 async fn rebuild(backend: Backend) {
-    let Some(mut node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let mut node = TestNodes::demo(backend).await;
     node.create_recommendation(&recommendation(
         "Visiolibre",
         "https://visiolibre.example",

@@ -2,13 +2,11 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, TestNode, listing};
+use crate::helpers::{Backend, TestNodes, listing};
 use crate::on_both_backends;
 
 async fn service(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let health = node.get_public("/healthz").await;
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.body["database"], "ok");

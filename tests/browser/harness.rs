@@ -3,9 +3,11 @@
 //! `text`, `wait_for`), screenshots kept as test artefacts, and the axe-core accessibility
 //! check.
 //!
-//! Where chromedriver is missing the test says it was skipped, except on CI (`CI=true`), where
-//! it fails: `.ci/with-browser` installs Chromium and chromedriver. This module owns the
-//! browser process and nothing of the node: tests start their node with `TestNode`.
+//! A browser is started only with both chromedriver and axe-core at hand, so an accessibility
+//! check can never pass without running: where either is missing the case is skipped, counted
+//! (`helpers::skip`), and fails on CI. `.ci/with-browser` installs Chromium and chromedriver,
+//! `.ci/with-node` Node.js and npm (axe-core installs with `npm ci`). This module owns the
+//! browser process and nothing of the node: tests start their node with `TestNodes`.
 
 // Each test uses a different part of the harness.
 #![allow(dead_code)]
@@ -14,29 +16,21 @@ use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// How long `wait_for` waits for an element before failing the test.
-const WAIT: Duration = Duration::from_secs(10);
+use crate::helpers::{eventually, skip};
+
+/// How long `wait_for` waits for an element before failing the test: generous, since it costs
+/// only when the element never comes, and browsers share two cores with the other tests.
+const WAIT: Duration = Duration::from_secs(30);
 
 /// The window every screenshot is taken in, so screenshots compare across runs.
 const WINDOW: &str = "--window-size=1280,900";
-
-/// Fails on CI, else tells the person running the tests what was skipped and why.
-pub fn skip(what: &str, why: &str) {
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{what} must run on CI: {why}"
-    );
-    // Straight to stderr: the test harness captures `eprintln!` of passing tests, and a skip
-    // must be seen.
-    let _ = writeln!(std::io::stderr(), "skipped: {what} ({why})");
-}
 
 fn env_path(var: &str) -> Option<PathBuf> {
     std::env::var_os(var)
@@ -159,24 +153,19 @@ impl Driver {
     /// Waits (bounded) until chromedriver answers `/status` as ready.
     async fn ready(&mut self) {
         let client = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            if let Ok(res) = client.get(format!("{}/status", self.url())).send().await
-                && let Ok(body) = res.json::<Value>().await
-                && body["value"]["ready"] == true
-            {
-                return;
+        let url = format!("{}/status", self.url());
+        let child = std::sync::Mutex::new(&mut self.child);
+        eventually("chromedriver to be ready", || {
+            let (client, url, child) = (&client, &url, &child);
+            async move {
+                if let Ok(Some(status)) = child.lock().unwrap().try_wait() {
+                    panic!("chromedriver exited at start: {status}");
+                }
+                let body: Value = client.get(url).send().await.ok()?.json().await.ok()?;
+                (body["value"]["ready"] == true).then_some(())
             }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("chromedriver exited at start: {status}");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not become ready on port {}",
-                self.port
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        })
+        .await;
     }
 }
 
@@ -218,14 +207,20 @@ impl Browser {
     pub async fn start_with(base: &str, options: Options) -> Option<Self> {
         let Some(binary) = chromedriver() else {
             skip(
-                &format!(
-                    "browser test {}",
-                    std::thread::current().name().unwrap_or("?")
-                ),
-                "no chromedriver: set MAILLAGE_TEST_CHROMEDRIVER, or run .ci/with-browser cargo test",
+                "needs chromedriver: set MAILLAGE_TEST_CHROMEDRIVER, or run .ci/with-browser cargo test",
             );
             return None;
         };
+        // Installed before the browser starts: a page check must never pass without axe.
+        if let Err(why) = tokio::task::spawn_blocking(axe_source)
+            .await
+            .expect("axe install")
+        {
+            skip(&format!(
+                "needs axe-core for the accessibility checks: {why}"
+            ));
+            return None;
+        }
         let mut driver = Driver::spawn(&binary);
         driver.ready().await;
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -363,18 +358,10 @@ impl Browser {
     /// Waits (bounded) until the page's path and query are `expected`: after a click or a key
     /// that navigates.
     pub async fn wait_for_path(&self, expected: &str) {
-        let started = Instant::now();
-        loop {
-            let path = self.path().await;
-            if path == expected {
-                return;
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "still on {path} after {WAIT:?}, expected {expected}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        eventually(&format!("the page at {expected}"), || async {
+            (self.path().await == expected).then_some(())
+        })
+        .await;
     }
 
     /// Clicks the element matching `css` (a link or a button: follow with `wait_for` on what
@@ -393,6 +380,24 @@ impl Browser {
             .execute(&format!("return ({expression});"), vec![])
             .await
             .unwrap_or_else(|e| panic!("cannot evaluate `{expression}`: {e}"))
+    }
+
+    /// Presses Tab once, as a person on the keyboard does (to the focused element, or to the
+    /// page when nothing has focus).
+    pub async fn press_tab(&self) {
+        use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let tab = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down {
+                value: Key::Tab.into(),
+            })
+            .then(KeyAction::Up {
+                value: Key::Tab.into(),
+            });
+        self.client
+            .perform_actions(tab)
+            .await
+            .unwrap_or_else(|e| panic!("cannot press Tab: {e}"));
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
@@ -503,8 +508,8 @@ fn axe_dir() -> PathBuf {
 }
 
 /// axe-core's `axe.min.js`, installing it first with `npm ci` (pinned in
-/// `tests/browser/axe/package-lock.json`). `None` (after saying so) without npm.
-fn axe_source() -> Option<&'static str> {
+/// `tests/browser/axe/package-lock.json`), or why it cannot be had here.
+fn axe_source() -> Result<&'static str, String> {
     static SOURCE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
     // Once per test process: tests run in parallel and must not run `npm ci` side by side.
     let source = SOURCE.get_or_init(|| {
@@ -518,18 +523,16 @@ fn axe_source() -> Option<&'static str> {
             match status {
                 Ok(s) if s.success() => {}
                 Ok(s) => return Err(format!("npm ci failed in {}: {s}", dir.display())),
-                Err(e) => return Err(format!("npm is not available: {e}")),
+                Err(e) => {
+                    return Err(format!(
+                        "npm is not available ({e}): install Node.js and npm, or run .ci/with-node cargo test"
+                    ));
+                }
             }
         }
         std::fs::read_to_string(&script).map_err(|e| format!("{}: {e}", script.display()))
     });
-    match source {
-        Ok(source) => Some(source),
-        Err(why) => {
-            skip("the accessibility check", why);
-            None
-        }
-    }
+    source.as_deref().map_err(Clone::clone)
 }
 
 /// The WCAG 2.0 and 2.1 A/AA rules only: best practices are advice, not failures.
@@ -544,15 +547,13 @@ axe.run(document, {
 );
 ";
 
-/// Runs axe-core in the page as it is now and returns the WCAG A/AA violations (empty, after
-/// saying so, where axe-core cannot be installed and this is not CI).
+/// Runs axe-core in the page as it is now and returns the WCAG A/AA violations. Never empty
+/// for want of axe: a `Browser` only starts where axe-core is installed.
 pub async fn axe_check(client: &Client) -> Vec<Violation> {
-    let Some(source) = tokio::task::spawn_blocking(axe_source)
+    let source = tokio::task::spawn_blocking(axe_source)
         .await
         .expect("axe install")
-    else {
-        return Vec::new();
-    };
+        .unwrap_or_else(|why| panic!("axe-core is not installed: {why}"));
     client
         .execute(source, vec![])
         .await

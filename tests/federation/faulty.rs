@@ -1,8 +1,8 @@
-//! A follower whose inbox misbehaves on demand: down, erroring, slow, rate-limiting, gone.
-//! It records every activity it acknowledged, in order.
+//! A follower whose inbox misbehaves on demand: down, erroring, holding (slow for as long as
+//! the test needs), rate-limiting, gone. It records every activity that reached its inbox (`arrived`, whatever it answered)
+//! and every one it acknowledged with a 202 (`received`), in order.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -22,16 +22,20 @@ use crate::peer::{Signer, Tamper, deliver};
 pub enum Mode {
     Up,
     Error500,
+    /// 403: a final refusal, not to be retried.
+    Refuse,
     Gone,
     /// 429 with `Retry-After: 1`, then up.
     TooManyOnce,
-    /// Answers after this long.
-    Slow(Duration),
+    /// Holds every request until the mode changes: a peer that is slow for as long as the
+    /// test needs, with no clock involved.
+    Hold,
 }
 
 #[derive(Clone)]
 struct Shared {
-    mode: Arc<Mutex<Mode>>,
+    mode: Arc<tokio::sync::watch::Sender<Mode>>,
+    arrived: Arc<Mutex<Vec<Value>>>,
     received: Arc<Mutex<Vec<Value>>>,
     actor: Value,
 }
@@ -45,23 +49,37 @@ pub struct FaultyPeer {
 }
 
 impl FaultyPeer {
+    /// A directory centre (it claims the Maillage extension).
     pub async fn start() -> Self {
+        Self::start_as(true).await
+    }
+
+    /// An ordinary account (a Mastodon-like `Person`), no directory centre.
+    pub async fn person() -> Self {
+        Self::start_as(false).await
+    }
+
+    async fn start_as(directory: bool) -> Self {
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let base = format!("http://localhost:{port}");
         let actor_id = format!("{base}/users/faulty");
-        let actor = json!({
+        let mut actor = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "type": "Organization", "id": actor_id, "preferredUsername": "faulty",
+            "type": if directory { "Organization" } else { "Person" },
+            "id": actor_id, "preferredUsername": "faulty",
             "inbox": format!("{actor_id}/inbox"),
             "endpoints": {"sharedInbox": format!("{base}/inbox")},
             "publicKey": {"id": format!("{actor_id}#main-key"), "owner": actor_id,
                           "publicKeyPem": key.to_public_key().to_public_key_pem(LineEnding::LF).unwrap()},
-            "maillage:directory": {},
         });
+        if directory {
+            actor["maillage:directory"] = json!({});
+        }
         let shared = Shared {
-            mode: Arc::new(Mutex::new(Mode::Up)),
+            mode: Arc::new(tokio::sync::watch::Sender::new(Mode::Up)),
+            arrived: Arc::new(Mutex::new(Vec::new())),
             received: Arc::new(Mutex::new(Vec::new())),
             actor,
         };
@@ -107,30 +125,64 @@ impl FaultyPeer {
 
     /// Listens again on the same port.
     pub async fn come_back(&mut self) {
-        let listener = loop {
-            match TcpListener::bind(("127.0.0.1", self.port)).await {
-                Ok(l) => break l,
-                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        };
+        let port = self.port;
+        let listener = eventually("the peer's port to be free again", || async move {
+            TcpListener::bind(("127.0.0.1", port)).await.ok()
+        })
+        .await;
         self.serve(listener);
     }
 
     pub fn set(&self, mode: Mode) {
-        *self.shared.mode.lock().unwrap() = mode;
+        self.shared.mode.send_replace(mode);
     }
 
+    /// Every activity that reached the inbox, whatever it was answered, in order.
+    pub fn arrived(&self) -> Vec<Value> {
+        self.shared.arrived.lock().unwrap().clone()
+    }
+
+    /// Every activity acknowledged (202), in order.
     pub fn received(&self) -> Vec<Value> {
         self.shared.received.lock().unwrap().clone()
     }
 
-    /// The ids of the objects of the Creates received, in order.
+    /// The ids of the objects of the Creates acknowledged, in order.
     pub fn created(&self) -> Vec<String> {
-        self.received()
-            .into_iter()
-            .filter(|a| a["type"] == "Create")
-            .map(|a| a["object"]["id"].as_str().unwrap_or_default().to_owned())
-            .collect()
+        created(&self.received())
+    }
+
+    /// The ids of the objects of the Creates that reached the inbox, in order.
+    pub fn created_arrived(&self) -> Vec<String> {
+        created(&self.arrived())
+    }
+
+    /// `node` follows this peer (through its API); returns the Follow as the peer received
+    /// it, unanswered.
+    pub async fn followed_by(&self, node: &TestNode) -> Value {
+        let res = node
+            .post("/api/v1/follows", &json!({"target": self.signer.actor}))
+            .await;
+        assert_eq!(res.status, reqwest::StatusCode::CREATED, "{}", res.text);
+        eventually("the Follow at the peer", || async {
+            self.arrived().into_iter().find(|a| a["type"] == "Follow")
+        })
+        .await
+    }
+
+    /// `localhost:PORT`: this peer's host in a node's delivery queue.
+    pub fn host(&self) -> String {
+        format!("localhost:{}", self.port)
+    }
+
+    /// This peer's row of `node`'s delivery queue (`/api/v1/delivery`), if it has one.
+    pub async fn queue_row(&self, node: &TestNode) -> Option<Value> {
+        let status = node.get("/api/v1/delivery").await.body;
+        status["hosts"]
+            .as_array()?
+            .iter()
+            .find(|h| h["host"] == self.host())
+            .cloned()
     }
 
     /// Follows `node`'s first centre and waits for the Accept.
@@ -154,6 +206,22 @@ impl FaultyPeer {
         .await;
     }
 
+    /// Sends `node`'s inbox `activity`, signed by this peer; returns the status and body.
+    pub async fn send(&self, node: &TestNode, activity: &Value) -> (reqwest::StatusCode, String) {
+        deliver(
+            &format!("{}/inbox", node.base),
+            activity,
+            &self.signer,
+            Tamper::default(),
+        )
+        .await
+    }
+
+    /// A new activity id on this peer.
+    pub fn new_id(&self, kind: &str) -> String {
+        format!("{}/{kind}/{}", self.base, uuid::Uuid::new_v4().simple())
+    }
+
     /// Sends `node` an activity (any: it revives our host there).
     pub async fn say_hello(&self, node: &TestNode) {
         let like = json!({"type": "Like", "id": format!("{}/likes/{}", self.base, uuid::Uuid::new_v4().simple()),
@@ -169,21 +237,59 @@ impl FaultyPeer {
     }
 }
 
+/// `node`'s deliveries by state, all hosts together.
+pub async fn delivery_states(node: &TestNode) -> std::collections::BTreeMap<String, i64> {
+    node.get("/api/v1/delivery").await.body["deliveries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["state"].as_str().unwrap().to_owned(),
+                s["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Publishes recommendation number `n` (software of its own) on `node`; returns its id.
+pub async fn publish(node: &TestNode, n: usize) -> String {
+    let rec = node
+        .create_recommendation(&crate::helpers::recommendation(
+            &format!("Logiciel {n}"),
+            &format!("https://logiciel-{n}.example"),
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    rec["id"].as_str().unwrap().to_owned()
+}
+
+fn created(activities: &[Value]) -> Vec<String> {
+    activities
+        .iter()
+        .filter(|a| a["type"] == "Create")
+        .map(|a| a["object"]["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 async fn inbox(
     State(s): State<Shared>,
     _headers: HeaderMap,
     Json(activity): Json<Value>,
 ) -> Response {
-    let mode = *s.mode.lock().unwrap();
-    match mode {
+    s.arrived.lock().unwrap().push(activity.clone());
+    let mut mode = s.mode.subscribe();
+    let current = *mode.wait_for(|m| *m != Mode::Hold).await.unwrap();
+    match current {
         Mode::Error500 => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Mode::Gone => return StatusCode::GONE.into_response(),
+        Mode::Refuse => return StatusCode::FORBIDDEN.into_response(),
         Mode::TooManyOnce => {
-            *s.mode.lock().unwrap() = Mode::Up;
+            s.mode.send_replace(Mode::Up);
             return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response();
         }
-        Mode::Slow(delay) => tokio::time::sleep(delay).await,
-        Mode::Up => {}
+        Mode::Up | Mode::Hold => {}
     }
     s.received.lock().unwrap().push(activity);
     StatusCode::ACCEPTED.into_response()

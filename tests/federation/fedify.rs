@@ -4,10 +4,10 @@
 //! activities whose signatures it checked) and signs its own its way: RFC 9421 first, then
 //! draft-cavage when refused.
 //!
-//! The first run installs the peer with `npm ci`. Without npm, the test says it was skipped,
-//! except on CI, where it fails.
+//! The first run installs the peer with `npm ci` (`.ci/with-node` installs npm where it is
+//! missing). Without npm the case is skipped and counted (`helpers::skip`); on CI it fails.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -15,22 +15,15 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, listing, recommendation};
-use crate::network::{actor, eventually, node};
+use crate::helpers::{Backend, TestNodes, listing, recommendation};
+use crate::network::{actor, eventually};
 
 fn peer_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/fedify")
 }
 
 fn skip(why: &str) -> Option<PathBuf> {
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "the Fedify peer must run on CI: {why}"
-    );
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: the Fedify interoperability test ({why})"
-    );
+    crate::helpers::skip(&format!("needs the Fedify peer: {why}"));
     None
 }
 
@@ -46,7 +39,11 @@ fn node_binary() -> Option<PathBuf> {
         match status {
             Ok(s) if s.success() => {}
             Ok(s) => return skip(&format!("npm ci failed: {s}")),
-            Err(e) => return skip(&format!("npm is not available: {e}")),
+            Err(e) => {
+                return skip(&format!(
+                    "npm is not available ({e}): install Node.js and npm, or run .ci/with-node cargo test"
+                ));
+            }
         }
     }
     if node.exists() {
@@ -141,9 +138,7 @@ async fn a_fedify_server_follows_reads_and_is_followed() {
     let Some(node_bin) = tokio::task::spawn_blocking(node_binary).await.unwrap() else {
         return;
     };
-    let Some(a) = node(Backend::Sqlite, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
     let peer = Peer::start(&node_bin);
 
     // The peer follows the centre and receives the Accept (signature verified by Fedify).

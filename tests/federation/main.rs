@@ -4,13 +4,17 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod audience;
 mod delivery;
 mod faulty;
 mod fedify;
+mod fetching;
 mod fixtures;
+mod hostile;
 mod mastodon;
 mod network;
 mod peer;
+mod queue;
 mod scenarios;
 mod search_cards;
 mod security;

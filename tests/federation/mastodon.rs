@@ -5,8 +5,8 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, listing, recommendation};
-use crate::network::{actor, eventually, find, follow, node, note_of, public_search};
+use crate::helpers::{Backend, TestNodes, listing, recommendation};
+use crate::network::{actor, eventually, find, follow, note_of, public_search};
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver};
 
@@ -25,9 +25,7 @@ async fn get_json(client: &reqwest::Client, url: &str, accept: &str) -> Value {
 /// place in Mastodon (v4) where it is enforced.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn documents_satisfy_mastodon() {
-    let Some(a) = node(Backend::Sqlite, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
     a.patch(
         "/api/v1/centres/loire",
         &json!({"summary": "Médiation numérique.", "website": "https://loire.example",
@@ -162,12 +160,7 @@ async fn documents_satisfy_mastodon() {
 }
 
 async fn key_rotation(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [a, b] = TestNodes::start(backend, ["loire", "bretagne"]).await;
     let rec = a
         .create_recommendation(&recommendation(
             "Rallly",
@@ -234,9 +227,7 @@ async fn key_rotation(backend: Backend) {
 on_both_backends!(a_rotated_key_is_refetched_once, key_rotation);
 
 async fn instance_actor_and_accounts(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     // The instance actor, found through NodeInfo (FEP-2677).
     let links = get_json(
         &a.client,
@@ -302,9 +293,7 @@ on_both_backends!(
 );
 
 async fn atom_feed(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     a.create_recommendation(&recommendation(
         "Jitsi Meet",
         "https://jitsi.org",

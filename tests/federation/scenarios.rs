@@ -5,9 +5,10 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, key, listing, recommendation};
+use crate::faulty::FaultyPeer;
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, recommendation};
 use crate::network::{
-    actor, eventually, find, follow, handle, node, note_of, public_search, staff_search,
+    actor, eventually, find, follow, handle, note_of, public_search, staff_search,
 };
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver};
@@ -17,15 +18,7 @@ fn inbox(node: &TestNode) -> String {
 }
 
 async fn publish_edit_delete(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
     let before = a
         .create_recommendation(&recommendation(
             "Nextcloud",
@@ -169,12 +162,7 @@ async fn publish_edit_delete(backend: Backend) {
 on_both_backends!(follow_backfill_publish_edit_delete, publish_edit_delete);
 
 async fn shared_software(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [a, b] = TestNodes::start(backend, ["loire", "bretagne"]).await;
     let mut mine = recommendation(
         "Nextcloud",
         "https://nextcloud.com/",
@@ -222,16 +210,8 @@ async fn shared_software(backend: Backend) {
 }
 on_both_backends!(one_software_recommended_by_two_centres, shared_software);
 
-async fn endorsements(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+/// A's recommendation, followed by B: the starting point of the endorsement cases.
+async fn recommended_by_a_on_b(a: &TestNode, b: &TestNode) -> (Value, String) {
     let rec = a
         .create_recommendation(&recommendation(
             "Framadate",
@@ -241,14 +221,20 @@ async fn endorsements(backend: Backend) {
         ))
         .await;
     let id = rec["id"].as_str().unwrap().to_owned();
-    follow(&b, &a).await;
+    follow(b, a).await;
     eventually("A's recommendation on B", || async {
-        find(&public_search(&b, "q=doodle").await, &id).cloned()
+        find(&public_search(b, "q=doodle").await, &id).cloned()
     })
     .await;
-    follow(&c, &b).await;
+    (rec, id)
+}
 
-    // B endorses; C, following only B, gets A's recommendation, from its origin.
+/// B endorses A's recommendation: C, following only B, gets it from its origin; A learns of
+/// it; B's Undo withdraws it downstream.
+async fn endorsements(backend: Backend) {
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
+    let (rec, id) = recommended_by_a_on_b(&a, &b).await;
+    follow(&c, &b).await;
     let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let endorsement = res.body["id"].as_str().unwrap().to_owned();
@@ -259,7 +245,6 @@ async fn endorsements(backend: Backend) {
     assert_eq!(on_c["origin"], actor(&a));
     assert_eq!(on_c["endorsed_by"], json!([actor(&b)]));
     assert_eq!(on_c["summary"], rec["summary"]);
-    // A learns of it too.
     eventually("the endorsement on A", || async {
         let mine = a
             .get(&format!("/api/v1/recommendations/{}", key(&rec["id"])))
@@ -268,41 +253,6 @@ async fn endorsements(backend: Backend) {
         (mine["endorsed_by"] == json!([actor(&b)])).then_some(())
     })
     .await;
-
-    // A node following B after the endorsement gets it by backfill.
-    let Some(d) = node(backend, "jura").await else {
-        return;
-    };
-    follow(&d, &b).await;
-    let on_d = eventually("the endorsed recommendation on D by backfill", || async {
-        find(&public_search(&d, "q=doodle").await, &id).cloned()
-    })
-    .await;
-    assert_eq!(on_d["origin"], actor(&a));
-    assert_eq!(on_d["endorsed_by"], json!([actor(&b)]));
-
-    // A boost by someone who is not a directory centre is not an endorsement.
-    let stub = StubActor::spawn(false).await;
-    let boost = json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "type": "Announce", "id": format!("{}/users/stub/statuses/1/activity", stub.base),
-        "actor": stub.actor_id(), "object": id,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-    });
-    let (status, text) = deliver(
-        &format!("{}/inbox", c.base),
-        &boost,
-        &stub.signer,
-        Tamper::default(),
-    )
-    .await;
-    assert!(status.is_success(), "{status} {text}");
-    let after = find(&public_search(&c, "q=doodle").await, &id)
-        .cloned()
-        .unwrap();
-    assert_eq!(after["endorsed_by"], json!([actor(&b)]));
-
-    // Undo: the endorsement disappears downstream.
     assert_eq!(
         b.delete(&format!("/api/v1/endorsements/{endorsement}"))
             .await
@@ -314,8 +264,72 @@ async fn endorsements(backend: Backend) {
         (r["endorsed_by"] == json!([])).then_some(())
     })
     .await;
+}
+on_both_backends!(endorsements_reach_followers_of_the_endorser, endorsements);
 
-    // Endorsing one's own recommendation or an unknown id is refused.
+/// A node following B after B endorsed gets the endorsement by backfill.
+async fn endorsements_backfilled(backend: Backend) {
+    let [a, b, d] = TestNodes::start(backend, ["loire", "bretagne", "jura"]).await;
+    let (_, id) = recommended_by_a_on_b(&a, &b).await;
+    let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    follow(&d, &b).await;
+    let on_d = eventually("the endorsed recommendation on D by backfill", || async {
+        find(&public_search(&d, "q=doodle").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(on_d["origin"], actor(&a));
+    assert_eq!(on_d["endorsed_by"], json!([actor(&b)]));
+}
+on_both_backends!(
+    a_later_follower_gets_endorsements_by_backfill,
+    endorsements_backfilled
+);
+
+/// A boost by an account B follows, which is no directory centre, is not an endorsement. The
+/// boost is followed by a real endorsement of the same recommendation: endorsements are
+/// stored after the sender got its 202, so B's is waited for, and by then the boost, sent
+/// first, had every chance to be stored too.
+async fn boost_by_an_account(backend: Backend) {
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
+    let (_, id) = recommended_by_a_on_b(&a, &b).await;
+    follow(&c, &b).await;
+    // C follows P, an ordinary account, which accepts: P is followed, not a directory centre.
+    let p = FaultyPeer::person().await;
+    let follow_p = p.followed_by(&c).await;
+    let accept = json!({"type": "Accept", "id": p.new_id("accepts"), "actor": p.signer.actor,
+                        "object": follow_p});
+    let (status, text) = p.send(&c, &accept).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    eventually("C's follow of P accepted", || async {
+        let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
+        follows
+            .into_iter()
+            .find(|f| f["target"] == p.signer.actor.as_str() && f["state"] == "accepted")
+    })
+    .await;
+    let boost = json!({"type": "Announce", "id": p.new_id("boosts"), "actor": p.signer.actor,
+                       "object": id, "to": ["https://www.w3.org/ns/activitystreams#Public"]});
+    let (status, text) = p.send(&c, &boost).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let on_c = eventually("B's endorsement on C", || async {
+        find(&public_search(&c, "q=doodle").await, &id)
+            .filter(|r| r["endorsed_by"] != json!([]))
+            .cloned()
+    })
+    .await;
+    assert_eq!(on_c["endorsed_by"], json!([actor(&b)]), "the boost counted");
+}
+on_both_backends!(
+    a_boost_by_a_followed_account_is_not_an_endorsement,
+    boost_by_an_account
+);
+
+/// Endorsing one's own recommendation or an unknown id is refused.
+async fn endorsements_refused(backend: Backend) {
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
     let own = b
         .create_recommendation(&recommendation(
             "Paheko",
@@ -336,16 +350,53 @@ async fn endorsements(backend: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.error_field(), Some("object"));
 }
-on_both_backends!(endorsements_reach_followers_of_the_endorser, endorsements);
+on_both_backends!(
+    own_or_unknown_recommendations_cannot_be_endorsed,
+    endorsements_refused
+);
+
+/// Accept and Reject count only from the actor the Follow was sent to, and only for a Follow
+/// of ours.
+async fn forged_answers(backend: Backend) {
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
+    let p = FaultyPeer::person().await;
+    let x = FaultyPeer::person().await;
+    let follow_p = p.followed_by(&c).await;
+    let state = || async {
+        let (_, follows) = listing(&c.get("/api/v1/follows").await.body);
+        follows[0]["state"].as_str().unwrap().to_owned()
+    };
+    for kind in ["Accept", "Reject"] {
+        let forged = json!({"type": kind, "id": x.new_id("answers"), "actor": x.signer.actor,
+                            "object": follow_p});
+        let (status, text) = x.send(&c, &forged).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{kind} by another actor: {text}"
+        );
+        let unknown = json!({"type": kind, "id": p.new_id("answers"), "actor": p.signer.actor,
+                             "object": format!("{}/activities/follow/not-ours", c.base)});
+        let (status, text) = p.send(&c, &unknown).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "{kind} of no Follow of ours: {text}"
+        );
+        assert_eq!(state().await, "pending");
+    }
+    let reject = json!({"type": "Reject", "id": p.new_id("answers"), "actor": p.signer.actor,
+                        "object": follow_p["id"]});
+    let (status, text) = p.send(&c, &reject).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    assert_eq!(state().await, "rejected");
+}
+on_both_backends!(forged_accepts_and_rejects_are_refused, forged_answers);
 
 async fn only_followed(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;
     let rec = a
         .create_recommendation(&recommendation(
             "Mobilizon",
@@ -378,12 +429,7 @@ async fn only_followed(backend: Backend) {
 on_both_backends!(only_followed_centres_enter_the_directory, only_followed);
 
 async fn contacts(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [a, b] = TestNodes::start(backend, ["loire", "bretagne"]).await;
     let consent = json!({"given_at": "2026-05-20T10:00:00Z"});
     let mut ids = std::collections::HashMap::new();
     for visibility in ["hidden", "local", "network", "public"] {
@@ -419,6 +465,8 @@ async fn contacts(backend: Backend) {
     })
     .await;
     follow(&b, &a).await;
+    // `network` cards go to the directory centres A's staff trust.
+    crate::hostile::trust(&a, &actor(&b)).await;
 
     // B's staff see network and public cards; B's public only the public one.
     let staff = eventually("A's network and public cards on B", || async {
@@ -524,15 +572,7 @@ async fn contacts(backend: Backend) {
 on_both_backends!(contacts_follow_the_visibility_table, contacts);
 
 async fn moderation(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
     let rec = a
         .create_recommendation(&recommendation(
             "Etherpad",
@@ -632,14 +672,11 @@ async fn moderation(backend: Backend) {
     assert_eq!(res.status, StatusCode::NO_CONTENT);
 
     // Allow-list mode: only listed domains federate.
-    let Some(d) = TestNode::spawn_with(backend, false, |s| {
-        s.centre.username = "jura".into();
-        s.federation.allowlist_mode = true;
-    })
-    .await
-    else {
-        return;
-    };
+    let [d] = TestNodes::start(
+        backend,
+        [NodeSpec::centre("jura").with(|s| s.federation.allowlist_mode = true)],
+    )
+    .await;
     let res = d
         .post("/api/v1/follows", &json!({"target": handle(&a)}))
         .await;
@@ -670,17 +707,14 @@ async fn moderation(backend: Backend) {
 on_both_backends!(moderation_hides_blocks_and_allows, moderation);
 
 async fn manual_approval(backend: Backend) {
-    let Some(e) = TestNode::spawn_with(backend, false, |s| {
-        s.centre.username = "vosges".into();
-        s.federation.manual_approval = true;
-    })
-    .await
-    else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [e, b] = TestNodes::start(
+        backend,
+        [
+            NodeSpec::centre("vosges").with(|s| s.federation.manual_approval = true),
+            NodeSpec::centre("bretagne"),
+        ],
+    )
+    .await;
     let actor_json: Value = b
         .client
         .get(actor(&e))
@@ -731,9 +765,7 @@ async fn manual_approval(backend: Backend) {
     assert_eq!(res.status, StatusCode::CONFLICT);
 
     // Refusing another follower sends Reject.
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
     c.post("/api/v1/follows", &json!({"target": handle(&e)}))
         .await;
     let pending = eventually("C pending on E", || async {
@@ -760,15 +792,7 @@ async fn manual_approval(backend: Backend) {
 on_both_backends!(manual_approval_of_followers, manual_approval);
 
 async fn remote_input(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
 
     // A remote actor's HTML is stored as text.
     let stub = StubActor::spawn(true).await;
@@ -842,15 +866,9 @@ async fn remote_input(backend: Backend) {
     assert_eq!(copy["endorsed_by"], json!([actor(&b)]));
 
     // `maillage follow` from the command line does what the API does.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
+    let out = c
+        .command()
         .env("MAILLAGE_LOG", "warn")
-        .env("MAILLAGE_DOMAIN", &c.settings.domain)
-        .env("MAILLAGE_DATA_DIR", &c.settings.data_dir)
-        .env("MAILLAGE_DATABASE_URL", &c.database_url)
-        .env("MAILLAGE_CENTRE_USERNAME", &c.settings.centre.username)
-        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .args(["follow", &handle(&a)])
         .output()
         .unwrap();

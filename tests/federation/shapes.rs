@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, recommendation};
-use crate::network::{actor, node};
+use crate::helpers::{Backend, TestNodes, recommendation};
+use crate::network::actor;
 
 async fn fetch(client: &reqwest::Client, url: &str, accept: &str) -> (String, Value) {
     let res = client
@@ -65,9 +65,7 @@ fn redact_keys(value: &mut Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn published_json_shapes() {
-    let Some(a) = node(Backend::Sqlite, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
     let res = a
         .patch(
             "/api/v1/centres/loire",

@@ -3,14 +3,15 @@
 //! Mastodon boost) is not an endorsement and changes nothing.
 
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::traits::Activity;
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::traits::{Activity, Object};
 use async_trait::async_trait;
 use url::Url;
 
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{ApubEntry, Entry};
 use crate::federation::protocol::activities::{Announce, object_id};
+use crate::federation::protocol::note::Note;
 use crate::federation::{FederationData, FederationError};
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::now;
@@ -88,6 +89,33 @@ async fn takes_announce(
     Ok(actor.row.is_directory && (ours || is_followed(actor.row.id, data).await?))
 }
 
+/// The endorsed recommendation: the copy held here, or else fetched from its origin and
+/// stored, but only once it is known to be a recommendation. An endorsement brings in
+/// recommendations, never anything else: a contact card (personal data) of a centre nobody
+/// here follows is not stored, whoever announces it.
+async fn fetch_recommendation(
+    object: &Url,
+    data: &Data<FederationData>,
+) -> Result<ApubEntry, FederationError> {
+    if let Some(entry) = ApubEntry::load(object, data).await? {
+        return Ok(entry);
+    }
+    let note = match fetch_object_http::<_, Note>(object, data).await {
+        Ok(fetched) => fetched.object,
+        Err(activitypub_federation::error::Error::ObjectDeleted(_)) => {
+            return Err(FederationError::Gone(object.to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if note.recommendation.is_none() {
+        return Err(FederationError::BadRequest(format!(
+            "{object} is not a recommendation: an endorsement brings in nothing else"
+        )));
+    }
+    ApubEntry::verify(&note, object, data).await?;
+    ApubEntry::from_json(note, data).await
+}
+
 /// Fetches the endorsed object from its origin and records the endorsement.
 async fn store_announce(
     activity_id: &Url,
@@ -95,10 +123,7 @@ async fn store_announce(
     object: &Url,
     data: &Data<FederationData>,
 ) -> Result<(), FederationError> {
-    let entry = match ObjectId::<ApubEntry>::from(object.clone())
-        .dereference(data)
-        .await
-    {
+    let entry = match fetch_recommendation(object, data).await {
         Ok(entry) => entry,
         Err(FederationError::Gone(_)) => return Ok(()),
         Err(e) => return Err(e),

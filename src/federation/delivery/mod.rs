@@ -6,16 +6,15 @@
 mod backoff;
 pub mod send;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Duration as Span;
 use rand::Rng;
-use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
+use super::FederationData;
 use crate::storage::delivery::{self, Job};
-use crate::storage::{Database, now};
+use crate::storage::now;
 
 use send::Outcome;
 
@@ -33,7 +32,8 @@ const EXPIRE_AFTER: Span = Span::days(14);
 const KEEP: Span = Span::days(7);
 
 /// Runs the workers until the process ends.
-pub async fn run(db: Database, client: reqwest::Client, wake: Arc<Notify>) {
+pub async fn run(data: FederationData, client: reqwest::Client) {
+    let (db, wake) = (data.db.clone(), data.wake.clone());
     let owner = uuid::Uuid::new_v4().simple().to_string();
     tracing::debug!("delivery workers started ({owner})");
     if db.backend() == crate::storage::Backend::Sqlite {
@@ -58,7 +58,7 @@ pub async fn run(db: Database, client: reqwest::Client, wake: Arc<Notify>) {
                 Ok(Some(host)) => {
                     tracing::debug!("delivering to {host}");
                     hosts.spawn(deliver_host(
-                        db.clone(),
+                        data.clone(),
                         client.clone(),
                         owner.clone(),
                         host,
@@ -88,7 +88,8 @@ pub async fn run(db: Database, client: reqwest::Client, wake: Arc<Notify>) {
 }
 
 /// Delivers a leased host's due activities in order; stops at the first that must wait.
-async fn deliver_host(db: Database, client: reqwest::Client, owner: String, host: String) {
+async fn deliver_host(data: FederationData, client: reqwest::Client, owner: String, host: String) {
+    let db = data.db.clone();
     let mut renewed = std::time::Instant::now();
     loop {
         let h = host.clone();
@@ -111,7 +112,7 @@ async fn deliver_host(db: Database, client: reqwest::Client, owner: String, host
                 .write(move |conn| delivery::renew_lease(conn, &h, &o, Some(now() + LEASE)))
                 .await;
         }
-        let keep_going = deliver_one(&db, &client, job).await;
+        let keep_going = deliver_one(&data, &client, job).await;
         if !keep_going {
             break;
         }
@@ -126,7 +127,30 @@ async fn deliver_host(db: Database, client: reqwest::Client, owner: String, host
 }
 
 /// Sends one delivery and records the outcome; false when the host must wait.
-async fn deliver_one(db: &Database, client: &reqwest::Client, (row, activity, actor): Job) -> bool {
+async fn deliver_one(
+    data: &FederationData,
+    client: &reqwest::Client,
+    (row, activity, actor): Job,
+) -> bool {
+    let db = &data.db;
+    // The inbox was checked when it was stored; it is checked again now, with today's rules:
+    // rows queued before an upgrade or a block, or an inbox whose shape the rules refuse,
+    // are never sent (and not retried).
+    let refusal = match url::Url::parse(&row.inbox) {
+        Ok(url) => data.may_contact(&url).await.err().map(|r| r.to_string()),
+        Err(e) => Some(format!("`{}` is not a URL: {e}", row.inbox)),
+    };
+    if let Some(reason) = refusal {
+        tracing::info!(
+            "not delivering {} to {}: {reason}",
+            activity.activity_id,
+            row.inbox
+        );
+        let _ = db
+            .write(move |conn| delivery::mark_final(conn, &row, delivery::REJECTED, &reason, now()))
+            .await;
+        return true;
+    }
     let Some(key) = actor.private_key.clone() else {
         let _ = db
             .write(move |conn| {
@@ -139,7 +163,7 @@ async fn deliver_one(db: &Database, client: &reqwest::Client, (row, activity, ac
         client,
         &row.inbox,
         &actor.actor_id,
-        &key,
+        key.expose(),
         activity.body.clone(),
     )
     .await;

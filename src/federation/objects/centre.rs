@@ -146,6 +146,10 @@ impl Object for ApubCentre {
             )));
         }
         verify_same_authority(&json.inbox, json.id.inner())?;
+        // The inbox is where our signed deliveries go: it must be a URL we may contact.
+        data.egress
+            .check(&json.inbox)
+            .map_err(|refusal| FederationError::Forbidden(refusal.to_string()))?;
         Ok(())
     }
 
@@ -153,6 +157,10 @@ impl Object for ApubCentre {
         let id = json.id.inner().clone();
         let now = crate::storage::now();
         let directory = json.directory.clone();
+        let shared_inbox = json
+            .endpoints
+            .and_then(|e| e.shared_inbox)
+            .filter(|inbox| acceptable_shared_inbox(inbox, &id, data));
         let row = NewCentreRow {
             actor_id: id.to_string(),
             username: clip(&json.preferred_username, 100),
@@ -171,20 +179,18 @@ impl Object for ApubCentre {
             website: directory
                 .as_ref()
                 .and_then(|d| d.website.as_ref())
+                .filter(|u| is_web(u))
                 .map(ToString::to_string),
             region: directory
                 .as_ref()
                 .and_then(|d| d.region.as_deref())
                 .and_then(|r| region::parse("region", r).ok()),
-            icon: json.icon.map(|i| i.url.to_string()),
+            icon: json.icon.map(|i| i.url).filter(is_web).map(String::from),
             local: false,
             public_key: json.public_key.public_key_pem,
             private_key: None,
             inbox_url: json.inbox.to_string(),
-            shared_inbox_url: json
-                .endpoints
-                .and_then(|e| e.shared_inbox)
-                .map(|u| u.to_string()),
+            shared_inbox_url: shared_inbox.map(String::from),
             created_at: now,
             updated_at: now,
             actor_type: clip(&json.kind, 40),
@@ -192,7 +198,7 @@ impl Object for ApubCentre {
             manually_approves: json.manually_approves_followers,
             outbox_url: json.outbox.map(|u| u.to_string()),
             last_refreshed_at: Some(now),
-            header: json.image.map(|i| i.url.to_string()),
+            header: json.image.map(|i| i.url).filter(is_web).map(String::from),
             contact: None,
         };
         let row = data
@@ -201,6 +207,27 @@ impl Object for ApubCentre {
             .await?;
         Self::new(row)
     }
+}
+
+/// Links we show and re-publish (icons, headers, websites): web pages only, never
+/// `javascript:`, `data:` or `file:` URLs.
+fn is_web(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https") && url.host().is_some()
+}
+
+/// A shared inbox is used for our deliveries instead of the actor's inbox: like the inbox, it
+/// must be on the actor's own authority and a URL this node may contact; otherwise it is
+/// dropped (deliveries go to the actor's inbox).
+fn acceptable_shared_inbox(inbox: &Url, actor: &Url, data: &Data<FederationData>) -> bool {
+    if authority(inbox) != authority(actor) {
+        tracing::info!("ignoring the shared inbox {inbox} of {actor}: on another host");
+        return false;
+    }
+    if let Err(refusal) = data.egress.check(inbox) {
+        tracing::info!("ignoring the shared inbox of {actor}: {refusal}");
+        return false;
+    }
+    true
 }
 
 /// Mastodon's profile fields: website, region and contact, as `PropertyValue`s whose values
@@ -246,7 +273,7 @@ impl LibActor for ApubCentre {
     }
 
     fn private_key_pem(&self) -> Option<String> {
-        self.row.private_key.clone()
+        self.row.private_key.as_ref().map(|k| k.expose().to_owned())
     }
 
     fn inbox(&self) -> Url {

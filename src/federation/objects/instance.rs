@@ -7,6 +7,7 @@ use activitypub_federation::traits::{Actor as LibActor, Object};
 use async_trait::async_trait;
 use url::Url;
 
+use crate::domain::secret::Secret;
 use crate::federation::protocol::actor::{Actor, Endpoints};
 use crate::federation::{FederationData, FederationError};
 
@@ -14,7 +15,7 @@ use crate::federation::{FederationData, FederationError};
 pub struct InstanceActor {
     pub id: Url,
     pub public_key_pem: String,
-    pub private_key_pem: String,
+    pub private_key_pem: Secret,
     pub inbox: Url,
     /// The host name: what WebFinger and Mastodon show as its username.
     pub username: String,
@@ -27,7 +28,7 @@ impl InstanceActor {
             inbox: base.join("inbox").expect("valid path"),
             username: base.host_str().unwrap_or("maillage").to_owned(),
             public_key_pem,
-            private_key_pem,
+            private_key_pem: Secret::new(private_key_pem),
         }
     }
 
@@ -110,7 +111,7 @@ impl LibActor for InstanceActor {
     }
 
     fn private_key_pem(&self) -> Option<String> {
-        Some(self.private_key_pem.clone())
+        Some(self.private_key_pem.expose().to_owned())
     }
 
     fn inbox(&self) -> Url {

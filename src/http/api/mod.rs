@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/followers", get(network::followers))
         .route("/followers/{key}/approve", post(network::approve))
         .route("/followers/{key}/refuse", post(network::refuse))
+        .route("/followers/{key}/trust", post(network::trust))
+        .route("/followers/{key}/distrust", post(network::distrust))
         .route(
             "/endorsements",
             get(network::endorsements).post(network::endorse),

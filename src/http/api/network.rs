@@ -110,6 +110,32 @@ pub async fn refuse(
     Ok(Json(state.directory.decide_follower(&key, false).await?))
 }
 
+/// Trust a follower (an accepted directory centre) with the `network` contact cards of the
+/// centre it follows: they are sent to it at once, and every later one too.
+#[utoipa::path(post, path = "/api/v1/followers/{key}/trust", tag = "network",
+    params(("key" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = FollowerView), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+pub async fn trust(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(key): Path<String>,
+) -> Result<Json<FollowerView>, ApiError> {
+    Ok(Json(state.directory.trust_follower(&key, true).await?))
+}
+
+/// Stop trusting a follower with `network` contact cards: it is sent a Delete of each.
+#[utoipa::path(post, path = "/api/v1/followers/{key}/distrust", tag = "network",
+    params(("key" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = FollowerView), (status = 404, body = ErrorBody)))]
+pub async fn distrust(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(key): Path<String>,
+) -> Result<Json<FollowerView>, ApiError> {
+    Ok(Json(state.directory.trust_follower(&key, false).await?))
+}
+
 /// Endorse (re-share) another centre's recommendation.
 #[utoipa::path(post, path = "/api/v1/endorsements", tag = "network", params(AsCentre),
     request_body = EndorsementInput, security(("bearer" = [])),

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         super::export::export,
         super::network::follow, super::network::follows, super::network::unfollow,
         super::network::followers, super::network::approve, super::network::refuse,
+        super::network::trust, super::network::distrust,
         super::network::endorse, super::network::endorsements, super::network::unendorse,
         super::network::set_domain_rule, super::network::domain_rules,
         super::network::remove_domain_rule, super::network::hide,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::directory::accounts::{Login, NewSession};
 use crate::directory::tokens::random_secret;
 use crate::http::AppState;
+use crate::http::extract::ClientAddress;
 use crate::web::error::{PageError, render};
 use crate::web::forms::FormError;
 use crate::web::frame::{Frame, Visit};
@@ -65,19 +66,19 @@ pub async fn form(
     State(state): State<AppState>,
     visit: Visit,
     Query(next): Query<Next>,
-) -> Response {
-    let next = local_path(next.next.as_deref());
+) -> Result<Response, PageError> {
+    let next = local_path(next.next.as_deref()).map_err(|e| e.page(visit.lang))?;
     if visit.admin.is_some() {
-        return Redirect::to(&next).into_response();
+        return Ok(Redirect::to(&next).into_response());
     }
-    login_page(
+    Ok(login_page(
         &state,
         &visit,
         String::new(),
         next,
         FormError::default(),
         StatusCode::OK,
-    )
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,10 +96,11 @@ pub struct Credentials {
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     visit: Visit,
     Form(credentials): Form<Credentials>,
 ) -> Result<Response, PageError> {
-    let next = local_path(Some(&credentials.next));
+    let next = local_path(Some(&credentials.next)).map_err(|e| e.page(visit.lang))?;
     let next = if next == "/" {
         "/admin".to_owned()
     } else {
@@ -113,7 +115,7 @@ pub async fn submit(
     }
     let session = state
         .directory
-        .login(&credentials.name, &credentials.password)
+        .login(&credentials.name, &credentials.password, client)
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
     let (message, status) = match session {
@@ -143,7 +145,7 @@ fn logged_in(state: &AppState, next: &str, session: &NewSession) -> Response {
         SET_COOKIE,
         set_cookie(
             session_cookie_name(secure),
-            &session.token,
+            session.token.expose(),
             session.max_age_seconds,
             secure,
         ),

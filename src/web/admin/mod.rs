@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/follow", post(network::follow))
         .route("/admin/follows/{key}/delete", post(network::unfollow))
         .route("/admin/followers/{key}/decide", post(network::decide))
+        .route("/admin/followers/{key}/trust", post(network::trust))
         .route("/admin/endorse", post(network::endorse))
         .route("/admin/endorsements/{key}/delete", post(network::unendorse))
         .route("/admin/hide", post(network::hide))

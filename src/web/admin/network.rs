@@ -135,6 +135,22 @@ pub async fn decide(
     act(&state, &visit, "", &[], ok, result).await
 }
 
+/// Trusts a directory centre that follows us with `network` contact cards, or stops.
+pub async fn trust(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    AdminForm { visit, form }: AdminForm<Decision>,
+) -> Result<Response, PageError> {
+    let trusted = form.decision == "trust";
+    let result = state
+        .directory
+        .trust_follower(&key, trusted)
+        .await
+        .map(drop);
+    let ok = if trusted { "trusted" } else { "distrusted" };
+    act(&state, &visit, "", &[], ok, result).await
+}
+
 #[derive(Debug, Deserialize)]
 pub struct Object {
     #[serde(default)]

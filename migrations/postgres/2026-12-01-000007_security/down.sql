@@ -1,0 +1,2 @@
+DROP TABLE login_failures;
+ALTER TABLE followers DROP COLUMN trusted;
