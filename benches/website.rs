@@ -62,16 +62,17 @@ async fn run(smoke: bool) -> bool {
     let base = format!("http://localhost:{port}");
     let recommendation = {
         let page = client
-            .get(format!(
-                "{base}/api/v1/search?q=nextcloud&kind=recommendation"
-            ))
+            .get(format!("{base}/api/v1/search?q=nextcloud&kind=software"))
             .send()
             .await
             .unwrap()
             .json::<serde_json::Value>()
             .await
             .unwrap();
-        let id = page["results"][0]["id"].as_str().unwrap().to_owned();
+        let id = page["results"][0]["recommendations"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         id.trim_start_matches(&base).to_owned()
     };
     let mut pages: Vec<(String, &str)> = PAGES

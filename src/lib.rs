@@ -11,7 +11,9 @@
 //! | `directory`  | the use cases: publish, follow, endorse, moderate, import, export,    |
 //! |              | search, tokens, the delivery queue as operators see it               |
 //! | `search`     | the full-text index, derived from the database and fed by its change |
-//! |              | feed (the only user of tantivy); answers keys, counts and facets     |
+//! |              | feed (the only user of tantivy): one document per software, contact  |
+//! |              | and centre; reads queries with a reviewed lexicon; answers keys,     |
+//! |              | counts, facets and suggestions                                       |
 //! | `http`       | axum: the JSON API, errors, feeds, metrics                           |
 //! | `web`        | the website: public pages and admin pages (askama, Fluent fr/en)      |
 //! | `config`, `cli`, `startup`, `telemetry` | running the node                            |

@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod recommendations;
 pub mod search;
 pub mod software;
+pub mod tags;
 pub mod tokens;
 
 use std::path::PathBuf;

@@ -1,19 +1,15 @@
 //! What the directory shows of its records: the JSON of the API and of the exports.
 //! Built from storage rows; contact views apply visibility and consent here, in one place.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::contact::{self, Area, Consent, Visibility};
-use crate::domain::product;
 use crate::domain::recommendation::Hosting;
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
 use crate::storage::recommendations::RecommendationRow;
-use crate::storage::search::RecommendationSource;
 use crate::storage::software::SoftwareRow;
 
 use super::Access;
@@ -251,10 +247,49 @@ impl From<&CentreRow> for CentreView {
     }
 }
 
-/// A software as a search shows it: what it replaces, where it is filed, how many centres
-/// recommend it.
+/// A centre among those recommending a software.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CentreRef {
+    /// The actor id.
+    pub id: String,
+    pub name: String,
+    /// One of this node's centres.
+    pub local: bool,
+    /// It endorses another centre's recommendation rather than writing its own.
+    pub endorses: bool,
+}
+
+/// A mediator who knows a software: enough to name them and open their card.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SoftwareHit {
+pub struct MediatorRef {
+    /// The contact card's id.
+    pub id: String,
+    /// This node's key for it (its page is `/contacts/{key}`).
+    #[serde(skip)]
+    pub key: String,
+    pub name: String,
+    /// Shown when the person consented to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub origin_name: String,
+}
+
+impl From<&ContactView> for MediatorRef {
+    fn from(c: &ContactView) -> Self {
+        Self {
+            id: c.id.clone(),
+            key: c.key.clone(),
+            name: c.name.clone(),
+            role: c.role.clone(),
+            origin_name: c.origin_name.clone(),
+        }
+    }
+}
+
+/// A software as a search shows it: one card gathering every centre's recommendation of it,
+/// however many centres recommend it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SoftwareCard {
     /// Always `software`.
     pub kind: String,
     pub slug: String,
@@ -263,46 +298,41 @@ pub struct SoftwareHit {
     /// SPDX expression, absent when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
-    /// Canonical names of the products it replaces.
+    /// Canonical names of the products it replaces, over every recommendation.
     pub replaces: Vec<String>,
     /// Category ids it is recommended under.
     pub categories: Vec<String>,
     /// How many distinct centres recommend it (authors and endorsers).
     pub centres: u64,
+    /// Those centres: this node's first, then by distance of their region to the node's (or
+    /// to the `region` searched), then by name.
+    pub recommended_by: Vec<CentreRef>,
+    /// Each centre's own recommendation of it (level, summary, reason, hosting), in the order
+    /// of `recommended_by`.
+    pub recommendations: Vec<RecommendationView>,
+    /// Where it is offered as a service, over every recommendation (one entry per address).
+    pub hosting: Vec<Hosting>,
+    /// Mediators who know it (at most three), the most recently updated first.
+    pub mediators: Vec<MediatorRef>,
 }
 
-impl SoftwareHit {
-    /// Built from the recommendations of the software the caller may see.
-    pub fn build(row: &SoftwareRow, recommendations: &[&RecommendationSource]) -> Self {
-        let mut replaces = BTreeSet::new();
-        let mut categories = BTreeSet::new();
-        let mut centres = BTreeSet::new();
-        for rec in recommendations {
-            replaces.extend(rec.replaces.iter().map(|p| product::canonical_name(p)));
-            categories.insert(rec.row.category.clone());
-            centres.insert(rec.centre.actor_id.as_str());
-            centres.extend(rec.endorsed_by.iter().map(String::as_str));
-        }
-        Self {
-            kind: "software".into(),
-            slug: row.slug.clone(),
-            name: row.name.clone(),
-            homepage: row.homepage.clone(),
-            license: row.license.clone(),
-            replaces: replaces.into_iter().collect(),
-            categories: categories.into_iter().collect(),
-            centres: u64::try_from(centres.len()).unwrap_or(u64::MAX),
-        }
-    }
+/// A centre as a search shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CentreCard {
+    /// Always `centre`.
+    pub kind: String,
+    #[serde(flatten)]
+    pub centre: CentreView,
 }
 
-/// A search hit: a recommendation, a contact or a software, told apart by `kind`.
+/// A search result: a software (with every centre's recommendation of it), a mediator's
+/// contact card or a centre, told apart by `kind`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum SearchHit {
-    Recommendation(RecommendationView),
+    Software(SoftwareCard),
     Contact(ContactView),
-    Software(SoftwareHit),
+    Centre(CentreCard),
 }
 
 /// `{"total", "results"}`: the shape of every listing.

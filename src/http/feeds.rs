@@ -1,4 +1,5 @@
-//! Atom feeds: one per centre, for people who follow a centre with a feed reader.
+//! Atom feeds: one per centre, for people who follow a centre with a feed reader, and one per
+//! hashtag of our Notes (`/tags/{name}/feed.atom`).
 
 use atom_syndication::{
     CategoryBuilder, ContentBuilder, EntryBuilder, FeedBuilder, FixedDateTime, LinkBuilder,
@@ -22,7 +23,9 @@ use super::error::ApiError;
 const FEED_SIZE: i64 = 50;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/centres/{username}/feed.atom", get(centre_feed))
+    Router::new()
+        .route("/centres/{username}/feed.atom", get(centre_feed))
+        .route("/tags/{name}/feed.atom", get(tag_feed))
 }
 
 async fn centre_feed(
@@ -53,20 +56,7 @@ async fn centre_feed(
         .id(feed_url.clone())
         .updated(updated)
         .subtitle(centre.summary.clone().map(Text::plain))
-        .link(
-            LinkBuilder::default()
-                .href(feed_url)
-                .rel("self")
-                .mime_type(Some("application/atom+xml".into()))
-                .build(),
-        )
-        .link(
-            LinkBuilder::default()
-                .href(centre.id.clone())
-                .rel("alternate")
-                .mime_type(Some("text/html".into()))
-                .build(),
-        )
+        .links(links(feed_url, centre.id.clone()))
         .author(
             PersonBuilder::default()
                 .name(centre.name.clone())
@@ -80,6 +70,58 @@ async fn centre_feed(
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         feed.to_string(),
     ))
+}
+
+/// The recommendations of a hashtag (see `directory::tags`), the most recent first.
+async fn tag_feed(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let window = Window {
+        offset: 0,
+        limit: FEED_SIZE,
+    };
+    let tagged = state.directory.tagged(&name, window).await?;
+    let encoded: String = url::form_urlencoded::byte_serialize(tagged.tag.as_bytes()).collect();
+    let page = state
+        .directory
+        .urls()
+        .base()
+        .join(&format!("tags/{encoded}"));
+    let page = page.map(|u| u.to_string()).unwrap_or_default();
+    let feed_url = format!("{page}/feed.atom");
+    let updated = tagged
+        .recommendations
+        .first()
+        .map_or_else(chrono::Utc::now, |r| r.updated)
+        .fixed_offset();
+    let feed = FeedBuilder::default()
+        .title(Text::plain(format!("#{} – Maillage", tagged.tag)))
+        .id(feed_url.clone())
+        .updated(updated)
+        .links(links(feed_url, page))
+        .entries(tagged.recommendations.iter().map(entry).collect::<Vec<_>>())
+        .build();
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        feed.to_string(),
+    ))
+}
+
+/// A feed's links: itself, and the page it follows.
+fn links(feed_url: String, page: String) -> Vec<atom_syndication::Link> {
+    vec![
+        LinkBuilder::default()
+            .href(feed_url)
+            .rel("self")
+            .mime_type(Some("application/atom+xml".into()))
+            .build(),
+        LinkBuilder::default()
+            .href(page)
+            .rel("alternate")
+            .mime_type(Some("text/html".into()))
+            .build(),
+    ]
 }
 
 fn entry(rec: &RecommendationView) -> atom_syndication::Entry {

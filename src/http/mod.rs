@@ -56,12 +56,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What every answer (page, API, ActivityPub document) tells browsers: run no script and load
-/// nothing from elsewhere (the site has neither), never be framed, never sniff a type, send no
-/// more of the address than the origin to other sites. The pages need only their stylesheet
-/// and their own forms.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// What every answer (page, API, ActivityPub document) tells browsers: run only this site's
+/// own script files (never inline script: the one script, `/static/suggest.js`, adds
+/// suggestions to the search box and asks only this site), load nothing from elsewhere, never
+/// be framed, never sniff a type, send no more of the address than the origin to other sites.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
 
 fn set(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))

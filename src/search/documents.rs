@@ -1,16 +1,23 @@
-//! Records to documents. Visibility is decided here, once per document, with the rules the
-//! listings use: the public sees published recommendations not hidden by moderation and the
-//! contact cards whose visibility shows them on this node (and only the fields their consent
-//! allows); staff see everything.
+//! Records to documents: one per software (gathering every centre's recommendation of it), per
+//! contact card and per centre. A search result is a document, so a software recommended by
+//! ten centres is one result.
+//!
+//! Visibility is decided here, with the rules the listings use: the public sees published
+//! recommendations not hidden by moderation, and the contact cards whose visibility shows them
+//! on this node (only the fields their consent allows); staff see everything. A software whose
+//! recommendations are not all public has two documents: the public one, made of the public
+//! recommendations, and the staff one, made of all of them.
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 use tantivy::schema::Field;
 
 use crate::domain::category::Category;
 use crate::domain::contact::{self, Area, Consent, Visibility};
 use crate::domain::product;
+use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
 use crate::storage::recommendations::RecommendationRow;
@@ -20,18 +27,18 @@ use crate::storage::software::SoftwareRow;
 use super::Kind;
 use super::schema::Fields;
 
-/// What deletes a document: `recommendation:12`.
+/// What deletes a record's documents: `software:12`.
 pub fn uid(kind: Kind, id: i64) -> String {
     format!("{}:{id}", kind.as_str())
 }
 
-/// Among equal scores: recommendations, then software, then contacts, oldest row first
-/// (the sort is descending).
+/// Among equal scores: software, then contacts, then centres, oldest row first (the sort is
+/// descending).
 fn tiebreak(kind: Kind, id: i64) -> u64 {
     let kind_rank: u64 = match kind {
-        Kind::Recommendation => 0,
-        Kind::Software => 1,
-        Kind::Contact => 2,
+        Kind::Software => 0,
+        Kind::Contact => 1,
+        Kind::Centre => 2,
     };
     let id = u64::try_from(id).unwrap_or_default() & ((1 << 48) - 1);
     u64::MAX - ((kind_rank << 48) | id)
@@ -47,32 +54,54 @@ pub fn contact_is_public(row: &ContactRow) -> bool {
     Visibility::from_stored(&row.visibility).is_public_here() && !row.hidden
 }
 
-/// A document under construction: text goes to the text fields, values to facets.
+/// Who finds a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seen {
+    public: bool,
+    staff: bool,
+}
+
+/// A document under construction.
 struct Builder<'a> {
     fields: &'a Fields,
     doc: TantivyDocument,
+    topics: Vec<String>,
     text: Vec<String>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(fields: &'a Fields, kind: Kind, id: i64, public: bool) -> Self {
+    fn new(fields: &'a Fields, kind: Kind, id: i64, seen: Seen) -> Self {
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.uid, uid(kind, id));
         doc.add_u64(fields.db_id, u64::try_from(id).unwrap_or_default());
         doc.add_text(fields.kind, kind.as_str());
-        doc.add_u64(fields.public, u64::from(public));
+        doc.add_u64(fields.public, u64::from(seen.public));
+        doc.add_u64(fields.staff, u64::from(seen.staff));
         doc.add_u64(fields.tiebreak, tiebreak(kind, id));
         Self {
             fields,
             doc,
+            topics: Vec::new(),
             text: Vec::new(),
         }
     }
 
-    /// A name: weighted most, and searchable like any text.
     fn name(&mut self, value: &str) {
-        self.doc.add_text(self.fields.names, value);
-        self.text(value);
+        if !value.trim().is_empty() {
+            self.doc.add_text(self.fields.names, value);
+        }
+    }
+
+    fn product(&mut self, value: &str) {
+        if !value.trim().is_empty() {
+            self.doc.add_text(self.fields.products, value);
+        }
+    }
+
+    fn topic(&mut self, value: &str) {
+        if !value.trim().is_empty() {
+            self.topics.push(value.to_owned());
+        }
     }
 
     fn text(&mut self, value: &str) {
@@ -100,43 +129,50 @@ impl<'a> Builder<'a> {
     }
 
     fn finish(mut self, centres: u64, updated: i64) -> TantivyDocument {
-        let text = self.text.join(" \n ");
-        self.doc.add_text(self.fields.plain, &text);
-        self.doc.add_text(self.fields.french, &text);
-        self.doc.add_text(self.fields.english, &text);
-        self.doc.add_u64(self.fields.centres, centres);
-        self.doc.add_i64(self.fields.updated, updated);
+        let f = self.fields;
+        for (parts, fields) in [
+            (&self.topics, [f.topics, f.topics_fr, f.topics_en]),
+            (&self.text, [f.text, f.text_fr, f.text_en]),
+        ] {
+            // Separate values stay separate words: "Zoom" then "Teams" is not "ZoomTeams".
+            let joined = parts.join(" \n ");
+            for field in fields {
+                self.doc.add_text(field, &joined);
+            }
+        }
+        self.doc.add_u64(f.centres, centres);
+        self.doc.add_i64(f.updated, updated);
         self.doc
     }
 }
 
 /// Adds replaced products: each canonical name once as a facet value, and every name each is
-/// known by (and the name as written) as text, so that "hangouts" finds Google Meet's
-/// alternatives.
+/// known by (and the name as written) to the `products` field, so that "hangouts" finds Google
+/// Meet's alternatives.
 fn add_products<'n>(b: &mut Builder<'_>, names: impl IntoIterator<Item = &'n String>) {
     let mut canonical = BTreeSet::new();
     for name in names {
         let name = name.trim();
         let known = product::canonical_name(name);
         if known != name {
-            b.name(name);
+            b.product(name);
         }
         canonical.insert(known);
     }
     for name in &canonical {
         b.value(b.fields.replaces, name);
         for known in product::known_names(name) {
-            b.name(known);
+            b.product(known);
         }
     }
 }
 
 fn add_category(b: &mut Builder<'_>, id: &str) {
     b.value(b.fields.category, id);
-    b.text(id);
+    b.topic(id);
     if let Some(category) = Category::find(id) {
-        b.text(category.fr);
-        b.text(category.en);
+        b.topic(category.fr);
+        b.topic(category.en);
     }
 }
 
@@ -152,61 +188,162 @@ fn hosting_names(json: &str) -> Vec<String> {
         .collect()
 }
 
-/// The document of a recommendation; `centres` is its software's count.
-pub fn recommendation(
+/// What a software document keeps for suggestions (stored, not searched).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Card {
+    pub name: String,
+    pub slug: String,
+    /// Canonical names of the products it replaces.
+    pub products: Vec<String>,
+    /// Category ids.
+    pub categories: Vec<String>,
+    /// How many centres recommend it.
+    pub centres: u64,
+}
+
+/// How many distinct centres recommend a software among these recommendations: their authors
+/// and the centres endorsing them.
+pub fn centre_count(recs: &[&RecommendationSource]) -> u64 {
+    let mut centres = BTreeSet::new();
+    for src in recs {
+        centres.insert(src.centre.actor_id.as_str());
+        centres.extend(src.endorsed_by.iter().map(String::as_str));
+    }
+    u64::try_from(centres.len()).unwrap_or(u64::MAX)
+}
+
+/// The documents of a software: none when nothing recommends it; one when the public sees all
+/// its recommendations (or none of them); else one for the public and one for staff.
+pub fn software(
     fields: &Fields,
-    src: &RecommendationSource,
-    centres: u64,
+    row: &SoftwareRow,
+    recs: &[&RecommendationSource],
+) -> Vec<TantivyDocument> {
+    let public: Vec<&RecommendationSource> = recs
+        .iter()
+        .copied()
+        .filter(|r| recommendation_is_public(&r.row))
+        .collect();
+    if recs.is_empty() {
+        Vec::new()
+    } else if public.len() == recs.len() {
+        let seen = Seen {
+            public: true,
+            staff: true,
+        };
+        vec![software_document(fields, row, recs, seen)]
+    } else if public.is_empty() {
+        let seen = Seen {
+            public: false,
+            staff: true,
+        };
+        vec![software_document(fields, row, recs, seen)]
+    } else {
+        let public_seen = Seen {
+            public: true,
+            staff: false,
+        };
+        let staff_seen = Seen {
+            public: false,
+            staff: true,
+        };
+        vec![
+            software_document(fields, row, &public, public_seen),
+            software_document(fields, row, recs, staff_seen),
+        ]
+    }
+}
+
+fn software_document(
+    fields: &Fields,
+    row: &SoftwareRow,
+    recs: &[&RecommendationSource],
+    seen: Seen,
 ) -> TantivyDocument {
-    let rec = &src.row;
-    let mut b = Builder::new(
-        fields,
-        Kind::Recommendation,
-        rec.id,
-        recommendation_is_public(rec),
-    );
-    b.name(&src.software.name);
-    b.name(&src.software.slug);
-    add_products(&mut b, &src.replaces);
-    add_category(&mut b, &rec.category);
-    b.text(&rec.summary);
-    b.text(rec.rationale.as_deref().unwrap_or_default());
-    for audience in list(&rec.audience) {
-        b.value(fields.audience, &audience);
-        b.text(&audience);
+    let mut b = Builder::new(fields, Kind::Software, row.id, seen);
+    b.name(&row.name);
+    b.name(&row.slug);
+    b.value(fields.knows, &fold(&row.name));
+    if let Some(license) = &row.license {
+        b.value(fields.license, license);
+        b.text(license);
     }
-    for host in hosting_names(&rec.hosting) {
-        b.text(&host);
+    let mut products = BTreeSet::new();
+    let mut categories = BTreeSet::new();
+    let mut origins = BTreeSet::new();
+    let mut regions = BTreeSet::new();
+    let mut audiences = BTreeSet::new();
+    let mut updated = row.updated_at;
+    for src in recs {
+        products.extend(src.replaces.iter().cloned());
+        categories.insert(src.row.category.clone());
+        origins.insert(src.centre.actor_id.clone());
+        origins.extend(src.endorsed_by.iter().cloned());
+        regions.extend(src.row.region.clone());
+        audiences.extend(list(&src.row.audience));
+        updated = updated.max(src.row.updated_at);
+        b.text(&src.row.summary);
+        b.text(src.row.rationale.as_deref().unwrap_or_default());
+        for host in hosting_names(&src.row.hosting) {
+            b.text(&host);
+        }
     }
-    if let Some(region) = &rec.region {
+    add_products(&mut b, &products);
+    for category in &categories {
+        add_category(&mut b, category);
+    }
+    for origin in &origins {
+        b.value(fields.origin, origin);
+    }
+    for region in &regions {
         b.region(region);
         b.text(region);
     }
-    b.text(&src.centre.name);
-    b.value(fields.origin, &src.centre.actor_id);
-    if let Some(license) = &src.software.license {
-        b.value(fields.license, license);
+    for audience in &audiences {
+        b.value(fields.audience, audience);
+        b.topic(audience);
     }
-    b.finish(centres, rec.updated_at.and_utc().timestamp())
+    let centres = centre_count(recs);
+    let card = Card {
+        name: row.name.clone(),
+        slug: row.slug.clone(),
+        products: products
+            .iter()
+            .map(|p| product::canonical_name(p))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        categories: categories.into_iter().collect(),
+        centres,
+    };
+    if let Ok(card) = serde_json::to_string(&card) {
+        b.doc.add_text(fields.card, card);
+    }
+    b.finish(centres, updated.and_utc().timestamp())
 }
 
 /// The document of a contact card. A card the public sees holds only the fields its consent
 /// allows, so that a public search cannot find a card by what it does not show.
-pub fn contact(fields: &Fields, row: &ContactRow, centre: &CentreRow) -> TantivyDocument {
+pub fn contact(fields: &Fields, row: &ContactRow) -> TantivyDocument {
     let public = contact_is_public(row);
     let consent: Option<Consent> = row
         .consent
         .as_deref()
         .and_then(|c| serde_json::from_str(c).ok());
     let shown = |term: &str| !public || contact::allows(consent.as_ref(), term);
-    let mut b = Builder::new(fields, Kind::Contact, row.id, public);
+    let seen = Seen {
+        public,
+        staff: true,
+    };
+    let mut b = Builder::new(fields, Kind::Contact, row.id, seen);
     b.name(&row.name);
     if shown("role") {
-        b.text(row.role.as_deref().unwrap_or_default());
+        b.topic(row.role.as_deref().unwrap_or_default());
     }
     if shown("skills") {
         for skill in list(&row.skills) {
-            b.text(&skill);
+            b.topic(&skill);
+            b.value(fields.knows, &fold(&skill));
         }
     }
     if shown("languages") {
@@ -228,90 +365,36 @@ pub fn contact(fields: &Fields, row: &ContactRow, centre: &CentreRow) -> Tantivy
             b.text(part);
         }
     }
-    b.text(&centre.name);
-    b.value(fields.origin, &centre.actor_id);
     b.finish(0, row.updated_at.and_utc().timestamp())
 }
 
-/// How many distinct centres recommend a software: the authors of its recommendations and the
-/// centres endorsing them. Counts what the public sees when there is any, so that ranking never
-/// reveals a draft; otherwise everything (such a software is shown to staff only).
-pub fn centre_count(recs: &[&RecommendationSource]) -> u64 {
-    let shown = shown_recommendations(recs);
-    let mut centres = BTreeSet::new();
-    for src in shown {
-        centres.insert(src.centre.actor_id.as_str());
-        centres.extend(src.endorsed_by.iter().map(String::as_str));
-    }
-    u64::try_from(centres.len()).unwrap_or(u64::MAX)
+/// Whether a centre has a document: directory centres do (this node's and the ones it knows
+/// as directories); a Mastodon account following a centre does not.
+pub fn centre_is_indexed(row: &CentreRow) -> bool {
+    row.is_directory
 }
 
-/// The recommendations a software's document is made of: the public ones if there are any.
-fn shown_recommendations<'a>(recs: &[&'a RecommendationSource]) -> Vec<&'a RecommendationSource> {
-    let public: Vec<_> = recs
-        .iter()
-        .copied()
-        .filter(|r| recommendation_is_public(&r.row))
-        .collect();
-    if public.is_empty() {
-        recs.to_vec()
-    } else {
-        public
-    }
-}
-
-/// The document of a software, made of its recommendations; None when nothing recommends it.
-pub fn software(
-    fields: &Fields,
-    row: &SoftwareRow,
-    recs: &[&RecommendationSource],
-) -> Option<TantivyDocument> {
-    if recs.is_empty() {
-        return None;
-    }
-    let shown = shown_recommendations(recs);
-    let public = shown.iter().any(|r| recommendation_is_public(&r.row));
-    let mut b = Builder::new(fields, Kind::Software, row.id, public);
+/// The document of a centre: found by its name, and the `origin` facet leads to its entries.
+pub fn centre(fields: &Fields, row: &CentreRow) -> TantivyDocument {
+    let seen = Seen {
+        public: true,
+        staff: true,
+    };
+    let mut b = Builder::new(fields, Kind::Centre, row.id, seen);
     b.name(&row.name);
-    b.name(&row.slug);
-    if let Some(license) = &row.license {
-        b.value(fields.license, license);
-        b.text(license);
-    }
-    let mut products = BTreeSet::new();
-    let mut categories = BTreeSet::new();
-    let mut origins = BTreeSet::new();
-    let mut regions = BTreeSet::new();
-    let mut audiences = BTreeSet::new();
-    let mut updated = row.updated_at;
-    for src in &shown {
-        products.extend(src.replaces.iter().cloned());
-        categories.insert(src.row.category.clone());
-        origins.insert(src.centre.actor_id.clone());
-        regions.extend(src.row.region.clone());
-        audiences.extend(list(&src.row.audience));
-        updated = updated.max(src.row.updated_at);
-        b.text(&src.row.summary);
-    }
-    add_products(&mut b, &products);
-    for category in &categories {
-        add_category(&mut b, category);
-    }
-    for origin in &origins {
-        b.value(fields.origin, origin);
-    }
-    for region in &regions {
+    b.name(&row.username);
+    b.text(row.summary.as_deref().unwrap_or_default());
+    b.text(&row.domain);
+    b.value(fields.origin, &row.actor_id);
+    if let Some(region) = &row.region {
         b.region(region);
+        b.text(region);
     }
-    for audience in &audiences {
-        b.value(fields.audience, audience);
-        b.text(audience);
-    }
-    Some(b.finish(centre_count(recs), updated.and_utc().timestamp()))
+    b.finish(0, row.updated_at.and_utc().timestamp())
 }
 
-/// A public recommendation document with these names, replaced products and text, for tests
-/// of matching and ranking that need no database.
+/// A public software document with these names, replaced products and text, for tests of
+/// matching and ranking that need no database.
 #[cfg(test)]
 pub(super) fn for_test(
     fields: &Fields,
@@ -321,7 +404,11 @@ pub(super) fn for_test(
     text: &str,
     centres: u64,
 ) -> TantivyDocument {
-    let mut b = Builder::new(fields, Kind::Recommendation, id, true);
+    let seen = Seen {
+        public: true,
+        staff: true,
+    };
+    let mut b = Builder::new(fields, Kind::Software, id, seen);
     for name in names {
         b.name(name);
     }
@@ -329,4 +416,22 @@ pub(super) fn for_test(
     add_products(&mut b, &replaces);
     b.text(text);
     b.finish(centres, chrono::Utc::now().timestamp())
+}
+
+/// A public contact document, for tests of roles.
+#[cfg(test)]
+pub(super) fn contact_for_test(
+    fields: &Fields,
+    id: i64,
+    name: &str,
+    role: &str,
+) -> TantivyDocument {
+    let seen = Seen {
+        public: true,
+        staff: true,
+    };
+    let mut b = Builder::new(fields, Kind::Contact, id, seen);
+    b.name(name);
+    b.topic(role);
+    b.finish(0, chrono::Utc::now().timestamp())
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-use crate::storage::search::{CENTRE, CONTACT, Change, RECOMMENDATION, SOFTWARE};
+use crate::storage::search::{CENTRE, CENTRE_ENTRIES, CONTACT, Change, RECOMMENDATION, SOFTWARE};
 
 /// How long a gap in the seqs may be waited for.
 pub const GAP_GRACE: TimeDelta = TimeDelta::seconds(60);
@@ -22,7 +22,10 @@ pub struct Affected {
     pub recommendations: BTreeSet<i64>,
     pub contacts: BTreeSet<i64>,
     pub software: BTreeSet<i64>,
+    /// Centres whose own document changed.
     pub centres: BTreeSet<i64>,
+    /// Centres whose entries are to be filed again (their actor id changed).
+    pub centre_entries: BTreeSet<i64>,
 }
 
 impl Affected {
@@ -38,6 +41,7 @@ impl Affected {
                 CONTACT => &mut out.contacts,
                 SOFTWARE => &mut out.software,
                 CENTRE => &mut out.centres,
+                CENTRE_ENTRIES => &mut out.centre_entries,
                 _ => continue,
             };
             set.insert(id);
@@ -88,11 +92,13 @@ mod tests {
             change(5, "contact", "9", 0, now),
             change(6, "unknown", "1", 0, now),
             change(7, "contact", "not a number", 0, now),
+            change(8, "centre_entries", "2", 0, now),
         ];
         let affected = Affected::of(&changes);
         assert_eq!(affected.recommendations, BTreeSet::from([3]));
         assert_eq!(affected.software, BTreeSet::from([7]));
         assert_eq!(affected.centres, BTreeSet::from([1]));
+        assert_eq!(affected.centre_entries, BTreeSet::from([2]));
         assert_eq!(affected.contacts, BTreeSet::from([9]));
     }
 

@@ -1,10 +1,11 @@
 //! Opening the index (on disk, or in RAM when the directory is taken), rebuilding it from the
 //! database, catching up with the change feed, and answering searches.
 //!
-//! The tantivy commit payload holds the schema version and the watermark (the last change seq
-//! applied), so a restart reopens the index and only applies what changed since. A missing,
-//! unreadable or other-version index, or one whose watermark the feed no longer covers (pruned,
-//! or a database that was replaced), is rebuilt from the database.
+//! The tantivy commit payload holds the schema version, the fingerprint of the role forms the
+//! analyzers apply and the watermark (the last change seq applied), so a restart reopens the
+//! index and only applies what changed since. A missing, unreadable or other-version index, or
+//! one whose watermark the feed no longer covers (pruned, or a database that was replaced), is
+//! rebuilt from the database.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -16,17 +17,22 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::error::LockError;
 use tantivy::directory::{INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::{
-    Directory as _, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError,
-    Term,
+    Directory as _, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    TantivyError, Term,
 };
 
+use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRecord;
 use crate::storage::search::{self as feed_rows, RecommendationSource, Selection};
 use crate::storage::software::SoftwareRow;
 use crate::storage::{Conn, Database, StorageError};
 
+use super::analysis::{Analyzers, register as register_analyzers};
 use super::feed::{Affected, advance};
-use super::schema::{Analyzers, Fields, SCHEMA_VERSION, register_analyzers};
+use super::lexicon::roles_fingerprint;
+use super::schema::{Fields, SCHEMA_VERSION};
+use super::suggest::{Suggestion, Suggestions};
+use super::understand::{typed_words, understand};
 use super::{Found, Kind, Request, SearchError, documents, query};
 
 /// Memory of the one indexing thread; tantivy's minimum is 15 MB.
@@ -43,9 +49,12 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3_600);
 const PROGRESS_EVERY: usize = 20_000;
 
 /// What a commit records beside the documents.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 struct Payload {
     schema: u32,
+    /// What the analyzers read role forms from (see `lexicon::roles_fingerprint`): terms
+    /// indexed with other forms would no longer match the queries.
+    roles: String,
     watermark: i64,
 }
 
@@ -63,6 +72,8 @@ pub struct SearchIndex {
     watermark: AtomicI64,
     persistent: bool,
     last_prune: Mutex<Option<Instant>>,
+    /// The suggestions of one generation of the index, rebuilt after it changes.
+    suggestions: Mutex<Option<(u64, Arc<Suggestions>)>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +88,7 @@ struct Sources {
     recommendations: Vec<RecommendationSource>,
     software: Vec<SoftwareRow>,
     contacts: Vec<ContactRecord>,
+    centres: Vec<CentreRow>,
     delete: BTreeSet<(Kind, i64)>,
 }
 
@@ -111,15 +123,19 @@ impl SearchIndex {
             watermark: AtomicI64::new(-1),
             persistent,
             last_prune: Mutex::new(None),
+            suggestions: Mutex::new(None),
         });
         let (latest, oldest) = this
             .db
             .run(|conn| Ok((feed_rows::latest_seq(conn)?, feed_rows::oldest_seq(conn)?)))
             .await?;
-        let reason = match payload {
+        let reason = match &payload {
             None => Some("no index yet".to_owned()),
             Some(p) if p.schema != SCHEMA_VERSION => {
                 Some(format!("schema {} became {SCHEMA_VERSION}", p.schema))
+            }
+            Some(p) if p.roles != roles_fingerprint() => {
+                Some("the role forms of src/search/lexicon/roles.toml changed".to_owned())
             }
             Some(p) => stale(p.watermark, latest, oldest),
         };
@@ -146,15 +162,85 @@ impl SearchIndex {
         self.persistent
     }
 
+    /// How many documents and segments the index holds now (for benchmarks and logs).
+    pub fn size(&self) -> (u64, usize) {
+        let searcher = self.reader.searcher();
+        (searcher.num_docs(), searcher.segment_readers().len())
+    }
+
     /// Answers a search from an index that holds every change committed before it started.
+    /// When nothing matches, says which search with the closest known words would.
     pub async fn search(&self, request: Request) -> Result<Found, SearchError> {
+        // The usual case takes one trip to the blocking pool: the feed's `max(seq)` shows the
+        // index is current, and the query runs at once on the same thread.
+        let known = (
+            self.watermark.load(Ordering::Acquire),
+            self.applied.load(Ordering::Acquire),
+        );
+        let reader = self.reader.clone();
+        let fields = self.fields.clone();
+        let asked = request.clone();
+        let answered = self
+            .db
+            .run(move |conn| {
+                let latest = feed_rows::latest_seq(conn)?;
+                Ok((latest == known.0 && latest == known.1)
+                    .then(|| answer(&reader.searcher(), &fields, asked)))
+            })
+            .await?;
+        if let Some(found) = answered {
+            return found;
+        }
         self.catch_up().await?;
         let searcher = self.reader.searcher();
         let fields = self.fields.clone();
+        tokio::task::spawn_blocking(move || answer(&searcher, &fields, request))
+            .await
+            .map_err(|e| SearchError::Task(e.to_string()))?
+    }
+
+    /// Up to `limit` products, software and categories with a word starting with `typed`,
+    /// among what the public can find.
+    pub async fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        self.catch_up().await?;
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let cached = self
+            .suggestions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, s)| s.clone());
+        let suggestions = match cached {
+            Some(suggestions) => suggestions,
+            None => {
+                let fields = self.fields.clone();
+                let read =
+                    tokio::task::spawn_blocking(move || Suggestions::read(&searcher, &fields))
+                        .await
+                        .map_err(|e| SearchError::Task(e.to_string()))??;
+                let read = Arc::new(read);
+                *self.suggestions.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((generation, read.clone()));
+                read
+            }
+        };
+        Ok(suggestions.find(typed, limit))
+    }
+
+    /// Up to `per_software` contact cards (row ids) of people who know each of these software
+    /// (folded names), as the public or staff may find them.
+    pub async fn knowing(
+        &self,
+        software: Vec<String>,
+        public_only: bool,
+        per_software: usize,
+    ) -> Result<HashMap<String, Vec<i64>>, SearchError> {
+        let searcher = self.reader.searcher();
+        let fields = self.fields.clone();
         tokio::task::spawn_blocking(move || {
-            let mut analyzers = Analyzers::default();
-            let query = query::build(&fields, &mut analyzers, &request);
-            query::run(&searcher, &*query, &request)
+            query::knowing(&searcher, &fields, &software, public_only, per_software)
         })
         .await
         .map_err(|e| SearchError::Task(e.to_string()))?
@@ -302,6 +388,32 @@ impl SearchIndex {
     }
 }
 
+/// Runs a search on one state of the index; when nothing matches, tries the closest known
+/// words and keeps them if they find something.
+fn answer(searcher: &Searcher, fields: &Fields, request: Request) -> Result<Found, SearchError> {
+    let mut analyzers = Analyzers::default();
+    let query = query::build(fields, &mut analyzers, &request);
+    let mut found = query::run(searcher, &*query, &request)?;
+    if found.total == 0 {
+        let concepts = understand(&mut analyzers, &request.words);
+        let typed = typed_words(&concepts);
+        if let Some(closest) = query::closest_words(searcher, fields, &typed)? {
+            let words = closest.join(" ");
+            let retry = Request {
+                words: words.clone(),
+                offset: 0,
+                limit: 1,
+                ..request
+            };
+            let query = query::build(fields, &mut analyzers, &retry);
+            if query::run(searcher, &*query, &retry)?.total > 0 {
+                found.did_you_mean = Some(words);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Why an index at `watermark` cannot be brought up to date from the feed, if it cannot.
 fn stale(watermark: i64, latest: i64, oldest: Option<i64>) -> Option<String> {
     if watermark > latest {
@@ -326,6 +438,7 @@ fn write_blocking(
     if everything {
         writer.delete_all_documents()?;
     } else {
+        // Every document of a record goes by its uid (a software may have two).
         for (kind, id) in &sources.delete {
             writer.delete_term(Term::from_field_text(
                 fields.uid,
@@ -343,6 +456,7 @@ fn write_blocking(
     }
     let payload = serde_json::to_string(&Payload {
         schema: SCHEMA_VERSION,
+        roles: roles_fingerprint(),
         watermark,
     })
     .map_err(|e| SearchError::Task(e.to_string()))?;
@@ -352,8 +466,8 @@ fn write_blocking(
     Ok(count)
 }
 
-/// Every document the sources make: each recommendation (with its software's centre count),
-/// each software, each contact card.
+/// Every document the sources make: each software's (from its recommendations), each contact
+/// card's, each directory centre's.
 fn build_documents<'a>(
     fields: &'a Fields,
     sources: &'a Sources,
@@ -362,15 +476,7 @@ fn build_documents<'a>(
     for rec in &sources.recommendations {
         by_software.entry(rec.software.id).or_default().push(rec);
     }
-    let counts: HashMap<i64, u64> = by_software
-        .iter()
-        .map(|(id, recs)| (*id, documents::centre_count(recs)))
-        .collect();
-    let recommendations = sources.recommendations.iter().map(move |rec| {
-        let centres = counts.get(&rec.software.id).copied().unwrap_or_default();
-        documents::recommendation(fields, rec, centres)
-    });
-    let software = sources.software.iter().filter_map(move |row| {
+    let software = sources.software.iter().flat_map(move |row| {
         let recs = by_software
             .get(&row.id)
             .map(Vec::as_slice)
@@ -380,8 +486,13 @@ fn build_documents<'a>(
     let contacts = sources
         .contacts
         .iter()
-        .map(move |(row, centre)| documents::contact(fields, row, centre));
-    recommendations.chain(software).chain(contacts)
+        .map(move |(row, _)| documents::contact(fields, row));
+    let centres = sources
+        .centres
+        .iter()
+        .filter(|row| documents::centre_is_indexed(row))
+        .map(move |row| documents::centre(fields, row));
+    software.chain(contacts).chain(centres)
 }
 
 fn load_all(conn: &mut Conn) -> Result<Sources, StorageError> {
@@ -389,15 +500,17 @@ fn load_all(conn: &mut Conn) -> Result<Sources, StorageError> {
         recommendations: feed_rows::recommendations(conn, Selection::All)?,
         software: feed_rows::software(conn, Selection::All)?,
         contacts: feed_rows::contacts(conn, Selection::All)?,
+        centres: feed_rows::centres(conn, Selection::All)?,
         delete: BTreeSet::new(),
     })
 }
 
 /// The records behind the documents some changes touch. A recommendation's change touches its
-/// software's document and its siblings' (their centre count), a centre's change its entries.
+/// software's document; a centre's change its own document, and every entry of it when its
+/// actor id changed (entries are filed under it).
 fn load_affected(conn: &mut Conn, mut affected: Affected) -> Result<Sources, StorageError> {
-    let centres: Vec<i64> = affected.centres.iter().copied().collect();
-    let (recs, cards) = feed_rows::entries_of_centres(conn, &centres)?;
+    let moved: Vec<i64> = affected.centre_entries.iter().copied().collect();
+    let (recs, cards) = feed_rows::entries_of_centres(conn, &moved)?;
     affected.recommendations.extend(recs);
     affected.contacts.extend(cards);
 
@@ -411,20 +524,18 @@ fn load_affected(conn: &mut Conn, mut affected: Affected) -> Result<Sources, Sto
     let software = feed_rows::software(conn, Selection::Ids(&software_ids))?;
     let contact_ids: Vec<i64> = affected.contacts.iter().copied().collect();
     let contacts = feed_rows::contacts(conn, Selection::Ids(&contact_ids))?;
+    let centre_ids: Vec<i64> = affected.centres.iter().copied().collect();
+    let centres = feed_rows::centres(conn, Selection::Ids(&centre_ids))?;
 
     let mut delete = BTreeSet::new();
-    delete.extend(ids.iter().map(|id| (Kind::Recommendation, *id)));
-    delete.extend(
-        recommendations
-            .iter()
-            .map(|r| (Kind::Recommendation, r.row.id)),
-    );
     delete.extend(software_ids.iter().map(|id| (Kind::Software, *id)));
     delete.extend(contact_ids.iter().map(|id| (Kind::Contact, *id)));
+    delete.extend(centre_ids.iter().map(|id| (Kind::Centre, *id)));
     Ok(Sources {
         recommendations,
         software,
         contacts,
+        centres,
         delete,
     })
 }

@@ -83,3 +83,11 @@ pub fn most_replaced(conn: &mut Conn, limit: i64) -> Result<Vec<(String, i64)>, 
         .limit(limit)
         .load(conn)?)
 }
+
+/// Every product name, in name order (what the hashtags of recommendations are made of).
+pub fn all_names(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
+    Ok(products::table
+        .order(products::name.asc())
+        .select(products::name)
+        .load(conn)?)
+}

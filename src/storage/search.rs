@@ -21,7 +21,10 @@ use super::{Conn, StorageError};
 pub const RECOMMENDATION: &str = "recommendation";
 pub const CONTACT: &str = "contact";
 pub const SOFTWARE: &str = "software";
+/// The centre's own search document (name, summary, region).
 pub const CENTRE: &str = "centre";
+/// Every entry of the centre (its actor id, which they are filed under, changed).
+pub const CENTRE_ENTRIES: &str = "centre_entries";
 
 /// `eq_any` binds one parameter per value; PostgreSQL takes at most 65,535 per statement.
 const CHUNK: usize = 1_000;
@@ -247,6 +250,29 @@ pub fn software(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<SoftwareRow
                         .order(software::id.asc())
                         .select(SoftwareRow::as_select())
                         .load::<SoftwareRow>(conn)?,
+                );
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Centres by id, or all of them.
+pub fn centres(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<CentreRow>, StorageError> {
+    match which {
+        Selection::All => Ok(centres::table
+            .order(centres::id.asc())
+            .select(CentreRow::as_select())
+            .load(conn)?),
+        Selection::Ids(ids) => {
+            let mut out = Vec::new();
+            for chunk in ids.chunks(CHUNK) {
+                out.extend(
+                    centres::table
+                        .filter(centres::id.eq_any(chunk.to_vec()))
+                        .order(centres::id.asc())
+                        .select(CentreRow::as_select())
+                        .load::<CentreRow>(conn)?,
                 );
             }
             Ok(out)

@@ -130,6 +130,13 @@ impl Frame {
         url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     }
 
+    /// The host of a URL (`frama.space`), to tell apart two offers of one provider.
+    pub fn host(&self, url: &str) -> Option<String> {
+        url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+    }
+
     pub fn lang(&self) -> &'static str {
         self.tr.lang.code()
     }

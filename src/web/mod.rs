@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/recommendations/{key}", get(public::recommendation))
         .route("/contacts/{key}", get(public::contact))
         .route("/lang/{code}", get(public::switch_language))
+        .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))
+        .route("/static/suggest.js", get(assets::suggest_script))
         .merge(admin::routes())
 }

@@ -22,7 +22,7 @@ use crate::storage::Window;
 use super::error::{PageError, render};
 use super::frame::{Frame, Visit};
 use super::i18n::{LANG_COOKIE, Lang};
-use super::search::{SearchForm, SearchPage};
+use super::search::{Elsewhere, SearchForm, SearchPage};
 
 type PageResult = Result<Response, PageError>;
 
@@ -50,18 +50,7 @@ struct HomePage {
 pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
     let d = &state.directory;
     let err = |e| PageError::from_directory(visit.lang, e);
-    let counts = d.published_per_category().await.map_err(err)?;
-    let categories = CATEGORIES
-        .iter()
-        .filter_map(|c| {
-            let count = counts.iter().find(|(id, _)| id == c.id)?.1;
-            Some(CategoryLink {
-                id: c.id,
-                label: c.label(visit.lang.code()).to_owned(),
-                count,
-            })
-        })
-        .collect();
+    let categories = category_links(&state, visit.lang).await.map_err(err)?;
     let shortcuts = d.most_replaced(12).await.map_err(err)?;
     let recent = d
         .list_recommendations(
@@ -84,19 +73,48 @@ pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
     Ok(render(visit.lang, &page))
 }
 
+/// The categories that hold published recommendations, with their counts.
+async fn category_links(
+    state: &AppState,
+    lang: Lang,
+) -> Result<Vec<CategoryLink>, crate::directory::DirectoryError> {
+    let counts = state.directory.published_per_category().await?;
+    Ok(CATEGORIES
+        .iter()
+        .filter_map(|c| {
+            let count = counts.iter().find(|(id, _)| id == c.id)?.1;
+            Some(CategoryLink {
+                id: c.id,
+                label: c.label(lang.code()).to_owned(),
+                count,
+            })
+        })
+        .collect())
+}
+
 pub async fn search(
     State(state): State<AppState>,
     visit: Visit,
     Query(form): Query<SearchForm>,
 ) -> PageResult {
+    let err = |e| PageError::from_directory(visit.lang, e);
     let results = super::search::run(&state, &form, Access::Public)
         .await
-        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+        .map_err(err)?;
+    // No dead end: an empty page offers the needs and the tools people leave most.
+    let elsewhere = if results.total == 0 {
+        Elsewhere {
+            categories: category_links(&state, visit.lang).await.map_err(err)?,
+            products: state.directory.most_replaced(12).await.map_err(err)?,
+        }
+    } else {
+        Elsewhere::default()
+    };
     let title = match form.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         Some(q) => visit.tr().t1("search-title-for", "query", q),
         None => visit.tr().t("search-title"),
     };
-    let page = SearchPage::new(visit.frame(&state, title), form, results);
+    let page = SearchPage::new(visit.frame(&state, title), form, results, elsewhere);
     Ok(render(visit.lang, &page))
 }
 
@@ -343,6 +361,34 @@ pub async fn category(
         page: visit.frame(&state, category.label(visit.lang.code())),
         id: category.id.to_owned(),
         recommendations,
+    };
+    Ok(render(visit.lang, &page))
+}
+
+#[derive(Template)]
+#[template(path = "tag.html")]
+struct TagPage {
+    page: Frame,
+    tag: String,
+    recommendations: Vec<RecommendationView>,
+}
+
+/// `/tags/{name}`: the recommendations a hashtag of our Notes names (other servers link their
+/// hashtags here), with its Atom feed.
+pub async fn tag(
+    State(state): State<AppState>,
+    visit: Visit,
+    Path(name): Path<String>,
+) -> PageResult {
+    let tagged = state
+        .directory
+        .tagged(&name, ALL)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let page = TagPage {
+        page: visit.frame(&state, visit.tr().t1("tag-title", "tag", &tagged.tag)),
+        tag: tagged.tag,
+        recommendations: tagged.recommendations,
     };
     Ok(render(visit.lang, &page))
 }

@@ -1,5 +1,5 @@
-//! The results page: the search form, results, facets as links (no JavaScript needed) and
-//! pagination.
+//! The results page: the search form, results (one card per software, contact cards, centres),
+//! facets as links (no JavaScript needed), pagination, and what to try when nothing matched.
 
 use askama::Template;
 use serde::Deserialize;
@@ -119,6 +119,15 @@ pub struct Results {
     pub per_page: u32,
     pub hits: Vec<SearchHit>,
     pub facets: Vec<Facet>,
+    /// Words that would find something, when these found nothing.
+    pub did_you_mean: Option<String>,
+}
+
+/// What an empty result page offers instead: the categories and the most replaced products.
+#[derive(Default)]
+pub struct Elsewhere {
+    pub categories: Vec<super::public::CategoryLink>,
+    pub products: Vec<(String, i64)>,
 }
 
 /// Runs the directory's search for the page.
@@ -152,6 +161,7 @@ pub async fn run(
         per_page: found.per_page,
         hits: found.results,
         facets,
+        did_you_mean: found.did_you_mean,
     })
 }
 
@@ -161,6 +171,7 @@ pub struct SearchPage {
     page: Frame,
     form: SearchForm,
     results: Results,
+    elsewhere: Elsewhere,
 }
 
 /// A filter in force, with the link that removes it.
@@ -170,11 +181,12 @@ pub struct ActiveFilter {
 }
 
 impl SearchPage {
-    pub fn new(page: Frame, form: SearchForm, results: Results) -> Self {
+    pub fn new(page: Frame, form: SearchForm, results: Results, elsewhere: Elsewhere) -> Self {
         Self {
             page,
             form,
             results,
+            elsewhere,
         }
     }
 

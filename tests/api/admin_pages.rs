@@ -169,10 +169,7 @@ async fn publishing_through_the_forms(backend: Backend) {
     let list = visitor.get("/admin/recommendations?done=saved").await;
     assert_eq!(list.text_of("p.notice").as_deref(), Some("Enregistré."));
     let (_, found) = node.search("q=hangouts").await;
-    assert!(
-        found.iter().any(|r| r["software"]["name"] == "Jitsi Meet"),
-        "{found:?}"
-    );
+    assert!(found.iter().any(|r| r["name"] == "Jitsi Meet"), "{found:?}");
 
     // Edit: the form is filled with what is stored; the change shows publicly.
     let edit = list
@@ -193,8 +190,11 @@ async fn publishing_through_the_forms(backend: Backend) {
     changed[5] = ("summary", "Visioconférence libre, sans compte.");
     let res = visitor.post(&edit, &changed).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
-    let (_, found) = node.search("q=jitsi&kind=recommendation").await;
-    assert_eq!(found[0]["summary"], "Visioconférence libre, sans compte.");
+    let (_, found) = node.search("q=jitsi").await;
+    assert_eq!(
+        found[0]["recommendations"][0]["summary"],
+        "Visioconférence libre, sans compte."
+    );
 
     // Delete.
     let list = visitor.get("/admin/recommendations").await;
@@ -382,7 +382,7 @@ async fn follow_and_unfollow_a_centre_from_the_network_page() {
     );
     // The follow is listed; A's recommendations arrive (backfill) and show on B's site.
     eventually("A's recommendations on B", || async {
-        (b.search("q=nextcloud&kind=recommendation").await.0 > 0).then_some(())
+        (b.search("q=nextcloud&kind=software").await.0 > 0).then_some(())
     })
     .await;
     let page = visitor.get("/admin/network?done=followed").await;

@@ -76,7 +76,10 @@ async fn round_trip(backend: Backend) {
     assert!(stdout.contains("software created:         0"), "{stdout}");
 
     // On B the entries are B's own.
-    let (total, results) = b.search("q=google+drive&kind=recommendation").await;
+    let res = b
+        .get_public("/api/v1/recommendations?replaces=Google+Drive")
+        .await;
+    let (total, results) = listing(&res.body);
     assert_eq!(total, 2);
     for r in &results {
         assert!(

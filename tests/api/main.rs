@@ -15,6 +15,7 @@ mod pages;
 mod persistence;
 mod recommendations;
 mod search;
+mod search_queries;
 mod service;
 mod sessions;
 mod site;

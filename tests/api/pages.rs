@@ -18,6 +18,9 @@ const PAGES: &[&str] = &[
     "/centres",
     "/centres/loire",
     "/categories/files",
+    "/search?q=zzzzqqqq",
+    "/tags/Nextcloud",
+    "/tags/AlternativeGoogleDrive",
 ];
 
 async fn every_page_in_both_languages(backend: Backend) {
@@ -82,8 +85,9 @@ async fn search_page_finds_alternatives(backend: Backend) {
     let node = TestNodes::demo(backend).await;
     let visitor = Visitor::new(&node, "fr");
     let page = visitor.get("/search?q=google+drive").await;
-    let names = page.texts("article.recommendation h3 a");
-    assert!(names.iter().any(|n| n == "Nextcloud"), "{names:?}");
+    // One card per software.
+    let names = page.texts("article.software h3 a");
+    assert_eq!(names, vec!["Nextcloud", "Seafile"]);
     assert!(page.text_of("h1").unwrap().contains("google drive"));
     // The search box keeps the words.
     assert_eq!(
@@ -92,12 +96,11 @@ async fn search_page_finds_alternatives(backend: Backend) {
     );
     // Facets are links with counts; following one filters and keeps the words.
     let facet = page
-        .attr("aside.facets a[href*='kind=recommendation']", "href")
-        .expect("a kind facet");
+        .attr("aside.facets a[href*='category=files']", "href")
+        .expect("a category facet");
     assert!(facet.contains("q=google+drive"), "{facet}");
     let filtered = visitor.get(&facet).await;
-    assert!(filtered.count("article.software") == 0);
-    assert!(filtered.count("article.recommendation") >= 1);
+    assert_eq!(filtered.count("article.software"), 2);
     assert_eq!(
         filtered.count(".active-filters a"),
         1,
@@ -109,17 +112,26 @@ async fn search_page_finds_alternatives(backend: Backend) {
     let results = "#main article h3 a";
     assert!(!page.texts(results).is_empty());
     assert_eq!(odd.texts(results), page.texts(results));
-    let second = visitor.get("/search?q=google+drive&page=2").await;
-    assert_ne!(
-        second.texts(results),
-        page.texts(results),
-        "the demo has a second page of results for google drive"
+    let first = visitor.get("/search?q=libre").await;
+    let second = visitor.get("/search?q=libre&page=2").await;
+    assert!(
+        !second.texts(results).is_empty(),
+        "the demo has a second page for libre"
     );
-    // Nothing found says so and helps.
+    assert_ne!(second.texts(results), first.texts(results));
+    // Nothing found says so and helps: the needs and the tools people leave most.
     let none = visitor.get("/search?q=zzzzqqqq").await;
     assert_eq!(
         none.text_of("#results-heading").as_deref(),
         Some("Aucun résultat")
+    );
+    assert!(none.count(".results ul.categories a[href^='/categories/']") > 10);
+    assert!(none.count(".results ul.chips a[href^='/search?replaces=']") > 5);
+    // A word the directory knows better is offered.
+    let close = visitor.get("/search?q=nexxtcloudd").await;
+    assert_eq!(
+        close.attr(".did-you-mean a", "href").as_deref(),
+        Some("/search?q=nextcloud")
     );
 }
 on_both_backends!(
@@ -233,8 +245,11 @@ async fn stored_text_is_escaped_and_only_http_links_are_links() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activitypub_clients_and_browsers_share_the_ids() {
     let node = TestNodes::demo(Backend::Sqlite).await;
-    let (_, results) = node.search("q=nextcloud&kind=recommendation").await;
-    let id = results[0]["id"].as_str().unwrap().to_owned();
+    let (_, results) = node.search("q=nextcloud&kind=software").await;
+    let id = results[0]["recommendations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let note = node
         .client
         .get(&id)

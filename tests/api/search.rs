@@ -1,6 +1,7 @@
 //! Search over the sample directory and over entries made by the tests: replaced products and
 //! their aliases, accents, prefixes and typos, facets, pages, ranking, what the public sees
-//! compared with staff, read-your-writes, and rebuilding the index.
+//! compared with staff, read-your-writes, and rebuilding the index. (What visitors ask, in
+//! their own words, is in `search_queries`.)
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -11,13 +12,7 @@ use crate::on_both_backends;
 fn names(results: &[Value]) -> Vec<String> {
     results
         .iter()
-        .map(|r| {
-            r["software"]["name"]
-                .as_str()
-                .or(r["name"].as_str())
-                .unwrap_or_default()
-                .to_owned()
-        })
+        .map(|r| r["name"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
 
@@ -54,14 +49,19 @@ async fn search(backend: Backend) {
     let node = TestNodes::demo(backend).await;
 
     for q in ["google+drive", "GOOGLE%20DRIVE", "Google+Drive"] {
-        let (total, results) = node.search(&format!("q={q}&kind=recommendation")).await;
+        let (total, results) = node.search(&format!("q={q}")).await;
         let found = names(&results);
         assert_eq!(total, 2, "{q}: {found:?}");
         assert!(
             found.contains(&"Nextcloud".to_owned()) && found.contains(&"Seafile".to_owned()),
             "{found:?}"
         );
-        for r in &results {
+        // Each software is a card holding its centres' recommendations.
+        for card in &results {
+            assert_eq!(card["kind"], "software");
+            let recs = card["recommendations"].as_array().unwrap();
+            assert_eq!(recs.len(), 1);
+            let r = &recs[0];
             assert_eq!(r["kind"], "recommendation");
             assert!(r["id"].as_str().unwrap().starts_with("http://localhost:"));
             assert_eq!(
@@ -78,7 +78,6 @@ async fn search(backend: Backend) {
             assert!(!r["summary"].as_str().unwrap().is_empty());
         }
     }
-    // Without a kind, the software documents come too.
     let (total, results) = node.search("q=google+drive&kind=software").await;
     assert_eq!(total, 2, "{:?}", names(&results));
     for r in &results {
@@ -102,13 +101,13 @@ async fn search(backend: Backend) {
     }
 
     // Aliases of products, by words and by filter.
-    let (_, results) = node.search("q=hangouts&kind=recommendation").await;
+    let (_, results) = node.search("q=hangouts&kind=software").await;
     assert_eq!(names(&results), vec!["Jitsi Meet"]);
-    let (_, results) = node.search("q=twitter&kind=recommendation").await;
+    let (_, results) = node.search("q=twitter&kind=software").await;
+    assert_eq!(names(&results)[0], "Mastodon");
+    let (_, results) = node.search("replaces=twitter&kind=software").await;
     assert_eq!(names(&results), vec!["Mastodon"]);
-    let (_, results) = node.search("replaces=twitter&kind=recommendation").await;
-    assert_eq!(names(&results), vec!["Mastodon"]);
-    let (_, results) = node.search("q=x&kind=recommendation").await;
+    let (_, results) = node.search("q=x&kind=software").await;
     assert!(
         names(&results).contains(&"Mastodon".to_owned()),
         "{:?}",
@@ -124,7 +123,7 @@ async fn search(backend: Backend) {
         names(&plain)
     );
     // A prefix, and a typo in a longer word.
-    let (_, results) = node.search("q=visio&kind=recommendation").await;
+    let (_, results) = node.search("q=visio&kind=software").await;
     assert!(
         names(&results).contains(&"Jitsi Meet".to_owned()),
         "{:?}",
@@ -141,18 +140,20 @@ async fn search(backend: Backend) {
     assert!(names(&results).contains(&"BigBlueButton".to_owned()));
 
     // Filters.
-    let (total, results) = node.search("category=videoconf&kind=recommendation").await;
+    let (total, results) = node.search("category=videoconf&kind=software").await;
     assert_eq!(total, 3, "{:?}", names(&results));
-    assert!(results.iter().all(|r| r["category"] == "videoconf"));
-    let (total, _) = node
-        .search("q=zoom&category=videoconf&kind=recommendation")
-        .await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r["categories"] == json!(["videoconf"]))
+    );
+    let (total, _) = node.search("q=zoom&category=videoconf&kind=software").await;
     assert_eq!(total, 3);
     let (total, _) = node.search("origin=nobody@nowhere.example").await;
     assert_eq!(total, 0);
     let (total, _) = node
         .search(&format!(
-            "origin=http://localhost:{}/centres/loire&kind=recommendation",
+            "origin=http://localhost:{}/centres/loire&kind=software",
             node.port
         ))
         .await;
@@ -169,7 +170,7 @@ async fn search(backend: Backend) {
     let staff = node.get("/api/v1/search?kind=contact").await;
     assert_eq!(listing(&staff.body).0, 5);
     let (_, results) = node.search("q=mediatrice").await;
-    assert_eq!(names(&results), vec!["Camille Exemple-Durand"]);
+    assert_eq!(names(&results)[0], "Camille Exemple-Durand");
     let (_, results) = node.search("q=yanis").await;
     assert_eq!(names(&results), vec!["Yanis Fictif-Martin"]);
 
@@ -194,11 +195,11 @@ async fn facets_and_pages(backend: Backend) {
     let all = body(&node, "per_page=5").await;
     let total = all["total"].as_i64().unwrap();
     let software = count_of(&all, "kind", "software");
-    // 64 recommendations, 3 public contacts, and one document per recommended software.
-    assert_eq!(count_of(&all, "kind", "recommendation"), 64);
+    // One result per recommended software (64), per public contact (3) and per centre (1).
+    assert_eq!(software, 64);
     assert_eq!(count_of(&all, "kind", "contact"), 3);
-    assert!(software > 0);
-    assert_eq!(total, 64 + 3 + i64::try_from(software).unwrap());
+    assert_eq!(count_of(&all, "kind", "centre"), 1);
+    assert_eq!(total, 64 + 3 + 1);
     assert_eq!(
         (all["page"].as_u64(), all["per_page"].as_u64()),
         (Some(1), Some(5))
@@ -230,7 +231,7 @@ async fn facets_and_pages(backend: Backend) {
             u64::try_from(total_of(&videoconf)).unwrap()
         )
     );
-    assert_eq!(count_of(&videoconf, "kind", "recommendation"), 3);
+    assert_eq!(count_of(&videoconf, "kind", "software"), 3);
     assert_eq!(count_of(&videoconf, "kind", "contact"), 0);
     let (license, count) = facet(&all, "license")[0].clone();
     let (total, _) = node
@@ -307,11 +308,8 @@ async fn ranking_and_visibility(backend: Backend) {
     let (_, results) = node.search("q=tableur&kind=software").await;
     assert_eq!(names(&results), vec!["Popular Tableur", "Lonely Tableur"]);
     assert_eq!(results[0]["centres"], 2);
-    let (_, results) = node.search("q=tableur&kind=recommendation").await;
-    assert_eq!(
-        names(&results),
-        vec!["Popular Tableur", "Popular Tableur", "Lonely Tableur"]
-    );
+    // One card, both centres' recommendations in it.
+    assert_eq!(results[0]["recommendations"].as_array().unwrap().len(), 2);
 
     // A draft, a moderation-hidden entry and a hidden card: staff only, counts included.
     let mut draft = recommendation(
@@ -346,9 +344,13 @@ async fn ranking_and_visibility(backend: Backend) {
     let staff = node.get("/api/v1/search?q=brouillon").await;
     assert_eq!(
         listing(&staff.body).0,
-        2,
-        "the draft and its software: {}",
+        1,
+        "the draft's software: {}",
         staff.text
+    );
+    assert_eq!(
+        listing(&staff.body).1[0]["recommendations"][0]["status"],
+        "draft"
     );
     let staff = node.get("/api/v1/search?q=cachee").await;
     assert_eq!(listing(&staff.body).0, 1);
@@ -380,9 +382,9 @@ async fn read_your_writes(backend: Backend) {
         ))
         .await;
     let rec = key(&created["id"]);
-    let (_, results) = node.search("q=meet&kind=recommendation").await;
+    let (_, results) = node.search("q=meet&kind=software").await;
     assert_eq!(names(&results), vec!["Galène"]);
-    let (_, results) = node.search("q=visio&kind=recommendation").await;
+    let (_, results) = node.search("q=visio&kind=software").await;
     assert_eq!(names(&results), vec!["Galène"]);
 
     let res = node

@@ -277,6 +277,7 @@ async fn security_headers_everywhere() {
         let csp = h["content-security-policy"].to_str().unwrap();
         for part in [
             "default-src 'none'",
+            "script-src 'self';",
             "frame-ancestors 'none'",
             "form-action 'self'",
         ] {

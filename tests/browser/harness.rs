@@ -58,6 +58,8 @@ fn chromium() -> Option<PathBuf> {
 pub struct Options {
     /// The UI language and the `Accept-Language` the browser sends, e.g. `fr-FR`, `en-GB`.
     pub lang: String,
+    /// Whether pages may run JavaScript (the site must work without it).
+    pub javascript: bool,
 }
 
 impl Default for Options {
@@ -65,13 +67,25 @@ impl Default for Options {
         // The audience of the directory reads French first.
         Self {
             lang: "fr-FR".into(),
+            javascript: true,
         }
     }
 }
 
 impl Options {
     pub fn lang(lang: &str) -> Self {
-        Self { lang: lang.into() }
+        Self {
+            lang: lang.into(),
+            ..Self::default()
+        }
+    }
+
+    /// A French browser whose pages run no script (WebDriver commands still work).
+    pub fn without_javascript() -> Self {
+        Self {
+            javascript: false,
+            ..Self::default()
+        }
     }
 
     /// `fr-FR` -> `fr-FR,fr`: what a real browser set to that language sends.
@@ -97,6 +111,9 @@ impl Options {
             // `--lang` sets the UI language; the header pages are negotiated on comes from here.
             "prefs": {"intl.accept_languages": self.accept_languages()},
         });
+        if !self.javascript {
+            chrome["prefs"]["profile.managed_default_content_settings.javascript"] = json!(2);
+        }
         if let Some(binary) = chromium() {
             chrome["binary"] = json!(binary);
         }
@@ -317,6 +334,34 @@ impl Browser {
             .send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
+    }
+
+    /// Sends keys to the element matching `css`, as typed (`fantoccini::key::Key` for
+    /// arrows and Enter), without clearing it.
+    pub async fn press(&self, css: &str, keys: &str) {
+        let element = self.wait_for(css).await;
+        element
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
+    }
+
+    /// An attribute of the first element matching `css` (waiting for it), None when absent.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let element = self.wait_for(css).await;
+        element
+            .attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("cannot read `{name}` of `{css}`: {e}"))
+    }
+
+    /// Waits (bounded) until the page's path and query are `expected`: after a click or a key
+    /// that navigates.
+    pub async fn wait_for_path(&self, expected: &str) {
+        eventually(&format!("the page at {expected}"), || async {
+            (self.path().await == expected).then_some(())
+        })
+        .await;
     }
 
     /// Clicks the element matching `css` (a link or a button: follow with `wait_for` on what

@@ -17,3 +17,4 @@ mod harness;
 
 mod harness_checks;
 mod pages;
+mod suggest;

@@ -130,7 +130,7 @@ async fn log_in_and_publish_a_recommendation_through_the_form() {
 
     // Published: anyone finds it from the tool they use today.
     browser.goto("/search?q=airtable").await;
-    let names = browser.texts("article.recommendation h3 a").await;
+    let names = browser.texts("article.software h3 a").await;
     assert!(names.iter().any(|n| n == "NocoDB"), "{names:?}");
     browser.goto("/admin").await;
     axe(&browser, "the admin dashboard").await;
@@ -187,8 +187,13 @@ async fn english_visitors_get_english_and_the_other_pages_pass_axe() {
     browser.screenshot("contact-card").await;
     axe(&browser, "a contact card").await;
     browser.goto("/search?q=nextcloud").await;
-    browser.click("article.recommendation h3 a").await;
+    // Each centre's reason is one click away on the software's card, then its page.
+    browser.click("article.software details summary").await;
+    browser
+        .click("article.software details a[href^='/recommendations/']")
+        .await;
     browser.wait_for("h1").await;
+    assert!(browser.path().await.starts_with("/recommendations/"));
     axe(&browser, "a recommendation page").await;
     // Keyboard: on a page just opened, the first Tab reaches the skip link, which then shows.
     browser.goto("/search?q=nextcloud").await;

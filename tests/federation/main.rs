@@ -16,5 +16,6 @@ mod network;
 mod peer;
 mod queue;
 mod scenarios;
+mod search_cards;
 mod security;
 mod shapes;

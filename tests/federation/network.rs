@@ -44,8 +44,8 @@ pub async fn follow(follower: &TestNode, target: &TestNode) -> Value {
     .await
 }
 
-/// Staff search on `node` (everything it holds): its entries, without the software documents
-/// that sum them up.
+/// Staff search on `node` (everything it holds): its entries (each software card's
+/// recommendations, and the contact cards).
 pub async fn staff_search(node: &TestNode, query: &str) -> Vec<Value> {
     let res = node
         .get(&format!("/api/v1/search?per_page=200&{query}"))
@@ -54,7 +54,8 @@ pub async fn staff_search(node: &TestNode, query: &str) -> Vec<Value> {
     entries(listing(&res.body).1)
 }
 
-/// Public search on `node`: its entries, without the software documents.
+/// Public search on `node`: its entries (each software card's recommendations, and the
+/// contact cards).
 pub async fn public_search(node: &TestNode, query: &str) -> Vec<Value> {
     entries(node.search(&format!("per_page=200&{query}")).await.1)
 }
@@ -62,7 +63,11 @@ pub async fn public_search(node: &TestNode, query: &str) -> Vec<Value> {
 fn entries(results: Vec<Value>) -> Vec<Value> {
     results
         .into_iter()
-        .filter(|r| r["kind"] != "software")
+        .flat_map(|r| match r["kind"].as_str() {
+            Some("software") => r["recommendations"].as_array().cloned().unwrap_or_default(),
+            Some("contact") => vec![r],
+            _ => Vec::new(),
+        })
         .collect()
 }
 

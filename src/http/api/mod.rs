@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             get(centres::show).patch(centres::update),
         )
         .route("/search", get(search::search))
+        .route("/suggest", get(search::suggest))
         .route("/categories", get(catalogue::categories))
         .route("/software", get(catalogue::software))
         .route("/export", get(export::export))

@@ -18,7 +18,7 @@ use utoipa::{Modify, OpenApi};
         super::contacts::update, super::contacts::delete,
         super::centres::list, super::centres::create, super::centres::show,
         super::centres::update,
-        super::search::search, super::catalogue::categories, super::catalogue::software,
+        super::search::search, super::search::suggest, super::catalogue::categories, super::catalogue::software,
         super::export::export,
         super::network::follow, super::network::follows, super::network::unfollow,
         super::network::followers, super::network::approve, super::network::refuse,

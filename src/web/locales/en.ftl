@@ -34,6 +34,7 @@ n-results = { $count ->
 showing = results { $range }
 no-results = No results
 no-results-help = Try another word, the name of the tool you use today, or remove a filter.
+did-you-mean = Did you mean:
 refine = Refine
 active-filters = Active filters
 remove-filter = remove this filter
@@ -48,7 +49,7 @@ facet-origin = Centre
 facet-license = Licence
 facet-region = Region
 facet-audience = Audience
-kind-recommendation = Recommendation
+kind-centre = Centre
 kind-contact = Mediator
 kind-software = Software
 
@@ -106,6 +107,24 @@ all-about = All about { $name }
 original = See the original
 category-empty = No recommendation in this category yet.
 search-in-category = Search in this category
+recommended-by-n = { $count ->
+    [one] Recommended by { $count } centre:
+   *[other] Recommended by { $count } centres:
+}
+endorses = shares
+why-each-centre = What each centre says about { $name }
+hosted-by = Hosted by:
+mediators-who-know = Can help you:
+centre-entries = See its recommendations and contacts
+suggest-product = tool to replace
+suggest-software = free software
+suggest-category = need
+suggest-available = suggestions, up and down arrows to choose, Enter to open
+suggest-listbox = Suggestions
+tag-title = #{ $tag }
+tag-lead = Recommendations published with the hashtag #{ $tag }.
+tag-feed = Follow this hashtag (Atom feed)
+tag-empty = No published recommendation carries this hashtag yet.
 
 knows = Knows:
 contact-of = Contact at

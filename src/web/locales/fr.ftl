@@ -34,6 +34,7 @@ n-results = { $count ->
 showing = résultats { $range }
 no-results = Aucun résultat
 no-results-help = Essayez un autre mot, le nom de l’outil que vous utilisez aujourd’hui, ou retirez un filtre.
+did-you-mean = Vouliez-vous dire :
 refine = Affiner
 active-filters = Filtres actifs
 remove-filter = retirer ce filtre
@@ -48,7 +49,7 @@ facet-origin = Centre
 facet-license = Licence
 facet-region = Région
 facet-audience = Public
-kind-recommendation = Recommandation
+kind-centre = Centre
 kind-contact = Médiateur·rice
 kind-software = Logiciel
 
@@ -106,6 +107,24 @@ all-about = Tout sur { $name }
 original = Voir l’original
 category-empty = Aucune recommandation dans cette catégorie pour l’instant.
 search-in-category = Rechercher dans cette catégorie
+recommended-by-n = { $count ->
+    [one] Recommandé par { $count } centre :
+   *[other] Recommandé par { $count } centres :
+}
+endorses = relaie
+why-each-centre = L’avis de chaque centre sur { $name }
+hosted-by = Hébergé par :
+mediators-who-know = Peuvent vous accompagner :
+centre-entries = Voir ses recommandations et contacts
+suggest-product = outil à remplacer
+suggest-software = logiciel libre
+suggest-category = besoin
+suggest-available = suggestions, flèches haut et bas pour choisir, Entrée pour ouvrir
+suggest-listbox = Suggestions
+tag-title = #{ $tag }
+tag-lead = Les recommandations publiées avec le mot-dièse #{ $tag }.
+tag-feed = Suivre ce mot-dièse (flux Atom)
+tag-empty = Aucune recommandation publiée ne porte ce mot-dièse pour l’instant.
 
 knows = Connaît :
 contact-of = Contact de
