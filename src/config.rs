@@ -134,7 +134,9 @@ impl Settings {
                 })
                 .split("."),
         );
-        Self::from_figment(figment)
+        let settings = Self::from_figment(figment)?;
+        settings.check_local_demo()?;
+        Ok(settings)
     }
 
     fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
@@ -208,6 +210,43 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// Refuses to mint `https` ids for a loopback domain (`localhost:8080`, `*.localhost`):
+    /// the node serves plain http, nobody else can reach that name, and ids are permanent, so
+    /// they would be dead links from the first account or import on. A node on one's own
+    /// machine says so with `federation.insecure`; a public node names its public domain.
+    /// (Checked by [`load`](Self::load), the operator's path, not by [`check`](Self::check):
+    /// tests run https nodes on `localhost` behind a TLS terminator of their own, and so may
+    /// an operator who lists the domain in `federation.allowed_private_hosts`.)
+    pub fn check_local_demo(&self) -> Result<(), ConfigError> {
+        if self.federation.insecure {
+            return Ok(());
+        }
+        let Some(domain) = crate::domain::urls::parse_authority(&self.domain) else {
+            return Ok(()); // `check` has refused it already
+        };
+        let host = domain.rsplit_once(':').map_or(domain.as_str(), |(h, _)| h);
+        if host != "localhost" && !host.ends_with(".localhost") {
+            return Ok(());
+        }
+        let terminated = self
+            .allowed_private_hosts()?
+            .iter()
+            .any(|allowed| *allowed == domain || allowed == host);
+        if terminated {
+            return Ok(());
+        }
+        Err(ConfigError::Invalid {
+            key: "federation.insecure",
+            reason: format!(
+                "is off, so this node would mint https://{domain}/… ids, which nothing serves \
+                 (the node speaks plain http, and `{host}` is this machine only). For a node on \
+                 your own machine set MAILLAGE_FEDERATION_INSECURE=true (or `insecure = true` \
+                 under [federation]); for a public node set MAILLAGE_DOMAIN (`domain`) to its \
+                 public name"
+            ),
+        })
     }
 
     /// `federation.allowed_private_hosts`, normalised (`Peer.LAN.` -> `peer.lan`).
@@ -359,6 +398,28 @@ mod tests {
             assert!(err.to_lowercase().contains("pool_size"), "{err}");
             Ok(())
         });
+    }
+
+    #[test]
+    fn https_ids_for_a_loopback_domain_are_refused_unless_said_otherwise() {
+        let mut s = Settings::defaults().unwrap();
+        for domain in ["localhost:8080", "LocalHost.", "annuaire.localhost:9000"] {
+            s.domain = domain.into();
+            let err = s.check_local_demo().unwrap_err().to_string();
+            assert!(
+                err.contains("federation.insecure") && err.contains("MAILLAGE_FEDERATION_INSECURE"),
+                "{err}"
+            );
+        }
+        s.federation.insecure = true;
+        s.check_local_demo().unwrap();
+        s.federation.insecure = false;
+        s.domain = "annuaire.example.org".into();
+        s.check_local_demo().unwrap();
+        // A TLS terminator serving https://localhost:8443 in front of the node.
+        s.domain = "localhost:8443".into();
+        s.federation.allowed_private_hosts = vec!["localhost:8443".into()];
+        s.check_local_demo().unwrap();
     }
 
     #[test]

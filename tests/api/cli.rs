@@ -78,6 +78,7 @@ fn migrate_creates_the_default_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let out = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .arg("migrate")
         .output()
         .unwrap();
@@ -90,6 +91,7 @@ fn migrate_creates_the_default_sqlite_database() {
     assert!(out.stdout.is_empty(), "messages go to stderr");
     let again = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .arg("migrate")
         .output()
         .unwrap();
@@ -102,6 +104,7 @@ fn an_unreachable_database_gives_its_real_error_quickly() {
     let started = Instant::now();
     let out = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .env(
             "MAILLAGE_DATABASE_URL",
             "postgres://maillage@/maillage?host=/nonexistent-socket-dir",
@@ -121,6 +124,7 @@ fn an_unreachable_database_gives_its_real_error_quickly() {
 
     let out = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .env("MAILLAGE_DATABASE_URL", "mysql://localhost/maillage")
         .arg("migrate")
         .output()
