@@ -75,7 +75,7 @@ pub struct ImportRefused(pub Vec<FieldError>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{0}")]
+    #[error(transparent)]
     Refused(#[from] ImportRefused),
     #[error(transparent)]
     Directory(#[from] DirectoryError),

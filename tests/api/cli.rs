@@ -58,7 +58,7 @@ fn configuration_errors_name_the_key() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("domain") && stderr.contains("IP"),
+        stderr.starts_with("error: MAILLAGE_DOMAIN: ") && stderr.contains("IP"),
         "{stderr}"
     );
 
@@ -71,6 +71,30 @@ fn configuration_errors_name_the_key() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("pool_sise"));
+
+    // A misspelt variable is refused, not ignored; each error is said once.
+    let out = bare()
+        .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
+        .env("MAILLAGE_DATABSE_URL", "sqlite://elsewhere.sqlite3")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `MAILLAGE_DATABASE_URL`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("MAILLAGE_DATABSE_URL").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "refused before anything is written"
+    );
 }
 
 #[test]
@@ -197,7 +221,9 @@ async fn admin_create_user_then_log_in_on_the_website() {
     };
     let short = create("court");
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
+    let stderr = String::from_utf8_lossy(&short.stderr);
+    assert!(stderr.contains("password"), "{stderr}");
+    assert_eq!(stderr.matches("at least").count(), 1, "said once: {stderr}");
 
     let out = create("une phrase de passe solide");
     assert!(
