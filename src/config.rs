@@ -210,9 +210,37 @@ impl Settings {
     }
 
     fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
-        let settings: Self = figment.extract()?;
+        let mut settings: Self = figment.extract()?;
+        settings.derive_domain().map_err(|e| located(figment, e))?;
         settings.check().map_err(|e| located(figment, e))?;
         Ok(settings)
+    }
+
+    /// An empty `domain` is `localhost` with the port of `bind`: a node on one machine moved
+    /// to another port with `MAILLAGE_BIND` alone prints, and mints, the URL it serves.
+    fn derive_domain(&mut self) -> Result<(), ConfigError> {
+        if !self.domain.trim().is_empty() {
+            return Ok(());
+        }
+        match self.bind_port() {
+            Some(port) if port != 0 => {
+                self.domain = format!("localhost:{port}");
+                Ok(())
+            }
+            _ => Err(ConfigError::Invalid {
+                key: "domain",
+                reason: format!(
+                    "is empty, and `bind` ({}) has no fixed port to make it localhost:PORT: \
+                     set the domain",
+                    self.bind
+                ),
+            }),
+        }
+    }
+
+    /// The port of `bind` (`127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`).
+    pub fn bind_port(&self) -> Option<u16> {
+        self.bind.trim().rsplit_once(':')?.1.parse().ok()
     }
 
     /// Checks what serde cannot: values that parse but make no sense.
@@ -241,12 +269,21 @@ impl Settings {
             key: "domain",
             reason: format!("`{domain}` does not make a valid URL: {e}"),
         })?;
-        self.bind
-            .parse::<SocketAddr>()
-            .map_err(|e| ConfigError::Invalid {
+        // An address, or a name this machine resolves (`localhost:8080`), with its port.
+        let resolves = self.bind.trim().parse::<SocketAddr>().is_ok()
+            || (self.bind_port().is_some()
+                && std::net::ToSocketAddrs::to_socket_addrs(self.bind.trim())
+                    .is_ok_and(|mut a| a.next().is_some()));
+        if !resolves {
+            return Err(ConfigError::Invalid {
                 key: "bind",
-                reason: format!("`{}` is not an address:port ({e})", self.bind),
-            })?;
+                reason: format!(
+                    "`{}` is not an address:port (127.0.0.1:8080, 0.0.0.0:8080, \
+                     localhost:8080)",
+                    self.bind
+                ),
+            });
+        }
         Username::parse("centre.username", &self.centre.username).map_err(|e| {
             ConfigError::Invalid {
                 key: "centre.username",
@@ -522,6 +559,22 @@ mod tests {
             jail.set_env("MAILLAGE_DOMAIN", "127.0.0.1:8080");
             let err = Settings::load(None).unwrap_err().to_string();
             assert!(err.starts_with("MAILLAGE_DOMAIN: "), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bind_alone_moves_the_domain_and_may_name_localhost() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MAILLAGE_FEDERATION_INSECURE", "true");
+            assert_eq!(Settings::load(None).unwrap().domain, "localhost:8080");
+            jail.set_env("MAILLAGE_BIND", "localhost:25080");
+            assert_eq!(Settings::load(None).unwrap().domain, "localhost:25080");
+            jail.set_env("MAILLAGE_DOMAIN", "annuaire.example.org");
+            assert_eq!(Settings::load(None).unwrap().domain, "annuaire.example.org");
+            jail.set_env("MAILLAGE_BIND", "nowhere");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.starts_with("MAILLAGE_BIND: "), "{err}");
             Ok(())
         });
     }

@@ -98,6 +98,26 @@ fn configuration_errors_name_the_key() {
 }
 
 #[test]
+fn a_port_in_use_names_the_setting_to_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let out = bare()
+        .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
+        .env("MAILLAGE_BIND", &bind)
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&bind) && stderr.contains("MAILLAGE_BIND"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn migrate_creates_the_default_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let out = bare()

@@ -71,9 +71,9 @@ impl Terminal {
         let line = line.replace("8080", &self.port.to_string());
         let mut words = line.split_whitespace();
         let mut cmd = crate::cli::bare();
+        // The port alone: the domain follows it (localhost:PORT).
         cmd.current_dir(self.dir.path())
-            .env("MAILLAGE_BIND", format!("127.0.0.1:{}", self.port))
-            .env("MAILLAGE_DOMAIN", format!("localhost:{}", self.port));
+            .env("MAILLAGE_BIND", format!("127.0.0.1:{}", self.port));
         for word in words.by_ref() {
             if word == "cargo" {
                 break;
@@ -187,6 +187,19 @@ async fn the_readme_commands_work_as_written() {
     assert!(
         banner.contains(&format!("Website:     {}\n", terminal.base())),
         "{banner}"
+    );
+    // It says how to run a command on this node, and that command works.
+    let token_line = banner.lines().find(|l| l.contains("Admin token:")).unwrap();
+    let command = token_line
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("a command: {token_line}"));
+    assert_eq!(
+        command,
+        format!(
+            "MAILLAGE_FEDERATION_INSECURE=true MAILLAGE_BIND=127.0.0.1:{} maillage token create",
+            terminal.port
+        )
     );
 
     // The account, and the login link it prints, which works.
