@@ -264,6 +264,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// An error and its causes, each said once: a cause whose text the message already holds
+/// (errors that display their source) is not repeated.
+pub fn error_message(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
 /// The new password: asked twice on a terminal, else the first line of standard input (for
 /// scripts: `echo "$PASSWORD" | maillage admin create-user camille`).
 fn read_new_password(name: &str) -> anyhow::Result<String> {

@@ -96,18 +96,85 @@ pub struct HttpSettings {
     pub header_timeout_seconds: u64,
 }
 
+/// Environment variables with the `MAILLAGE_` prefix that are not settings: the configuration
+/// file, the log filter, and what the tests and tools read. Any other is refused, as unknown
+/// keys in a file are: a misspelt variable must not be silently ignored.
+const NOT_SETTINGS: &[&str] = &["config", "log", "fuzz_cases", "tools_dir"];
+/// Prefix of the test suite's own variables (`MAILLAGE_TEST_POSTGRES`...).
+const TEST_PREFIX: &str = "test_";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// Already says where: the environment variable, or the file and key.
     #[error("{0}")]
-    Load(#[from] Box<figment::Error>),
+    Load(String),
     #[error("configuration key `{key}`: {reason}")]
     Invalid { key: &'static str, reason: String },
+}
+
+impl From<figment::Error> for ConfigError {
+    fn from(error: figment::Error) -> Self {
+        Self::Load(describe(error))
+    }
+}
+
+/// One line per error, each naming where the bad value came from, once (figment's own text
+/// names keys by profile, `default.database.urll`, and in capitals for the environment).
+fn describe(error: figment::Error) -> String {
+    use figment::error::Kind;
+    error
+        .into_iter()
+        .map(|e| {
+            let mut path = e.path.clone();
+            let unknown = match &e.kind {
+                Kind::UnknownField(field, expected) => {
+                    if path.last() != Some(field) {
+                        path.push(field.clone());
+                    }
+                    Some(did_you_mean(field, expected.iter().copied()))
+                }
+                _ => None,
+            };
+            let key = path.join(".");
+            let place = place(e.metadata.as_ref(), &key);
+            match unknown {
+                Some(hint) => format!("{place}: unknown key{hint}"),
+                None => format!("{place}: {}", e.kind),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Where the value of `key` came from, as the operator wrote it: `MAILLAGE_DATABASE_URL`, or
+/// `node.toml, key database.url`.
+fn place(metadata: Option<&figment::Metadata>, key: &str) -> String {
+    match metadata {
+        Some(md) => match &md.source {
+            Some(figment::Source::File(path)) => format!("{}, key `{key}`", path.display()),
+            _ if md.name.contains("environment") => {
+                format!("MAILLAGE_{}", key.replace('.', "_").to_ascii_uppercase())
+            }
+            _ => format!("configuration key `{key}`"),
+        },
+        None => format!("configuration key `{key}`"),
+    }
+}
+
+/// ` (did you mean `x`?)` when one of `candidates` is close to `given`, else nothing.
+fn did_you_mean<'a>(given: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    candidates
+        .map(|c| (strsim::jaro_winkler(given, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
 }
 
 impl Settings {
     /// The compiled-in defaults alone (what tests start from).
     pub fn defaults() -> Result<Self, ConfigError> {
-        Self::from_figment(Figment::from(Toml::string(DEFAULT_TOML)))
+        Self::from_figment(&Figment::from(Toml::string(DEFAULT_TOML)))
     }
 
     /// Defaults, then `file` if given, then the environment.
@@ -115,14 +182,15 @@ impl Settings {
         let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
         if let Some(file) = file {
             if !file.is_file() {
-                return Err(ConfigError::Invalid {
-                    key: "--config",
-                    reason: format!("{} is not a readable file", file.display()),
-                });
+                return Err(ConfigError::Load(format!(
+                    "--config (MAILLAGE_CONFIG): {} is not a readable file",
+                    file.display()
+                )));
             }
             figment = figment.merge(Toml::file_exact(file));
         }
         let env_keys = env_names()?;
+        check_environment(&env_keys)?;
         figment = figment.merge(
             Env::prefixed("MAILLAGE_")
                 .filter_map(move |name| {
@@ -134,13 +202,45 @@ impl Settings {
                 })
                 .split("."),
         );
-        Self::from_figment(figment)
+        let settings = Self::from_figment(&figment)?;
+        settings
+            .check_local_demo()
+            .map_err(|e| located(&figment, e))?;
+        Ok(settings)
     }
 
-    fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
-        let settings: Self = figment.extract().map_err(Box::new)?;
-        settings.check()?;
+    fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        let mut settings: Self = figment.extract()?;
+        settings.derive_domain().map_err(|e| located(figment, e))?;
+        settings.check().map_err(|e| located(figment, e))?;
         Ok(settings)
+    }
+
+    /// An empty `domain` is `localhost` with the port of `bind`: a node on one machine moved
+    /// to another port with `MAILLAGE_BIND` alone prints, and mints, the URL it serves.
+    fn derive_domain(&mut self) -> Result<(), ConfigError> {
+        if !self.domain.trim().is_empty() {
+            return Ok(());
+        }
+        match self.bind_port() {
+            Some(port) if port != 0 => {
+                self.domain = format!("localhost:{port}");
+                Ok(())
+            }
+            _ => Err(ConfigError::Invalid {
+                key: "domain",
+                reason: format!(
+                    "is empty, and `bind` ({}) has no fixed port to make it localhost:PORT: \
+                     set the domain",
+                    self.bind
+                ),
+            }),
+        }
+    }
+
+    /// The port of `bind` (`127.0.0.1:8080`, `[::1]:8080`, `localhost:8080`).
+    pub fn bind_port(&self) -> Option<u16> {
+        self.bind.trim().rsplit_once(':')?.1.parse().ok()
     }
 
     /// Checks what serde cannot: values that parse but make no sense.
@@ -169,12 +269,21 @@ impl Settings {
             key: "domain",
             reason: format!("`{domain}` does not make a valid URL: {e}"),
         })?;
-        self.bind
-            .parse::<SocketAddr>()
-            .map_err(|e| ConfigError::Invalid {
+        // An address, or a name this machine resolves (`localhost:8080`), with its port.
+        let resolves = self.bind.trim().parse::<SocketAddr>().is_ok()
+            || (self.bind_port().is_some()
+                && std::net::ToSocketAddrs::to_socket_addrs(self.bind.trim())
+                    .is_ok_and(|mut a| a.next().is_some()));
+        if !resolves {
+            return Err(ConfigError::Invalid {
                 key: "bind",
-                reason: format!("`{}` is not an address:port ({e})", self.bind),
-            })?;
+                reason: format!(
+                    "`{}` is not an address:port (127.0.0.1:8080, 0.0.0.0:8080, \
+                     localhost:8080)",
+                    self.bind
+                ),
+            });
+        }
         Username::parse("centre.username", &self.centre.username).map_err(|e| {
             ConfigError::Invalid {
                 key: "centre.username",
@@ -208,6 +317,43 @@ impl Settings {
             });
         }
         Ok(())
+    }
+
+    /// Refuses to mint `https` ids for a loopback domain (`localhost:8080`, `*.localhost`):
+    /// the node serves plain http, nobody else can reach that name, and ids are permanent, so
+    /// they would be dead links from the first account or import on. A node on one's own
+    /// machine says so with `federation.insecure`; a public node names its public domain.
+    /// (Checked by [`load`](Self::load), the operator's path, not by [`check`](Self::check):
+    /// tests run https nodes on `localhost` behind a TLS terminator of their own, and so may
+    /// an operator who lists the domain in `federation.allowed_private_hosts`.)
+    pub fn check_local_demo(&self) -> Result<(), ConfigError> {
+        if self.federation.insecure {
+            return Ok(());
+        }
+        let Some(domain) = crate::domain::urls::parse_authority(&self.domain) else {
+            return Ok(()); // `check` has refused it already
+        };
+        let host = domain.rsplit_once(':').map_or(domain.as_str(), |(h, _)| h);
+        if host != "localhost" && !host.ends_with(".localhost") {
+            return Ok(());
+        }
+        let terminated = self
+            .allowed_private_hosts()?
+            .iter()
+            .any(|allowed| *allowed == domain || allowed == host);
+        if terminated {
+            return Ok(());
+        }
+        Err(ConfigError::Invalid {
+            key: "federation.insecure",
+            reason: format!(
+                "is off, so this node would mint https://{domain}/… ids, which nothing serves \
+                 (the node speaks plain http, and `{host}` is this machine only). For a node on \
+                 your own machine set MAILLAGE_FEDERATION_INSECURE=true (or `insecure = true` \
+                 under [federation]); for a public node set MAILLAGE_DOMAIN (`domain`) to its \
+                 public name"
+            ),
+        })
     }
 
     /// `federation.allowed_private_hosts`, normalised (`Peer.LAN.` -> `peer.lan`).
@@ -262,6 +408,46 @@ impl Settings {
     }
 }
 
+/// A check's error, saying where the value came from (the variable, or the file and key).
+fn located(figment: &Figment, error: ConfigError) -> ConfigError {
+    match error {
+        ConfigError::Invalid { key, reason } => ConfigError::Load(format!(
+            "{}: {reason}",
+            place(figment.find_metadata(key), key)
+        )),
+        other => other,
+    }
+}
+
+/// Refuses `MAILLAGE_*` variables that are no setting, naming the closest one.
+fn check_environment(env_keys: &[(String, String)]) -> Result<(), ConfigError> {
+    let unknown: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .filter_map(|name| {
+            let rest = name.strip_prefix("MAILLAGE_")?.to_ascii_lowercase();
+            let known = env_keys.iter().any(|(env, _)| *env == rest)
+                || NOT_SETTINGS.contains(&rest.as_str())
+                || rest.starts_with(TEST_PREFIX);
+            (!known).then(|| {
+                let names: Vec<String> = env_keys
+                    .iter()
+                    .map(|(env, _)| format!("MAILLAGE_{}", env.to_ascii_uppercase()))
+                    .collect();
+                let hint = did_you_mean(&name, names.iter().map(String::as_str));
+                format!("{name}: unknown setting{hint}")
+            })
+        })
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError::Load(format!(
+        "{} (every setting is in config/default.toml; the variable is MAILLAGE_ and the key \
+         in capitals, database.url -> MAILLAGE_DATABASE_URL)",
+        unknown.join("\n")
+    )))
+}
+
 /// `(environment name without prefix, lower-case; dotted key)` for every key of the defaults:
 /// `database_url` -> `database.url`. Other MAILLAGE_ variables (MAILLAGE_CONFIG, MAILLAGE_LOG,
 /// test settings) are not configuration keys and are left alone.
@@ -279,9 +465,7 @@ fn env_names() -> Result<Vec<(String, String)>, ConfigError> {
             }
         }
     }
-    let data = Figment::from(Toml::string(DEFAULT_TOML))
-        .data()
-        .map_err(Box::new)?;
+    let data = Figment::from(Toml::string(DEFAULT_TOML)).data()?;
     let mut out = Vec::new();
     for dict in data.values() {
         walk("", dict, &mut out);
@@ -356,9 +540,82 @@ mod tests {
             );
             jail.set_env("MAILLAGE_DATABASE_POOL_SIZE", "many");
             let err = Settings::load(None).unwrap_err().to_string();
-            assert!(err.to_lowercase().contains("pool_size"), "{err}");
+            assert!(err.starts_with("MAILLAGE_DATABASE_POOL_SIZE: "), "{err}");
+            assert_eq!(err.matches("POOL_SIZE").count(), 1, "{err}");
             Ok(())
         });
+    }
+
+    #[test]
+    fn errors_name_the_variable_once() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MAILLAGE_FEDERATION_INSECURE", "maybe");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.starts_with("MAILLAGE_FEDERATION_INSECURE: "), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert_eq!(err.matches("INSECURE").count(), 1, "{err}");
+            jail.set_env("MAILLAGE_FEDERATION_INSECURE", "true");
+            // A value that parses but makes no sense: the variable it came from.
+            jail.set_env("MAILLAGE_DOMAIN", "127.0.0.1:8080");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.starts_with("MAILLAGE_DOMAIN: "), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bind_alone_moves_the_domain_and_may_name_localhost() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MAILLAGE_FEDERATION_INSECURE", "true");
+            assert_eq!(Settings::load(None).unwrap().domain, "localhost:8080");
+            jail.set_env("MAILLAGE_BIND", "localhost:25080");
+            assert_eq!(Settings::load(None).unwrap().domain, "localhost:25080");
+            jail.set_env("MAILLAGE_DOMAIN", "annuaire.example.org");
+            assert_eq!(Settings::load(None).unwrap().domain, "annuaire.example.org");
+            jail.set_env("MAILLAGE_BIND", "nowhere");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.starts_with("MAILLAGE_BIND: "), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_variables_are_refused_with_the_closest_name() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("MAILLAGE_FEDERATION_INSECURE", "true");
+            jail.set_env("MAILLAGE_TEST_ANYTHING", "the test suite's own");
+            Settings::load(None).unwrap();
+            jail.set_env("MAILLAGE_DATABSE_URL", "sqlite://elsewhere.sqlite3");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(
+                err.contains("MAILLAGE_DATABSE_URL: unknown setting")
+                    && err.contains("did you mean `MAILLAGE_DATABASE_URL`"),
+                "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn https_ids_for_a_loopback_domain_are_refused_unless_said_otherwise() {
+        let mut s = Settings::defaults().unwrap();
+        for domain in ["localhost:8080", "LocalHost.", "annuaire.localhost:9000"] {
+            s.domain = domain.into();
+            let err = s.check_local_demo().unwrap_err().to_string();
+            assert!(
+                err.contains("federation.insecure") && err.contains("MAILLAGE_FEDERATION_INSECURE"),
+                "{err}"
+            );
+        }
+        s.federation.insecure = true;
+        s.check_local_demo().unwrap();
+        s.federation.insecure = false;
+        s.domain = "annuaire.example.org".into();
+        s.check_local_demo().unwrap();
+        // A TLS terminator serving https://localhost:8443 in front of the node.
+        s.domain = "localhost:8443".into();
+        s.federation.allowed_private_hosts = vec!["localhost:8443".into()];
+        s.check_local_demo().unwrap();
     }
 
     #[test]
@@ -371,7 +628,10 @@ mod tests {
             let err = Settings::load(Some(Path::new("node.toml")))
                 .unwrap_err()
                 .to_string();
-            assert!(err.contains("urll"), "{err}");
+            assert!(
+                err.ends_with("node.toml, key `database.urll`: unknown key (did you mean `url`?)"),
+                "{err}"
+            );
             jail.create_file("ip.toml", "domain = \"127.0.0.1:8080\"\n")?;
             let err = Settings::load(Some(Path::new("ip.toml")))
                 .unwrap_err()

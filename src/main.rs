@@ -7,7 +7,7 @@ async fn main() -> std::process::ExitCode {
     match maillage::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", maillage::cli::error_message(&e));
             std::process::ExitCode::FAILURE
         }
     }

@@ -100,9 +100,16 @@ impl Application {
     /// Opens everything and binds `settings.bind` (port 0 picks a free one). With `demo`,
     /// loads the sample directory into the first centre (idempotent).
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(&settings.bind)
-            .await
-            .with_context(|| format!("listening on {}", settings.bind))?;
+        let listener = TcpListener::bind(settings.bind.trim()).await.map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                " (another program, or another Maillage node, listens there: set \
+                     MAILLAGE_BIND, or `bind` in the configuration file, to another port, \
+                     such as 127.0.0.1:8081)"
+            } else {
+                ""
+            };
+            anyhow::anyhow!("listening on {} (bind): {e}{hint}", settings.bind)
+        })?;
         Self::build_with_listener(settings, listener, demo).await
     }
 
@@ -156,10 +163,14 @@ impl Application {
         let addr = self.local_addr();
         let base = self.state.directory.urls().base().to_string();
         let local = format!("http://{addr}/");
+        let cli = command_line_settings(settings);
         let token = if settings.admin_token().is_some() {
-            "the MAILLAGE_ADMIN_TOKEN you configured, or `maillage token create`".to_owned()
+            format!("the MAILLAGE_ADMIN_TOKEN you configured, or `{cli}maillage token create`")
         } else {
-            "run `maillage token create` (from a checkout: `cargo run -- token create`)".to_owned()
+            format!(
+                "run `{cli}maillage token create` (from a checkout: `{cli}cargo run -- token \
+                 create`)"
+            )
         };
         format!(
             "Maillage is running.\n\
@@ -168,7 +179,7 @@ impl Application {
              \x20 Public URL:  {base}\n\
              \x20 Centre:      {handle} ({name})\n\
              \x20 Database:    {db}\n\
-             \x20 Admin pages: {base}admin (accounts: `maillage admin create-user NAME`)\n\
+             \x20 Admin pages: {base}admin (accounts: `{cli}maillage admin create-user NAME`)\n\
              \x20 Admin token: {token}\n\
              \x20 API docs:    {local}api/v1/openapi.json\n\
              Stop with Ctrl-C.",
@@ -291,6 +302,57 @@ async fn shutdown_signal() {
     tracing::info!("stopping: finishing the requests in flight");
 }
 
+/// The settings a command must be given to act on this node rather than on the default one
+/// (`MAILLAGE_DATA_DIR=data-b ... `), as variables to put before it; empty for the defaults.
+/// The variables stand for a configuration file's keys as well.
+pub fn command_line_settings(settings: &Settings) -> String {
+    let Ok(defaults) = Settings::defaults() else {
+        return String::new();
+    };
+    let pairs = [
+        (
+            "MAILLAGE_FEDERATION_INSECURE",
+            settings.federation.insecure.to_string(),
+            defaults.federation.insecure.to_string(),
+        ),
+        // A domain made from the port of `bind` is given by giving `bind`.
+        if settings.bind_port().map(|p| format!("localhost:{p}")) == Some(settings.domain.clone()) {
+            ("MAILLAGE_BIND", settings.bind.clone(), defaults.bind)
+        } else {
+            ("MAILLAGE_DOMAIN", settings.domain.clone(), defaults.domain)
+        },
+        (
+            "MAILLAGE_DATA_DIR",
+            settings.data_dir.display().to_string(),
+            defaults.data_dir.display().to_string(),
+        ),
+        (
+            "MAILLAGE_DATABASE_URL",
+            redact(settings.database.url.trim()),
+            defaults.database.url,
+        ),
+        (
+            "MAILLAGE_CENTRE_USERNAME",
+            settings.centre.username.clone(),
+            defaults.centre.username,
+        ),
+    ];
+    let mut out = String::new();
+    for (name, value, default) in pairs {
+        if value != default {
+            let plain = value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-./:@".contains(c));
+            if plain {
+                out.push_str(&format!("{name}={value} "));
+            } else {
+                out.push_str(&format!("{name}='{}' ", value.replace('\'', r"'\''")));
+            }
+        }
+    }
+    out
+}
+
 /// A database URL with any password hidden, for logs and banners.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
@@ -305,6 +367,30 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_banner_names_the_settings_a_command_needs() {
+        let mut settings = Settings::defaults().unwrap();
+        assert_eq!(command_line_settings(&settings), "");
+        settings.federation.insecure = true;
+        settings.domain = "localhost:8081".into();
+        settings.data_dir = "data b".into();
+        settings.centre.username = "bretagne".into();
+        assert_eq!(
+            command_line_settings(&settings),
+            "MAILLAGE_FEDERATION_INSECURE=true MAILLAGE_DOMAIN=localhost:8081 \
+             MAILLAGE_DATA_DIR='data b' MAILLAGE_CENTRE_USERNAME=bretagne "
+        );
+        // MAILLAGE_BIND alone: the domain follows it, and so does the command.
+        settings.bind = "127.0.0.1:8081".into();
+        assert!(
+            command_line_settings(&settings).starts_with(
+                "MAILLAGE_FEDERATION_INSECURE=true MAILLAGE_BIND=127.0.0.1:8081 MAILLAGE_DATA_DIR"
+            ),
+            "{}",
+            command_line_settings(&settings)
+        );
+    }
 
     #[test]
     fn passwords_are_hidden() {

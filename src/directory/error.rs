@@ -6,7 +6,7 @@ use crate::storage::StorageError;
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
     /// Bad input: which field and why.
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] FieldError),
     #[error("{0} not found")]
     NotFound(String),

@@ -75,7 +75,7 @@ pub struct ImportRefused(pub Vec<FieldError>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{0}")]
+    #[error(transparent)]
     Refused(#[from] ImportRefused),
     #[error(transparent)]
     Directory(#[from] DirectoryError),
@@ -122,12 +122,20 @@ impl Directory {
         for (source, draft) in plan.contacts {
             let centre_id = centre.id;
             let reference = source.clone();
+            // Known when imported from this file before, or when the file is this node's own
+            // export (its id is then the card's own): a restore must not double the cards.
             let existing = self
                 .db()
-                .run(move |conn| ContactRow::find_by_import_ref(conn, centre_id, &reference))
+                .run(move |conn| {
+                    Ok(
+                        ContactRow::find_by_import_ref(conn, centre_id, &reference)?.is_some()
+                            || ContactRow::find_by_ap_id(conn, &reference)?
+                                .is_some_and(|(card, _)| card.centre_id == centre_id),
+                    )
+                })
                 .await
                 .map_err(DirectoryError::from)?;
-            if existing.is_some() {
+            if existing {
                 report.contacts_existing += 1;
             } else {
                 self.insert_contact(centre.clone(), draft, Some(source))

@@ -128,12 +128,8 @@ impl Database {
     /// Connects once directly (so a wrong URL or a server that is down gives its own error at
     /// once), then builds the pool. Blocking: call before serving or inside `spawn_blocking`.
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, StorageError> {
-        if let DatabaseUrl::Sqlite(path) = url
-            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StorageError::Connect(format!("cannot create {}: {e}", parent.display()))
-            })?;
+        if let DatabaseUrl::Sqlite(path) = url {
+            prepare_sqlite_file(path)?;
         }
         let manager = Manager { url: url.clone() };
         let first = manager.connect()?;
@@ -201,21 +197,115 @@ impl Database {
         }
     }
 
-    /// Applies pending migrations; returns the versions applied.
+    /// Applies pending migrations; returns the versions applied. Refuses a database that
+    /// holds migrations this binary does not know: a newer version migrated it, and this one
+    /// would misread what it stores.
     pub async fn migrate(&self) -> Result<Vec<String>, StorageError> {
         self.run(|conn| {
             let applied = match conn {
-                AnyConnection::Sqlite(c) => c
-                    .run_pending_migrations(SQLITE_MIGRATIONS)
-                    .map(|v| v.iter().map(ToString::to_string).collect()),
-                AnyConnection::Postgresql(c) => c
-                    .run_pending_migrations(POSTGRES_MIGRATIONS)
-                    .map(|v| v.iter().map(ToString::to_string).collect()),
+                AnyConnection::Sqlite(c) => {
+                    refuse_newer(c, &SQLITE_MIGRATIONS)?;
+                    c.run_pending_migrations(SQLITE_MIGRATIONS)
+                        .map(|v| v.iter().map(ToString::to_string).collect())
+                }
+                AnyConnection::Postgresql(c) => {
+                    refuse_newer(c, &POSTGRES_MIGRATIONS)?;
+                    c.run_pending_migrations(POSTGRES_MIGRATIONS)
+                        .map(|v| v.iter().map(ToString::to_string).collect())
+                }
             };
             applied.map_err(|e| StorageError::Migration(e.to_string()))
         })
         .await
     }
+}
+
+fn refuse_newer<DB, C>(conn: &mut C, source: &EmbeddedMigrations) -> Result<(), StorageError>
+where
+    DB: diesel::backend::Backend,
+    C: MigrationHarness<DB>,
+    EmbeddedMigrations: diesel::migration::MigrationSource<DB>,
+{
+    use diesel::migration::MigrationSource;
+    let error =
+        |e: Box<dyn std::error::Error + Send + Sync>| StorageError::Migration(e.to_string());
+    let known: Vec<String> = MigrationSource::<DB>::migrations(source)
+        .map_err(error)?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    let unknown: Vec<String> = conn
+        .applied_migrations()
+        .map_err(error)?
+        .iter()
+        .map(ToString::to_string)
+        .filter(|v| !known.contains(v))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(StorageError::Migration(format!(
+        "the database was migrated by a newer version of Maillage (migration(s) {} unknown to \
+         version {}): run that version, or restore a backup made with this one",
+        unknown.join(", "),
+        env!("CARGO_PKG_VERSION")
+    )))
+}
+
+/// Before SQLite opens the file: its directory is created if only that last level is missing
+/// (a fresh node's `data/`), not a whole path (`sqlite:///nonexistent/dir/...` is a mistake to
+/// report, not directories to make); the file and the directory (SQLite writes its journal
+/// beside the file) must be writable, or the node would start and fail on its first write.
+fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), StorageError> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let failed = |what: String, e: std::io::Error| {
+        let cause = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            std::io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_owned(),
+            _ => e.to_string(),
+        };
+        StorageError::Connect(format!("{what}: {cause}"))
+    };
+    if !parent.exists() {
+        let grandparent = parent
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !grandparent.is_dir() {
+            return Err(StorageError::Connect(format!(
+                "{}: the directory {} does not exist (only its last level is created); \
+                 create it, or correct the path",
+                path.display(),
+                grandparent.display()
+            )));
+        }
+        std::fs::create_dir(parent)
+            .map_err(|e| failed(format!("cannot create {}", parent.display()), e))?;
+    }
+    if path.exists() {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| {
+                failed(
+                    format!("the database {} cannot be written", path.display()),
+                    e,
+                )
+            })?;
+    }
+    let probe = parent.join(format!(".maillage-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| {
+        failed(
+            format!("the directory {} cannot be written", parent.display()),
+            e,
+        )
+    })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
 }
 
 /// A transaction for work that writes. On SQLite it starts with `BEGIN IMMEDIATE`: a deferred
@@ -283,6 +373,41 @@ mod tests {
             "postgres://u@/db?host=/tmp&connect_timeout=10"
         );
     }
+
+    #[tokio::test]
+    async fn a_database_migrated_by_a_newer_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::connect(&DatabaseUrl::Sqlite(dir.path().join("m.sqlite3")), 1).unwrap();
+        assert!(!db.migrate().await.unwrap().is_empty());
+        assert!(db.migrate().await.unwrap().is_empty(), "up to date");
+        db.run(|conn| {
+            conn.batch_execute(
+                "INSERT INTO __diesel_schema_migrations (version) VALUES ('20991231000001')",
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let err = db.migrate().await.unwrap_err().to_string();
+        assert!(
+            err.contains("newer version") && err.contains("20991231000001"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn only_the_last_directory_of_a_sqlite_path_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = DatabaseUrl::Sqlite(dir.path().join("no/such/m.sqlite3"));
+        let Err(err) = Database::connect(&deep, 1) else {
+            panic!("a whole missing path was created");
+        };
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert!(!dir.path().join("no").exists());
+        let data = DatabaseUrl::Sqlite(dir.path().join("data/m.sqlite3"));
+        assert!(Database::connect(&data, 1).is_ok());
+        assert!(dir.path().join("data/m.sqlite3").is_file());
+    }
 }
 
 #[cfg(test)]
@@ -307,7 +432,7 @@ mod sqlite_tests {
     #[test]
     fn sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout() {
         let dir = tempfile::tempdir().unwrap();
-        let url = DatabaseUrl::Sqlite(dir.path().join("sub/dir/m.sqlite3"));
+        let url = DatabaseUrl::Sqlite(dir.path().join("sub/m.sqlite3"));
         let db = Database::connect(&url, 2).unwrap();
         let mut conn = db.pool.get().unwrap();
         let mode: Mode = diesel::sql_query("PRAGMA journal_mode")

@@ -58,7 +58,7 @@ fn configuration_errors_name_the_key() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("domain") && stderr.contains("IP"),
+        stderr.starts_with("error: MAILLAGE_DOMAIN: ") && stderr.contains("IP"),
         "{stderr}"
     );
 
@@ -71,6 +71,50 @@ fn configuration_errors_name_the_key() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("pool_sise"));
+
+    // A misspelt variable is refused, not ignored; each error is said once.
+    let out = bare()
+        .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
+        .env("MAILLAGE_DATABSE_URL", "sqlite://elsewhere.sqlite3")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("did you mean `MAILLAGE_DATABASE_URL`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("MAILLAGE_DATABSE_URL").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "refused before anything is written"
+    );
+}
+
+#[test]
+fn a_port_in_use_names_the_setting_to_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let out = bare()
+        .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
+        .env("MAILLAGE_BIND", &bind)
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&bind) && stderr.contains("MAILLAGE_BIND"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -78,6 +122,7 @@ fn migrate_creates_the_default_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let out = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .arg("migrate")
         .output()
         .unwrap();
@@ -90,6 +135,7 @@ fn migrate_creates_the_default_sqlite_database() {
     assert!(out.stdout.is_empty(), "messages go to stderr");
     let again = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .arg("migrate")
         .output()
         .unwrap();
@@ -102,6 +148,7 @@ fn an_unreachable_database_gives_its_real_error_quickly() {
     let started = Instant::now();
     let out = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .env(
             "MAILLAGE_DATABASE_URL",
             "postgres://maillage@/maillage?host=/nonexistent-socket-dir",
@@ -121,6 +168,7 @@ fn an_unreachable_database_gives_its_real_error_quickly() {
 
     let out = bare()
         .current_dir(dir.path())
+        .env("MAILLAGE_FEDERATION_INSECURE", "true")
         .env("MAILLAGE_DATABASE_URL", "mysql://localhost/maillage")
         .arg("migrate")
         .output()
@@ -193,7 +241,9 @@ async fn admin_create_user_then_log_in_on_the_website() {
     };
     let short = create("court");
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("password"));
+    let stderr = String::from_utf8_lossy(&short.stderr);
+    assert!(stderr.contains("password"), "{stderr}");
+    assert_eq!(stderr.matches("at least").count(), 1, "said once: {stderr}");
 
     let out = create("une phrase de passe solide");
     assert!(

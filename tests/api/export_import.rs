@@ -152,6 +152,52 @@ async fn round_trip(backend: Backend) {
 }
 on_both_backends!(export_then_import_into_another_node, round_trip);
 
+/// A node's own `export --all` imported back (a restore over itself) creates nothing: its
+/// recommendations and its contact cards are recognised as already there.
+async fn own_export(backend: Backend) {
+    let a = TestNodes::demo(backend).await;
+    let count = |path: &'static str| {
+        let a = &a;
+        async move { listing(&a.get(path).await.body).0 }
+    };
+    let contacts = count("/api/v1/contacts?per_page=1").await;
+    let recommendations = count("/api/v1/recommendations?per_page=1").await;
+    assert!(contacts > 0 && recommendations > 0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("all.json");
+    let out = maillage(&a)
+        .args(["export", "--all", "--output", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = maillage(&a)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains(&format!(
+            "contacts created:         0 ({contacts} already there)"
+        )),
+        "{report}"
+    );
+    assert_eq!(count("/api/v1/contacts?per_page=1").await, contacts);
+    assert_eq!(
+        count("/api/v1/recommendations?per_page=1").await,
+        recommendations
+    );
+}
+on_both_backends!(importing_its_own_export_creates_nothing, own_export);
+
 async fn formats(backend: Backend) {
     let node = TestNodes::demo(backend).await;
 

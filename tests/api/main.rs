@@ -13,6 +13,7 @@ mod contacts;
 mod export_import;
 mod pages;
 mod persistence;
+mod readme;
 mod recommendations;
 mod search;
 mod search_queries;
