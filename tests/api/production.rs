@@ -151,7 +151,8 @@ impl Terminator {
     /// Starts forwarding the name's port 443, TLS terminated, to `127.0.0.1:port`.
     pub fn forward_to(&mut self, port: u16) {
         let listener = self.listener.take().expect("forwarding starts once");
-        self.tasks.spawn(serve(listener, Some(pki().tls.clone()), port));
+        self.tasks
+            .spawn(serve(listener, Some(pki().tls.clone()), port));
     }
 
     /// Also serves the node on another port of its name: `tls` or plain http. Returns the port
