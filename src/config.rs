@@ -80,6 +80,7 @@ pub struct FederationSettings {
     pub allowlist_mode: bool,
     pub backfill_pages: u32,
     pub allowed_private_hosts: Vec<String>,
+    pub extra_root_certificates: Vec<PathBuf>,
     pub inbox_per_second: u32,
     pub inbox_burst: u32,
     pub fetch_per_second: u32,

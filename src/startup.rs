@@ -65,6 +65,7 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             allowlist_mode: settings.federation.allowlist_mode,
             backfill_pages: settings.federation.backfill_pages,
             allowed_private_hosts,
+            extra_root_certificates: settings.federation.extra_root_certificates.clone(),
             inbox_per_second: settings.federation.inbox_per_second,
             inbox_burst: settings.federation.inbox_burst,
             fetch_per_second: settings.federation.fetch_per_second,

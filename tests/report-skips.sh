@@ -6,6 +6,10 @@
 # binary's output, since libtest reports a case that returned early as passed. With
 # MAILLAGE_TEST_SKIP_TOTAL set (.ci/run), the skips are also appended there for a total.
 # Everything else (`cargo run`, benchmarks, `--list`) is started unchanged.
+# Test binaries also get DANGER_FEDERATION_ALLOW_LOCAL_IP=1: the production-mode nodes of the
+# tests are on loopback addresses, which the ActivityPub library's own check (process-wide, and
+# blind to federation.allowed_private_hosts) would refuse; the node's own egress rules, which
+# the tests exercise, still apply (tests/api/production.rs).
 case "$1" in
   */deps/*) ;;
   *) exec "$@" ;;
@@ -18,7 +22,7 @@ done
 log=$(mktemp "${TMPDIR:-/tmp}/maillage-skips.XXXXXX") || exec "$@"
 trap 'rm -f "$log"' EXIT
 trap 'rm -f "$log"; exit 130' INT TERM
-MAILLAGE_TEST_SKIP_LOG="$log" "$@"
+MAILLAGE_TEST_SKIP_LOG="$log" DANGER_FEDERATION_ALLOW_LOCAL_IP=1 "$@"
 status=$?
 binary=$(basename "$1" | sed 's/-[0-9a-f]\{16\}$//')
 count=$(grep -c . "$log")

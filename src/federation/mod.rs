@@ -54,6 +54,8 @@ pub struct Policy {
     pub backfill_pages: u32,
     /// Hosts on private addresses that may be contacted all the same (normalised authorities).
     pub allowed_private_hosts: Vec<String>,
+    /// PEM files of certificate authorities trusted besides the system's (a private CA).
+    pub extra_root_certificates: Vec<std::path::PathBuf>,
     /// Requests one host may send to the inboxes per second, and in a burst (0: no limit).
     pub inbox_per_second: u32,
     pub inbox_burst: u32,
@@ -138,6 +140,7 @@ impl Federation {
             .await?;
         let instance =
             objects::instance::InstanceActor::new(data.urls.base(), public_key, private_key);
+        let roots = client::extra_roots(&data.policy.extra_root_certificates)?;
         let config = FederationConfig::builder()
             .domain(domain)
             // Fetches are signed by the instance actor (authorized-fetch servers require it).
@@ -146,7 +149,7 @@ impl Federation {
             // checked by the node's own rules.
             .url_verifier(Box::new(egress::Verifier(data.clone())))
             .client(
-                reqwest_middleware::ClientBuilder::new(client::build(&data.egress)?)
+                reqwest_middleware::ClientBuilder::new(client::build(&data.egress, &roots)?)
                     .with(egress::FetchPace(data.fetch_limit.clone()))
                     .build(),
             )
@@ -164,7 +167,7 @@ impl Federation {
         Ok(Self {
             config,
             instance: std::sync::Arc::new(instance),
-            client: client::build(&data.egress)?,
+            client: client::build(&data.egress, &roots)?,
         })
     }
 

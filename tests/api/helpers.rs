@@ -2,6 +2,9 @@
 //!
 //! - `TestNodes`: real nodes on free ports, each with a fresh database, started together
 //!   (`TestNodes::start(backend, ["loire", "bretagne"])`); `TestNode` has the request helpers;
+//! - `NodeSpec::production()`: a node in production mode, behind a TLS terminator on
+//!   `https://nN.maillage.test/` (see `production.rs`; `production_missing` skips where the
+//!   machine is not set up for it);
 //! - `eventually`: the one bounded wait (no test sleeps before an assertion);
 //! - `skip` and `on_ci`: a case that cannot run here says so, is counted, and fails on CI.
 //!
@@ -30,6 +33,9 @@ use serde_json::Value;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+
+#[path = "production.rs"]
+pub mod production;
 
 /// Whether this run is CI, where nothing may be skipped: `CI` set to anything but an empty
 /// string, `0`, `false`, `no` or `off` (any case). CI services set `CI=true` or `CI=1`; the
@@ -227,13 +233,18 @@ pub fn settings(port: u16, data_dir: &std::path::Path, database_url: &str) -> Se
 }
 
 pub struct TestNode {
+    /// `http://localhost:PORT`, or `https://nN.maillage.test` for a production node.
     pub base: String,
+    /// The port the node itself listens on (plain http on 127.0.0.1; for a production node
+    /// its TLS terminator forwards there).
     pub port: u16,
     pub settings: Settings,
     pub database_url: String,
     pub client: reqwest::Client,
     // Kept alive for the node's lifetime; removed when the test ends.
     pub data_dir: TempDir,
+    /// A production node's TLS terminator (its name and port 443).
+    pub terminator: Option<production::Terminator>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
 }
@@ -261,6 +272,17 @@ impl TestNode {
         demo: bool,
         adjust: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
+        Self::spawn_behind(backend, demo, None, adjust).await
+    }
+
+    /// A node; with a terminator, in production mode behind it: its domain is the
+    /// terminator's name, its ids https, and it trusts the test CA (`adjust` comes after).
+    async fn spawn_behind(
+        backend: Backend,
+        demo: bool,
+        mut terminator: Option<production::Terminator>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Option<Self> {
         // Quiet unless MAILLAGE_LOG asks for more.
         maillage::telemetry::init_with_default("error");
         let data_dir = tempfile::tempdir().expect("temp dir");
@@ -268,22 +290,46 @@ impl TestNode {
         let listener = StdListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().unwrap().port();
         let mut settings = settings(port, data_dir.path(), &database.url);
+        let mut base = format!("http://localhost:{port}");
+        let mut client = reqwest::Client::builder();
+        if let Some(terminator) = &mut terminator {
+            let ca = data_dir.path().join("test-ca.pem");
+            std::fs::write(&ca, production::ca_pem()).expect("write the test CA");
+            settings.domain = terminator.name();
+            settings.federation.insecure = false;
+            settings.federation.extra_root_certificates = vec![ca];
+            base = format!("https://{}", terminator.name());
+            client = production::client_builder();
+            terminator.forward_to(port);
+        }
         adjust(&mut settings);
         let mut node = Self {
-            base: format!("http://localhost:{port}"),
+            base,
             port,
             settings,
             database_url: database.url,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
+            client: client.timeout(Duration::from_secs(30)).build().unwrap(),
             data_dir,
+            terminator,
             stop: None,
             server: None,
         };
         node.start(Some(listener), demo).await;
         Some(node)
+    }
+
+    /// A client builder for this node: one that trusts the test CA for a production node.
+    pub fn client_builder(&self) -> reqwest::ClientBuilder {
+        if self.terminator.is_some() {
+            production::client_builder()
+        } else {
+            reqwest::Client::builder()
+        }
+    }
+
+    /// The handle of the node's first centre: `loire@localhost:PORT`, `loire@nN.maillage.test`.
+    pub fn handle(&self) -> String {
+        format!("{}@{}", self.settings.centre.username, self.settings.domain)
     }
 
     async fn start(&mut self, listener: Option<StdListener>, demo: bool) {
@@ -409,6 +455,7 @@ pub struct NodeSpec {
     username: String,
     name: String,
     demo: bool,
+    production: bool,
     adjust: Box<dyn FnOnce(&mut Settings) + Send>,
 }
 
@@ -419,6 +466,7 @@ impl Default for NodeSpec {
             username: "loire".into(),
             name: "Annuaire libre Loire".into(),
             demo: false,
+            production: false,
             adjust: Box::new(|_| {}),
         }
     }
@@ -437,6 +485,15 @@ impl NodeSpec {
     /// Loaded with the sample directory (`serve --demo`).
     pub fn demo(mut self) -> Self {
         self.demo = true;
+        self
+    }
+
+    /// In production mode behind a TLS terminator, on `https://nN.maillage.test` (see
+    /// `production.rs`): `federation.insecure` off, the test CA trusted, the other
+    /// production nodes of the same `TestNodes::start` in `federation.allowed_private_hosts`.
+    /// The case must ask `production_missing()` first.
+    pub fn production(mut self) -> Self {
+        self.production = true;
         self
     }
 
@@ -478,18 +535,40 @@ impl TestNodes {
             "PostgreSQL is not configured: run PostgreSQL cases through on_both_backends!, \
              which skips them (or check Backend::missing first)"
         );
+        let specs: Vec<NodeSpec> = specs.into_iter().map(Into::into).collect();
+        // Production nodes get their names first: each lists the others as reachable.
+        let mut terminators = Vec::new();
+        for spec in &specs {
+            terminators.push(if spec.production {
+                if let Some(why) = production::unavailable().await {
+                    panic!("{why} (ask production_missing() before starting nodes)");
+                }
+                Some(production::Terminator::claim().await)
+            } else {
+                None
+            });
+        }
+        let names: Vec<String> = terminators.iter().flatten().map(|t| t.name()).collect();
         let mut started = tokio::task::JoinSet::new();
-        for (i, spec) in specs.into_iter().map(Into::into).enumerate() {
+        for (i, (spec, terminator)) in specs.into_iter().zip(terminators).enumerate() {
+            let peers: Vec<String> = match &terminator {
+                Some(t) => names.iter().filter(|n| **n != t.name()).cloned().collect(),
+                None => Vec::new(),
+            };
             started.spawn(async move {
                 let NodeSpec {
                     username,
                     name,
                     demo,
                     adjust,
+                    ..
                 } = spec;
-                let node = TestNode::spawn_with(backend, demo, move |s| {
+                let node = TestNode::spawn_behind(backend, demo, terminator, move |s| {
                     s.centre.username = username;
                     s.centre.name = name;
+                    if !peers.is_empty() {
+                        s.federation.allowed_private_hosts = peers;
+                    }
                     adjust(s);
                 })
                 .await
@@ -519,6 +598,18 @@ impl TestNodes {
     pub async fn demo(backend: Backend) -> TestNode {
         let [node] = Self::start(backend, [NodeSpec::default().demo()]).await;
         node
+    }
+}
+
+/// Whether production nodes cannot run here; if so the case is recorded as skipped, saying
+/// what is missing (and fails on CI). Production cases ask before starting nodes.
+pub async fn production_missing() -> bool {
+    match production::unavailable().await {
+        Some(why) => {
+            skip(why);
+            true
+        }
+        None => false,
     }
 }
 

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use maillage::storage::schema::sessions;
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, production_missing};
 use crate::site::{Visitor, create_admin};
 
 const PASSWORD: &str = "un mot de passe assez long";
@@ -69,24 +69,20 @@ fn attributes(cookie: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_https_the_cookies_are_host_only_and_secure() {
+    if production_missing().await {
+        return;
+    }
     let [secure, local] = TestNodes::start(
         Backend::Sqlite,
-        [
-            NodeSpec::default().with(|s| s.federation.insecure = false),
-            NodeSpec::centre("local"),
-        ],
+        [NodeSpec::default().production(), NodeSpec::centre("local")],
     )
     .await;
     create_admin(&secure, "camille", PASSWORD).await;
     create_admin(&local, "camille", PASSWORD).await;
-    // Behind its TLS terminator the node's pages are https: so is the browser's Origin.
+    // Logged in through the node's TLS terminator, as a browser would on https.
+    assert!(secure.base.starts_with("https://"), "{}", secure.base);
     let visitor = Visitor::new(&secure, "fr");
-    let cookie = log_in_from(
-        &visitor,
-        "camille",
-        &format!("https://localhost:{}", secure.port),
-    )
-    .await;
+    let cookie = log_in_from(&visitor, "camille", &secure.base).await;
     assert!(cookie.starts_with("__Host-maillage_session="), "{cookie}");
     let set = attributes(&cookie);
     for wanted in ["secure", "httponly", "samesite=strict", "path=/"] {

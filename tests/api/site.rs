@@ -92,7 +92,8 @@ impl<'a> Visitor<'a> {
     pub fn new(node: &'a TestNode, language: &str) -> Self {
         Self {
             node,
-            client: reqwest::Client::builder()
+            client: node
+                .client_builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 // The one bounded wait, kept reachable here for the files that import it from this module.
 pub use crate::helpers::eventually;
-use crate::helpers::{Backend, TestNode, listing};
+use crate::helpers::{Backend, NodeSpec, TestNode, listing};
 
 /// A node whose first centre is `username` (`None`, counted as a skip, where the backend is
 /// missing). Kept for tests written before `TestNodes`, which new tests start nodes with.
@@ -19,8 +19,14 @@ pub async fn node(backend: Backend, username: &str) -> Option<TestNode> {
     .await
 }
 
+/// The centre `name` on a node, in production mode or not.
+pub fn spec(name: &str, production: bool) -> NodeSpec {
+    let spec = NodeSpec::centre(name);
+    if production { spec.production() } else { spec }
+}
+
 pub fn handle(node: &TestNode) -> String {
-    format!("{}@localhost:{}", node.settings.centre.username, node.port)
+    node.handle()
 }
 
 pub fn actor(node: &TestNode) -> String {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::faulty::FaultyPeer;
 use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, recommendation};
 use crate::network::{
-    actor, eventually, find, follow, handle, note_of, public_search, staff_search,
+    actor, eventually, find, follow, handle, note_of, public_search, spec, staff_search,
 };
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver};
@@ -18,7 +18,16 @@ fn inbox(node: &TestNode) -> String {
 }
 
 async fn publish_edit_delete(backend: Backend) {
-    let [a, b, c] = TestNodes::start(backend, ["loire", "bretagne", "geneve"]).await;
+    publish_edit_delete_in(backend, false).await;
+}
+
+/// Also run in production mode (`production.rs`).
+pub async fn publish_edit_delete_in(backend: Backend, production: bool) {
+    let [a, b, c] = TestNodes::start(
+        backend,
+        ["loire", "bretagne", "geneve"].map(|name| spec(name, production)),
+    )
+    .await;
     let before = a
         .create_recommendation(&recommendation(
             "Nextcloud",
