@@ -25,6 +25,7 @@ pub mod cli;
 pub mod config;
 pub mod directory;
 pub mod domain;
+pub mod failure;
 pub mod federation;
 #[cfg(test)]
 mod fuzzing;

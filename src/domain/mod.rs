@@ -6,6 +6,7 @@
 pub mod category;
 pub mod centre;
 pub mod contact;
+pub mod follow;
 pub mod licence;
 pub mod product;
 pub mod recommendation;

@@ -23,6 +23,7 @@ pub mod recommendations;
 pub mod search;
 mod secret;
 pub mod software;
+mod stored;
 pub mod tokens;
 
 pub use connection::{AnyConnection as Conn, Backend, Database, DatabaseUrl};
