@@ -19,3 +19,10 @@ pub mod validation;
 pub mod web_url;
 
 pub use validation::FieldError;
+
+/// Offset and limit of a listing.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub offset: i64,
+    pub limit: i64,
+}

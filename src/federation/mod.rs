@@ -21,21 +21,21 @@
 //! through `storage`; `federation` never calls `directory`.
 
 pub mod activities;
-pub mod audience;
+pub(crate) mod audience;
 pub(crate) mod backfill;
 pub(crate) mod checks;
 mod client;
 pub mod collections;
-pub mod delivery;
-pub mod egress;
+pub(crate) mod delivery;
+pub(crate) mod egress;
 mod error;
 pub mod inbox;
 pub mod keys;
-pub mod objects;
+pub(crate) mod objects;
 pub mod protocol;
-pub mod publish;
-pub mod routes;
-pub mod throttle;
+pub(crate) mod publish;
+pub(crate) mod routes;
+pub(crate) mod throttle;
 
 use std::time::Duration;
 

@@ -9,7 +9,7 @@ use crate::directory::DirectoryError;
 use crate::directory::import::ImportError;
 use crate::domain::FieldError;
 use crate::failure::{self, Incident};
-pub use crate::failure::{ErrorBody, ErrorDetail};
+pub use crate::failure::ErrorBody;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -68,10 +68,12 @@ impl ApiError {
         )
     }
 
+    #[cfg(test)]
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    #[cfg(test)]
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }

@@ -19,9 +19,8 @@ mod session;
 use axum::Router;
 use axum::routing::get;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
-pub use frame::Frame;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -236,7 +236,7 @@ async fn store_announce(
         )));
     };
     let (key, activity, centre_id, rec_id) = (
-        uuid::Uuid::new_v4().simple().to_string(),
+        crate::storage::new_key(),
         activity_id.to_string(),
         actor.row.id,
         rec.id,

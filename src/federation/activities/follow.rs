@@ -95,7 +95,7 @@ impl Activity for Follow {
         };
         let (centre_id, actor_id, activity_id) =
             (target.row.id, follower.row.id, self.id.to_string());
-        let key = uuid::Uuid::new_v4().simple().to_string();
+        let key = crate::storage::new_key();
         let row = data
             .db
             .write(move |conn| {

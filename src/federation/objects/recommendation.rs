@@ -97,7 +97,7 @@ pub(super) fn apply(
         }
         None => {
             let identity = RecommendationIdentity {
-                key: uuid::Uuid::new_v4().simple().to_string(),
+                key: crate::storage::new_key(),
                 ap_id: id.to_string(),
                 centre_id: author.id,
                 local: false,
