@@ -21,11 +21,8 @@ const TARGET: Duration = Duration::from_millis(50);
 const PAGES: &[(&str, &str)] = &[
     ("/", "<h1"),
     ("/search?q=google+drive", "Nextcloud"),
-    ("/search?q=visio", "class=\"card recommendation\""),
-    (
-        "/search?category=files&page=1",
-        "class=\"card recommendation\"",
-    ),
+    ("/search?q=visio", "class=\"card software\""),
+    ("/search?category=files&page=1", "class=\"card software\""),
     ("/software/nextcloud", "<h1>Nextcloud</h1>"),
     ("/centres", "/centres/centre"),
     ("/centres/centre", "<h1"),

@@ -77,6 +77,10 @@ pub enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Ask the node running with these settings whether it is healthy (`GET /healthz` on its
+    /// `bind` address); exit status 0 when it is. For container healthchecks: the image needs
+    /// no HTTP client of its own.
+    Healthcheck,
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +133,24 @@ impl From<Format> for ExportFormat {
     }
 }
 
+/// `maillage healthcheck`: the node listening on `bind` answers `/healthz` with 200 within a
+/// few seconds. (A wildcard address, the container's `0.0.0.0:8080`, reaches this machine.)
+async fn healthcheck(settings: &Settings) -> anyhow::Result<()> {
+    let url = format!("http://{}/healthz", settings.bind.trim());
+    let res = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()?
+        .get(&url)
+        .send()
+        .await
+        .with_context(|| format!("no answer from {url} (bind)"))?;
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    anyhow::ensure!(status.is_success(), "{url} answered {status}: {body}");
+    println!("{url}: {status}");
+    Ok(())
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
@@ -138,6 +160,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", app.banner());
             app.run_until_stopped().await
         }
+        Command::Healthcheck => healthcheck(&settings).await,
         Command::Migrate => {
             startup::open_database(&settings).await?;
             eprintln!("The database is up to date.");

@@ -70,7 +70,16 @@ async fn webfinger(
     let mut response = build_webfinger_response(query.resource.clone(), id.clone());
     // The profile page too, as Mastodon publishes it.
     response.aliases = vec![id];
-    let mut res = Json(response).into_response();
+    // The library writes absent members as `null` (`"template": null`); JRD (RFC 7033) has
+    // no null members, and strict clients refuse them.
+    let mut body =
+        serde_json::to_value(&response).map_err(|e| FederationError::Internal(e.to_string()))?;
+    if let Some(links) = body["links"].as_array_mut() {
+        for link in links.iter_mut().filter_map(Value::as_object_mut) {
+            link.retain(|_, value| !value.is_null());
+        }
+    }
+    let mut res = Json(body).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("application/jrd+json"),

@@ -261,3 +261,40 @@ async fn admin_create_user_then_log_in_on_the_website() {
         .await;
     assert_eq!(visitor.get("/admin").await.status, StatusCode::OK);
 }
+
+/// `maillage healthcheck` (the container image's healthcheck) asks the node on `bind`
+/// (a wildcard address, as in the image), and fails naming the address when nothing answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthcheck_asks_the_node_on_its_bind_address() {
+    let [node] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
+    let mut healthy = maillage(&node);
+    healthy
+        .env("MAILLAGE_BIND", format!("0.0.0.0:{}", node.port))
+        .arg("healthcheck");
+    let out = tokio::task::spawn_blocking(move || healthy.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("/healthz: 200"));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    let mut down = maillage(&node);
+    down.env("MAILLAGE_BIND", &closed).arg("healthcheck");
+    let out = tokio::task::spawn_blocking(move || down.output().unwrap())
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&closed) && stderr.contains("bind"),
+        "{stderr}"
+    );
+}
