@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use crate::directory::DirectoryError;
 use crate::directory::import::ImportError;
 use crate::domain::FieldError;
-use crate::failure::{self, Incident};
 pub use crate::failure::ErrorBody;
+use crate::failure::{self, Incident};
 
 #[derive(Debug)]
 pub struct ApiError {

@@ -21,7 +21,6 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
