@@ -29,7 +29,7 @@ use base64::Engine as _;
 use maillage::config::Settings;
 use maillage::startup::Application;
 use maillage::storage::centres::{CentreRow, NewCentreRow};
-use maillage::storage::follows::{ACCEPTED, FollowerRow};
+use maillage::storage::follows::{FollowState, FollowerRow};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
@@ -557,7 +557,7 @@ async fn fan_out(smoke: bool) -> Vec<Node> {
                     centre.id,
                     row.id,
                     &format!("{}#follow", row.actor_id),
-                    ACCEPTED,
+                    FollowState::Accepted,
                     now,
                 )?;
             }
@@ -605,7 +605,8 @@ async fn backfill(smoke: bool) -> Vec<Node> {
     let entries: usize = if smoke { 500 } else { 10_000 };
     // The default (40 pages of 50) reads the newest 2,000 entries: raised here so that the
     // whole outbox is read, as the figure claims.
-    let pages = entries.div_ceil(maillage::federation::routes::OUTBOX_PAGE as usize) as u32 + 1;
+    let pages =
+        entries.div_ceil(maillage::federation::collections::OUTBOX_PAGE as usize) as u32 + 1;
     let a = node("loire", |_| {}).await;
     let b = node("bretagne", |s| s.federation.backfill_pages = pages).await;
     let (directory, _) = maillage::startup::open_directory(&a.settings)

@@ -8,15 +8,49 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
 use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
 use crate::directory::import::SAMPLE_DIRECTORY;
 use crate::directory::views::CentreView;
 use crate::directory::{Directory, SearchSettings};
 use crate::federation::{Federation, FederationData, Policy};
-use crate::http::{self, AppState};
+use crate::http::{self, error::ApiError};
+use crate::state::AppState;
 use crate::storage::{Database, DatabaseUrl};
+
+/// Every route of the node, with the layers every answer goes through: the JSON API and the
+/// website (two edges, each unaware of the other) and federation, over one state.
+pub fn router(state: AppState) -> Router {
+    let limit = state.settings.http.max_body_bytes;
+    let federation = state.directory.federation().clone();
+    Router::new()
+        .merge(http::routes())
+        .merge(crate::federation::routes::routes(federation))
+        .merge(crate::web::routes())
+        .fallback(|| async { ApiError::not_found("no such page or endpoint") })
+        .layer(DefaultBodyLimit::max(limit))
+        // A body trickled in to hold a connection (the headers have their own deadline).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            Duration::from_secs(30),
+        ))
+        .layer(http::set(
+            header::CONTENT_SECURITY_POLICY,
+            http::CONTENT_SECURITY_POLICY,
+        ))
+        .layer(http::set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(http::set(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(http::set(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
 
 /// Opens the database named by the settings and applies pending migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
@@ -200,7 +234,7 @@ impl Application {
         let workers = self.state.directory.federation().start_delivery();
         let search = tokio::spawn(refresh_search(self.state.directory.clone()));
         let header_timeout = Duration::from_secs(self.state.settings.http.header_timeout_seconds);
-        let router = http::router(self.state);
+        let router = router(self.state);
         serve(self.listener, router, header_timeout, shutdown).await;
         workers.abort();
         search.abort();

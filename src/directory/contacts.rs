@@ -13,8 +13,8 @@ use super::federating::contact_audience;
 use super::recommendations::words;
 use super::views::{ContactView, Listing};
 use super::{Access, Directory, DirectoryError, new_key, now};
-use crate::federation::outbox;
-use crate::federation::outgoing::Audience;
+use crate::federation::audience::Audience;
+use crate::federation::publish;
 
 /// Filters of `GET /api/v1/contacts`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -28,7 +28,7 @@ pub struct ContactQuery {
 }
 
 /// The visibilities a caller may see on this node.
-pub(crate) fn visible_to(access: Access) -> Vec<String> {
+pub(crate) fn visible_to(access: Access) -> Vec<Visibility> {
     let all = [
         Visibility::Hidden,
         Visibility::Local,
@@ -37,11 +37,11 @@ pub(crate) fn visible_to(access: Access) -> Vec<String> {
     ];
     all.into_iter()
         .filter(|v| access == Access::Staff || v.is_public_here())
-        .map(|v| v.as_str().to_owned())
         .collect()
 }
 
 impl Directory {
+    #[tracing::instrument(skip(self, input))]
     pub async fn create_contact(
         &self,
         centre: Option<&str>,
@@ -70,15 +70,12 @@ impl Directory {
             created_at: now(),
         };
         let fields = contacts::fields(&draft, &centre, None, now())?;
-        let (ap_id, audience) = (
-            identity.ap_id.clone(),
-            contact_audience(draft.visibility.as_str()),
-        );
+        let (ap_id, audience) = (identity.ap_id.clone(), contact_audience(draft.visibility));
         let urls = self.urls().clone();
         self.db()
             .write(move |conn| {
                 ContactRow::insert(conn, &identity, &fields)?;
-                outbox::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)
+                publish::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)
             })
             .await?;
         self.federation().wake();
@@ -88,8 +85,7 @@ impl Directory {
     /// One card by key. The public sees it only when its visibility is `local` or `public`.
     pub async fn contact(&self, key: &str, access: Access) -> Result<ContactView, DirectoryError> {
         let (row, centre) = self.find_contact(key).await?;
-        let visible = access == Access::Staff
-            || (Visibility::from_stored(&row.visibility).is_public_here() && !row.hidden);
+        let visible = access == Access::Staff || (row.visibility.is_public_here() && !row.hidden);
         if !visible {
             return Err(not_found(key));
         }
@@ -110,7 +106,7 @@ impl Directory {
             phone: row.phone,
             website: row.website,
             contact_form: row.contact_form,
-            visibility: Visibility::from_stored(&row.visibility),
+            visibility: row.visibility,
             consent: row
                 .consent
                 .as_deref()
@@ -120,6 +116,7 @@ impl Directory {
         })
     }
 
+    #[tracing::instrument(skip(self, input))]
     pub async fn update_contact(
         &self,
         key: &str,
@@ -131,29 +128,30 @@ impl Directory {
         let fields = contacts::fields(&draft, &centre, None, now())?;
         let (ap_id, before, after) = (
             row.ap_id.clone(),
-            contact_audience(&row.visibility),
-            contact_audience(draft.visibility.as_str()),
+            contact_audience(row.visibility),
+            contact_audience(draft.visibility),
         );
         let urls = self.urls().clone();
         self.db()
             .write(move |conn| {
                 ContactRow::update(conn, row.id, &fields)?;
-                outbox::entry_changed(conn, &urls, &ap_id, before, after)
+                publish::entry_changed(conn, &urls, &ap_id, before, after)
             })
             .await?;
         self.federation().wake();
         self.contact(key, Access::Staff).await
     }
 
+    #[tracing::instrument(skip(self))]
     pub async fn delete_contact(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre) = self.find_contact(key).await?;
         ensure_local(&row)?;
-        let (ap_id, before) = (row.ap_id.clone(), contact_audience(&row.visibility));
+        let (ap_id, before) = (row.ap_id.clone(), contact_audience(row.visibility));
         let urls = self.urls().clone();
         self.db()
             .write(move |conn| {
                 ContactRow::delete(conn, row.id)?;
-                outbox::entry_deleted(conn, &urls, &ap_id, &centre, before)
+                publish::entry_deleted(conn, &urls, &ap_id, &centre, before)
             })
             .await?;
         self.federation().wake();
@@ -170,7 +168,7 @@ impl Directory {
         if let Some(wanted) = query.visibility.as_deref().map(|v| v.trim().to_lowercase())
             && !wanted.is_empty()
         {
-            visibilities.retain(|v| *v == wanted);
+            visibilities.retain(|v| Some(*v) == Visibility::parse(&wanted));
         }
         let filter = ContactFilter {
             words: words(query.q.as_deref()),

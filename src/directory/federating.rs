@@ -8,17 +8,17 @@ use crate::domain::FieldError;
 use crate::domain::contact::Visibility;
 use crate::domain::recommendation::Status;
 use crate::federation::activity_id;
-use crate::federation::outgoing::Audience;
+use crate::federation::audience::Audience;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
-use crate::storage::follows::{ACCEPTED, FollowRow, FollowerRow, PENDING, REJECTED};
+use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
 use crate::storage::recommendations::RecommendationRow;
 
 use super::{Directory, DirectoryError, new_key, now};
 
 /// Who receives a recommendation in this status.
-pub(crate) fn recommendation_audience(status: &str) -> Audience {
-    if status == Status::Published.as_str() {
+pub(crate) fn recommendation_audience(status: Status) -> Audience {
+    if status == Status::Published {
         Audience::Everyone
     } else {
         Audience::Nobody
@@ -26,8 +26,8 @@ pub(crate) fn recommendation_audience(status: &str) -> Audience {
 }
 
 /// Who receives a contact card with this visibility.
-pub(crate) fn contact_audience(visibility: &str) -> Audience {
-    match Visibility::from_stored(visibility) {
+pub(crate) fn contact_audience(visibility: Visibility) -> Audience {
+    match visibility {
         Visibility::Public => Audience::Everyone,
         Visibility::Network => Audience::DirectoryPeers,
         Visibility::Hidden | Visibility::Local => Audience::Nobody,
@@ -93,6 +93,7 @@ pub struct EndorsementInput {
 
 impl Directory {
     /// Follows a remote directory centre from a local centre (the first one by default).
+    #[tracing::instrument(skip(self))]
     pub async fn follow(
         &self,
         centre: Option<&str>,
@@ -128,7 +129,7 @@ impl Directory {
             .db()
             .run(move |conn| FollowRow::find_between(conn, follower_id, target_id))
             .await?
-            .filter(|f| f.state != REJECTED)
+            .filter(|f| f.state != FollowState::Rejected)
         {
             return Ok(follow_view(&existing, &remote, &follower));
         }
@@ -161,6 +162,7 @@ impl Directory {
     }
 
     /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
+    #[tracing::instrument(skip(self))]
     pub async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
         let owned = key.to_owned();
         let (row, target) = self
@@ -187,10 +189,16 @@ impl Directory {
         &self,
         state: Option<&str>,
     ) -> Result<Vec<FollowerView>, DirectoryError> {
-        let state = state.map(str::to_owned);
+        let state = state
+            .map(|s| {
+                FollowState::parse(s).ok_or_else(|| {
+                    FieldError::new("state", "expected pending, accepted or rejected")
+                })
+            })
+            .transpose()?;
         let rows = self
             .db()
-            .run(move |conn| FollowerRow::list(conn, None, state.as_deref()))
+            .run(move |conn| FollowerRow::list(conn, None, state))
             .await?;
         let locals = self.db().run(CentreRow::list_local).await?;
         Ok(rows
@@ -221,25 +229,30 @@ impl Directory {
     }
 
     /// Approves (`accept`) or refuses a follower waiting for approval.
+    #[tracing::instrument(skip(self))]
     pub async fn decide_follower(
         &self,
         key: &str,
         accept: bool,
     ) -> Result<FollowerView, DirectoryError> {
         let (row, actor, centre) = self.follower(key).await?;
-        if row.state != PENDING {
+        if row.state != FollowState::Pending {
             return Err(DirectoryError::Conflict {
                 field: None,
-                message: format!("this follower is {} already", row.state),
+                message: format!("this follower is {} already", row.state.as_str()),
             });
         }
-        let state = if accept { ACCEPTED } else { REJECTED };
+        let state = if accept {
+            FollowState::Accepted
+        } else {
+            FollowState::Rejected
+        };
         let id = row.id;
         self.db()
             .write(move |conn| FollowerRow::set_state(conn, id, state, now()))
             .await?;
         let mut updated = row.clone();
-        updated.state = state.to_owned();
+        updated.state = state;
         if accept {
             self.federation()
                 .approve_follower(centre.clone(), actor.clone(), row)
@@ -255,6 +268,7 @@ impl Directory {
     /// Trusts an accepted follower that is a directory centre with the `network` contact cards
     /// of the centre it follows (they are sent at once), or stops trusting it (it is asked to
     /// delete them). Personal data never goes to a peer staff have not trusted.
+    #[tracing::instrument(skip(self))]
     pub async fn trust_follower(
         &self,
         key: &str,
@@ -271,10 +285,10 @@ impl Directory {
                 ),
             });
         }
-        if trusted && row.state != ACCEPTED {
+        if trusted && row.state != FollowState::Accepted {
             return Err(DirectoryError::Conflict {
                 field: None,
-                message: format!("this follower is {}: approve it first", row.state),
+                message: format!("this follower is {}: approve it first", row.state.as_str()),
             });
         }
         let mut updated = row.clone();
@@ -292,6 +306,7 @@ impl Directory {
     }
 
     /// Endorses a recommendation of another centre: Announce to our followers and its author.
+    #[tracing::instrument(skip(self))]
     pub async fn endorse(
         &self,
         centre: Option<&str>,
@@ -312,7 +327,7 @@ impl Directory {
         if rec.local {
             return Err(FieldError::new("object", "is this node's own recommendation").into());
         }
-        if rec.status != Status::Published.as_str() || rec.hidden {
+        if rec.status != Status::Published || rec.hidden {
             return Err(FieldError::new("object", "is not shown on this node").into());
         }
         let key = new_key();
@@ -338,6 +353,7 @@ impl Directory {
         })
     }
 
+    #[tracing::instrument(skip(self))]
     pub async fn unendorse(&self, key: &str) -> Result<(), DirectoryError> {
         let owned = key.to_owned();
         let row = self
@@ -411,7 +427,7 @@ fn follow_view(row: &FollowRow, target: &CentreRow, follower: &CentreRow) -> Fol
         id: row.key.clone(),
         target: target.actor_id.clone(),
         target_name: target.name.clone(),
-        state: row.state.clone(),
+        state: row.state.as_str().to_owned(),
         centre: follower.username.clone(),
     }
 }
@@ -423,7 +439,7 @@ fn follower_view(row: &FollowerRow, actor: &CentreRow, centre: &CentreRow) -> Fo
         name: actor.name.clone(),
         actor_type: actor.actor_type.clone(),
         directory: actor.is_directory,
-        state: row.state.clone(),
+        state: row.state.as_str().to_owned(),
         centre: centre.username.clone(),
         trusted: row.trusted,
     }

@@ -110,11 +110,7 @@ impl Directory {
 
 pub(crate) use crate::storage::now;
 
-/// A new object key: the last segment of the object's id. Random so that ids reveal nothing
-/// about how many objects a node holds.
-pub(crate) fn new_key() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
+pub(crate) use crate::storage::new_key;
 
 impl Directory {
     /// Whether the database answers.

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::domain::FieldError;
 use crate::domain::product;
 use crate::domain::recommendation::{Hosting, RecommendationDraft, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
@@ -18,8 +19,8 @@ use crate::storage::{Conn, StorageError, Window, products};
 use super::federating::recommendation_audience;
 use super::views::{Listing, RecommendationView};
 use super::{Access, Directory, DirectoryError, new_key, now};
-use crate::federation::outbox;
-use crate::federation::outgoing::Audience;
+use crate::federation::audience::Audience;
+use crate::federation::publish;
 
 /// What [`Directory::insert_recommendation`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +53,7 @@ pub struct RecommendationQuery {
 }
 
 impl Directory {
+    #[tracing::instrument(skip(self, input))]
     pub async fn create_recommendation(
         &self,
         centre: Option<&str>,
@@ -78,7 +80,7 @@ impl Directory {
     ) -> Result<Inserted, DirectoryError> {
         let key = new_key();
         let ap_id = self.urls().recommendation(&key).to_string();
-        let audience = recommendation_audience(draft.status.as_str());
+        let audience = recommendation_audience(draft.status);
         let urls = self.urls().clone();
         let identity = RecommendationIdentity {
             ap_id: ap_id.clone(),
@@ -103,7 +105,7 @@ impl Directory {
                 let row = RecommendationRow::insert(conn, &identity, &fields)?;
                 recommendations::link_products(conn, row.id, &draft)?;
                 // The activities go in the same transaction as the change.
-                outbox::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)?;
+                publish::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)?;
                 Ok(Inserted::New(key))
             })
             .await?;
@@ -119,7 +121,7 @@ impl Directory {
     ) -> Result<RecommendationView, DirectoryError> {
         let record = self.find_recommendation(key).await?;
         let (rec, _, _) = &record;
-        if access == Access::Public && (rec.status != Status::Published.as_str() || rec.hidden) {
+        if access == Access::Public && (rec.status != Status::Published || rec.hidden) {
             return Err(not_found(key));
         }
         self.view_one(record).await
@@ -145,14 +147,15 @@ impl Directory {
             summary: rec.summary,
             language: Some(rec.language),
             rationale: rec.rationale,
-            level: crate::domain::recommendation::Level::from_stored(&rec.level),
+            level: rec.level,
             region: rec.region,
             hosting: serde_json::from_str::<Vec<Hosting>>(&rec.hosting).unwrap_or_default(),
             audience: serde_json::from_str(&rec.audience).unwrap_or_default(),
-            status: Status::from_stored(&rec.status),
+            status: rec.status,
         })
     }
 
+    #[tracing::instrument(skip(self, input))]
     pub async fn update_recommendation(
         &self,
         key: &str,
@@ -163,8 +166,8 @@ impl Directory {
         ensure_local(&rec)?;
         let (ap_id, before, after) = (
             rec.ap_id.clone(),
-            recommendation_audience(&rec.status),
-            recommendation_audience(draft.status.as_str()),
+            recommendation_audience(rec.status),
+            recommendation_audience(draft.status),
         );
         let urls = self.urls().clone();
         let outcome = self
@@ -193,7 +196,7 @@ impl Directory {
                 if old_software.id != software.id {
                     SoftwareRow::delete_if_unused(conn, old_software.id)?;
                 }
-                outbox::entry_changed(conn, &urls, &ap_id, before, after)?;
+                publish::entry_changed(conn, &urls, &ap_id, before, after)?;
                 Ok(Ok(()))
             })
             .await?;
@@ -202,16 +205,17 @@ impl Directory {
         self.recommendation(key, Access::Staff).await
     }
 
+    #[tracing::instrument(skip(self))]
     pub async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
         let (rec, centre, software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
-        let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(&rec.status));
+        let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(rec.status));
         let urls = self.urls().clone();
         self.db()
             .write(move |conn| {
                 RecommendationRow::delete(conn, rec.id)?;
                 SoftwareRow::delete_if_unused(conn, software.id)?;
-                outbox::entry_deleted(conn, &urls, &ap_id, &centre, before)
+                publish::entry_deleted(conn, &urls, &ap_id, &centre, before)
             })
             .await?;
         self.federation().wake();
@@ -257,7 +261,13 @@ impl Directory {
             category: non_empty(&query.category).map(|c| c.to_lowercase()),
             product_key: non_empty(&query.replaces).map(|p| fold(&product::canonical_name(&p))),
             origin: self.origin_actor(non_empty(&query.origin)).await?,
-            status: non_empty(&query.status).map(|s| s.to_lowercase()),
+            status: non_empty(&query.status)
+                .map(|s| {
+                    Status::parse(&s.to_lowercase()).ok_or_else(|| {
+                        FieldError::new("status", "expected published, draft or withdrawn")
+                    })
+                })
+                .transpose()?,
             software_id,
             region: non_empty(&query.region).map(|r| r.to_uppercase()),
             public_only: access == Access::Public,

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::FieldError;
 use crate::domain::category::Category;
-use crate::domain::recommendation::Hosting;
+use crate::domain::recommendation::{Hosting, Status};
 use crate::domain::text::fold;
 use crate::domain::{product, region};
 use crate::search::{Found, Kind, Request, SuggestionKind};
@@ -256,7 +256,7 @@ impl Directory {
 
         let staff = access == Access::Staff;
         let shown_rec =
-            |row: &RecommendationRow| staff || (row.status == "published" && !row.hidden);
+            |row: &RecommendationRow| staff || (row.status == Status::Published && !row.hidden);
         let mut by_software: HashMap<i64, Vec<&RecommendationSource>> = HashMap::new();
         for rec in recs.iter().filter(|r| shown_rec(&r.row)) {
             by_software.entry(rec.software.id).or_default().push(rec);

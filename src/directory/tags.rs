@@ -2,12 +2,12 @@
 //! links other servers show (`https://DOMAIN/tags/Nextcloud`) lead to what they name.
 //!
 //! A Note's hashtags are the software's name, `#LogicielLibre` (`#FreeSoftware` in English)
-//! and `#Alternative<Product>` per replaced product (`federation::objects::entry`). A tag is
+//! and `#Alternative<Product>` per replaced product (`federation::objects::recommendation`). A tag is
 //! read back the same way, without regard to case or accents: `nextcloud`, `NextCloud` and
 //! `Nextcloud` are one tag.
 
 use crate::domain::text::fold;
-use crate::federation::objects::entry::hashtag;
+use crate::federation::objects::recommendation::hashtag;
 use crate::storage::Window;
 
 use super::recommendations::RecommendationQuery;

@@ -107,13 +107,13 @@ impl RecommendationView {
             summary: rec.summary.clone(),
             language: rec.language.clone(),
             rationale: rec.rationale.clone(),
-            level: rec.level.clone(),
+            level: rec.level.as_str().to_owned(),
             region: rec.region.clone(),
             // Written by us from validated values; an unreadable value shows as empty
             // rather than hiding the whole recommendation.
             hosting: serde_json::from_str(&rec.hosting).unwrap_or_default(),
             audience: serde_json::from_str(&rec.audience).unwrap_or_default(),
-            status: rec.status.clone(),
+            status: rec.status.as_str().to_owned(),
             published: rec.published_at.map(utc),
             updated: utc(rec.updated_at),
             endorsed_by,
@@ -197,7 +197,7 @@ impl ContactView {
             phone: row.phone.clone().filter(|_| shown("phone")),
             website: row.website.clone().filter(|_| shown("website")),
             contact_form: row.contact_form.clone().filter(|_| shown("contact_form")),
-            visibility: staff.then(|| Visibility::from_stored(&row.visibility)),
+            visibility: staff.then_some(row.visibility),
             consent: if staff { consent } else { None },
             updated: utc(row.updated_at),
         }

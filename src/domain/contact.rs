@@ -38,12 +38,14 @@ impl Visibility {
         }
     }
 
-    pub fn from_stored(value: &str) -> Self {
+    /// The visibility a stored or sent name stands for; `None` for any other text.
+    pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "local" => Self::Local,
-            "network" => Self::Network,
-            "public" => Self::Public,
-            _ => Self::Hidden,
+            "hidden" => Some(Self::Hidden),
+            "local" => Some(Self::Local),
+            "network" => Some(Self::Network),
+            "public" => Some(Self::Public),
+            _ => None,
         }
     }
 

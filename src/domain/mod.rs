@@ -6,6 +6,7 @@
 pub mod category;
 pub mod centre;
 pub mod contact;
+pub mod follow;
 pub mod licence;
 pub mod product;
 pub mod recommendation;
@@ -18,3 +19,10 @@ pub mod validation;
 pub mod web_url;
 
 pub use validation::FieldError;
+
+/// Offset and limit of a listing.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub offset: i64,
+    pub limit: i64,
+}

@@ -36,11 +36,13 @@ impl Level {
         }
     }
 
-    pub fn from_stored(value: &str) -> Self {
+    /// The level a stored or sent name stands for; `None` for any other text.
+    pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "usable" => Self::Usable,
-            "avoid" => Self::Avoid,
-            _ => Self::Recommended,
+            "recommended" => Some(Self::Recommended),
+            "usable" => Some(Self::Usable),
+            "avoid" => Some(Self::Avoid),
+            _ => None,
         }
     }
 }
@@ -54,11 +56,13 @@ impl Status {
         }
     }
 
-    pub fn from_stored(value: &str) -> Self {
+    /// The status a stored or sent name stands for; `None` for any other text.
+    pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "draft" => Self::Draft,
-            "withdrawn" => Self::Withdrawn,
-            _ => Self::Published,
+            "published" => Some(Self::Published),
+            "draft" => Some(Self::Draft),
+            "withdrawn" => Some(Self::Withdrawn),
+            _ => None,
         }
     }
 }

@@ -8,11 +8,11 @@ use activitypub_federation::traits::Object;
 use serde_json::Value;
 use url::Url;
 
-use super::activities::receive_announce;
+use super::activities::announce::receive_announce;
+use super::activities::object_id;
+use super::checks::verify_same_authority;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
-use super::objects::verify_same_authority;
-use super::protocol::activities::object_id;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::protocol::note::Note;
 use super::{FederationData, FederationError};
@@ -32,6 +32,11 @@ pub fn start(follow: FollowRow, target: ApubCentre, data: &Data<FederationData>)
 }
 
 /// Pages through the outbox; returns how many items were taken in.
+#[tracing::instrument(
+    name = "backfill",
+    skip_all,
+    fields(actor = %target.id, host = %crate::federation::authority(&target.id))
+)]
 pub async fn run(
     follow: &FollowRow,
     target: &ApubCentre,

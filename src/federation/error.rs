@@ -1,11 +1,10 @@
 //! Federation's errors, and the status each answers with on the inbox and object routes.
 
-use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::domain::FieldError;
+use crate::failure::{self, Incident};
 use crate::storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
@@ -86,11 +85,12 @@ impl From<url::ParseError> for FederationError {
 impl IntoResponse for FederationError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
-            tracing::error!("federation: {self}");
+        let incident = if status.is_server_error() {
+            Some(Incident::log("federation", &self))
         } else {
             tracing::info!("federation request refused ({status}): {self}");
-        }
+            None
+        };
         let code = match status {
             StatusCode::UNAUTHORIZED => "unauthorized",
             StatusCode::FORBIDDEN => "forbidden",
@@ -101,16 +101,11 @@ impl IntoResponse for FederationError {
             s if s.is_server_error() => "internal",
             _ => "bad_request",
         };
-        let message = if status.is_server_error() {
-            "internal error; the node's log has the details".to_owned()
-        } else {
-            self.to_string()
+        let message = match &incident {
+            Some(incident) => incident.message(),
+            None => self.to_string(),
         };
-        let mut response = (
-            status,
-            Json(json!({"error": {"code": code, "message": message}})),
-        )
-            .into_response();
+        let mut response = failure::json(status, code, message, None);
         if let Self::TooMany(wait) = self {
             let seconds = wait.as_secs().max(1).to_string();
             if let Ok(value) = axum::http::HeaderValue::from_str(&seconds) {

@@ -12,14 +12,14 @@ use base64::Engine as _;
 use chrono::{Duration, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use tracing::field::Empty;
 use url::Url;
 
 use super::activities::{HANDLED_TYPES, InboxActivity};
-use super::egress::Refusal;
+use super::checks::check_domain;
 use super::objects::centre::ApubCentre;
 use super::{Context, Federation, FederationError, authority};
-use crate::domain::urls::host_of;
-use crate::storage::{delivery, moderation, now};
+use crate::storage::{delivery, now};
 
 /// Largest activity accepted (the library stops reading there but answers 500; we answer 413).
 pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
@@ -28,6 +28,13 @@ pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
 const MAX_AGE: Duration = Duration::hours(12);
 const MAX_AHEAD: Duration = Duration::hours(1);
 
+/// One request to an inbox. Its span carries the activity's id, type, actor and the actor's
+/// host as soon as the body is read (never the body itself).
+#[tracing::instrument(
+    name = "inbox",
+    skip_all,
+    fields(activity_id = Empty, kind = Empty, actor = Empty, host = Empty)
+)]
 pub async fn receive(
     federation: &Federation,
     request: Request,
@@ -47,6 +54,15 @@ pub async fn receive(
         .and_then(|a| a.as_str().or_else(|| a.get("id").and_then(Value::as_str)))
         .and_then(|a| Url::parse(a).ok())
         .ok_or_else(|| FederationError::BadRequest("the activity has no actor".into()))?;
+    let span = tracing::Span::current();
+    span.record("actor", actor.as_str());
+    span.record("host", authority(&actor));
+    if let Some(id) = envelope.get("id").and_then(Value::as_str) {
+        span.record("activity_id", id);
+    }
+    if let Some(kind) = envelope.get("type").and_then(Value::as_str) {
+        span.record("kind", kind);
+    }
     check_domain(&data, &actor).await?;
     if let Err(wait) = data.inbox_limit.take(&authority(&actor)).await {
         return Err(FederationError::TooMany(wait));
@@ -272,58 +288,6 @@ fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), FederationError>
     }
 }
 
-/// Refuses actors and objects from blocked domains, and, in allow-list mode, from domains not
-/// on the list.
-pub async fn check_domain(data: &Context, url: &Url) -> Result<(), FederationError> {
-    match moderation_refusal(data, url).await? {
-        None => Ok(()),
-        Some(refusal) => Err(FederationError::Forbidden(refusal.to_string())),
-    }
-}
-
-/// The moderation rule that keeps `url`'s host out, if any. Rules name a host (`example.org`,
-/// for every port) or a host and port (`localhost:8081`); both sides are normalised
-/// authorities, so `localhost.:8081` is `localhost:8081`.
-pub async fn moderation_refusal(
-    data: &super::FederationData,
-    url: &Url,
-) -> Result<Option<Refusal>, FederationError> {
-    let full = authority(url);
-    if full == data.urls.authority() {
-        return Ok(None);
-    }
-    let host = host_of(&full).to_owned();
-    let rule = match rule_of(data, full.clone()).await? {
-        Some(rule) => Some(rule),
-        None if host != full => rule_of(data, host).await?,
-        None => None,
-    };
-    Ok(match rule.as_deref() {
-        Some(moderation::BLOCK) => Some(Refusal::Blocked { host: full }),
-        Some(moderation::ALLOW) => None,
-        _ if data.policy.allowlist_mode => Some(Refusal::NotAllowed { host: full }),
-        _ => None,
-    })
-}
-
-/// The moderation rule for a domain, from a cache that lives a few seconds (every incoming
-/// activity and every fetch asks; rules change rarely, and changes here clear it at once).
-async fn rule_of(
-    data: &super::FederationData,
-    domain: String,
-) -> Result<Option<String>, FederationError> {
-    if let Some(rule) = data.domain_rules.get(&domain).await {
-        return Ok(rule);
-    }
-    let key = domain.clone();
-    let rule = data
-        .db
-        .run(move |conn| moderation::rule_for(conn, &key))
-        .await?;
-    data.domain_rules.insert(domain, rule.clone()).await;
-    Ok(rule)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,8 +345,8 @@ mod fuzz {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::federation::activities::object_id;
     use crate::federation::objects::entry;
-    use crate::federation::protocol::activities::object_id;
     use crate::fuzzing;
 
     fn seeds() -> Vec<Value> {
@@ -407,7 +371,7 @@ mod fuzz {
     }
 
     fn implicit_delete_id_of(object: &Value) -> Option<Url> {
-        super::super::protocol::activities::implicit_delete_id(object)
+        crate::federation::activities::delete::implicit_delete_id(object)
     }
 
     #[test]

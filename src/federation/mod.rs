@@ -2,12 +2,16 @@
 //!
 //! | file            | owns                                                              |
 //! |-----------------|-------------------------------------------------------------------|
-//! | `protocol/`     | the JSON on the wire, exactly (actors, notes, activities, collections) |
-//! | `objects/`      | our rows as ActivityPub objects: to JSON, from JSON, with the origin checks |
-//! | `activities/`   | what we receive and how we apply it                               |
-//! | `outgoing.rs`   | what we build and send, and to whom                               |
+//! | `protocol/`     | the JSON on the wire of actors, notes and collections              |
+//! | `objects/`      | our rows as ActivityPub objects: to JSON, from JSON               |
+//! | `activities/`   | one file per activity: its wire struct, how it is sent, how it is received |
+//! | `checks.rs`     | origin and policy checks, for the inbox, objects and backfill     |
+//! | `audience.rs`   | who a centre's publications reach (which followers' inboxes)       |
+//! | `publish.rs`    | what a local change sends, to whom (in the change's transaction)   |
+//! | `delivery/`     | the persistent delivery queue (`queue.rs`) and its workers         |
 //! | `inbox.rs`      | the inbox: body cap, signature, date window, blocks, dedup        |
-//! | `routes.rs`     | WebFinger, NodeInfo, actors, outboxes, collections, objects       |
+//! | `routes.rs`     | WebFinger, NodeInfo, actors, inboxes, objects at their ids         |
+//! | `collections.rs`| a centre's ActivityPub outbox, followers and following collections |
 //! | `backfill.rs`   | paging a followed centre's outbox once                            |
 //! | `client.rs`     | the HTTP client: private addresses refused at connect time        |
 //! | `egress.rs`     | whether a URL may be contacted: the one decision for every request |
@@ -17,19 +21,21 @@
 //! through `storage`; `federation` never calls `directory`.
 
 pub mod activities;
-pub mod backfill;
+pub(crate) mod audience;
+pub(crate) mod backfill;
+pub(crate) mod checks;
 mod client;
-pub mod delivery;
-pub mod egress;
+pub mod collections;
+pub(crate) mod delivery;
+pub(crate) mod egress;
 mod error;
 pub mod inbox;
 pub mod keys;
-pub mod objects;
-pub mod outbox;
-pub mod outgoing;
+pub(crate) mod objects;
 pub mod protocol;
-pub mod routes;
-pub mod throttle;
+pub(crate) mod publish;
+pub(crate) mod routes;
+pub(crate) mod throttle;
 
 use std::time::Duration;
 
@@ -205,7 +211,7 @@ impl FederationData {
     /// never contacted). Every outgoing request asks.
     pub async fn may_contact(&self, url: &Url) -> Result<(), egress::Refusal> {
         self.egress.check(url)?;
-        match inbox::moderation_refusal(self, url).await {
+        match checks::moderation_refusal(self, url).await {
             Ok(None) => Ok(()),
             Ok(Some(refusal)) => Err(refusal),
             Err(e) => {
@@ -233,6 +239,7 @@ pub(crate) fn activity_id(urls: &NodeUrls, kind: &str) -> Url {
 impl Federation {
     /// The actor a user means by `target`: `name@domain` (WebFinger) or an actor URL. Fetched
     /// (or refreshed) and stored.
+    #[tracing::instrument(name = "resolve_actor", skip(self))]
     pub async fn resolve_actor(
         &self,
         target: &str,
@@ -242,7 +249,7 @@ impl Federation {
         let data = self.context();
         let actor = if target.starts_with("http://") || target.starts_with("https://") {
             let url = Url::parse(target)?;
-            inbox::check_domain(&data, &url).await?;
+            checks::check_domain(&data, &url).await?;
             ObjectId::<objects::centre::ApubCentre>::from(url)
                 .dereference(&data)
                 .await?
@@ -256,7 +263,7 @@ impl Federation {
             } else {
                 "https"
             };
-            inbox::check_domain(&data, &Url::parse(&format!("{scheme}://{domain}/"))?).await?;
+            checks::check_domain(&data, &Url::parse(&format!("{scheme}://{domain}/"))?).await?;
             webfinger_resolve_actor::<FederationData, objects::centre::ApubCentre>(handle, &data)
                 .await?
         };

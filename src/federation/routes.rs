@@ -1,6 +1,6 @@
-//! The federation surface over HTTP: WebFinger, NodeInfo, actors, inboxes, outboxes, the
-//! followers and following collections, and every object at its id (JSON for ActivityPub
-//! clients, a page for browsers).
+//! The federation surface over HTTP: WebFinger, NodeInfo, actors, inboxes, every object at its
+//! id (JSON for ActivityPub clients, a page for browsers), and the routes of the collections
+//! (outbox, followers, following: see `collections`).
 
 use activitypub_federation::axum::json::FederationJson;
 use activitypub_federation::fetch::webfinger::{build_webfinger_response, extract_webfinger_name};
@@ -15,22 +15,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
 
+use super::activities::Tombstone;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::ApubEntry;
-use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::protocol::context::context;
-use super::protocol::public_collection;
-use super::{Federation, FederationError, inbox};
-use crate::domain::urls::NodeUrls;
+use super::{Federation, FederationError, collections, inbox};
 use crate::storage::centres::CentreRow;
-use crate::storage::contacts::{ContactFilter, ContactRow};
-use crate::storage::endorsements::EndorsementRow;
-use crate::storage::follows::{ACCEPTED, FollowRow, FollowerRow};
-use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
-use crate::storage::{Conn, StorageError, Window, activities};
-
-/// Items per outbox page.
-pub const OUTBOX_PAGE: i64 = 50;
+use crate::storage::recommendations::{RecommendationFilter, RecommendationRow};
+use crate::storage::{Window, activities};
 
 pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Router<S> {
     Router::new()
@@ -41,9 +33,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Route
         .route("/actor", get(instance_actor))
         .route("/actor/inbox", post(shared_inbox))
         .route("/centres/{username}/inbox", post(centre_inbox))
-        .route("/centres/{username}/outbox", get(outbox))
-        .route("/centres/{username}/followers", get(followers))
-        .route("/centres/{username}/following", get(following))
+        .route("/centres/{username}/outbox", get(collections::outbox))
+        .route("/centres/{username}/followers", get(collections::followers))
+        .route("/centres/{username}/following", get(collections::following))
         .with_state(federation)
 }
 
@@ -56,7 +48,7 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
         })
 }
 
-fn activity_json(value: impl serde::Serialize) -> Response {
+pub(super) fn activity_json(value: impl serde::Serialize) -> Response {
     FederationJson(WithContext::new(value, context())).into_response()
 }
 
@@ -161,7 +153,10 @@ async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationE
     Ok(res)
 }
 
-async fn local_centre(fed: &Federation, username: &str) -> Result<CentreRow, FederationError> {
+pub(super) async fn local_centre(
+    fed: &Federation,
+    username: &str,
+) -> Result<CentreRow, FederationError> {
     let name = username.to_lowercase();
     fed.data()
         .db
@@ -197,208 +192,6 @@ async fn centre_inbox(
     inbox::receive(&fed, request).await
 }
 
-#[derive(Deserialize)]
-struct PageQuery {
-    page: Option<u32>,
-}
-
-/// The outbox: a Create for every published entry (public contact cards included) and an
-/// Announce for every endorsement, newest first, in pages. `network` cards are never listed.
-async fn outbox(
-    State(fed): State<Federation>,
-    Path(username): Path<String>,
-    Query(query): Query<PageQuery>,
-) -> Result<Response, FederationError> {
-    let data = fed.context();
-    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
-    let outbox_id = centre.outbox_url();
-    let actor_id = centre.row.actor_id.clone();
-    let centre_id = centre.row.id;
-    let recs_filter = RecommendationFilter {
-        origin: Some(actor_id.clone()),
-        public_only: true,
-        order: Order::Recent,
-        ..Default::default()
-    };
-    let cards_filter = ContactFilter {
-        origin: Some(actor_id.clone()),
-        visibilities: vec!["public".into()],
-        ..Default::default()
-    };
-    let (recs_total, cards_total, endorsements) = {
-        let (rf, cf) = (recs_filter.clone(), cards_filter.clone());
-        data.db
-            .run(move |conn| {
-                let none = Window {
-                    offset: 0,
-                    limit: 0,
-                };
-                Ok((
-                    RecommendationRow::list(conn, &rf, none)?.total,
-                    ContactRow::list(conn, &cf, none)?.total,
-                    EndorsementRow::by_centre(conn, centre_id)?,
-                ))
-            })
-            .await?
-    };
-    let total = recs_total + cards_total + i64::try_from(endorsements.len()).unwrap_or(i64::MAX);
-    let base = outbox_id.to_string();
-    let page_url = |n: i64| Url::parse(&format!("{base}?page={n}")).expect("valid outbox page");
-    let pages = (total + OUTBOX_PAGE - 1) / OUTBOX_PAGE;
-    let Some(n) = query.page else {
-        return Ok(activity_json(OrderedCollection {
-            kind: "OrderedCollection".into(),
-            id: outbox_id.clone(),
-            total_items: total,
-            first: Some(page_url(1)),
-            last: Some(page_url(pages.max(1))),
-            ordered_items: None,
-        }));
-    };
-    let n = i64::from(n.max(1));
-    // The items in order: recommendations, then public cards, then endorsements; the page is
-    // a window on that sequence.
-    let start = (n - 1) * OUTBOX_PAGE;
-    let mut items = Vec::new();
-    let recs_window = Window {
-        offset: start,
-        limit: OUTBOX_PAGE,
-    };
-    let urls = data.urls.clone();
-    let recs = {
-        let (rf, urls) = (recs_filter.clone(), urls.clone());
-        // One database task for the whole page.
-        data.db
-            .run(move |conn| {
-                let page = RecommendationRow::list(conn, &rf, recs_window)?;
-                page.rows
-                    .iter()
-                    .map(|(rec, _, _)| create_item(conn, &urls, &rec.ap_id))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .await?
-    };
-    items.extend(recs);
-    let cards_window = Window {
-        offset: (start - recs_total).max(0),
-        limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
-    };
-    if cards_window.limit > 0 {
-        let cf = cards_filter.clone();
-        let cards = data
-            .db
-            .run(move |conn| {
-                let page = ContactRow::list(conn, &cf, cards_window)?;
-                page.rows
-                    .iter()
-                    .map(|(card, _)| create_item(conn, &urls, &card.ap_id))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .await?;
-        items.extend(cards);
-    }
-    let skip = usize::try_from((start - recs_total - cards_total).max(0)).unwrap_or(0);
-    let room = usize::try_from(OUTBOX_PAGE)
-        .unwrap_or(50)
-        .saturating_sub(items.len());
-    for endorsement in endorsements.iter().skip(skip).take(room) {
-        if let Some(ap_id) = endorsed_object(endorsement, &data).await? {
-            items.push(json!({
-                "type": "Announce",
-                "id": endorsement.activity_id,
-                "actor": centre.id,
-                "object": ap_id,
-                "to": [public_collection()],
-                "cc": [centre.followers_url()],
-                "published": endorsement.created_at.and_utc(),
-            }));
-        }
-    }
-    Ok(activity_json(OrderedCollectionPage {
-        kind: "OrderedCollectionPage".into(),
-        id: page_url(n),
-        part_of: outbox_id,
-        next: (n < pages).then(|| page_url(n + 1)),
-        prev: (n > 1).then(|| page_url(n - 1)),
-        ordered_items: items,
-    }))
-}
-
-async fn endorsed_object(
-    endorsement: &EndorsementRow,
-    data: &super::Context,
-) -> Result<Option<String>, FederationError> {
-    let rec_id = endorsement.recommendation_id;
-    Ok(data
-        .db
-        .run(move |conn| RecommendationRow::ap_id_of(conn, rec_id))
-        .await?)
-}
-
-/// The Create of one local entry, as an outbox item.
-fn create_item(conn: &mut Conn, urls: &NodeUrls, ap_id: &str) -> Result<Value, StorageError> {
-    let entry = ApubEntry::load_in(conn, ap_id)?.ok_or(StorageError::NotFound)?;
-    let note = super::objects::entry::note(conn, urls, &entry)?;
-    Ok(json!({
-        "type": "Create",
-        "id": format!("{ap_id}#create"),
-        "actor": note.attributed_to,
-        "published": note.published,
-        "to": note.to,
-        "cc": note.cc,
-        "object": note,
-    }))
-}
-
-async fn followers(
-    State(fed): State<Federation>,
-    Path(username): Path<String>,
-) -> Result<Response, FederationError> {
-    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
-    let id = centre.row.id;
-    let total = fed
-        .data()
-        .db
-        .run(move |conn| Ok(FollowerRow::list(conn, Some(id), Some(ACCEPTED))?.len()))
-        .await?;
-    // The count only: who follows a centre is its followers' business.
-    Ok(activity_json(OrderedCollection {
-        kind: "OrderedCollection".into(),
-        id: centre.followers_url(),
-        total_items: i64::try_from(total).unwrap_or(i64::MAX),
-        first: None,
-        last: None,
-        ordered_items: None,
-    }))
-}
-
-async fn following(
-    State(fed): State<Federation>,
-    Path(username): Path<String>,
-) -> Result<Response, FederationError> {
-    let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
-    let id = centre.row.id;
-    let followed = fed
-        .data()
-        .db
-        .run(move |conn| {
-            Ok(FollowRow::list(conn)?
-                .into_iter()
-                .filter(|(f, _)| f.follower_id == id && f.state == ACCEPTED)
-                .map(|(_, target)| target.actor_id)
-                .collect::<Vec<_>>())
-        })
-        .await?;
-    Ok(activity_json(OrderedCollection {
-        kind: "OrderedCollection".into(),
-        id: centre.following_url(),
-        total_items: i64::try_from(followed.len()).unwrap_or(i64::MAX),
-        first: None,
-        last: None,
-        ordered_items: Some(followed.into_iter().map(Value::String).collect()),
-    }))
-}
-
 /// A local recommendation's Note (browsers get the website's page at the same URL).
 pub async fn recommendation(
     State(fed): State<Federation>,
@@ -430,8 +223,7 @@ async fn object(fed: &Federation, id: Url) -> Result<Response, FederationError> 
             .run(move |conn| activities::is_tombstoned(conn, &key))
             .await?
         {
-            let tombstone = json!({"type": "Tombstone", "id": id});
-            let mut res = activity_json(tombstone);
+            let mut res = activity_json(Tombstone::new(id));
             *res.status_mut() = StatusCode::GONE;
             return Ok(res);
         }

@@ -2,15 +2,14 @@
 //! `{"error": {"code", "message", "field"?}}` with a fitting status. Internal failures are
 //! logged with a reference and answered without their details.
 
-use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::directory::DirectoryError;
 use crate::directory::import::ImportError;
 use crate::domain::FieldError;
+pub use crate::failure::ErrorBody;
+use crate::failure::{self, Incident};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -18,24 +17,6 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
-}
-
-/// The body of every error answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
-    /// `payload_too_large`, `invalid`, `internal`.
-    pub code: String,
-    /// For people: what is wrong and, where it helps, what to do.
-    pub message: String,
-    /// Dotted path of the offending field (`software.homepage`), when one is at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
 }
 
 impl ApiError {
@@ -79,20 +60,20 @@ impl ApiError {
 
     /// Logs the cause under a reference and answers 500 with the reference only.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
-        let reference = uuid::Uuid::new_v4().simple().to_string();
-        let reference = &reference[..12];
-        tracing::error!(reference, "internal error: {cause}");
+        let incident = Incident::log("api", cause);
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            format!("internal error (reference {reference}); the node's log has the details"),
+            incident.message(),
         )
     }
 
+    #[cfg(test)]
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    #[cfg(test)]
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
     }
@@ -147,14 +128,7 @@ impl From<ImportError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code.to_owned(),
-                message: self.message,
-                field: self.field,
-            },
-        };
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = failure::json(self.status, self.code, self.message, self.field);
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

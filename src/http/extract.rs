@@ -13,10 +13,10 @@ use utoipa::IntoParams;
 
 use crate::directory::Access;
 use crate::domain::FieldError;
-use crate::storage::Window;
+use crate::domain::Window;
 
-use super::AppState;
 use super::error::ApiError;
+use crate::state::AppState;
 
 /// A JSON body. Syntax errors answer 400; a value of the wrong shape answers 422 naming the
 /// field (`software.homepage`); an oversized body answers 413.
@@ -247,61 +247,4 @@ mod tests {
             .is_err()
         );
     }
-}
-
-/// The address a request comes from: the connection's peer, or, when the peer is one of the
-/// `http.trusted_proxies`, the client its `X-Forwarded-For` names (the last address in it that
-/// is not itself a trusted proxy). From anyone else, `X-Forwarded-For` is ignored: a client
-/// cannot choose the address it is counted as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddress(pub std::net::IpAddr);
-
-impl FromRequestParts<AppState> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
-        let proxies = state.settings.trusted_proxies().unwrap_or_default();
-        Ok(Self(client_address(peer, &parts.headers, &proxies)))
-    }
-}
-
-/// See [`ClientAddress`].
-pub fn client_address(
-    peer: std::net::IpAddr,
-    headers: &axum::http::HeaderMap,
-    proxies: &[ipnet::IpNet],
-) -> std::net::IpAddr {
-    let peer = peer.to_canonical();
-    let trusted = |ip: &std::net::IpAddr| proxies.iter().any(|net| net.contains(ip));
-    if !trusted(&peer) {
-        return peer;
-    }
-    let hops: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect();
-    let mut client = peer;
-    for hop in hops.iter().rev() {
-        match hop.parse::<std::net::IpAddr>() {
-            Ok(ip) => {
-                client = ip.to_canonical();
-                if !trusted(&client) {
-                    return client;
-                }
-            }
-            // Not an address: what is left of it cannot be trusted; the last proxy is.
-            Err(_) => return client,
-        }
-    }
-    client
 }

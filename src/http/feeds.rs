@@ -14,10 +14,10 @@ use axum::routing::get;
 use crate::directory::Access;
 use crate::directory::recommendations::RecommendationQuery;
 use crate::directory::views::RecommendationView;
-use crate::storage::Window;
+use crate::domain::Window;
 
-use super::AppState;
 use super::error::ApiError;
+use crate::state::AppState;
 
 /// Entries in a feed: the most recent recommendations.
 const FEED_SIZE: i64 = 50;

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))

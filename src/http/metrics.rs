@@ -12,10 +12,10 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use super::AppState;
 use super::error::ApiError;
 use super::extract::Caller;
 use crate::directory::Access;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))

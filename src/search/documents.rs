@@ -15,8 +15,9 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Field;
 
 use crate::domain::category::Category;
-use crate::domain::contact::{self, Area, Consent, Visibility};
+use crate::domain::contact::{self, Area, Consent};
 use crate::domain::product;
+use crate::domain::recommendation::Status;
 use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
@@ -46,12 +47,12 @@ fn tiebreak(kind: Kind, id: i64) -> u64 {
 
 /// Whether the public may see a recommendation.
 pub fn recommendation_is_public(row: &RecommendationRow) -> bool {
-    row.status == "published" && !row.hidden
+    row.status == Status::Published && !row.hidden
 }
 
 /// Whether the public may see a contact card on this node.
 pub fn contact_is_public(row: &ContactRow) -> bool {
-    Visibility::from_stored(&row.visibility).is_public_here() && !row.hidden
+    row.visibility.is_public_here() && !row.hidden
 }
 
 /// Who finds a document.

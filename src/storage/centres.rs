@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::recommendation::Status;
+
 use super::schema::centres;
 use super::{Conn, StorageError};
 use crate::domain::secret::Secret;
@@ -216,7 +218,7 @@ impl CentreRow {
         use super::schema::recommendations;
         use diesel::dsl::{count_star, max};
         Ok(recommendations::table
-            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::status.eq(Status::Published.as_str()))
             .filter(recommendations::hidden.eq(false))
             .group_by(recommendations::centre_id)
             .select((

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::domain::contact::ContactDraft;
+use crate::domain::contact::{ContactDraft, Visibility};
 use crate::domain::text::fold;
 
 use super::centres::CentreRow;
@@ -30,7 +30,7 @@ pub struct ContactRow {
     pub phone: Option<String>,
     pub website: Option<String>,
     pub contact_form: Option<String>,
-    pub visibility: String,
+    pub visibility: Visibility,
     /// JSON object `{given_at, scope, withdrawn_at}`.
     pub consent: Option<String>,
     pub import_ref: Option<String>,
@@ -82,7 +82,7 @@ pub struct ContactFilter {
     pub words: Vec<String>,
     pub origin: Option<String>,
     /// The visibilities the caller may see; empty means none.
-    pub visibilities: Vec<String>,
+    pub visibilities: Vec<Visibility>,
     pub include_hidden_by_moderation: bool,
 }
 
@@ -91,7 +91,7 @@ macro_rules! filtered {
         let filter: &ContactFilter = $filter;
         let mut query = contacts::table
             .inner_join(centres::table)
-            .filter(contacts::visibility.eq_any(filter.visibilities.clone()))
+            .filter(contacts::visibility.eq_any(filter.visibilities.iter().map(|v| v.as_str())))
             .into_boxed();
         for word in &filter.words {
             query = query.filter(contacts::search_text.like(format!("%{word}%")));

@@ -7,9 +7,7 @@ use super::centres::CentreRow;
 use super::schema::{centres, followers, follows};
 use super::{Conn, StorageError};
 
-pub const PENDING: &str = "pending";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";
+pub use crate::domain::follow::FollowState;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = follows)]
@@ -20,7 +18,7 @@ pub struct FollowRow {
     pub activity_id: String,
     pub follower_id: i64,
     pub target_id: i64,
-    pub state: String,
+    pub state: FollowState,
     pub backfilled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -35,7 +33,7 @@ pub struct FollowerRow {
     pub actor_id: i64,
     /// The id of the Follow activity the actor sent (our Accept or Reject names it).
     pub activity_id: String,
-    pub state: String,
+    pub state: FollowState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// Staff trust this follower (a directory centre) with `network` contact cards.
@@ -64,7 +62,7 @@ impl FollowRow {
                 follows::activity_id.eq(activity_id),
                 follows::follower_id.eq(follower_id),
                 follows::target_id.eq(target_id),
-                follows::state.eq(PENDING),
+                follows::state.eq(FollowState::Pending.as_str()),
                 follows::created_at.eq(now),
                 follows::updated_at.eq(now),
             ))
@@ -112,11 +110,14 @@ impl FollowRow {
     pub fn set_state(
         conn: &mut Conn,
         id: i64,
-        state: &str,
+        state: FollowState,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         diesel::update(follows::table.find(id))
-            .set((follows::state.eq(state), follows::updated_at.eq(now)))
+            .set((
+                follows::state.eq(state.as_str()),
+                follows::updated_at.eq(now),
+            ))
             .execute(conn)?;
         Ok(())
     }
@@ -150,7 +151,7 @@ impl FollowRow {
     pub fn is_followed(conn: &mut Conn, actor_id: i64) -> Result<bool, StorageError> {
         let n: i64 = follows::table
             .filter(follows::target_id.eq(actor_id))
-            .filter(follows::state.eq(ACCEPTED))
+            .filter(follows::state.eq(FollowState::Accepted.as_str()))
             .count()
             .get_result(conn)?;
         Ok(n > 0)
@@ -166,7 +167,7 @@ impl FollowerRow {
         centre_id: i64,
         actor_id: i64,
         activity_id: &str,
-        state: &str,
+        state: FollowState,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         let existing = followers::table
@@ -185,7 +186,7 @@ impl FollowerRow {
                 followers::centre_id.eq(centre_id),
                 followers::actor_id.eq(actor_id),
                 followers::activity_id.eq(activity_id),
-                followers::state.eq(state),
+                followers::state.eq(state.as_str()),
                 followers::created_at.eq(now),
                 followers::updated_at.eq(now),
             ))
@@ -208,11 +209,14 @@ impl FollowerRow {
     pub fn set_state(
         conn: &mut Conn,
         id: i64,
-        state: &str,
+        state: FollowState,
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         diesel::update(followers::table.find(id))
-            .set((followers::state.eq(state), followers::updated_at.eq(now)))
+            .set((
+                followers::state.eq(state.as_str()),
+                followers::updated_at.eq(now),
+            ))
             .execute(conn)?;
         Ok(())
     }
@@ -262,7 +266,7 @@ impl FollowerRow {
     pub fn list(
         conn: &mut Conn,
         centre_id: Option<i64>,
-        state: Option<&str>,
+        state: Option<FollowState>,
     ) -> Result<Vec<(Self, CentreRow)>, StorageError> {
         let mut query = followers::table
             .inner_join(centres::table.on(centres::id.eq(followers::actor_id)))
@@ -273,7 +277,7 @@ impl FollowerRow {
             query = query.filter(followers::centre_id.eq(centre_id));
         }
         if let Some(state) = state {
-            query = query.filter(followers::state.eq(state.to_owned()));
+            query = query.filter(followers::state.eq(state.as_str()));
         }
         Ok(query.load(conn)?)
     }

@@ -23,6 +23,7 @@ pub mod recommendations;
 pub mod search;
 mod secret;
 pub mod software;
+mod stored;
 pub mod tokens;
 
 pub use connection::{AnyConnection as Conn, Backend, Database, DatabaseUrl};
@@ -42,12 +43,14 @@ pub struct Page<T> {
     pub rows: Vec<T>,
 }
 
-/// Offset and limit of a listing.
-#[derive(Debug, Clone, Copy)]
-pub struct Window {
-    pub offset: i64,
-    pub limit: i64,
+/// A new object key: the last segment of the object's id, 32 hex digits. Random so that ids
+/// reveal nothing about how many objects a node holds. The one key generator of the node.
+pub fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
+
+/// Listings take a window (a pure type: the edges build it from a request's paging).
+pub use crate::domain::Window;
 
 /// A trivial query, for health checks.
 pub fn ping(conn: &mut Conn) -> Result<(), StorageError> {

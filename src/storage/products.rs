@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use crate::domain::recommendation::Status;
+
 use super::schema::{products, recommendation_products};
 use super::{Conn, StorageError};
 
@@ -75,7 +77,7 @@ pub fn most_replaced(conn: &mut Conn, limit: i64) -> Result<Vec<(String, i64)>, 
     Ok(recommendation_products::table
         .inner_join(products::table)
         .inner_join(recommendations::table)
-        .filter(recommendations::status.eq("published"))
+        .filter(recommendations::status.eq(Status::Published.as_str()))
         .filter(recommendations::hidden.eq(false))
         .group_by(products::name)
         .select((products::name, count_star()))

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::domain::product;
-use crate::domain::recommendation::{Hosting, RecommendationDraft, Status};
+use crate::domain::recommendation::{Hosting, Level, RecommendationDraft, Status};
 use crate::domain::text::fold;
 
 use super::centres::CentreRow;
@@ -24,13 +24,13 @@ pub struct RecommendationRow {
     pub summary: String,
     pub rationale: Option<String>,
     pub language: String,
-    pub level: String,
+    pub level: Level,
     pub region: Option<String>,
     /// JSON array of strings.
     pub audience: String,
     /// JSON array of `{name, url}`.
     pub hosting: String,
-    pub status: String,
+    pub status: Status,
     pub local: bool,
     pub hidden: bool,
     pub search_text: String,
@@ -93,7 +93,7 @@ pub struct RecommendationFilter {
     pub product_key: Option<String>,
     /// Actor id of the authoring centre.
     pub origin: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub software_id: Option<i64>,
     /// ISO 3166 code; a country also matches its subdivisions.
     pub region: Option<String>,
@@ -127,7 +127,7 @@ macro_rules! filtered {
             query = query.filter(centres::actor_id.eq(origin.clone()));
         }
         if let Some(status) = &filter.status {
-            query = query.filter(recommendations::status.eq(status.clone()));
+            query = query.filter(recommendations::status.eq(status.as_str()));
         }
         if let Some(software_id) = filter.software_id {
             query = query.filter(recommendations::software_id.eq(software_id));
@@ -141,7 +141,7 @@ macro_rules! filtered {
         }
         if filter.public_only {
             query = query
-                .filter(recommendations::status.eq("published"))
+                .filter(recommendations::status.eq(Status::Published.as_str()))
                 .filter(recommendations::hidden.eq(false));
         }
         query
@@ -267,7 +267,7 @@ impl RecommendationRow {
         conn: &mut Conn,
     ) -> Result<Vec<(String, i64)>, StorageError> {
         Ok(recommendations::table
-            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::status.eq(Status::Published.as_str()))
             .filter(recommendations::hidden.eq(false))
             .group_by(recommendations::category)
             .select((

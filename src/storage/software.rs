@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::recommendation::Status;
+
 use crate::domain::software::SoftwareSpec;
 use crate::domain::text;
 
@@ -174,7 +176,7 @@ impl SoftwareRow {
         window: Window,
     ) -> Result<Page<(Self, i64)>, StorageError> {
         let visible = recommendations::table
-            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::status.eq(Status::Published.as_str()))
             .filter(recommendations::hidden.eq(false))
             .select(recommendations::software_id);
         let total: i64 = software::table
@@ -191,7 +193,7 @@ impl SoftwareRow {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let counts: Vec<(i64, i64)> = recommendations::table
             .filter(recommendations::software_id.eq_any(&ids))
-            .filter(recommendations::status.eq("published"))
+            .filter(recommendations::status.eq(Status::Published.as_str()))
             .filter(recommendations::hidden.eq(false))
             .group_by(recommendations::software_id)
             .select((

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::directory::DirectoryError;
+use crate::failure::Incident;
 
 use super::i18n::{Lang, Tr};
 
@@ -15,6 +16,8 @@ pub struct PageError {
     status: StatusCode,
     message: &'static str,
     detail: Option<String>,
+    /// An internal failure's reference, for the operator.
+    reference: Option<String>,
 }
 
 impl PageError {
@@ -24,6 +27,16 @@ impl PageError {
             status,
             message,
             detail: None,
+            reference: None,
+        }
+    }
+
+    /// The page for an internal failure: logged under a reference the page shows.
+    pub fn internal(lang: Lang, cause: &dyn std::fmt::Display) -> Self {
+        let incident = Incident::log("page", cause);
+        Self {
+            reference: Some(incident.reference().to_owned()),
+            ..Self::new(lang, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
         }
     }
 
@@ -52,10 +65,7 @@ impl PageError {
             DirectoryError::Remote(m) => {
                 Self::new(lang, StatusCode::BAD_GATEWAY, "error-remote").detail(m)
             }
-            other => {
-                tracing::error!("page failed: {other}");
-                Self::new(lang, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-            }
+            other => Self::internal(lang, &other),
         }
     }
 }
@@ -67,6 +77,7 @@ struct ErrorPage<'a> {
     status: u16,
     message: String,
     detail: Option<&'a str>,
+    reference: Option<&'a str>,
 }
 
 impl IntoResponse for PageError {
@@ -77,6 +88,7 @@ impl IntoResponse for PageError {
             status: self.status.as_u16(),
             message: tr.t(self.message),
             detail: self.detail.as_deref(),
+            reference: self.reference.as_deref(),
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
@@ -92,10 +104,6 @@ impl IntoResponse for PageError {
 pub fn render(lang: Lang, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
-        Err(e) => {
-            tracing::error!("rendering a page: {e}");
-            PageError::new(lang, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-                .into_response()
-        }
+        Err(e) => PageError::internal(lang, &format!("rendering a page: {e}")).into_response(),
     }
 }

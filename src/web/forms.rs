@@ -143,26 +143,14 @@ impl RecommendationForm {
 
     pub fn to_input(&self) -> Result<RecommendationInput, FieldError> {
         let level = match self.level.trim() {
-            "" | "recommended" => Level::Recommended,
-            "usable" => Level::Usable,
-            "avoid" => Level::Avoid,
-            other => {
-                return Err(FieldError::new(
-                    "level",
-                    format!("`{other}` is not a level"),
-                ));
-            }
+            "" => Level::default(),
+            other => Level::parse(other)
+                .ok_or_else(|| FieldError::new("level", format!("`{other}` is not a level")))?,
         };
         let status = match self.status.trim() {
-            "" | "published" => Status::Published,
-            "draft" => Status::Draft,
-            "withdrawn" => Status::Withdrawn,
-            other => {
-                return Err(FieldError::new(
-                    "status",
-                    format!("`{other}` is not a status"),
-                ));
-            }
+            "" => Status::default(),
+            other => Status::parse(other)
+                .ok_or_else(|| FieldError::new("status", format!("`{other}` is not a status")))?,
         };
         Ok(RecommendationInput {
             software: SoftwareInput {
@@ -262,16 +250,13 @@ impl ContactForm {
 
     pub fn to_input(&self, now: DateTime<Utc>) -> Result<ContactInput, FieldError> {
         let visibility = match self.visibility.trim() {
-            "" | "hidden" => Visibility::Hidden,
-            "local" => Visibility::Local,
-            "network" => Visibility::Network,
-            "public" => Visibility::Public,
-            other => {
-                return Err(FieldError::new(
+            "" => Visibility::default(),
+            other => Visibility::parse(other).ok_or_else(|| {
+                FieldError::new(
                     "visibility",
                     format!("`{other}` is not one of hidden, local, network, public"),
-                ));
-            }
+                )
+            })?,
         };
         let consent = if self.consent_given.is_some() {
             let given_at = match opt(&self.consent_date) {

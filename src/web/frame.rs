@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, header};
 
 use crate::directory::Access;
 use crate::directory::accounts::Admin;
-use crate::http::AppState;
+use crate::state::AppState;
 
 use super::i18n::{Lang, Tr};
 use super::session;

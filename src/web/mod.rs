@@ -19,9 +19,7 @@ mod session;
 use axum::Router;
 use axum::routing::get;
 
-use crate::http::AppState;
-
-pub use frame::Frame;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -13,11 +13,11 @@ use crate::directory::centres::CentreOverview;
 use crate::directory::contacts::ContactQuery;
 use crate::directory::recommendations::RecommendationQuery;
 use crate::directory::views::{CentreView, ContactView, RecommendationView, SoftwareView};
+use crate::domain::Window;
 use crate::domain::category::CATEGORIES;
 use crate::domain::recommendation::Hosting;
 use crate::federation::routes as activitypub;
-use crate::http::AppState;
-use crate::storage::Window;
+use crate::state::AppState;
 
 use super::error::{PageError, render};
 use super::frame::{Frame, Visit};

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::directory::search::SearchQuery;
 use crate::directory::views::SearchHit;
 use crate::directory::{Access, DirectoryError};
-use crate::http::AppState;
+use crate::state::AppState;
 
 use super::frame::Frame;
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 use super::error::PageError;
 use super::frame::{Visit, same_origin};

@@ -9,7 +9,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, listing, recommendation};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, recommendation};
 use crate::on_both_backends;
 
 const CENTRE: &str = "Zoomacom – centre ressources Loire";
@@ -133,8 +133,14 @@ const QUERIES: &[(&str, usize, &[&str])] = &[
 
 /// The sample directory on a node named like a product, a second local centre, everyday
 /// products and mediators with every form of their role.
-async fn query_node(backend: Backend) -> Option<TestNode> {
-    let node = TestNode::spawn_with(backend, true, |s| s.centre.name = CENTRE.into()).await?;
+async fn query_node(backend: Backend) -> TestNode {
+    let [node] = TestNodes::start(
+        backend,
+        [NodeSpec::default()
+            .demo()
+            .with(|s| s.centre.name = CENTRE.into())],
+    )
+    .await;
     let res = node
         .post(
             "/api/v1/centres",
@@ -228,13 +234,11 @@ async fn query_node(backend: Backend) -> Option<TestNode> {
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     }
-    Some(node)
+    node
 }
 
 async fn query_set(backend: Backend) {
-    let Some(node) = query_node(backend).await else {
-        return;
-    };
+    let node = query_node(backend).await;
     assert!(
         QUERIES.len() >= 40,
         "the issue asks for at least 40 queries"
@@ -258,9 +262,7 @@ async fn query_set(backend: Backend) {
 on_both_backends!(the_query_set_finds_what_visitors_ask, query_set);
 
 async fn no_noise(backend: Backend) {
-    let Some(node) = query_node(backend).await else {
-        return;
-    };
+    let node = query_node(backend).await;
     // A centre named like a product does not make its entries match: "zoom" finds the Zoom
     // alternatives and the centre, not the directory.
     let (total, results) = node.search("q=zoom").await;
@@ -376,9 +378,7 @@ async fn no_noise(backend: Backend) {
 on_both_backends!(search_shows_one_card_per_software_and_no_noise, no_noise);
 
 async fn no_dead_ends(backend: Backend) {
-    let Some(node) = query_node(backend).await else {
-        return;
-    };
+    let node = query_node(backend).await;
     // A word two edits away finds nothing, and the index's own words say what would.
     for (typed, closest) in [
         ("nexxtcloudd", "nextcloud"),
@@ -450,9 +450,7 @@ async fn no_dead_ends(backend: Backend) {
 on_both_backends!(search_leaves_no_dead_ends, no_dead_ends);
 
 async fn hashtag_pages(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
-        return;
-    };
+    let node = TestNodes::demo(backend).await;
     // The hashtags of a published Note lead to pages that list what they name.
     let created = node
         .create_recommendation(&recommendation(

@@ -9,7 +9,7 @@ use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{ADMIN_TOKEN, Backend, TestNode, recommendation};
+use crate::helpers::{ADMIN_TOKEN, Backend, NodeSpec, TestNode, TestNodes, recommendation};
 use crate::on_both_backends;
 use crate::site::create_admin;
 
@@ -78,19 +78,19 @@ async fn attempt_next(
         .status()
 }
 
-async fn behind_a_proxy(backend: Backend) -> Option<TestNode> {
-    TestNode::spawn_with(backend, false, |s| {
-        s.http.trusted_proxies = vec!["127.0.0.1".into()];
-    })
-    .await
+async fn behind_a_proxy(backend: Backend) -> TestNode {
+    let [node] = TestNodes::start(
+        backend,
+        [NodeSpec::default().with(|s| s.http.trusted_proxies = vec!["127.0.0.1".into()])],
+    )
+    .await;
+    node
 }
 
 /// Issue item 8: A flood of wrong passwords from one address does not keep the account's owner out:
 /// the right password from another address logs in. The flooding address is held back.
 async fn flood_from_one_address(backend: Backend) {
-    let Some(node) = behind_a_proxy(backend).await else {
-        return;
-    };
+    let node = behind_a_proxy(backend).await;
     create_admin(&node, "camille", PASSWORD).await;
     let mut statuses = Vec::new();
     for n in 0..15 {
@@ -127,9 +127,7 @@ on_both_backends!(
 /// Issue item 7: Thirty wrong passwords at once are counted like thirty in a row: ten are checked, twenty
 /// wait. (Counted before the check, atomically, in the database.)
 async fn concurrent_attempts(backend: Backend) {
-    let Some(node) = behind_a_proxy(backend).await else {
-        return;
-    };
+    let node = behind_a_proxy(backend).await;
     create_admin(&node, "camille", PASSWORD).await;
     create_admin(&node, "dominique", PASSWORD).await;
     let node = std::sync::Arc::new(node);
@@ -163,9 +161,7 @@ on_both_backends!(
 
 /// Failures are kept in the database: a restart does not give a guesser ten more tries.
 async fn survives_restart(backend: Backend) {
-    let Some(mut node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let mut node = TestNodes::one(backend).await;
     create_admin(&node, "camille", PASSWORD).await;
     for n in 0..10 {
         assert_eq!(
@@ -184,9 +180,7 @@ on_both_backends!(login_failures_survive_a_restart, survives_restart);
 /// Without a trusted proxy in front, `X-Forwarded-For` is the visitor's own word: ignored.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_for_is_ignored_from_untrusted_peers() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     create_admin(&node, "camille", PASSWORD).await;
     for n in 0..10 {
         let xff = format!("192.0.2.{n}");
@@ -206,9 +200,7 @@ async fn forwarded_for_is_ignored_from_untrusted_peers() {
 /// anything that leaves the site becomes `/`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_open_redirect() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -256,9 +248,7 @@ async fn no_open_redirect() {
 /// scripts and loads from elsewhere.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_everywhere() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     for (path, accept) in [
         ("/", "text/html"),
         ("/admin/login", "text/html"),
@@ -291,9 +281,7 @@ async fn security_headers_everywhere() {
 
 /// Issue item 10: Text that begins like a spreadsheet formula leaves in the CSV export as text.
 async fn csv_formulas(backend: Backend) {
-    let Some(node) = TestNode::spawn(backend).await else {
-        return;
-    };
+    let node = TestNodes::one(backend).await;
     let mut rec = recommendation(
         "Nextcloud",
         "https://nextcloud.com",
@@ -321,13 +309,11 @@ on_both_backends!(csv_cells_never_begin_a_formula, csv_formulas);
 /// closed after `http.header_timeout_seconds`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_and_idle_connections_are_closed() {
-    let Some(node) = TestNode::spawn_with(Backend::Sqlite, false, |s| {
-        s.http.header_timeout_seconds = 1;
-    })
-    .await
-    else {
-        return;
-    };
+    let [node] = TestNodes::start(
+        Backend::Sqlite,
+        [NodeSpec::default().with(|s| s.http.header_timeout_seconds = 1)],
+    )
+    .await;
     let closed = |mut stream: tokio::net::TcpStream| async move {
         let mut buf = vec![0u8; 64 * 1024];
         tokio::time::timeout(Duration::from_secs(5), async {
@@ -368,9 +354,7 @@ async fn slow_and_idle_connections_are_closed() {
 /// Also seen: private keys, password hashes and tokens never print (`Debug`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_do_not_print() {
-    let Some(node) = TestNode::spawn(Backend::Sqlite).await else {
-        return;
-    };
+    let node = TestNodes::one(Backend::Sqlite).await;
     create_admin(&node, "camille", PASSWORD).await;
     let db = maillage::startup::open_database(&node.settings)
         .await

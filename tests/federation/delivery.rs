@@ -436,7 +436,7 @@ impl HeldInboxes {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_postgres_share_the_work() {
     use maillage::storage::centres::{CentreRow, NewCentreRow};
-    use maillage::storage::follows::{ACCEPTED, FollowerRow};
+    use maillage::storage::follows::{FollowState, FollowerRow};
     const HOSTS: usize = 70;
     if Backend::Postgres.missing() {
         return;
@@ -481,7 +481,7 @@ async fn two_processes_on_postgres_share_the_work() {
                 centre.id,
                 row.id,
                 &format!("{}#follow", row.actor_id),
-                ACCEPTED,
+                FollowState::Accepted,
                 now,
             )?;
         }

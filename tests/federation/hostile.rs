@@ -13,15 +13,15 @@ use axum::response::IntoResponse;
 use base64::Engine as _;
 use diesel::prelude::*;
 use maillage::storage::centres::{CentreRow, NewCentreRow};
-use maillage::storage::follows::{ACCEPTED, FollowerRow};
+use maillage::storage::follows::{FollowState, FollowerRow};
 use reqwest::StatusCode;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{Backend, TestNode, listing, recommendation};
-use crate::network::{actor, eventually, find, follow, node, public_search, staff_search};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, recommendation};
+use crate::network::{actor, eventually, find, follow, public_search, staff_search};
 use crate::on_both_backends;
 use crate::peer::{Signer, Tamper, deliver};
 
@@ -299,9 +299,7 @@ const CONSENT: &str = "2026-05-20T10:00:00Z";
 /// follower's own host: one pointing at an IP literal elsewhere is ignored, and the Accept goes
 /// to the actor's inbox.
 async fn foreign_shared_inbox(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let target = Target::spawn().await;
     let port = target.port;
     let peer = Peer::spawn(|doc, _| {
@@ -327,14 +325,11 @@ on_both_backends!(
 /// over plain http, whatever is stored as a follower's inbox (here written straight into the
 /// database, as rows stored before this rule would be), and are not retried.
 async fn secure_deliveries(backend: Backend) {
-    let Some(s) = TestNode::spawn_with(backend, false, |s| {
-        s.centre.username = "secure".into();
-        s.federation.insecure = false;
-    })
-    .await
-    else {
-        return;
-    };
+    let [s] = TestNodes::start(
+        backend,
+        [NodeSpec::centre("secure").with(|s| s.federation.insecure = false)],
+    )
+    .await;
     let target = Target::spawn().await;
     let p = target.port;
     let inboxes = [
@@ -382,7 +377,7 @@ async fn secure_deliveries(backend: Backend) {
                 centre.id,
                 actor.id,
                 &format!("https://peer{i}.example/follows/1"),
-                ACCEPTED,
+                FollowState::Accepted,
                 now,
             )?;
             Ok(())
@@ -428,12 +423,8 @@ on_both_backends!(
 /// Issue item 2: Blocking a domain ends its follows and cancels what was queued for it: nothing more is
 /// delivered to it, `network` cards included.
 async fn blocked_gets_nothing(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
     follow(&b, &a).await;
     trust(&a, &actor(&b)).await;
     let b_host = format!("localhost:{}", b.port);
@@ -475,9 +466,7 @@ on_both_backends!(
 /// Issue item 4: `localhost.:PORT` is `localhost:PORT`: a trailing dot does not get around a block, and
 /// the blocked peer is not even fetched.
 async fn trailing_dot(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = Peer::spawn(|_, _| {}).await;
     let res = a
         .post(
@@ -518,9 +507,7 @@ on_both_backends!(a_trailing_dot_does_not_get_around_a_block, trailing_dot);
 /// Issue item 3: A `network` card goes to a directory centre only once staff trust it; not to an actor
 /// that merely claims to be a directory; and trust withdrawn has it deleted.
 async fn network_cards(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let res = a
         .post(
             "/api/v1/contacts",
@@ -611,9 +598,7 @@ on_both_backends!(
 /// Issue item 6: A signature must cover `(request-target)`, `host`, `date` (or `(created)`) and
 /// `digest`: one that covers less is refused, whatever else is right.
 async fn signature_coverage(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = Peer::spawn(|_, _| {}).await;
     let inbox = format!("{}/inbox", a.base);
     let follow = |n: &str| {
@@ -674,15 +659,9 @@ on_both_backends!(
 /// Issue item 11: A followed centre's Announce of another host's contact card brings nothing in: an
 /// endorsement takes in recommendations only (fetched from their origin).
 async fn announced_card(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
     follow(&b, &a).await;
     let res = c
         .post(
@@ -729,15 +708,9 @@ on_both_backends!(an_announce_does_not_bring_in_a_contact_card, announced_card);
 /// Also seen: a blocked host is not contacted at all, not even fetched once to be refused
 /// afterwards (the endorsement of one of its objects, here).
 async fn blocked_not_fetched(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
     follow(&b, &a).await;
     let peer = Peer::spawn(|_, _| {}).await;
     let res = b
@@ -781,9 +754,7 @@ on_both_backends!(a_blocked_host_is_never_fetched, blocked_not_fetched);
 /// Issue item 12: Forged signatures in a known actor's name cost one refetch of its document, not one
 /// each.
 async fn refetch_limit(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = Peer::spawn(|_, _| {}).await;
     let follow_id = peer.follow(&a).await;
     let fetched = peer.actor_fetches();
@@ -817,9 +788,7 @@ on_both_backends!(forged_signatures_cost_one_refetch, refetch_limit);
 /// forged copy, refused after a slow refetch of its actor, does not make the real activity,
 /// delivered meanwhile, be dropped as a duplicate.
 async fn forged_copy(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = Peer::spawn(|_, _| {}).await;
     let follow_id = peer.follow(&a).await;
     peer.slow_refetch_ms.store(3000, Ordering::SeqCst);
@@ -854,9 +823,7 @@ on_both_backends!(a_forged_copy_does_not_hide_the_real_activity, forged_copy);
 /// Also seen: icons, headers and websites of remote actors are kept only when they are web
 /// URLs (never `javascript:` or `data:`), since they are shown and re-published.
 async fn remote_links(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
     let peer = Peer::spawn(|doc, _| {
         doc["icon"] = json!({"type": "Image", "url": "javascript:alert(1)"});
         doc["image"] = json!({"type": "Image", "url": "data:text/html,<script>alert(1)</script>"});
@@ -882,14 +849,14 @@ on_both_backends!(remote_links_are_web_urls_only, remote_links);
 /// A per-host limit on the inboxes: past its burst, one host gets 429 with `Retry-After`;
 /// another host is not affected.
 async fn inbox_limit(backend: Backend) {
-    let Some(a) = TestNode::spawn_with(backend, false, |s| {
-        s.federation.inbox_per_second = 1;
-        s.federation.inbox_burst = 3;
-    })
-    .await
-    else {
-        return;
-    };
+    let [a] = TestNodes::start(
+        backend,
+        [NodeSpec::default().with(|s| {
+            s.federation.inbox_per_second = 1;
+            s.federation.inbox_burst = 3;
+        })],
+    )
+    .await;
     let (flooder, other) = (Peer::spawn(|_, _| {}).await, Peer::spawn(|_, _| {}).await);
     let like = |peer: &Peer, n: u32| {
         json!({"type": "Like", "id": format!("{}/likes/{n}", peer.base), "actor": peer.actor(),

@@ -5,19 +5,7 @@ use serde_json::{Value, json};
 
 // The one bounded wait, kept reachable here for the files that import it from this module.
 pub use crate::helpers::eventually;
-use crate::helpers::{Backend, NodeSpec, TestNode, listing};
-
-/// A node whose first centre is `username` (`None`, counted as a skip, where the backend is
-/// missing). Kept for tests written before `TestNodes`, which new tests start nodes with.
-#[allow(dead_code, reason = "a compatible wrapper for tests on other branches")]
-pub async fn node(backend: Backend, username: &str) -> Option<TestNode> {
-    let username = username.to_owned();
-    TestNode::spawn_with(backend, false, move |s| {
-        s.centre.name = format!("Centre {username}");
-        s.centre.username = username;
-    })
-    .await
-}
+use crate::helpers::{NodeSpec, TestNode, listing};
 
 /// The centre `name` on a node, in production mode or not.
 pub fn spec(name: &str, production: bool) -> NodeSpec {

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNode, recommendation};
-use crate::network::{actor, eventually, follow, node};
+use crate::helpers::{Backend, TestNode, TestNodes, recommendation};
+use crate::network::{actor, eventually, follow};
 use crate::on_both_backends;
 
 async fn set_region(node: &TestNode, region: &str) {
@@ -38,15 +38,9 @@ async fn cards(node: &TestNode, query: &str) -> Vec<Value> {
 }
 
 async fn one_card(backend: Backend) {
-    let Some(a) = node(backend, "loire").await else {
-        return;
-    };
-    let Some(b) = node(backend, "bretagne").await else {
-        return;
-    };
-    let Some(c) = node(backend, "geneve").await else {
-        return;
-    };
+    let [a] = TestNodes::start(backend, ["loire"]).await;
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
+    let [c] = TestNodes::start(backend, ["geneve"]).await;
     // B is in Brittany; A nearby (same country), C abroad: on B, nearer centres come first,
     // whatever their names ("Centre geneve" sorts before "Centre loire").
     set_region(&a, "FR-ARA").await;

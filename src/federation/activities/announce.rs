@@ -1,22 +1,119 @@
-//! Announce: a directory centre we follow endorses a recommendation. The object is fetched
-//! from its origin, never taken from the announcer's copy. An Announce from anyone else (a
-//! Mastodon boost) is not an endorsement and changes nothing.
+//! Announce: a centre endorses (re-shares) a recommendation. Sent when one of our centres
+//! endorses a peer's recommendation, listed in our outboxes, and received from the directory
+//! centres we follow. The object is fetched from its origin, never taken from the announcer's
+//! copy. An Announce from anyone else (a Mastodon boost) is not an endorsement and changes
+//! nothing.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
-use activitypub_federation::traits::{Activity, Object};
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::AnnounceType;
+use activitypub_federation::protocol::helpers::{deserialize_one_or_many, deserialize_skip_error};
+use activitypub_federation::traits::{Activity, Actor as _, Object};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
+use super::{is_followed, object_id};
+use crate::federation::audience::{Audience, follower_inboxes};
+use crate::federation::checks::verify_activity_origin;
+use crate::federation::delivery::queue;
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{ApubEntry, Entry};
-use crate::federation::protocol::activities::{Announce, object_id};
 use crate::federation::protocol::note::Note;
-use crate::federation::{FederationData, FederationError};
+use crate::federation::protocol::public_collection;
+use crate::federation::{Federation, FederationData, FederationError};
+use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::now;
 
-use super::{is_followed, verify_activity_origin};
+/// A re-share. From a directory centre we follow, an endorsement; from anyone else (a Mastodon
+/// boost), nothing the directory takes in.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Announce {
+    #[serde(rename = "type")]
+    pub kind: AnnounceType,
+    pub id: Url,
+    pub actor: ObjectId<ApubCentre>,
+    /// The announced object's id (or the object, whose id alone we trust).
+    pub object: Value,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    pub to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    pub cc: Vec<Url>,
+    /// When the endorsement was made: given in outbox listings, not in pushed Announces.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub published: Option<DateTime<Utc>>,
+}
+
+impl Announce {
+    /// A local centre's endorsement of `object`, as its outbox lists it: to Public and its
+    /// followers.
+    pub(crate) fn in_outbox(
+        id: Url,
+        centre: &ApubCentre,
+        object: &str,
+        published: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            kind: AnnounceType::Announce,
+            id,
+            actor: centre.id.clone().into(),
+            object: Value::String(object.to_owned()),
+            to: vec![public_collection()],
+            cc: vec![centre.followers_url()],
+            published: Some(published),
+        }
+    }
+}
+
+impl Federation {
+    /// Announces (endorses) `object` from a local centre to its followers and the object's
+    /// author.
+    pub async fn send_announce(
+        &self,
+        centre: CentreRow,
+        object: &str,
+        origin: CentreRow,
+        announce_id: &Url,
+    ) -> Result<(), FederationError> {
+        let data = self.context();
+        let (actor, origin) = (ApubCentre::new(centre)?, ApubCentre::new(origin)?);
+        let (to, cc, inboxes) = endorsement_audience(&actor, &origin, &data).await?;
+        let announce = Announce {
+            kind: AnnounceType::Announce,
+            id: announce_id.clone(),
+            actor: actor.id.clone().into(),
+            object: Value::String(object.to_owned()),
+            to,
+            cc,
+            published: None,
+        };
+        queue::enqueue(announce, &actor, inboxes, &data).await
+    }
+}
+
+/// An endorsement (and its undoing) goes to Public, the endorser's followers and the author.
+pub(super) async fn endorsement_audience(
+    actor: &ApubCentre,
+    origin: &ApubCentre,
+    data: &Data<FederationData>,
+) -> Result<(Vec<Url>, Vec<Url>, Vec<Url>), FederationError> {
+    let mut inboxes = follower_inboxes(actor.row.id, Audience::Everyone, data).await?;
+    inboxes.push(origin.shared_inbox_or_inbox());
+    Ok((
+        vec![public_collection()],
+        vec![actor.followers_url(), origin.id.clone()],
+        inboxes,
+    ))
+}
 
 #[async_trait]
 impl Activity for Announce {
@@ -64,7 +161,7 @@ impl Activity for Announce {
 
 /// Records `actor`'s endorsement of `object` if the directory takes it in: the actor is a
 /// directory centre, and either the object is ours or we follow the actor.
-pub async fn receive_announce(
+pub(crate) async fn receive_announce(
     activity_id: &Url,
     actor: &ApubCentre,
     object: &Url,
@@ -93,6 +190,11 @@ async fn takes_announce(
 /// stored, but only once it is known to be a recommendation. An endorsement brings in
 /// recommendations, never anything else: a contact card (personal data) of a centre nobody
 /// here follows is not stored, whoever announces it.
+#[tracing::instrument(
+    name = "fetch",
+    skip_all,
+    fields(object = %object, host = %crate::federation::authority(object))
+)]
 async fn fetch_recommendation(
     object: &Url,
     data: &Data<FederationData>,
@@ -134,7 +236,7 @@ async fn store_announce(
         )));
     };
     let (key, activity, centre_id, rec_id) = (
-        uuid::Uuid::new_v4().simple().to_string(),
+        crate::storage::new_key(),
         activity_id.to_string(),
         actor.row.id,
         rec.id,

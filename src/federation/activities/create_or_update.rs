@@ -1,19 +1,122 @@
-//! Create and Update of directory entries, from the centres we follow.
+//! Create and Update of directory entries (a `Note`): queued when a local entry starts
+//! reaching someone or changes (see `federation::publish`), listed in our outboxes, and
+//! received from the centres we follow.
 
 use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{CreateType, UpdateType};
+use activitypub_federation::protocol::helpers::{deserialize_one_or_many, deserialize_skip_error};
 use activitypub_federation::traits::{Activity, Object};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::domain::urls::NodeUrls;
+use crate::federation::checks::{verify_activity_origin, verify_same_authority};
+use crate::federation::delivery::queue::enqueue_in;
+use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{self, ApubEntry};
-use crate::federation::objects::verify_same_authority;
-use crate::federation::protocol::activities::CreateOrUpdate;
-use crate::federation::{FederationData, FederationError, authority};
+use crate::federation::protocol::note::Note;
+use crate::federation::{FederationData, FederationError, activity_id, authority};
 use crate::storage::centres::CentreRow;
 use crate::storage::follows::FollowRow;
-use crate::storage::{activities, delivery, now};
+use crate::storage::{Conn, StorageError, activities, delivery, now};
 
-use super::verify_activity_origin;
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum CreateOrUpdateType {
+    Create(CreateType),
+    Update(UpdateType),
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateOrUpdate {
+    #[serde(rename = "type")]
+    pub kind: CreateOrUpdateType,
+    pub id: Url,
+    pub actor: ObjectId<ApubCentre>,
+    pub object: Note,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    pub to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    pub cc: Vec<Url>,
+    /// Given in outbox listings (the entry's publication), not in pushed activities.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub published: Option<DateTime<Utc>>,
+}
+
+impl CreateOrUpdate {
+    /// The activity for `note` (of one of our entries), addressed as the note is.
+    fn of(id: Url, kind: CreateOrUpdateType, note: Note) -> Self {
+        Self {
+            id,
+            kind,
+            actor: note.attributed_to.inner().clone().into(),
+            to: note.to.clone(),
+            cc: note.cc.clone(),
+            published: None,
+            object: note,
+        }
+    }
+
+    /// The Create of one local entry, as its centre's outbox lists it: a stable id (the
+    /// entry's, with `#create`) and the entry's publication date.
+    pub(crate) fn in_outbox(
+        conn: &mut Conn,
+        urls: &NodeUrls,
+        ap_id: &str,
+    ) -> Result<Self, StorageError> {
+        let entry = ApubEntry::load_in(conn, ap_id)?.ok_or(StorageError::NotFound)?;
+        let note = entry::note(conn, urls, &entry)?;
+        let id = Url::parse(&format!("{ap_id}#create"))
+            .map_err(|e| StorageError::Corrupt(format!("{ap_id}: {e}")))?;
+        let published = note.published;
+        Ok(Self {
+            published,
+            ..Self::of(id, CreateOrUpdateType::Create(CreateType::Create), note)
+        })
+    }
+}
+
+/// Queues a Create or Update of a local entry for the given inboxes, in `conn`'s transaction.
+pub(crate) fn queue_entry(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    ap_id: &str,
+    kind: CreateOrUpdateType,
+    inboxes: &[Url],
+) -> Result<(), StorageError> {
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let Some(entry) = ApubEntry::load_in(conn, ap_id)? else {
+        return Err(StorageError::NotFound);
+    };
+    let note = entry::note(conn, urls, &entry)?;
+    let id = activity_id(
+        urls,
+        if matches!(kind, CreateOrUpdateType::Create(_)) {
+            "create"
+        } else {
+            "update"
+        },
+    );
+    let activity = CreateOrUpdate::of(id.clone(), kind, note);
+    enqueue_in(
+        conn,
+        &id,
+        entry.centre().id,
+        activity,
+        inboxes,
+        &urls.authority(),
+    )
+}
 
 #[async_trait]
 impl Activity for CreateOrUpdate {

@@ -1,19 +1,140 @@
-//! Delete: the owner removes an object; every copy goes, and a tombstone keeps it gone.
+//! Delete: the owner removes an object; every copy goes, and a tombstone keeps it gone. Queued
+//! when a local entry is deleted or stops reaching someone (see `federation::publish`),
+//! received from the owners of the copies we hold.
 
 use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::DeleteType;
+use activitypub_federation::kinds::object::TombstoneType;
+use activitypub_federation::protocol::helpers::deserialize_one_or_many;
 use activitypub_federation::traits::Activity;
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
-use crate::federation::objects::verify_same_authority;
-use crate::federation::protocol::activities::{Delete, object_id};
-use crate::federation::{FederationData, FederationError};
+use super::object_id;
+use crate::domain::urls::NodeUrls;
+use crate::federation::audience::Audience;
+use crate::federation::checks::{verify_activity_origin, verify_same_authority};
+use crate::federation::delivery::queue::enqueue_in;
+use crate::federation::objects::centre::ApubCentre;
+use crate::federation::protocol::public_collection;
+use crate::federation::{FederationData, FederationError, activity_id};
+use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
 use crate::storage::recommendations::RecommendationRow;
 use crate::storage::software::SoftwareRow;
-use crate::storage::{activities, now};
+use crate::storage::{Conn, StorageError, activities, now};
 
-use super::verify_activity_origin;
+/// Delete of an object: its id, or a Tombstone (or the object) carrying it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", try_from = "DeleteWire")]
+pub struct Delete {
+    #[serde(rename = "type")]
+    pub kind: DeleteType,
+    pub id: Url,
+    pub actor: ObjectId<ApubCentre>,
+    pub object: Value,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    pub to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    pub cc: Vec<Url>,
+}
+
+/// A Delete as some servers send it: GoToSocial leaves out the activity's `id`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeleteWire {
+    #[serde(rename = "type")]
+    kind: DeleteType,
+    id: Option<Url>,
+    actor: ObjectId<ApubCentre>,
+    object: Value,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    cc: Vec<Url>,
+}
+
+impl TryFrom<DeleteWire> for Delete {
+    type Error = String;
+
+    fn try_from(wire: DeleteWire) -> Result<Self, String> {
+        let id = match wire.id {
+            Some(id) => id,
+            None => implicit_delete_id(&wire.object).ok_or("a Delete names no object")?,
+        };
+        Ok(Self {
+            kind: wire.kind,
+            id,
+            actor: wire.actor,
+            object: wire.object,
+            to: wire.to,
+            cc: wire.cc,
+        })
+    }
+}
+
+/// The id given to a Delete that has none: its object's id with `#delete`, on the same
+/// authority as the object, so origin checks still apply.
+pub(crate) fn implicit_delete_id(object: &Value) -> Option<Url> {
+    let mut id = object_id(object)?;
+    id.set_fragment(Some("delete"));
+    Some(id)
+}
+
+/// What stands at a deleted object's id: in a Delete we send, and served (410) at the id.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Tombstone {
+    #[serde(rename = "type")]
+    pub kind: TombstoneType,
+    pub id: Url,
+}
+
+impl Tombstone {
+    pub fn new(id: Url) -> Self {
+        Self {
+            kind: TombstoneType::Tombstone,
+            id,
+        }
+    }
+}
+
+/// Queues a Delete of the local entry `ap_id` for `inboxes`, in `conn`'s transaction.
+/// Addressed as the entry was: a `network` card's Delete names the peer centres that had it
+/// (`directory_peers`), never Public or the followers collection.
+pub(crate) fn queue_delete(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    centre: &CentreRow,
+    ap_id: &str,
+    inboxes: &[Url],
+    audience: Audience,
+    directory_peers: Vec<Url>,
+) -> Result<(), StorageError> {
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let actor =
+        ApubCentre::new(centre.clone()).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let id = activity_id(urls, "delete");
+    let (to, cc) = if audience == Audience::DirectoryPeers {
+        (directory_peers, Vec::new())
+    } else {
+        (vec![public_collection()], vec![actor.followers_url()])
+    };
+    let object = Url::parse(ap_id).map_err(|e| StorageError::Corrupt(format!("{ap_id}: {e}")))?;
+    let delete = Delete {
+        kind: DeleteType::Delete,
+        id: id.clone(),
+        actor: ObjectId::from(actor.id.clone()),
+        object: serde_json::to_value(Tombstone::new(object))?,
+        to,
+        cc,
+    };
+    enqueue_in(conn, &id, centre.id, delete, inboxes, &urls.authority())
+}
 
 #[async_trait]
 impl Activity for Delete {

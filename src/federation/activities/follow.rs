@@ -1,17 +1,58 @@
-//! Follow, Accept, Reject: following and being followed.
+//! Follow: a centre follows another (ours or a peer's). Answered by [`super::accept`] or
+//! [`super::reject`], withdrawn by [`super::undo`].
 
 use activitypub_federation::config::Data;
-use activitypub_federation::traits::{Activity, Object};
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::FollowType;
+use activitypub_federation::traits::{Activity, Actor as _};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::object_id;
+use crate::federation::checks::verify_activity_origin;
+use crate::federation::delivery::queue;
 use crate::federation::objects::centre::ApubCentre;
-use crate::federation::protocol::activities::{Accept, Follow, Reject, object_id};
-use crate::federation::{FederationData, FederationError, backfill, outgoing};
-use crate::storage::follows::{ACCEPTED, FollowRow, FollowerRow, PENDING, REJECTED};
+use crate::federation::{Federation, FederationData, FederationError};
+use crate::storage::centres::CentreRow;
+use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
 use crate::storage::now;
 
-use super::verify_activity_origin;
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Follow {
+    #[serde(rename = "type")]
+    pub kind: FollowType,
+    pub id: Url,
+    pub actor: ObjectId<ApubCentre>,
+    pub object: ObjectId<ApubCentre>,
+}
+
+impl Federation {
+    /// Sends a Follow from a local centre, with the id the caller recorded for it.
+    pub async fn send_follow(
+        &self,
+        follower: CentreRow,
+        target: CentreRow,
+        follow_id: &Url,
+    ) -> Result<(), FederationError> {
+        let data = self.context();
+        let (follower, target) = (ApubCentre::new(follower)?, ApubCentre::new(target)?);
+        let follow = Follow {
+            kind: FollowType::Follow,
+            id: follow_id.clone(),
+            actor: follower.id.clone().into(),
+            object: target.id.clone().into(),
+        };
+        queue::enqueue(
+            follow,
+            &follower,
+            vec![target.shared_inbox_or_inbox()],
+            &data,
+        )
+        .await
+    }
+}
 
 #[async_trait]
 impl Activity for Follow {
@@ -48,28 +89,28 @@ impl Activity for Follow {
             return Err(FederationError::NotFound(self.object.inner().to_string()));
         }
         let state = if data.policy.manual_approval {
-            PENDING
+            FollowState::Pending
         } else {
-            ACCEPTED
+            FollowState::Accepted
         };
         let (centre_id, actor_id, activity_id) =
             (target.row.id, follower.row.id, self.id.to_string());
-        let key = uuid::Uuid::new_v4().simple().to_string();
+        let key = crate::storage::new_key();
         let row = data
             .db
             .write(move |conn| {
                 FollowerRow::upsert(conn, &key, centre_id, actor_id, &activity_id, state, now())
             })
             .await?;
-        if row.state == ACCEPTED {
-            outgoing::accept_follower(&target, &follower, &row, data).await?;
+        if row.state == FollowState::Accepted {
+            super::accept::accept_follower(&target, &follower, &row, data).await?;
         }
         Ok(())
     }
 }
 
 /// The Follow an Accept or Reject answers, which must be ours and addressed to its sender.
-async fn our_follow(
+pub(super) async fn our_follow(
     object: &serde_json::Value,
     answered_by: &Url,
     data: &Data<FederationData>,
@@ -99,10 +140,10 @@ async fn our_follow(
 }
 
 /// Records the answer to one of our Follows; returns the follow.
-async fn record_answer(
+pub(super) async fn record_answer(
     object: &serde_json::Value,
     answered_by: &Url,
-    state: &'static str,
+    state: FollowState,
     data: &Data<FederationData>,
 ) -> Result<FollowRow, FederationError> {
     let follow = our_follow(object, answered_by, data).await?;
@@ -111,62 +152,4 @@ async fn record_answer(
         .write(move |conn| FollowRow::set_state(conn, id, state, now()))
         .await?;
     Ok(follow)
-}
-
-#[async_trait]
-impl Activity for Accept {
-    type DataType = FederationData;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        verify_activity_origin(&self.id, self.actor.inner())?;
-        our_follow(&self.object, self.actor.inner(), data)
-            .await
-            .map(|_| ())
-    }
-
-    async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        let follow = record_answer(&self.object, self.actor.inner(), ACCEPTED, data).await?;
-        let target = ApubCentre::read_from_id(self.actor.inner().clone(), data)
-            .await?
-            .ok_or_else(|| FederationError::NotFound(self.actor.inner().to_string()))?;
-        // Everything published before the follow, once; pushed activities from now on.
-        backfill::start(follow, target, data);
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl Activity for Reject {
-    type DataType = FederationData;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        self.actor.inner()
-    }
-
-    async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        verify_activity_origin(&self.id, self.actor.inner())?;
-        our_follow(&self.object, self.actor.inner(), data)
-            .await
-            .map(|_| ())
-    }
-
-    async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        record_answer(&self.object, self.actor.inner(), REJECTED, data)
-            .await
-            .map(|_| ())
-    }
 }

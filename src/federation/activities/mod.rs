@@ -1,26 +1,45 @@
-//! What we receive, and how it is applied. Each activity checks its origins in `verify` (on the
-//! whole authority, host and port: the library compares hosts only) and applies the
-//! directory's rules in `receive`, writing through `storage`.
+//! The activities, one file each: the wire struct, how we build and send it, and how we
+//! verify and apply it when it arrives (the shape of Lemmy's `activities/following/follow.rs`).
+//!
+//! | file                  | activity                                                     |
+//! |-----------------------|--------------------------------------------------------------|
+//! | `follow.rs`           | Follow: a centre follows another                             |
+//! | `accept.rs`           | Accept of a Follow (then the `network` cards for a trusted peer) |
+//! | `reject.rs`           | Reject of a Follow                                            |
+//! | `undo.rs`             | Undo of a Follow (unfollow) or of an Announce                |
+//! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
+//! | `delete.rs`           | Delete of an entry (a `Tombstone`)                           |
+//! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
+//!
+//! Sending never goes to the network directly: activities are put on the persistent queue
+//! ([`crate::federation::delivery::queue`]). Receiving: each activity checks its origins in
+//! `verify` ([`crate::federation::checks`]) and applies the directory's rules in `receive`,
+//! writing through `storage`.
 
-mod announce;
-mod create_or_update;
-mod delete;
-mod follow;
-mod undo;
+pub(crate) mod accept;
+pub(crate) mod announce;
+pub(crate) mod create_or_update;
+pub(crate) mod delete;
+pub(crate) mod follow;
+pub(crate) mod reject;
+pub(crate) mod undo;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
-use crate::federation::objects::verify_same_authority;
-use crate::federation::protocol::activities::{
-    Accept, Announce, CreateOrUpdate, Delete, Follow, Reject, Undo,
-};
 use crate::federation::{FederationData, FederationError};
 use crate::storage::{activities, delivery, now};
 
-pub use announce::receive_announce;
+pub use accept::Accept;
+pub use announce::Announce;
+pub use create_or_update::{CreateOrUpdate, CreateOrUpdateType};
+pub use delete::{Delete, Tombstone};
+pub use follow::Follow;
+pub use reject::Reject;
+pub use undo::Undo;
 
 /// Every activity the inboxes take. Types not listed are acknowledged and ignored.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -112,11 +131,6 @@ pub const HANDLED_TYPES: &[&str] = &[
     "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce",
 ];
 
-/// An activity's id is on its actor's authority (host and port).
-fn verify_activity_origin(id: &Url, actor: &Url) -> Result<(), FederationError> {
-    verify_same_authority(id, actor)
-}
-
 /// Whether one of our centres follows `actor` (accepted).
 async fn is_followed(
     actor_row_id: i64,
@@ -126,4 +140,39 @@ async fn is_followed(
         .db
         .run(move |conn| crate::storage::follows::FollowRow::is_followed(conn, actor_row_id))
         .await?)
+}
+
+/// An earlier activity named inside another: the Follow an Accept, a Reject or an Undo
+/// answers, the Announce an Undo withdraws. Sent embedded, as Mastodon does; received as a
+/// bare `Value`, since servers send it embedded or as its id.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Embedded<K> {
+    #[serde(rename = "type")]
+    pub kind: K,
+    pub id: Url,
+    pub actor: Url,
+    pub object: Url,
+}
+
+impl<K: Serialize> Embedded<K> {
+    pub(crate) fn into_value(self) -> Value {
+        serde_json::to_value(self).expect("an activity reference serialises")
+    }
+}
+
+/// The `id` of an object given embedded or as a bare id.
+pub fn object_id(object: &Value) -> Option<Url> {
+    match object {
+        Value::String(s) => Url::parse(s).ok(),
+        Value::Object(map) => map
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| Url::parse(s).ok()),
+        _ => None,
+    }
+}
+
+/// The `type` of an embedded object, if it is embedded.
+pub fn object_type(object: &Value) -> Option<&str> {
+    object.get("type").and_then(Value::as_str)
 }

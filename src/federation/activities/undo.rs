@@ -1,17 +1,105 @@
-//! Undo of a Follow (unfollow) or of an Announce (endorsement withdrawn).
+//! Undo of a Follow (unfollow) or of an Announce (endorsement withdrawn): sent by our centres,
+//! received from peers.
 
 use activitypub_federation::config::Data;
-use activitypub_federation::traits::Activity;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{AnnounceType, FollowType, UndoType};
+use activitypub_federation::protocol::helpers::deserialize_one_or_many;
+use activitypub_federation::traits::{Activity, Actor as _};
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
-use crate::federation::protocol::activities::{Undo, object_id, object_type};
-use crate::federation::{FederationData, FederationError};
+use super::announce::endorsement_audience;
+use super::{Embedded, object_id, object_type};
+use crate::federation::checks::verify_activity_origin;
+use crate::federation::delivery::queue;
+use crate::federation::objects::centre::ApubCentre;
+use crate::federation::{Federation, FederationData, FederationError, activity_id};
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::FollowerRow;
 
-use super::verify_activity_origin;
+/// Undo of a Follow or an Announce, embedded or by id.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Undo {
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    pub id: Url,
+    pub actor: ObjectId<ApubCentre>,
+    pub object: Value,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub to: Vec<Url>,
+    #[serde(
+        default,
+        deserialize_with = "deserialize_one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub cc: Vec<Url>,
+}
+
+impl Federation {
+    /// A local centre stops following `target`: Undo of the Follow `follow_id`.
+    pub async fn send_unfollow(
+        &self,
+        follower: CentreRow,
+        target: CentreRow,
+        follow_id: &str,
+    ) -> Result<(), FederationError> {
+        let data = self.context();
+        let (follower, target) = (ApubCentre::new(follower)?, ApubCentre::new(target)?);
+        let undo = Undo {
+            kind: UndoType::Undo,
+            id: activity_id(&data.urls, "undo"),
+            actor: follower.id.clone().into(),
+            object: Embedded {
+                kind: FollowType::Follow,
+                id: Url::parse(follow_id)?,
+                actor: follower.id.clone(),
+                object: target.id.clone(),
+            }
+            .into_value(),
+            to: vec![target.id.clone()],
+            cc: Vec::new(),
+        };
+        queue::enqueue(undo, &follower, vec![target.shared_inbox_or_inbox()], &data).await
+    }
+
+    /// A local centre withdraws its endorsement of `object` (by `origin`): Undo of the
+    /// Announce `announce_id`, to the same audience as the Announce.
+    pub async fn send_unannounce(
+        &self,
+        centre: CentreRow,
+        object: &str,
+        origin: CentreRow,
+        announce_id: &str,
+    ) -> Result<(), FederationError> {
+        let data = self.context();
+        let (actor, origin) = (ApubCentre::new(centre)?, ApubCentre::new(origin)?);
+        let (to, cc, inboxes) = endorsement_audience(&actor, &origin, &data).await?;
+        let undo = Undo {
+            kind: UndoType::Undo,
+            id: activity_id(&data.urls, "undo"),
+            actor: actor.id.clone().into(),
+            object: Embedded {
+                kind: AnnounceType::Announce,
+                id: Url::parse(announce_id)?,
+                actor: actor.id.clone(),
+                object: Url::parse(object)?,
+            }
+            .into_value(),
+            to,
+            cc,
+        };
+        queue::enqueue(undo, &actor, inboxes, &data).await
+    }
+}
 
 #[async_trait]
 impl Activity for Undo {

@@ -4,6 +4,7 @@
 //! and tried once a day; any activity it sends us, or an operator, revives it.
 
 mod backoff;
+pub mod queue;
 pub mod send;
 
 use std::time::Duration;
@@ -88,6 +89,7 @@ pub async fn run(data: FederationData, client: reqwest::Client) {
 }
 
 /// Delivers a leased host's due activities in order; stops at the first that must wait.
+#[tracing::instrument(name = "delivery", skip(data, client, owner))]
 async fn deliver_host(data: FederationData, client: reqwest::Client, owner: String, host: String) {
     let db = data.db.clone();
     let mut renewed = std::time::Instant::now();
@@ -126,12 +128,15 @@ async fn deliver_host(data: FederationData, client: reqwest::Client, owner: Stri
     }
 }
 
-/// Sends one delivery and records the outcome; false when the host must wait.
-async fn deliver_one(
-    data: &FederationData,
-    client: &reqwest::Client,
-    (row, activity, actor): Job,
-) -> bool {
+/// Sends one delivery and records the outcome; false when the host must wait. Its span
+/// carries the activity id, the sending actor and the inbox (never the body or the key).
+#[tracing::instrument(
+    name = "deliver",
+    skip_all,
+    fields(activity_id = %job.1.activity_id, actor = %job.2.actor_id, inbox = %job.0.inbox)
+)]
+async fn deliver_one(data: &FederationData, client: &reqwest::Client, job: Job) -> bool {
+    let (row, activity, actor) = job;
     let db = &data.db;
     // The inbox was checked when it was stored; it is checked again now, with today's rules:
     // rows queued before an upgrade or a block, or an inbox whose shape the rules refuse,

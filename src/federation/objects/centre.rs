@@ -12,7 +12,8 @@ use crate::federation::protocol::actor::{Actor, DirectoryCentre, Endpoints, Imag
 use crate::federation::{FederationData, FederationError, authority};
 use crate::storage::centres::{CentreRow, NewCentreRow};
 
-use super::{clip, html, verify_same_authority};
+use super::{clip, html};
+use crate::federation::checks::{check_domain, verify_same_authority};
 
 #[derive(Debug, Clone)]
 pub struct ApubCentre {
@@ -136,7 +137,7 @@ impl Object for ApubCentre {
         data: &Data<FederationData>,
     ) -> Result<(), FederationError> {
         verify_same_authority(json.id.inner(), expected)?;
-        crate::federation::inbox::check_domain(data, json.id.inner()).await?;
+        check_domain(data, json.id.inner()).await?;
         // The key must be the actor's own, not one borrowed from another actor.
         if json.public_key.owner != *json.id.inner() {
             return Err(FederationError::Forbidden(format!(

@@ -1,7 +1,7 @@
 //! The JSON on the wire, field for field. Parsing is lenient where real servers differ
 //! (one value or a list, missing optional fields) and strict where our rules depend on it.
+//! The activities' structs live with their handling, in `federation::activities`.
 
-pub mod activities;
 pub mod actor;
 pub mod collections;
 pub mod context;

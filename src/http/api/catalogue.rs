@@ -8,9 +8,9 @@ use utoipa::ToSchema;
 use crate::directory::software::SoftwareEntry;
 use crate::directory::views::Listing;
 use crate::domain::category::CATEGORIES;
-use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Paging, Params};
+use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryEntry {

@@ -7,9 +7,9 @@ use axum::response::IntoResponse;
 
 use crate::directory::views::{CentreView, Listing};
 use crate::domain::centre::NewCentreInput;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{JsonBody, MergePatch, Staff};
+use crate::state::AppState;
 
 /// All centres, this node's first.
 #[utoipa::path(get, path = "/api/v1/centres", tag = "centres",

@@ -8,9 +8,9 @@ use axum::response::IntoResponse;
 use crate::directory::contacts::ContactQuery;
 use crate::directory::views::{ContactView, Listing};
 use crate::domain::contact::ContactInput;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Caller, JsonBody, MergePatch, Paging, Params, Staff};
+use crate::state::AppState;
 
 use super::recommendations::{AsCentre, key_of};
 

@@ -9,9 +9,9 @@ use utoipa::IntoParams;
 use crate::directory::Access;
 use crate::directory::export::ExportFormat;
 use crate::domain::FieldError;
-use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::Params;
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportParams {

@@ -12,7 +12,7 @@ mod search;
 use axum::Router;
 use axum::routing::{delete, get, post};
 
-use super::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -12,9 +12,9 @@ use crate::directory::federating::{
 };
 use crate::directory::moderation::{BlockReport, DomainRuleInput, DomainRuleView, HideInput};
 use crate::directory::views::Listing;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{JsonBody, Params, Staff};
+use crate::state::AppState;
 
 use super::recommendations::AsCentre;
 

@@ -10,9 +10,9 @@ use utoipa::IntoParams;
 use crate::directory::recommendations::RecommendationQuery;
 use crate::directory::views::{Listing, RecommendationView};
 use crate::domain::recommendation::RecommendationInput;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{Caller, JsonBody, MergePatch, Paging, Params, Staff};
+use crate::state::AppState;
 
 /// Which local centre writes (its username); the node's first centre when absent.
 #[derive(Debug, Deserialize, IntoParams)]

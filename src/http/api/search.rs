@@ -5,9 +5,9 @@ use axum::Json;
 use axum::extract::State;
 
 use crate::directory::search::{SearchQuery, SearchResults, SuggestQuery, Suggestions};
-use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::extract::{Caller, Params};
+use crate::state::AppState;
 
 /// Search the directory: one result per software (a card gathering every centre's
 /// recommendation of it: which centres, their levels and reasons, hosting offers, mediators

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::directory::views::ContactView;
+use crate::domain::Window;
 use crate::domain::contact::SCOPE_TERMS;
-use crate::http::AppState;
-use crate::storage::Window;
+use crate::state::AppState;
 use crate::web::error::{PageError, render};
 use crate::web::forms::{ContactForm, FormError};
 use crate::web::frame::{Frame, Visit};

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use crate::directory::accounts::{Login, NewSession};
 use crate::directory::tokens::random_secret;
-use crate::http::AppState;
-use crate::http::extract::ClientAddress;
+use crate::state::AppState;
+use crate::state::ClientAddress;
 use crate::web::error::{PageError, render};
 use crate::web::forms::FormError;
 use crate::web::frame::{Frame, Visit};

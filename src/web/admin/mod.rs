@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::directory::DirectoryError;
 use crate::directory::delivery::QueueStatus;
 use crate::domain::FieldError;
-use crate::http::AppState;
+use crate::state::AppState;
 
 use super::error::{PageError, render};
 use super::forms::FormError;
@@ -143,7 +143,7 @@ async fn dashboard(
     let d = &state.directory;
     let err = |e| PageError::from_directory(visit.lang, e);
     let staff = visit.access();
-    let one = crate::storage::Window {
+    let one = crate::domain::Window {
         offset: 0,
         limit: 1,
     };

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::directory::federating::{EndorsementView, FollowView, FollowerView};
 use crate::directory::moderation::{DomainRuleInput, DomainRuleView, HideInput};
-use crate::http::AppState;
+use crate::state::AppState;
 use crate::web::error::{PageError, render};
 use crate::web::forms::FormError;
 use crate::web::frame::{Frame, Visit};

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::directory::views::RecommendationView;
+use crate::domain::Window;
 use crate::domain::category::{CATEGORIES, Category};
-use crate::http::AppState;
-use crate::storage::Window;
+use crate::state::AppState;
 use crate::web::error::{PageError, render};
 use crate::web::forms::{FormError, RecommendationForm};
 use crate::web::frame::{Frame, Visit};

@@ -158,6 +158,7 @@ error-forbidden = Not allowed
 error-conflict = Conflicts with what exists already
 error-remote = The remote server did not answer properly
 error-internal = An internal error occurred
+error-reference = Reference to give the node's operator:
 error-csrf = This form expired or came from another site: reload the page and try again.
 error-too-large = Too large
 

@@ -158,6 +158,7 @@ error-forbidden = Action refusée
 error-conflict = Conflit avec ce qui existe déjà
 error-remote = Le serveur distant n’a pas répondu correctement
 error-internal = Une erreur interne est survenue
+error-reference = Référence à donner à l’opérateur du nœud :
 error-csrf = Formulaire expiré ou venu d’un autre site : rechargez la page et recommencez.
 error-too-large = Envoi trop volumineux
 

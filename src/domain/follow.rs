@@ -1,0 +1,52 @@
+//! Where a follow stands: asked, taken or refused. The same states describe our centres'
+//! follows of others and others' follows of our centres.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FollowState {
+    /// Sent (or received) and not answered yet; a follower waiting for staff approval.
+    Pending,
+    Accepted,
+    Rejected,
+}
+
+impl FollowState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    /// The state a stored or sent name stands for; `None` for any other text.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "pending" => Some(Self::Pending),
+            "accepted" => Some(Self::Accepted),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_others_are_refused() {
+        for state in [
+            FollowState::Pending,
+            FollowState::Accepted,
+            FollowState::Rejected,
+        ] {
+            assert_eq!(FollowState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(FollowState::parse("Accepted"), None);
+        assert_eq!(FollowState::parse(""), None);
+    }
+}
