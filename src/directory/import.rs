@@ -234,6 +234,25 @@ fn refused_at<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ImportR
 
 /// Reads the file (JSON, or else YAML) and plans it in the format it is written in.
 fn plan(text: &str) -> Result<Plan, ImportRefused> {
+    let mut plan = plan_file(text)?;
+    same_software_alike(&mut plan.recommendations);
+    Ok(plan)
+}
+
+/// Entries of one file that name the same software (same homepage) with different facts
+/// ("WebForm" and "Webform") would update its record back and forth, at every import: the
+/// first entry's facts stand for all.
+fn same_software_alike(drafts: &mut [RecommendationDraft]) {
+    let mut first: HashMap<String, crate::domain::software::SoftwareSpec> = HashMap::new();
+    for draft in drafts {
+        let spec = first
+            .entry(draft.software.homepage.to_string())
+            .or_insert_with(|| draft.software.clone());
+        draft.software = spec.clone();
+    }
+}
+
+fn plan_file(text: &str) -> Result<Plan, ImportRefused> {
     let text = text.trim_start_matches('\u{feff}');
     let refused = |reason: String| ImportRefused(vec![FieldError::new("", reason)]);
     let value: Value = if text.trim_start().starts_with(['{', '[']) {

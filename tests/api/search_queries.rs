@@ -134,7 +134,7 @@ const QUERIES: &[(&str, usize, &[&str])] = &[
 /// The sample directory on a node named like a product, a second local centre, everyday
 /// products and mediators with every form of their role.
 async fn query_node(backend: Backend) -> Option<TestNode> {
-    let node = TestNode::spawn_with(backend, true, |s| s.centre.name = CENTRE.into()).await?;
+    let node = TestNode::spawn_sample_with(backend, |s| s.centre.name = CENTRE.into()).await?;
     let res = node
         .post(
             "/api/v1/centres",
@@ -350,7 +350,7 @@ async fn no_noise(backend: Backend) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p == "Google Agenda")
+            .any(|p| p == "Google Calendar")
     );
     assert!(!nextcloud["hosting"].as_array().unwrap().is_empty());
     let mediators: Vec<&str> = nextcloud["mediators"]
@@ -450,7 +450,7 @@ async fn no_dead_ends(backend: Backend) {
 on_both_backends!(search_leaves_no_dead_ends, no_dead_ends);
 
 async fn hashtag_pages(backend: Backend) {
-    let Some(node) = TestNode::spawn_demo(backend).await else {
+    let Some(node) = TestNode::spawn_sample(backend).await else {
         return;
     };
     // The hashtags of a published Note lead to pages that list what they name.

@@ -240,7 +240,9 @@ fn input(key: &str, e: &Entry) -> Result<Option<RecommendationInput>, FieldError
         software: SoftwareInput {
             name: software.text.clone(),
             homepage: software.url.clone(),
-            repository: None,
+            // A link to a code forge is the repository too, by which the software is matched
+            // with the record other sources (the starter catalogue) give it.
+            repository: on_a_forge(&software.url).then(|| software.url.clone()),
             license: None,
             wikidata: None,
         },
@@ -259,6 +261,21 @@ fn input(key: &str, e: &Entry) -> Result<Option<RecommendationInput>, FieldError
         audience: Vec::new(),
         status: Status::Published,
     }))
+}
+
+/// Whether a URL is a project's page on a code forge.
+fn on_a_forge(url: &str) -> bool {
+    const FORGES: &[&str] = &[
+        "github.com",
+        "gitlab.com",
+        "framagit.org",
+        "git.framasoft.org",
+        "codeberg.org",
+    ];
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|host| FORGES.contains(&host.as_str()))
 }
 
 /// A validation error of the model, renamed to the field of the file it came from.
