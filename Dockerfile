@@ -11,6 +11,8 @@ RUN apt-get update \
     && useradd --system --home /var/lib/maillage maillage \
     && mkdir -p /var/lib/maillage && chown maillage /var/lib/maillage
 COPY --from=build /usr/local/bin/maillage /usr/local/bin/maillage
+# The starter catalogue and the Dégooglisons file, for `maillage import`.
+COPY --from=build /src/catalogue /usr/share/maillage/catalogue
 USER maillage
 WORKDIR /var/lib/maillage
 ENV MAILLAGE_DATA_DIR=/var/lib/maillage MAILLAGE_BIND=0.0.0.0:8080
