@@ -180,6 +180,20 @@ fn import(node: &TestNode, file: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `maillage import FILE` expecting a refusal; its stderr.
+fn import_refused(node: &TestNode, file: &Path) -> String {
+    let out = maillage(node)
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn project_file(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
@@ -263,12 +277,7 @@ async fn degooglisons(backend: Backend) {
         "doodle:\n  gafam: [Doodle\n  S: <a href=\"https://framadate.org\">Framadate</a>\n",
     )
     .unwrap();
-    let out = maillage(&node)
-        .args(["import", broken.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = import_refused(&node, &broken);
     assert!(stderr.contains("not valid YAML"), "{stderr}");
     // A well-formed file with one bad link is refused naming the entry and the field.
     let text = std::fs::read_to_string(&file).unwrap().replace(
@@ -276,12 +285,7 @@ async fn degooglisons(backend: Backend) {
         "<a href=\"javascript:alert(1)\">",
     );
     std::fs::write(&broken, text).unwrap();
-    let out = maillage(&node)
-        .args(["import", broken.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = import_refused(&node, &broken);
     assert!(stderr.contains("whatsapp.F"), "{stderr}");
     assert_eq!(all_recommendations(&node).await, recommendations);
 
@@ -326,12 +330,7 @@ async fn starter_from_the_command_line(backend: Backend) {
     let other = TestNodes::one(backend).await;
     let bad = other.data_dir.path().join("bad.json");
     std::fs::write(&bad, doc.to_string()).unwrap();
-    let out = maillage(&other)
-        .args(["import", bad.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = import_refused(&other, &bad);
     assert!(
         stderr.contains(&format!("recommendations.{id}.category")),
         "{stderr}"
