@@ -11,6 +11,8 @@ RUN apt-get update \
     && useradd --system --uid 10001 --home /var/lib/maillage maillage \
     && mkdir -p /var/lib/maillage && chown maillage /var/lib/maillage
 COPY --from=build /usr/local/bin/maillage /usr/local/bin/maillage
+# The starter catalogue and the Dégooglisons file, for `maillage import`.
+COPY --from=build /src/catalogue /usr/share/maillage/catalogue
 # A numeric user, so that runtimes that check for a non-root user without reading
 # /etc/passwd (Kubernetes' runAsNonRoot) can.
 USER 10001

@@ -7,7 +7,7 @@
 //! - fan-out: one recommendation to 1,000 followers spread over 100 hosts, from the POST to
 //!   the last signed request received;
 //! - backfill: following a centre with 10,000 entries;
-//! - memory: resident size of the release binary, idle, with the sample directory.
+//! - memory: resident size of the release binary, idle, with the demo data (`serve --demo`).
 //!
 //! Each benchmark checks what it did (counts, final state, signatures) before its figure
 //! counts; a failed check or a missed target makes the process exit with status 1.
@@ -708,14 +708,14 @@ async fn memory(smoke: bool) {
         .unwrap_or(0);
     let mib = kib as f64 / 1024.0;
     let ok = check(
-        "memory: the node up with the sample directory, its size read",
+        "memory: the node up with the demo data, its size read",
         up && loaded > 0 && kib > 0,
         format!("up {up}, {loaded} recommendations, {kib} KiB"),
     );
     // Memory does not depend on the scale of the other benchmarks: checked in a smoke too.
     line(
         false,
-        "memory: idle node with the sample directory",
+        "memory: idle node with the demo data",
         format!("{mib:.1} MiB resident"),
         if smoke {
             "< 64 MiB (any profile)"

@@ -308,8 +308,8 @@ class Checker:
             self.sources(where, o.get("sources"))
 
         known_categories = categories()
-        if len(known_categories) != 32:
-            self.error("src/domain/category.rs", f"read {len(known_categories)} categories, expected 32")
+        if len(known_categories) != 35:
+            self.error("src/domain/category.rs", f"read {len(known_categories)} categories, expected 35")
         recs = self.records(
             "recommendations",
             {"id", "software", "replaces", "category", "summary", "reason", "audience",
@@ -324,7 +324,7 @@ class Checker:
             if sid not in software:
                 self.error(f"{where}.software", f"`{sid}` is not a software id")
             if r.get("category") not in known_categories:
-                self.error(f"{where}.category", f"`{r.get('category')}` is not one of the 32 categories")
+                self.error(f"{where}.category", f"`{r.get('category')}` is not one of the 35 categories")
             pair = (sid, r.get("category"))
             if pair in pairs:
                 # The database keeps one recommendation per (centre, software, category).
@@ -477,7 +477,7 @@ def report(doc: dict, checker: Checker) -> None:
                 f"max {max(lengths)} characters; {short} under {MIN_REASON_CHARS}"
             )
     categories_used = Counter(r.get("category") for r in recs)
-    print(f"{len(categories_used)} of 32 categories used")
+    print(f"{len(categories_used)} of 35 categories used")
     print()
     print("Coverage (product -> alternatives, R recommended / U usable / A avoid):")
     mark = {"recommended": "R", "usable": "U", "avoid": "A"}

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Settings;
 use crate::directory::Access;
 use crate::directory::export::ExportFormat;
+use crate::directory::import::ImportProgress;
 use crate::startup::{self, Application};
 
 #[derive(Debug, Parser)]
@@ -30,13 +31,17 @@ pub struct Cli {
 pub enum Command {
     /// Run the node (the default command).
     Serve {
-        /// Load the sample directory into the first centre before serving (idempotent).
+        /// Load the starter catalogue and the sample directory's contact cards into the first
+        /// centre before serving (idempotent).
         #[arg(long)]
         demo: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Import a directory file: a Maillage JSON export or the sample directory format.
+    /// Import a directory file, in a format recognised by itself: a Maillage JSON export, the
+    /// starter catalogue (catalogue/starter.json), the sample directory, or the Dégooglisons
+    /// Internet catalogue (YAML). The whole file is checked first: a refused file changes
+    /// nothing, and importing a file twice changes nothing the second time.
     Import {
         file: PathBuf,
         /// The local centre that will own the entries (default: the node's first centre).
@@ -167,11 +172,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { file, centre } => {
-            let json = std::fs::read_to_string(&file)
+            let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let (directory, _) = startup::open_directory(&settings).await?;
-            let report = directory.import(&json, centre.as_deref()).await?;
-            print!("{report}");
+            let progress = TerminalProgress::new();
+            let report = directory
+                .import_with_progress(&text, centre.as_deref(), &progress)
+                .await;
+            progress.bar.finish_and_clear();
+            print!("{}", report?);
             Ok(())
         }
         Command::Export {
@@ -284,6 +293,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// An import's progress as a bar on stderr, drawn only when stderr is a terminal.
+struct TerminalProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl TerminalProgress {
+    fn new() -> Self {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} entries")
+                .expect("a valid template"),
+        );
+        Self { bar }
+    }
+}
+
+impl ImportProgress for TerminalProgress {
+    fn advanced(&self, done: usize, total: usize) {
+        self.bar.set_length(total as u64);
+        self.bar.set_position(done as u64);
     }
 }
 

@@ -15,7 +15,6 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
-use crate::directory::import::SAMPLE_DIRECTORY;
 use crate::directory::views::CentreView;
 use crate::directory::{Directory, SearchSettings};
 use crate::federation::{Federation, FederationData, Policy};
@@ -133,7 +132,8 @@ pub struct Application {
 
 impl Application {
     /// Opens everything and binds `settings.bind` (port 0 picks a free one). With `demo`,
-    /// loads the sample directory into the first centre (idempotent).
+    /// loads the starter catalogue and the sample contact cards into the first centre
+    /// (idempotent).
     pub async fn build(settings: Settings, demo: bool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.bind.trim()).await.map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -163,7 +163,7 @@ impl Application {
             .context("opening the search index")?;
         if demo {
             let report = directory
-                .import(SAMPLE_DIRECTORY, None)
+                .load_demo()
                 .await
                 .context("loading the demo data")?;
             tracing::info!(

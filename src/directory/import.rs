@@ -1,10 +1,21 @@
-//! Importing a directory file: the project's own JSON export, or the sample directory format
-//! (`src/directory/sample-directory.json`, also what `serve --demo` loads).
+//! Importing a directory file. `maillage import` recognises the format by itself:
+//!
+//! - the project's own JSON export (`"format": "maillage-export"`);
+//! - the starter catalogue (`"format": "maillage-catalogue"`, `catalogue/starter.json`, what
+//!   `serve --demo` loads; see [`catalogue`]);
+//! - the sample directory format (`src/directory/sample-directory.json`: its centres' contact
+//!   cards complete the demo);
+//! - the Dégooglisons Internet catalogue of Framasoft, in YAML
+//!   (`catalogue/degooglisons-services.yml`; see [`degooglisons`]).
 //!
 //! Imported entries become the importing centre's own. Importing is idempotent: a
 //! recommendation the centre already has (same software, same category) and a contact already
-//! imported from the same source id are left as they are. Every entry is validated before
-//! anything is written, so a file with one bad entry changes nothing.
+//! imported from the same source id are left as they are (skipped); a software record takes
+//! the file's facts (updated). Every entry is validated before anything is written, so a file
+//! with one bad entry changes nothing.
+
+mod catalogue;
+mod degooglisons;
 
 use std::collections::HashMap;
 
@@ -26,8 +37,18 @@ use super::export::{EXPORT_FORMAT, Export};
 use super::recommendations::Inserted;
 use super::{Directory, DirectoryError};
 
-/// The sample directory shipped with the project, for demos and tests.
+pub use catalogue::CATALOGUE_FORMAT;
+
+/// The sample directory shipped with the project: the demo's centres and contact cards, and
+/// test data.
 pub const SAMPLE_DIRECTORY: &str = include_str!("sample-directory.json");
+
+/// The starter catalogue shipped with the project (`catalogue/starter.json`).
+pub const STARTER_CATALOGUE: &str = include_str!("../../catalogue/starter.json");
+
+/// The Dégooglisons Internet catalogue (`catalogue/degooglisons-services.yml`), for tests.
+#[cfg(test)]
+const DEGOOGLISONS: &str = include_str!("../../catalogue/degooglisons-services.yml");
 
 /// What an import did.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -35,9 +56,12 @@ pub struct ImportReport {
     pub format: String,
     pub centre: String,
     pub software_created: i64,
+    pub software_updated: usize,
     pub recommendations_created: usize,
+    /// Skipped: the centre already recommends this software in this category.
     pub recommendations_existing: usize,
     pub contacts_created: usize,
+    /// Skipped: imported before, or the node's own card.
     pub contacts_existing: usize,
     /// Parts of the file this version does not import, with why.
     pub not_imported: Vec<String>,
@@ -50,22 +74,31 @@ impl std::fmt::Display for ImportReport {
             "Imported a {} file into centre {}:",
             self.format, self.centre
         )?;
-        writeln!(f, "  software created:         {}", self.software_created)?;
-        writeln!(
-            f,
-            "  recommendations created:  {} ({} already there)",
-            self.recommendations_created, self.recommendations_existing
-        )?;
-        writeln!(
-            f,
-            "  contacts created:         {} ({} already there)",
-            self.contacts_created, self.contacts_existing
-        )?;
         for line in &self.not_imported {
             writeln!(f, "  not imported: {line}")?;
         }
-        Ok(())
+        writeln!(
+            f,
+            "  created:  {} recommendations, {} software, {} contacts",
+            self.recommendations_created, self.software_created, self.contacts_created
+        )?;
+        writeln!(f, "  updated:  {} software", self.software_updated)?;
+        writeln!(
+            f,
+            "  skipped:  {} recommendations and {} contacts already there",
+            self.recommendations_existing, self.contacts_existing
+        )
     }
+}
+
+/// Told how far an import has gone: entries written, out of how many.
+pub trait ImportProgress: Sync {
+    fn advanced(&self, done: usize, total: usize);
+}
+
+/// No progress shown.
+impl ImportProgress for () {
+    fn advanced(&self, _: usize, _: usize) {}
 }
 
 /// An import refused as a whole: the entries at fault, each with its field and reason.
@@ -82,6 +115,7 @@ pub enum ImportError {
 }
 
 /// Entries ready to write, each with the source id it came from.
+#[derive(Debug)]
 struct Plan {
     format: &'static str,
     recommendations: Vec<RecommendationDraft>,
@@ -90,13 +124,44 @@ struct Plan {
 }
 
 impl Directory {
-    /// Imports `json` into the local centre `centre` (the node's first centre if None).
+    /// Imports a file's text into the local centre `centre` (the node's first centre if None).
     pub async fn import(
         &self,
-        json: &str,
+        text: &str,
         centre: Option<&str>,
     ) -> Result<ImportReport, ImportError> {
-        let plan = plan(json)?;
+        self.import_with_progress(text, centre, &()).await
+    }
+
+    /// [`import`](Self::import), telling `progress` after each entry written.
+    pub async fn import_with_progress(
+        &self,
+        text: &str,
+        centre: Option<&str>,
+        progress: &dyn ImportProgress,
+    ) -> Result<ImportReport, ImportError> {
+        let plan = plan(text)?;
+        self.write_plan(plan, centre, progress).await
+    }
+
+    /// What `serve --demo` loads: the starter catalogue, then the sample directory's contact
+    /// cards (its recommendations, one-line summaries without reasons, are left out).
+    pub async fn load_demo(&self) -> Result<ImportReport, ImportError> {
+        let mut report = self.import(STARTER_CATALOGUE, None).await?;
+        let mut sample = plan(SAMPLE_DIRECTORY)?;
+        sample.recommendations.clear();
+        let contacts = self.write_plan(sample, None, &()).await?;
+        report.contacts_created = contacts.contacts_created;
+        report.contacts_existing = contacts.contacts_existing;
+        Ok(report)
+    }
+
+    async fn write_plan(
+        &self,
+        plan: Plan,
+        centre: Option<&str>,
+        progress: &dyn ImportProgress,
+    ) -> Result<ImportReport, ImportError> {
         let centre = self.local_centre_or_first(centre).await?;
         let software_before = self
             .db()
@@ -109,15 +174,19 @@ impl Directory {
             not_imported: plan.not_imported,
             ..Default::default()
         };
-        let total = plan.recommendations.len();
-        for (i, draft) in plan.recommendations.into_iter().enumerate() {
-            match self.insert_recommendation(centre.clone(), draft).await? {
+        let total = plan.recommendations.len() + plan.contacts.len();
+        let mut done = 0;
+        for draft in plan.recommendations {
+            let (inserted, software_updated) = self
+                .insert_recommendation_noting(centre.clone(), draft)
+                .await?;
+            match inserted {
                 Inserted::New(_) => report.recommendations_created += 1,
                 Inserted::Existing { .. } => report.recommendations_existing += 1,
             }
-            if (i + 1) % 100 == 0 {
-                tracing::info!("imported {} of {total} recommendations", i + 1);
-            }
+            report.software_updated += usize::from(software_updated);
+            done += 1;
+            progress.advanced(done, total);
         }
         for (source, draft) in plan.contacts {
             let centre_id = centre.id;
@@ -142,6 +211,8 @@ impl Directory {
                     .await?;
                 report.contacts_created += 1;
             }
+            done += 1;
+            progress.advanced(done, total);
         }
         let software_after = self
             .db()
@@ -153,34 +224,63 @@ impl Directory {
     }
 }
 
-fn plan(json: &str) -> Result<Plan, ImportRefused> {
-    let value: Value = serde_json::from_str(json)
-        .map_err(|e| ImportRefused(vec![FieldError::new("", format!("not valid JSON: {e}"))]))?;
-    if value.get("format").and_then(Value::as_str) == Some(EXPORT_FORMAT) {
-        let export: Export = serde_path_to_error::deserialize(value).map_err(|e| {
-            ImportRefused(vec![FieldError::new(
-                e.path().to_string(),
-                e.inner().to_string(),
-            )])
-        })?;
-        return plan_export(export);
+/// A refusal naming the path of a field that did not deserialise.
+fn refused_at<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ImportRefused {
+    ImportRefused(vec![FieldError::new(
+        e.path().to_string(),
+        e.inner().to_string(),
+    )])
+}
+
+/// Reads the file (JSON, or else YAML) and plans it in the format it is written in.
+fn plan(text: &str) -> Result<Plan, ImportRefused> {
+    let mut plan = plan_file(text)?;
+    same_software_alike(&mut plan.recommendations);
+    Ok(plan)
+}
+
+/// Entries of one file that name the same software (same homepage) with different facts
+/// ("WebForm" and "Webform") would update its record back and forth, at every import: the
+/// first entry's facts stand for all.
+fn same_software_alike(drafts: &mut [RecommendationDraft]) {
+    let mut first: HashMap<String, crate::domain::software::SoftwareSpec> = HashMap::new();
+    for draft in drafts {
+        let spec = first
+            .entry(draft.software.homepage.to_string())
+            .or_insert_with(|| draft.software.clone());
+        draft.software = spec.clone();
+    }
+}
+
+fn plan_file(text: &str) -> Result<Plan, ImportRefused> {
+    let text = text.trim_start_matches('\u{feff}');
+    let refused = |reason: String| ImportRefused(vec![FieldError::new("", reason)]);
+    let value: Value = if text.trim_start().starts_with(['{', '[']) {
+        serde_json::from_str(text).map_err(|e| refused(format!("not valid JSON: {e}")))?
+    } else {
+        serde_saphyr::from_str(text).map_err(|e| refused(format!("not valid YAML: {e}")))?
+    };
+    match value.get("format").and_then(Value::as_str) {
+        Some(EXPORT_FORMAT) => {
+            let export: Export = serde_path_to_error::deserialize(value).map_err(refused_at)?;
+            return plan_export(export);
+        }
+        Some(CATALOGUE_FORMAT) => return catalogue::plan(value),
+        _ => {}
     }
     if value.get("recommendations").is_some() && value.get("software").is_some() {
-        let sample: Sample = serde_path_to_error::deserialize(value).map_err(|e| {
-            ImportRefused(vec![FieldError::new(
-                e.path().to_string(),
-                e.inner().to_string(),
-            )])
-        })?;
+        let sample: Sample = serde_path_to_error::deserialize(value).map_err(refused_at)?;
         return plan_sample(sample);
     }
-    Err(ImportRefused(vec![FieldError::new(
-        "",
-        format!(
-            "unrecognised file: expected a Maillage export (\"format\": \"{EXPORT_FORMAT}\") \
-             or a sample directory (with \"software\" and \"recommendations\")"
-        ),
-    )]))
+    if degooglisons::recognise(&value) {
+        return degooglisons::plan(value);
+    }
+    Err(refused(format!(
+        "unrecognised file: expected a Maillage export (\"format\": \"{EXPORT_FORMAT}\"), a \
+         Maillage catalogue (\"format\": \"{CATALOGUE_FORMAT}\"), a sample directory (with \
+         \"software\" and \"recommendations\") or the Dégooglisons Internet catalogue (YAML \
+         entries with \"gafam\")"
+    )))
 }
 
 /// Validates every entry, collecting all the problems before refusing.
@@ -629,8 +729,8 @@ mod fuzz {
     use super::*;
     use crate::fuzzing;
 
-    /// The sample directory, and an export of it made by this node's own code (contacts and
-    /// staff data included).
+    /// The sample directory, an export of it made by this node's own code (contacts and
+    /// staff data included), the starter catalogue and the Dégooglisons catalogue.
     fn seeds() -> &'static [Value] {
         static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
         SEEDS.get_or_init(|| {
@@ -649,6 +749,8 @@ mod fuzz {
             vec![
                 serde_json::from_str(SAMPLE_DIRECTORY).unwrap(),
                 serde_json::to_value(export).unwrap(),
+                serde_json::from_str(STARTER_CATALOGUE).unwrap(),
+                serde_saphyr::from_str(DEGOOGLISONS).unwrap(),
             ]
         })
     }

@@ -78,6 +78,16 @@ impl Directory {
         centre: CentreRow,
         draft: RecommendationDraft,
     ) -> Result<Inserted, DirectoryError> {
+        Ok(self.insert_recommendation_noting(centre, draft).await?.0)
+    }
+
+    /// [`insert_recommendation`](Self::insert_recommendation), saying also whether the
+    /// software record was updated with the draft's facts (for import reports).
+    pub(crate) async fn insert_recommendation_noting(
+        &self,
+        centre: CentreRow,
+        draft: RecommendationDraft,
+    ) -> Result<(Inserted, bool), DirectoryError> {
         let key = new_key();
         let ap_id = self.urls().recommendation(&key).to_string();
         let audience = recommendation_audience(draft.status);
@@ -92,13 +102,20 @@ impl Directory {
         let inserted = self
             .db()
             .write(move |conn| {
-                let software = software::upsert(conn, &draft.software, true, now())?;
+                let at = now();
+                let software = software::upsert(conn, &draft.software, true, at)?;
+                // Stamped with this write's time, and not by its creation (`now` is already
+                // to the precision both backends keep).
+                let updated = software.updated_at == at && software.created_at != at;
                 if let Some(same) = same_recommendation(conn, &centre, &software, &draft, None)? {
-                    return Ok(Inserted::Existing {
-                        key: same.key,
-                        software: software.name,
-                        category: draft.category.id.to_owned(),
-                    });
+                    return Ok((
+                        Inserted::Existing {
+                            key: same.key,
+                            software: software.name,
+                            category: draft.category.id.to_owned(),
+                        },
+                        updated,
+                    ));
                 }
                 let fields =
                     recommendations::fields(&draft, &centre, &software, None, None, now())?;
@@ -106,7 +123,7 @@ impl Directory {
                 recommendations::link_products(conn, row.id, &draft)?;
                 // The activities go in the same transaction as the change.
                 publish::entry_changed(conn, &urls, &ap_id, Audience::Nobody, audience)?;
-                Ok(Inserted::New(key))
+                Ok((Inserted::New(key), updated))
             })
             .await?;
         self.federation().wake();

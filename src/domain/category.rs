@@ -12,7 +12,9 @@ pub struct Category {
     pub en: &'static str,
 }
 
-/// The 32 categories of the sample directory, in its order.
+/// The 32 categories of the sample directory, in its order, then three that the starter
+/// catalogue (`catalogue/starter.json`) needs for tools people ask about every day: web
+/// browsers, operating systems and app stores, audio and video editing.
 pub const CATEGORIES: &[Category] = &[
     Category {
         id: "files",
@@ -174,6 +176,21 @@ pub const CATEGORIES: &[Category] = &[
         fr: "Suivi du temps",
         en: "Time tracking",
     },
+    Category {
+        id: "browser",
+        fr: "Navigateurs web",
+        en: "Web browsers",
+    },
+    Category {
+        id: "system",
+        fr: "Systèmes d'exploitation",
+        en: "Operating systems",
+    },
+    Category {
+        id: "media-editing",
+        fr: "Montage audio et vidéo",
+        en: "Audio & video editing",
+    },
 ];
 
 impl Category {
@@ -211,12 +228,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn taxonomy_has_32_unique_ids() {
-        assert_eq!(CATEGORIES.len(), 32);
+    fn taxonomy_has_35_unique_ids() {
+        assert_eq!(CATEGORIES.len(), 35);
         let mut ids: Vec<_> = CATEGORIES.iter().map(|c| c.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 32);
+        assert_eq!(ids.len(), 35);
     }
 
     #[test]

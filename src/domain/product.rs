@@ -75,6 +75,110 @@ const ALIASES: &[Aliases] = &[
         canonical: "WhatsApp",
         others: &["Whats App"],
     },
+    // Office suites, calendars, browsers, systems, design tools: the names people give the
+    // everyday tools of the starter catalogue. Outlook.com stays its own product (a webmail).
+    Aliases {
+        canonical: "Microsoft Word",
+        others: &["Word", "MS Word"],
+    },
+    Aliases {
+        canonical: "Microsoft Excel",
+        others: &["Excel", "MS Excel"],
+    },
+    Aliases {
+        canonical: "Microsoft PowerPoint",
+        others: &["PowerPoint", "Powerpoint", "PPT"],
+    },
+    Aliases {
+        canonical: "Google Calendar",
+        others: &["Google Agenda", "Agenda Google", "GCal"],
+    },
+    Aliases {
+        canonical: "Google Sheets",
+        others: &[
+            "Google Spreadsheet",
+            "Google Tableur",
+            "Google Sheet",
+            "GSheets",
+        ],
+    },
+    Aliases {
+        canonical: "Google Slides",
+        others: &["Google Présentations"],
+    },
+    Aliases {
+        canonical: "Google Translate",
+        others: &["Google Traduction", "Google Traducteur"],
+    },
+    Aliases {
+        canonical: "Google Chrome",
+        others: &["Chrome"],
+    },
+    Aliases {
+        canonical: "Microsoft Windows",
+        others: &["Windows", "Windows 10", "Windows 11"],
+    },
+    Aliases {
+        canonical: "Microsoft Outlook",
+        others: &["Outlook"],
+    },
+    Aliases {
+        canonical: "Facebook Groups",
+        others: &["Groupes Facebook", "Facebook Group"],
+    },
+    Aliases {
+        canonical: "Facebook Events",
+        others: &["Événements Facebook", "Facebook Event"],
+    },
+    Aliases {
+        canonical: "Facebook Pages",
+        others: &["Pages Facebook", "Facebook Page"],
+    },
+    Aliases {
+        canonical: "Bitly",
+        others: &["Bit.ly"],
+    },
+    Aliases {
+        canonical: "Adobe Photoshop",
+        others: &["Photoshop"],
+    },
+    Aliases {
+        canonical: "Adobe Illustrator",
+        others: &["Illustrator"],
+    },
+    Aliases {
+        canonical: "Adobe Premiere Pro",
+        others: &["Premiere", "Adobe Premiere", "Premiere Pro"],
+    },
+    Aliases {
+        canonical: "Adobe Acrobat",
+        others: &[
+            "Acrobat",
+            "Acrobat Reader",
+            "Adobe Reader",
+            "Adobe Acrobat Reader",
+        ],
+    },
+    Aliases {
+        canonical: "Google Play Store",
+        others: &["Google Play", "Play Store"],
+    },
+    Aliases {
+        canonical: "iCloud Drive",
+        others: &["iCloud"],
+    },
+    Aliases {
+        canonical: "Microsoft Publisher",
+        others: &["Publisher"],
+    },
+    Aliases {
+        canonical: "Google Classroom",
+        others: &["Classroom"],
+    },
+    Aliases {
+        canonical: "Google Keep",
+        others: &["Keep"],
+    },
 ];
 
 /// The canonical name of a product as written by a user: known aliases are mapped, anything
@@ -111,5 +215,9 @@ mod tests {
         assert_eq!(canonical_name(" Zoom "), "Zoom");
         assert!(known_names("X (Twitter)").contains(&"Twitter"));
         assert_eq!(known_names("Zoom"), vec!["Zoom"]);
+        assert_eq!(canonical_name("excel"), "Microsoft Excel");
+        assert_eq!(canonical_name("Google Agenda"), "Google Calendar");
+        assert_eq!(canonical_name("bit.ly"), "Bitly");
+        assert_eq!(canonical_name("Outlook.com"), "Outlook.com");
     }
 }

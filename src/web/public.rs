@@ -45,6 +45,8 @@ struct HomePage {
     categories: Vec<CategoryLink>,
     shortcuts: Vec<(String, i64)>,
     recent: Vec<RecommendationView>,
+    /// On an empty directory: the centres the node knows, its own first.
+    centres: Vec<CentreOverview>,
 }
 
 pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
@@ -64,11 +66,21 @@ pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
         .await
         .map_err(err)?
         .results;
+    // An empty directory is no dead end: staff learn how to fill it, visitors which centres
+    // the node knows.
+    let centres = if categories.is_empty() {
+        let mut all = d.centre_overview().await.map_err(err)?;
+        all.sort_by_key(|c| !c.centre.local);
+        all
+    } else {
+        Vec::new()
+    };
     let page = HomePage {
         page: visit.frame(&state, visit.tr().t("home-title")),
         categories,
         shortcuts,
         recent,
+        centres,
     };
     Ok(render(visit.lang, &page))
 }

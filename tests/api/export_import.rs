@@ -8,7 +8,7 @@ use crate::helpers::{Backend, TestNodes, listing};
 use crate::on_both_backends;
 
 async fn round_trip(backend: Backend) {
-    let a = TestNodes::demo(backend).await;
+    let a = TestNodes::sample(backend).await;
     let b = TestNodes::one(backend).await;
 
     // Public JSON export of A.
@@ -52,11 +52,12 @@ async fn round_trip(backend: Backend) {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(
-        stdout.contains("recommendations created:  64 (0 already there)"),
+        stdout.contains("created:  64 recommendations, 6"),
         "{stdout}"
     );
+    assert!(stdout.contains(", 3 contacts\n"), "{stdout}");
     assert!(
-        stdout.contains("contacts created:         3 (0 already there)"),
+        stdout.contains("skipped:  0 recommendations and 0 contacts already there"),
         "{stdout}"
     );
     let second = maillage(&b)
@@ -66,14 +67,14 @@ async fn round_trip(backend: Backend) {
     let stdout = String::from_utf8_lossy(&second.stdout);
     assert!(second.status.success());
     assert!(
-        stdout.contains("recommendations created:  0 (64 already there)"),
+        stdout.contains("created:  0 recommendations, 0 software, 0 contacts"),
         "{stdout}"
     );
+    assert!(stdout.contains("updated:  0 software"), "{stdout}");
     assert!(
-        stdout.contains("contacts created:         0 (3 already there)"),
+        stdout.contains("skipped:  64 recommendations and 3 contacts already there"),
         "{stdout}"
     );
-    assert!(stdout.contains("software created:         0"), "{stdout}");
 
     // On B the entries are B's own.
     let res = b
@@ -155,7 +156,7 @@ on_both_backends!(export_then_import_into_another_node, round_trip);
 /// A node's own `export --all` imported back (a restore over itself) creates nothing: its
 /// recommendations and its contact cards are recognised as already there.
 async fn own_export(backend: Backend) {
-    let a = TestNodes::demo(backend).await;
+    let a = TestNodes::sample(backend).await;
     let count = |path: &'static str| {
         let a = &a;
         async move { listing(&a.get(path).await.body).0 }
@@ -186,7 +187,7 @@ async fn own_export(backend: Backend) {
     );
     assert!(
         report.contains(&format!(
-            "contacts created:         0 ({contacts} already there)"
+            "skipped:  {recommendations} recommendations and {contacts} contacts already there"
         )),
         "{report}"
     );
@@ -199,7 +200,7 @@ async fn own_export(backend: Backend) {
 on_both_backends!(importing_its_own_export_creates_nothing, own_export);
 
 async fn formats(backend: Backend) {
-    let node = TestNodes::demo(backend).await;
+    let node = TestNodes::sample(backend).await;
 
     let res = node.get_public("/api/v1/export?format=csv").await;
     assert_eq!(res.status, StatusCode::OK);

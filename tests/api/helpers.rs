@@ -262,9 +262,24 @@ impl TestNode {
         Self::spawn_with(backend, false, |_| {}).await
     }
 
-    /// A node loaded with the sample directory (`serve --demo`).
+    /// A node loaded with the demo data (`serve --demo`: the starter catalogue and the sample
+    /// contact cards).
     pub async fn spawn_demo(backend: Backend) -> Option<Self> {
         Self::spawn_with(backend, true, |_| {}).await
+    }
+
+    /// A node holding the sample directory (`src/directory/sample-directory.json`, imported
+    /// before the node starts): 64 recommendations with one-line summaries, whose small and
+    /// known contents the search cases count on.
+    pub async fn spawn_sample(backend: Backend) -> Option<Self> {
+        Self::spawn_sample_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_sample_with(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Option<Self> {
+        Self::spawn_behind(backend, Data::Sample, None, adjust).await
     }
 
     pub async fn spawn_with(
@@ -272,14 +287,15 @@ impl TestNode {
         demo: bool,
         adjust: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
-        Self::spawn_behind(backend, demo, None, adjust).await
+        let data = if demo { Data::Demo } else { Data::Empty };
+        Self::spawn_behind(backend, data, None, adjust).await
     }
 
     /// A node; with a terminator, in production mode behind it: its domain is the
     /// terminator's name, its ids https, and it trusts the test CA (`adjust` comes after).
     async fn spawn_behind(
         backend: Backend,
-        demo: bool,
+        data: Data,
         mut terminator: Option<production::Terminator>,
         adjust: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
@@ -314,7 +330,16 @@ impl TestNode {
             stop: None,
             server: None,
         };
-        node.start(Some(listener), demo).await;
+        if data == Data::Sample {
+            let (directory, _) = maillage::startup::open_directory(&node.settings)
+                .await
+                .expect("open the directory");
+            directory
+                .import(maillage::directory::import::SAMPLE_DIRECTORY, None)
+                .await
+                .expect("import the sample directory");
+        }
+        node.start(Some(listener), data == Data::Demo).await;
         Some(node)
     }
 
@@ -449,12 +474,22 @@ impl TestNode {
     }
 }
 
-/// One node of a test: its first centre, whether it holds the sample directory, any other
-/// setting. `"bretagne".into()` is the centre `bretagne`, named "Centre bretagne".
+/// What a test node holds when it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Data {
+    Empty,
+    /// `serve --demo`: the starter catalogue and the sample contact cards.
+    Demo,
+    /// The sample directory, imported before the node starts.
+    Sample,
+}
+
+/// One node of a test: its first centre, what its directory holds, any other setting.
+/// `"bretagne".into()` is the centre `bretagne`, named "Centre bretagne".
 pub struct NodeSpec {
     username: String,
     name: String,
-    demo: bool,
+    data: Data,
     production: bool,
     adjust: Box<dyn FnOnce(&mut Settings) + Send>,
 }
@@ -465,7 +500,7 @@ impl Default for NodeSpec {
         Self {
             username: "loire".into(),
             name: "Annuaire libre Loire".into(),
-            demo: false,
+            data: Data::Empty,
             production: false,
             adjust: Box::new(|_| {}),
         }
@@ -482,9 +517,15 @@ impl NodeSpec {
         }
     }
 
-    /// Loaded with the sample directory (`serve --demo`).
+    /// Loaded with the demo data (`serve --demo`).
     pub fn demo(mut self) -> Self {
-        self.demo = true;
+        self.data = Data::Demo;
+        self
+    }
+
+    /// Holding the sample directory.
+    pub fn sample(mut self) -> Self {
+        self.data = Data::Sample;
         self
     }
 
@@ -559,11 +600,11 @@ impl TestNodes {
                 let NodeSpec {
                     username,
                     name,
-                    demo,
+                    data,
                     adjust,
                     ..
                 } = spec;
-                let node = TestNode::spawn_behind(backend, demo, terminator, move |s| {
+                let node = TestNode::spawn_behind(backend, data, terminator, move |s| {
                     s.centre.username = username;
                     s.centre.name = name;
                     if !peers.is_empty() {
@@ -594,9 +635,15 @@ impl TestNodes {
         node
     }
 
-    /// One node with the sample directory.
+    /// One node with the demo data (`serve --demo`).
     pub async fn demo(backend: Backend) -> TestNode {
         let [node] = Self::start(backend, [NodeSpec::default().demo()]).await;
+        node
+    }
+
+    /// One node holding the sample directory.
+    pub async fn sample(backend: Backend) -> TestNode {
+        let [node] = Self::start(backend, [NodeSpec::default().sample()]).await;
         node
     }
 }

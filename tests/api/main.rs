@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin_pages;
 mod auth;
+mod catalogue;
 mod centres;
 mod cli;
 mod compose;

@@ -82,7 +82,7 @@ async fn the_language_switcher_is_remembered_and_stays_on_the_site() {
 }
 
 async fn search_page_finds_alternatives(backend: Backend) {
-    let node = TestNodes::demo(backend).await;
+    let node = TestNodes::sample(backend).await;
     let visitor = Visitor::new(&node, "fr");
     let page = visitor.get("/search?q=google+drive").await;
     // One card per software.

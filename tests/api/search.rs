@@ -46,7 +46,7 @@ fn count_of(body: &Value, name: &str, value: &str) -> u64 {
 }
 
 async fn search(backend: Backend) {
-    let node = TestNodes::demo(backend).await;
+    let node = TestNodes::sample(backend).await;
 
     for q in ["google+drive", "GOOGLE%20DRIVE", "Google+Drive"] {
         let (total, results) = node.search(&format!("q={q}")).await;
@@ -191,7 +191,7 @@ async fn search(backend: Backend) {
 on_both_backends!(search_finds_alternatives, search);
 
 async fn facets_and_pages(backend: Backend) {
-    let node = TestNodes::demo(backend).await;
+    let node = TestNodes::sample(backend).await;
     let all = body(&node, "per_page=5").await;
     let total = all["total"].as_i64().unwrap();
     let software = count_of(&all, "kind", "software");
@@ -411,7 +411,7 @@ async fn read_your_writes(backend: Backend) {
 on_both_backends!(search_reads_its_writes, read_your_writes);
 
 async fn rebuild(backend: Backend) {
-    let mut node = TestNodes::demo(backend).await;
+    let mut node = TestNodes::sample(backend).await;
     node.create_recommendation(&recommendation(
         "Visiolibre",
         "https://visiolibre.example",

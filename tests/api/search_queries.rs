@@ -137,7 +137,7 @@ async fn query_node(backend: Backend) -> TestNode {
     let [node] = TestNodes::start(
         backend,
         [NodeSpec::default()
-            .demo()
+            .sample()
             .with(|s| s.centre.name = CENTRE.into())],
     )
     .await;
@@ -352,7 +352,7 @@ async fn no_noise(backend: Backend) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|p| p == "Google Agenda")
+            .any(|p| p == "Google Calendar")
     );
     assert!(!nextcloud["hosting"].as_array().unwrap().is_empty());
     let mediators: Vec<&str> = nextcloud["mediators"]
@@ -450,7 +450,7 @@ async fn no_dead_ends(backend: Backend) {
 on_both_backends!(search_leaves_no_dead_ends, no_dead_ends);
 
 async fn hashtag_pages(backend: Backend) {
-    let node = TestNodes::demo(backend).await;
+    let node = TestNodes::sample(backend).await;
     // The hashtags of a published Note lead to pages that list what they name.
     let created = node
         .create_recommendation(&recommendation(

@@ -38,7 +38,7 @@ async fn service(backend: Backend) {
     );
 
     let (total, categories) = listing(&node.get_public("/api/v1/categories").await.body);
-    assert_eq!(total, 32);
+    assert_eq!(total, 35);
     let files = categories.iter().find(|c| c["id"] == "files").unwrap();
     assert_eq!(files["label"]["fr"], "Stockage et partage de fichiers");
     assert_eq!(files["label"]["en"], "File storage & sharing");

@@ -209,3 +209,81 @@ async fn english_visitors_get_english_and_the_other_pages_pass_axe() {
     browser.close().await;
     drop(node);
 }
+
+/// A new node with nothing in it is no dead end (issue 11): staff read the three ways to fill
+/// it, with the command and the links; visitors see which centres it knows. In French and
+/// English, on a desktop and at phone width (no sideways scrolling).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_node_says_how_to_fill_it() {
+    let node = TestNodes::one(Backend::Sqlite).await;
+    for (options, lang, heading, centres) in [
+        (
+            Options::default(),
+            "fr",
+            "L’annuaire est encore vide.",
+            "Les centres que connaît cet annuaire",
+        ),
+        (
+            Options::lang("en-GB"),
+            "en",
+            "The directory is still empty.",
+            "The centres this directory knows",
+        ),
+    ] {
+        let Some(browser) = Browser::start_with(&node.base, options).await else {
+            return;
+        };
+        browser.goto("/").await;
+        assert_eq!(browser.text("#empty").await, heading);
+        assert_eq!(
+            browser.text(".empty-node pre code").await,
+            "maillage import catalogue/starter.json"
+        );
+        assert_eq!(browser.texts(".empty-node ol.ways > li").await.len(), 3);
+        for link in ["/admin/network", "/admin/recommendations/new", "/centres"] {
+            assert!(
+                browser
+                    .exists(&format!(".empty-node a[href='{link}']"))
+                    .await,
+                "{lang}: no link to {link}"
+            );
+        }
+        assert!(
+            browser
+                .texts(".empty-node h3")
+                .await
+                .contains(&centres.to_owned())
+        );
+        assert_eq!(
+            browser.texts(".known-centres li a").await,
+            vec!["Annuaire libre Loire"]
+        );
+        browser.screenshot(&format!("home-empty-{lang}")).await;
+        axe(&browser, &format!("the empty home page ({lang})")).await;
+
+        browser
+            .client
+            .set_window_size(390, 844)
+            .await
+            .expect("resize the window");
+        browser.goto("/").await;
+        let width = browser.eval("window.innerWidth").await.as_i64().unwrap();
+        assert!(width <= 420, "the window is {width}px wide");
+        let overflow = browser
+            .eval("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            .await;
+        assert_eq!(
+            overflow.as_i64(),
+            Some(0),
+            "{lang}: the page scrolls sideways"
+        );
+        browser
+            .eval("(document.getElementById('empty').scrollIntoView(), true)")
+            .await;
+        browser
+            .screenshot(&format!("home-empty-{lang}-phone"))
+            .await;
+        browser.close().await;
+    }
+    drop(node);
+}

@@ -114,7 +114,12 @@ async fn without_javascript_the_search_box_still_searches() {
     browser.wait_for("#results-heading").await;
     assert!(browser.path().await.starts_with("/search?q=par+quoi"));
     let names = browser.texts("article.software h3 a").await;
-    assert_eq!(names, vec!["Nextcloud", "Seafile"]);
+    assert_eq!(
+        names.first().map(String::as_str),
+        Some("Nextcloud"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Seafile".to_owned()), "{names:?}");
     // Each centre's reason opens without a script (a details element), and leads on.
     browser.click("article.software details summary").await;
     browser

@@ -20,6 +20,15 @@ home-lead = Digital-mediation centres recommend free software, explain why, say 
 home-shortcuts = Today you use…
 home-categories = By need
 home-empty = The directory is still empty.
+home-empty-staff = Do you run this directory? Three ways to fill it:
+home-fill-import = Import the starter catalogue:
+home-fill-import-how = Free alternatives to the most common tools (Word, WhatsApp, Zoom, Canva…), each with its reasons, who it suits and ready-to-use services. On the server, in the Maillage folder:
+home-fill-follow = Follow a centre
+home-fill-follow-how = of another directory: its recommendations show up here.
+home-fill-publish = Publish a recommendation
+home-fill-publish-how = of your centre, in your own words.
+home-known-centres = The centres this directory knows
+home-all-centres = All centres
 home-recent = Latest recommendations
 
 search-label = Tool you use today, need or software

@@ -20,6 +20,15 @@ home-lead = Les centres de médiation numérique recommandent des logiciels libr
 home-shortcuts = Vous utilisez aujourd’hui…
 home-categories = Par besoin
 home-empty = L’annuaire est encore vide.
+home-empty-staff = Vous animez cet annuaire ? Trois façons de le remplir :
+home-fill-import = Importer le catalogue de départ :
+home-fill-import-how = Des alternatives libres aux outils les plus courants (Word, WhatsApp, Zoom, Canva…), chacune avec ses raisons, son public et des services prêts à l’emploi. Sur le serveur, dans le dossier de Maillage :
+home-fill-follow = Suivre un centre
+home-fill-follow-how = d’un autre annuaire : ses recommandations apparaissent ici.
+home-fill-publish = Publier une recommandation
+home-fill-publish-how = de votre centre, avec vos propres mots.
+home-known-centres = Les centres que connaît cet annuaire
+home-all-centres = Tous les centres
 home-recent = Dernières recommandations
 
 search-label = Outil utilisé aujourd’hui, besoin ou logiciel
