@@ -216,7 +216,8 @@ fn input(key: &str, e: &Entry) -> Result<Option<RecommendationInput>, FieldError
         url: l.url.clone(),
     }));
     if !with.is_empty() {
-        paragraphs.push(format!("À utiliser avec : {}.", joined(&with)));
+        // "Thunderbird + Enigmail", "WebODF ou PDFy": the others the entry names with it.
+        paragraphs.push(format!("Cité avec : {}.", joined(&with)));
     }
     let others = listed_links("altOff", e.self_hosted.as_deref())?;
     if !others.is_empty() {
@@ -426,7 +427,7 @@ mod tests {
                 .rationale
                 .as_deref()
                 .unwrap()
-                .contains("À utiliser avec : Enigmail (https://enigmail.net/)")
+                .contains("Cité avec : Enigmail (https://enigmail.net/)")
         );
         assert_eq!(plan.not_imported.len(), 1, "{:?}", plan.not_imported);
         assert!(plan.not_imported[0].contains("kongregate"));
