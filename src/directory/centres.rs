@@ -40,6 +40,9 @@ impl Directory {
             .await
             .map_err(|e| DirectoryError::Internal(e.to_string()))?
             .map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        let summary = profile.summary.clone().unwrap_or_else(|| {
+            CentreProfile::default_summary(&profile.name, profile.region.as_deref())
+        });
         let urls = self.urls().clone();
         let t = now();
         let row = NewCentreRow {
@@ -47,7 +50,7 @@ impl Directory {
             username: username.as_str().to_owned(),
             domain: urls.authority(),
             name: profile.name,
-            summary: profile.summary,
+            summary: Some(summary),
             website: profile.website.map(|u| u.to_string()),
             region: profile.region,
             icon: profile.icon.map(|u| u.to_string()),

@@ -100,6 +100,24 @@ impl CentreProfileInput {
     }
 }
 
+impl CentreProfile {
+    /// The description a new centre starts with when none is given, so that its profile on
+    /// the fediverse is not blank: its name, its region, what following it brings. Staff
+    /// replace it from the admin pages or the API.
+    pub fn default_summary(name: &str, region: Option<&str>) -> String {
+        let place = region
+            .and_then(super::region::in_french)
+            .map(|p| format!(" {p}"))
+            .unwrap_or_default();
+        format!(
+            "{name} : centre de médiation numérique{place}. Ses recommandations de logiciels \
+             libres pour remplacer Google, Microsoft, Zoom ou WhatsApp, avec des services \
+             prêts à l’emploi, et ses médiateurs et médiatrices pour vous accompagner. Suivez-le \
+             depuis Mastodon pour recevoir chaque nouvelle recommandation."
+        )
+    }
+}
+
 /// An email address or an http(s) URL.
 fn contact(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
