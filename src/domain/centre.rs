@@ -105,14 +105,15 @@ impl CentreProfile {
     /// the fediverse is not blank: its name, its region, what following it brings. Staff
     /// replace it from the admin pages or the API.
     pub fn default_summary(name: &str, region: Option<&str>) -> String {
+        // No product or trade names, and no "médiation": a centre's description is searched,
+        // and boilerplate must not make it answer `zoom` or `médiation` queries.
         let place = region
             .and_then(super::region::in_french)
-            .map(|p| format!(" {p}"))
+            .map(|p| format!(", {p}"))
             .unwrap_or_default();
         format!(
-            "{name} : centre de médiation numérique{place}. Ses recommandations de logiciels \
-             libres pour remplacer Google, Microsoft, Zoom ou WhatsApp, avec des services \
-             prêts à l’emploi, et ses médiateurs et médiatrices pour vous accompagner. Suivez-le \
+            "{name}{place} : des logiciels libres recommandés, avec des services prêts à \
+             l’emploi, et une équipe pour vous accompagner dans le changement. Suivez ce compte \
              depuis Mastodon pour recevoir chaque nouvelle recommandation."
         )
     }
