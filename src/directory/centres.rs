@@ -139,6 +139,11 @@ impl Directory {
             .ok_or_else(|| DirectoryError::NotFound(format!("centre `{handle}`")))
     }
 
+    /// The node's first centre: the one its printed sheets and its home page speak for.
+    pub async fn first_centre(&self) -> Result<CentreView, DirectoryError> {
+        Ok((&self.local_centre_or_first(None).await?).into())
+    }
+
     pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
         Ok((&self.local_centre(username).await?).into())
     }

@@ -16,6 +16,7 @@ pub mod i18n;
 mod public;
 mod search;
 mod session;
+mod sheet;
 
 use axum::Router;
 use axum::routing::get;
