@@ -43,6 +43,7 @@ pub enum Command {
     /// Internet catalogue (YAML). The whole file is checked first: a refused file changes
     /// nothing, and importing a file twice changes nothing the second time.
     Import {
+        /// The file to import (JSON or YAML; its format is recognised from its content).
         file: PathBuf,
         /// The local centre that will own the entries (default: the node's first centre).
         #[arg(long)]
@@ -50,6 +51,8 @@ pub enum Command {
     },
     /// Export the directory.
     Export {
+        /// json: a Maillage export (re-importable); csv: one row per recommendation, for a
+        /// spreadsheet; jsonld: the ActivityStreams objects as peers see them.
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
         /// Write to this file instead of stdout.
@@ -62,6 +65,7 @@ pub enum Command {
     },
     /// Follow a remote directory centre (name@domain or its actor URL) from a local centre.
     Follow {
+        /// `name@domain` (as on Mastodon, a leading @ is fine) or the centre's actor URL.
         target: String,
         /// The local centre that follows (default: the node's first centre).
         #[arg(long)]
@@ -92,7 +96,10 @@ pub enum Command {
 pub enum AdminAction {
     /// Create an account (or set a new password on an existing one). The password is asked on
     /// the terminal, or read from the first line of standard input when it is not a terminal.
-    CreateUser { name: String },
+    CreateUser {
+        /// The account name, typed on the login page.
+        name: String,
+    },
     /// List the accounts.
     List,
 }
@@ -106,7 +113,10 @@ pub enum TokenAction {
         label: String,
     },
     /// Revoke a token, given as its id (see `token list`) or as the token itself.
-    Revoke { token: String },
+    Revoke {
+        /// The token's id or the token itself.
+        token: String,
+    },
     /// List tokens (ids and labels, never the secrets).
     List,
 }
@@ -116,9 +126,15 @@ pub enum QueueAction {
     /// Every destination host: deliveries waiting, failures, last success.
     List,
     /// Try a host again now, whatever its backoff (a running node picks it up within a second).
-    Retry { host: String },
+    Retry {
+        /// The host as `queue list` shows it (`example.org` or `localhost:8081`).
+        host: String,
+    },
     /// Drop what is waiting for a host.
-    Purge { host: String },
+    Purge {
+        /// The host as `queue list` shows it (`example.org` or `localhost:8081`).
+        host: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -358,4 +374,33 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
     let tmp = path.with_extension("partial");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command and every argument says what it is in `--help` (a bare `<FILE>` leaves
+    /// an operator guessing).
+    #[test]
+    fn every_command_and_argument_has_help() {
+        let mut missing = Vec::new();
+        let cli = super::Cli::command();
+        let mut commands = vec![cli];
+        while let Some(command) = commands.pop() {
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{} {}", command.get_name(), arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(sub.get_name().to_owned());
+                }
+                commands.push(sub.clone());
+            }
+        }
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

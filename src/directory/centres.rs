@@ -40,6 +40,9 @@ impl Directory {
             .await
             .map_err(|e| DirectoryError::Internal(e.to_string()))?
             .map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        let summary = profile.summary.clone().unwrap_or_else(|| {
+            CentreProfile::default_summary(&profile.name, profile.region.as_deref())
+        });
         let urls = self.urls().clone();
         let t = now();
         let row = NewCentreRow {
@@ -47,7 +50,7 @@ impl Directory {
             username: username.as_str().to_owned(),
             domain: urls.authority(),
             name: profile.name,
-            summary: profile.summary,
+            summary: Some(summary),
             website: profile.website.map(|u| u.to_string()),
             region: profile.region,
             icon: profile.icon.map(|u| u.to_string()),
@@ -134,6 +137,11 @@ impl Directory {
             .await?
             .map(|row| (&row).into())
             .ok_or_else(|| DirectoryError::NotFound(format!("centre `{handle}`")))
+    }
+
+    /// The node's first centre: the one its printed sheets and its home page speak for.
+    pub async fn first_centre(&self) -> Result<CentreView, DirectoryError> {
+        Ok((&self.local_centre_or_first(None).await?).into())
     }
 
     pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {

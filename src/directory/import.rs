@@ -226,10 +226,12 @@ impl Directory {
 
 /// A refusal naming the path of a field that did not deserialise.
 fn refused_at<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> ImportRefused {
-    ImportRefused(vec![FieldError::new(
-        e.path().to_string(),
-        e.inner().to_string(),
-    )])
+    // serde's path of the whole document is ".": say "file" rather than print a lone dot.
+    let path = match e.path().to_string() {
+        root if root == "." => "file".to_owned(),
+        path => path,
+    };
+    ImportRefused(vec![FieldError::new(path, e.inner().to_string())])
 }
 
 /// Reads the file (JSON, or else YAML) and plans it in the format it is written in.
@@ -694,6 +696,13 @@ mod tests {
             fields,
             vec!["recommendations.3.category", "mediators.0.email"]
         );
+    }
+
+    #[test]
+    fn a_missing_top_level_field_names_the_file_not_a_dot() {
+        let err = plan(r#"{"format": "maillage-export"}"#).err().unwrap();
+        assert_eq!(err.0[0].field, "file", "{err}");
+        assert!(err.0[0].reason.contains("`version`"), "{err}");
     }
 
     #[test]

@@ -238,7 +238,7 @@ impl From<&CentreRow> for CentreView {
             summary: row.summary.clone(),
             website: row.website.clone(),
             region: row.region.clone(),
-            icon: row.icon.clone(),
+            icon: row.avatar(),
             header: row.header.clone(),
             contact: row.contact.clone(),
             local: row.local,

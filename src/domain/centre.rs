@@ -100,6 +100,25 @@ impl CentreProfileInput {
     }
 }
 
+impl CentreProfile {
+    /// The description a new centre starts with when none is given, so that its profile on
+    /// the fediverse is not blank: its name, its region, what following it brings. Staff
+    /// replace it from the admin pages or the API.
+    pub fn default_summary(name: &str, region: Option<&str>) -> String {
+        // No product or trade names, and no "médiation": a centre's description is searched,
+        // and boilerplate must not make it answer `zoom` or `médiation` queries.
+        let place = region
+            .and_then(super::region::in_french)
+            .map(|p| format!(", {p}"))
+            .unwrap_or_default();
+        format!(
+            "{name}{place} : des logiciels libres recommandés, avec des services prêts à \
+             l’emploi, et une équipe pour vous accompagner dans le changement. Suivez ce compte \
+             depuis Mastodon pour recevoir chaque nouvelle recommandation."
+        )
+    }
+}
+
 /// An email address or an http(s) URL.
 fn contact(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {

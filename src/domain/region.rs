@@ -35,9 +35,59 @@ pub fn optional(field: &str, value: Option<&str>) -> Result<Option<String>, Fiel
     }
 }
 
+/// The French regions (ISO 3166-2:FR since 2016) and France itself: the name, and how a
+/// sentence says "in" it ("en Bretagne", "dans le Grand Est", "à La Réunion").
+const FRENCH: &[(&str, &str, &str)] = &[
+    ("FR", "France", "en France"),
+    ("FR-ARA", "Auvergne-Rhône-Alpes", "en Auvergne-Rhône-Alpes"),
+    (
+        "FR-BFC",
+        "Bourgogne-Franche-Comté",
+        "en Bourgogne-Franche-Comté",
+    ),
+    ("FR-BRE", "Bretagne", "en Bretagne"),
+    ("FR-CVL", "Centre-Val de Loire", "en Centre-Val de Loire"),
+    ("FR-20R", "Corse", "en Corse"),
+    ("FR-GES", "Grand Est", "dans le Grand Est"),
+    ("FR-HDF", "Hauts-de-France", "dans les Hauts-de-France"),
+    ("FR-IDF", "Île-de-France", "en Île-de-France"),
+    ("FR-NOR", "Normandie", "en Normandie"),
+    ("FR-NAQ", "Nouvelle-Aquitaine", "en Nouvelle-Aquitaine"),
+    ("FR-OCC", "Occitanie", "en Occitanie"),
+    ("FR-PDL", "Pays de la Loire", "en Pays de la Loire"),
+    (
+        "FR-PAC",
+        "Provence-Alpes-Côte d’Azur",
+        "en Provence-Alpes-Côte d’Azur",
+    ),
+    ("FR-971", "Guadeloupe", "en Guadeloupe"),
+    ("FR-972", "Martinique", "en Martinique"),
+    ("FR-973", "Guyane", "en Guyane"),
+    ("FR-974", "La Réunion", "à La Réunion"),
+    ("FR-976", "Mayotte", "à Mayotte"),
+];
+
+/// "en Bretagne" for `FR-BRE`: the phrase a French sentence uses for a known region.
+pub fn in_french(code: &str) -> Option<&'static str> {
+    FRENCH
+        .iter()
+        .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+        .map(|(.., phrase)| *phrase)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_regions_read_as_a_sentence_says_them() {
+        assert_eq!(in_french("FR-BRE"), Some("en Bretagne"));
+        assert_eq!(in_french("fr-ges"), Some("dans le Grand Est"));
+        assert_eq!(in_french("CH-GE"), None);
+        for (code, ..) in FRENCH {
+            assert_eq!(parse("region", code).as_deref(), Ok(*code));
+        }
+    }
 
     #[test]
     fn accepts_countries_and_subdivisions() {

@@ -168,6 +168,75 @@ impl Egress {
     }
 }
 
+/// Why a centre a person typed cannot be reached, said in their terms (the library's own
+/// messages speak of "local IP" for a name that does not exist at all, and of "invalid
+/// characters" for a port).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreachable {
+    #[error(
+        "`{authority}` is a name on this machine: this node runs in production mode \
+         (federation.insecure off) and follows servers by their public domain name, on the \
+         default port. To federate nodes on one machine, start each of them with \
+         MAILLAGE_FEDERATION_INSECURE=true"
+    )]
+    LocalName { authority: String },
+    #[error(
+        "`{authority}` names a port: outside the insecure local mode, servers are followed by \
+         their domain name alone, on the https port"
+    )]
+    Port { authority: String },
+    #[error("`{host}` does not exist (no address is registered for this name): check the spelling")]
+    NoSuchName { host: String },
+    #[error(
+        "`{host}` resolves to {address}, a private, loopback or link-local address, which this \
+         node does not contact; to reach a peer on your own network, list it in \
+         federation.allowed_private_hosts"
+    )]
+    PrivateAddress { host: String, address: String },
+    #[error("{0}")]
+    Refused(Refusal),
+}
+
+impl Egress {
+    /// Before following `url` (the root of the domain a person typed): the rules of
+    /// [`Egress::check`], then the name resolved once, so that a typo and a private address
+    /// are told apart and named. The connection itself is still checked by the resolver.
+    pub async fn preflight(&self, url: &Url) -> Result<(), Unreachable> {
+        let authority = authority(url);
+        let host = host_of(&authority).to_owned();
+        let local_name = host == "localhost" || host.ends_with(".localhost");
+        match self.check(url) {
+            Ok(()) => {}
+            Err(Refusal::Port { .. }) if local_name => {
+                return Err(Unreachable::LocalName { authority });
+            }
+            Err(Refusal::PrivateAddress { .. }) if local_name => {
+                return Err(Unreachable::LocalName { authority });
+            }
+            Err(Refusal::Port { .. }) => return Err(Unreachable::Port { authority }),
+            Err(other) => return Err(Unreachable::Refused(other)),
+        }
+        let port = url.port_or_known_default().unwrap_or(443);
+        let addrs: Vec<SocketAddr> = match tokio::net::lookup_host((host.as_str(), port)).await {
+            Ok(addrs) => addrs.collect(),
+            Err(_) => Vec::new(),
+        };
+        if addrs.is_empty() {
+            return Err(Unreachable::NoSuchName { host });
+        }
+        if !self.insecure
+            && !self.listed(&authority)
+            && let Some(bad) = addrs.iter().find(|a| !is_global(a.ip()))
+        {
+            return Err(Unreachable::PrivateAddress {
+                host,
+                address: bad.ip().to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Whether an address may be contacted: not loopback, private, link-local, CGNAT, multicast,
 /// documentation, reserved, unspecified or broadcast, nor an IPv4-mapped, IPv4-compatible,
 /// NAT64 or 6to4 form of those. The same ranges as the ActivityPub library's resolver (whose

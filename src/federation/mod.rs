@@ -250,6 +250,10 @@ impl Federation {
         let actor = if target.starts_with("http://") || target.starts_with("https://") {
             let url = Url::parse(target)?;
             checks::check_domain(&data, &url).await?;
+            data.egress
+                .preflight(&url)
+                .await
+                .map_err(|e| FederationError::BadRequest(e.to_string()))?;
             ObjectId::<objects::centre::ApubCentre>::from(url)
                 .dereference(&data)
                 .await?
@@ -263,7 +267,12 @@ impl Federation {
             } else {
                 "https"
             };
-            checks::check_domain(&data, &Url::parse(&format!("{scheme}://{domain}/"))?).await?;
+            let root = Url::parse(&format!("{scheme}://{domain}/"))?;
+            checks::check_domain(&data, &root).await?;
+            data.egress
+                .preflight(&root)
+                .await
+                .map_err(|e| FederationError::BadRequest(e.to_string()))?;
             webfinger_resolve_actor::<FederationData, objects::centre::ApubCentre>(handle, &data)
                 .await?
         };

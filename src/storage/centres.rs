@@ -100,6 +100,14 @@ pub struct CentreProfileChanges {
 }
 
 impl CentreRow {
+    /// The avatar to show and publish: the centre's own, else, for a centre of this node, the
+    /// one the node draws for it (`web::avatar`), so that no profile is blank.
+    pub fn avatar(&self) -> Option<String> {
+        self.icon
+            .clone()
+            .or_else(|| self.local.then(|| format!("{}/avatar.png", self.actor_id)))
+    }
+
     pub fn insert(conn: &mut Conn, row: &NewCentreRow) -> Result<Self, StorageError> {
         Ok(diesel::insert_into(centres::table)
             .values(row)

@@ -157,6 +157,20 @@ impl Frame {
             .collect()
     }
 
+    /// The login link of the menu: back to this page after logging in (the home page and the
+    /// login page itself lead to the admin pages).
+    pub fn login_href(&self) -> String {
+        let path = self.here.split('?').next().unwrap_or("/");
+        if path == "/" || path.starts_with("/admin/login") {
+            "/admin/login".to_owned()
+        } else {
+            format!(
+                "/admin/login?next={}",
+                url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect::<String>()
+            )
+        }
+    }
+
     /// This site's page of a centre: `/centres/name`, or `/centres/name@domain` for a
     /// centre of another node.
     pub fn centre_href(&self, centre: &crate::directory::views::CentreView) -> String {

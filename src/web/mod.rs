@@ -8,6 +8,7 @@
 
 mod admin;
 mod assets;
+mod avatar;
 mod error;
 mod forms;
 mod frame;
@@ -15,6 +16,7 @@ pub mod i18n;
 mod public;
 mod search;
 mod session;
+mod sheet;
 
 use axum::Router;
 use axum::routing::get;
@@ -30,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/centres", get(public::centres))
         // These three are also ActivityPub ids: the handlers hand ActivityPub requests over.
         .route("/centres/{handle}", get(public::centre))
+        .route("/centres/{username}/avatar.png", get(avatar::avatar))
         .route("/recommendations/{key}", get(public::recommendation))
         .route("/contacts/{key}", get(public::contact))
         .route("/lang/{code}", get(public::switch_language))

@@ -23,6 +23,7 @@ use super::error::{PageError, render};
 use super::frame::{Frame, Visit};
 use super::i18n::{LANG_COOKIE, Lang};
 use super::search::{Elsewhere, SearchForm, SearchPage};
+use super::sheet::Sheet;
 
 type PageResult = Result<Response, PageError>;
 
@@ -139,6 +140,7 @@ struct SoftwarePage {
     recommendations: Vec<RecommendationView>,
     hosting: Vec<Hosting>,
     mediators: Vec<ContactView>,
+    sheet: Sheet,
 }
 
 pub async fn software(
@@ -187,8 +189,10 @@ pub async fn software(
         .await
         .map_err(err)?
         .results;
+    let frame = visit.frame(&state, software.name.clone());
     let page = SoftwarePage {
-        page: visit.frame(&state, software.name.clone()),
+        sheet: Sheet::of(&state, &frame).await,
+        page: frame,
         software,
         replaces,
         recommendations,
@@ -348,6 +352,7 @@ struct CategoryPage {
     page: Frame,
     id: String,
     recommendations: Vec<RecommendationView>,
+    sheet: Sheet,
 }
 
 /// A category: every software recommended in it, printable as a workshop handout.
@@ -369,8 +374,17 @@ pub async fn category(
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?
         .results;
+    // A handout leads with what the centres recommend and ends with what they advise against.
+    let mut recommendations = recommendations;
+    recommendations.sort_by_key(|r| match r.level.as_str() {
+        "recommended" => 0,
+        "usable" => 1,
+        _ => 2,
+    });
+    let frame = visit.frame(&state, category.label(visit.lang.code()));
     let page = CategoryPage {
-        page: visit.frame(&state, category.label(visit.lang.code())),
+        sheet: Sheet::of(&state, &frame).await,
+        page: frame,
         id: category.id.to_owned(),
         recommendations,
     };

@@ -93,6 +93,40 @@ async fn admin_pages_need_a_login_and_bring_you_back() {
     assert_eq!(visitor.get("/admin").await.status, StatusCode::SEE_OTHER);
 }
 
+/// "Connexion" in the menu of a public page brings staff back to that page once logged in;
+/// from the home page it leads to the admin pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_menu_login_returns_to_the_page_it_was_clicked_on() {
+    let node = TestNodes::one(Backend::Sqlite).await;
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "fr");
+    let home = visitor.get("/").await;
+    assert_eq!(
+        home.attr("nav a[href^='/admin/login']", "href").as_deref(),
+        Some("/admin/login")
+    );
+    let page = visitor.get("/search?q=drive").await;
+    let link = page
+        .attr("nav a[href^='/admin/login']", "href")
+        .expect("a login link in the menu");
+    assert_eq!(link, "/admin/login?next=%2Fsearch%3Fq%3Ddrive");
+    let form = visitor.get(&link).await;
+    let next = form.attr("input[name=next]", "value").expect("next field");
+    let done = visitor
+        .post(
+            "/admin/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("name", "camille"),
+                ("password", PASSWORD),
+                ("next", &next),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(done.location.as_deref(), Some("/search?q=drive"));
+}
+
 async fn publishing_through_the_forms(backend: Backend) {
     let node = TestNodes::one(backend).await;
     create_admin(&node, "camille", PASSWORD).await;

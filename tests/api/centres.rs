@@ -155,3 +155,90 @@ async fn centres(backend: Backend) {
     );
 }
 on_both_backends!(centres_are_created_and_edited, centres);
+
+/// A fresh centre is not a blank profile on the fediverse: its actor has a description built
+/// from its name and region, and an avatar the node draws, served as a PNG with cache headers;
+/// both give way to what staff set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_centre_has_a_description_and_an_avatar() {
+    let node = TestNodes::one(Backend::Sqlite).await;
+    let res = node
+        .post(
+            "/api/v1/centres",
+            &json!({"username": "bretagne", "name": "Les communs bretons", "region": "FR-BRE"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let actor: serde_json::Value = node
+        .client
+        .get(node.url("/centres/bretagne"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let summary = actor["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.contains("Les communs bretons") && summary.contains("en Bretagne"),
+        "{actor}"
+    );
+    let icon = actor["icon"]["url"].as_str().expect("an icon").to_owned();
+    assert_eq!(icon, node.url("/centres/bretagne/avatar.png"));
+    let image = node.client.get(&icon).send().await.unwrap();
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(image.headers()["content-type"], "image/png");
+    assert!(
+        image.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age"),
+    );
+    let etag = image.headers()["etag"].clone();
+    let bytes = image.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    let again = node
+        .client
+        .get(&icon)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        node.client
+            .get(node.url("/centres/nobody/avatar.png"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // What staff set wins.
+    let res = node
+        .patch(
+            "/api/v1/centres/bretagne",
+            &json!({"summary": "Nos ateliers à Rennes.", "icon": "https://communs.example/logo.png"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["icon"], "https://communs.example/logo.png");
+    let actor: serde_json::Value = node
+        .client
+        .get(node.url("/centres/bretagne"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        actor["summary"].as_str(),
+        Some("<p>Nos ateliers à Rennes.</p>"),
+        "{actor}"
+    );
+    assert_eq!(actor["icon"]["url"], "https://communs.example/logo.png");
+}

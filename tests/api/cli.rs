@@ -298,3 +298,45 @@ async fn healthcheck_asks_the_node_on_its_bind_address() {
         "{stderr}"
     );
 }
+
+/// `maillage follow` says why a typed address cannot be followed, in the operator's terms: a
+/// name that does not exist is a typo (not a "local IP"), a `localhost:PORT` peer needs the
+/// insecure local mode (not "invalid characters"). Nothing is contacted and nothing is stored.
+#[test]
+fn follow_names_why_a_target_cannot_be_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let follow = |target: &str| {
+        let out = bare()
+            .current_dir(dir.path())
+            .env("MAILLAGE_DOMAIN", "centre.example.org")
+            .env("MAILLAGE_BIND", "127.0.0.1:0")
+            .args(["follow", target])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{target} followed");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+
+    let typo = follow("nobody@nowhere.invalid");
+    assert!(
+        typo.contains("`nowhere.invalid` does not exist") && typo.contains("spelling"),
+        "{typo}"
+    );
+    assert!(
+        !typo.contains("DANGER_") && !typo.contains("local IP"),
+        "{typo}"
+    );
+
+    let local = follow("centre@localhost:8080");
+    assert!(
+        local.contains("`localhost:8080`") && local.contains("MAILLAGE_FEDERATION_INSECURE=true"),
+        "{local}"
+    );
+    assert!(!local.contains("Invalid characters"), "{local}");
+
+    let port = follow("centre@peer.example.org:8443");
+    assert!(
+        port.contains("`peer.example.org:8443` names a port"),
+        "{port}"
+    );
+}

@@ -251,6 +251,15 @@ impl Browser {
         }
     }
 
+    /// The current page printed to PDF by Chromium (the WebDriver "Print Page" command: print
+    /// stylesheet, A4-ish letter default, backgrounds off), as a person's Ctrl+P would.
+    pub async fn print_pdf(&self) -> Vec<u8> {
+        self.client
+            .print(fantoccini::wd::PrintConfiguration::default())
+            .await
+            .unwrap_or_else(|e| panic!("printing the page: {e}"))
+    }
+
     /// Opens `path` and waits for the page to load.
     pub async fn goto(&self, path: &str) {
         let url = self.url(path);

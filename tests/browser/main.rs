@@ -17,4 +17,5 @@ mod harness;
 
 mod harness_checks;
 mod pages;
+mod sheet;
 mod suggest;

@@ -102,7 +102,7 @@ impl Object for ApubCentre {
                 }),
             public_key: self.public_key(),
             icon: row
-                .icon
+                .avatar()
                 .as_deref()
                 .map(Url::parse)
                 .transpose()?
