@@ -62,7 +62,10 @@ impl Directory {
                 .collect(),
             deliveries: states
                 .into_iter()
-                .map(|(state, count)| StateCount { state, count })
+                .map(|(state, count)| StateCount {
+                    state: state.as_str().to_owned(),
+                    count,
+                })
                 .collect(),
         })
     }

@@ -8,11 +8,44 @@ use super::centres::CentreRow;
 use super::schema::{centres, deliveries, delivery_hosts, outgoing_activities};
 use super::{Conn, StorageError};
 
-pub const PENDING: &str = "pending";
-pub const DELIVERED: &str = "delivered";
-pub const REJECTED: &str = "rejected";
-pub const GONE: &str = "gone";
-pub const EXPIRED: &str = "expired";
+/// Where a delivery stands. Only `Pending` is ever sent; the others are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting for its host's turn (first attempt or a retry).
+    Pending,
+    Delivered,
+    /// The inbox refused it, our rules forbid the inbox, or an operator blocked the host.
+    Rejected,
+    /// The inbox answered 410: it will never take anything again.
+    Gone,
+    /// Given up: retried for longer than allowed, or purged by an operator.
+    Expired,
+}
+
+impl DeliveryState {
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Delivered,
+        Self::Rejected,
+        Self::Gone,
+        Self::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Rejected => "rejected",
+            Self::Gone => "gone",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// The state a stored name stands for; `None` for any other text.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == value)
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outgoing_activities)]
@@ -31,7 +64,7 @@ pub struct DeliveryRow {
     pub outgoing_id: i64,
     pub host: String,
     pub inbox: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -85,7 +118,7 @@ pub fn enqueue(
                 deliveries::outgoing_id.eq(outgoing_id),
                 deliveries::host.eq(host),
                 deliveries::inbox.eq(inbox),
-                deliveries::state.eq(PENDING),
+                deliveries::state.eq(DeliveryState::Pending.as_str()),
                 deliveries::next_attempt_at.eq(now),
                 deliveries::created_at.eq(now),
             ))
@@ -117,7 +150,7 @@ pub fn lease_host(
     until: NaiveDateTime,
 ) -> Result<Option<String>, StorageError> {
     let due = deliveries::table
-        .filter(deliveries::state.eq(PENDING))
+        .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
         .filter(deliveries::next_attempt_at.le(now))
         .select(deliveries::host);
     let candidates = delivery_hosts::table
@@ -187,7 +220,7 @@ pub fn next_for_host(
     Ok(deliveries::table
         .inner_join(outgoing_activities::table.inner_join(centres::table))
         .filter(deliveries::host.eq(host))
-        .filter(deliveries::state.eq(PENDING))
+        .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
         .filter(deliveries::next_attempt_at.le(now))
         .order(deliveries::id.asc())
         .select((
@@ -206,7 +239,7 @@ pub fn mark_delivered(
 ) -> Result<(), StorageError> {
     diesel::update(deliveries::table.find(delivery.id))
         .set((
-            deliveries::state.eq(DELIVERED),
+            deliveries::state.eq(DeliveryState::Delivered.as_str()),
             deliveries::delivered_at.eq(now),
             deliveries::attempts.eq(delivery.attempts + 1),
         ))
@@ -228,24 +261,27 @@ pub fn mark_delivered(
 pub fn mark_final(
     conn: &mut Conn,
     delivery: &DeliveryRow,
-    state: &str,
+    state: DeliveryState,
     error: &str,
     now: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::update(deliveries::table.find(delivery.id))
         .set((
-            deliveries::state.eq(state),
+            deliveries::state.eq(state.as_str()),
             deliveries::last_error.eq(error),
             deliveries::attempts.eq(delivery.attempts + 1),
         ))
         .execute(conn)?;
-    if state == GONE {
+    if state == DeliveryState::Gone {
         diesel::update(
             deliveries::table
                 .filter(deliveries::inbox.eq(&delivery.inbox))
-                .filter(deliveries::state.eq(PENDING)),
+                .filter(deliveries::state.eq(DeliveryState::Pending.as_str())),
         )
-        .set((deliveries::state.eq(GONE), deliveries::last_error.eq(error)))
+        .set((
+            deliveries::state.eq(DeliveryState::Gone.as_str()),
+            deliveries::last_error.eq(error),
+        ))
         .execute(conn)?;
     }
     // The host answered: it is up.
@@ -281,7 +317,12 @@ pub fn mark_retry(
     let expired = now - delivery.created_at > expire_after;
     diesel::update(deliveries::table.find(delivery.id))
         .set((
-            deliveries::state.eq(if expired { EXPIRED } else { PENDING }),
+            deliveries::state.eq(if expired {
+                DeliveryState::Expired
+            } else {
+                DeliveryState::Pending
+            }
+            .as_str()),
             deliveries::last_error.eq(error),
             deliveries::attempts.eq(delivery.attempts + 1),
             deliveries::next_attempt_at.eq(retry_at),
@@ -319,7 +360,7 @@ pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, S
     diesel::update(
         deliveries::table
             .filter(deliveries::host.eq(host))
-            .filter(deliveries::state.eq(PENDING)),
+            .filter(deliveries::state.eq(DeliveryState::Pending.as_str())),
     )
     .set(deliveries::next_attempt_at.eq(now))
     .execute(conn)?;
@@ -345,10 +386,10 @@ pub fn purge(conn: &mut Conn, host: &str) -> Result<usize, StorageError> {
     Ok(diesel::update(
         deliveries::table
             .filter(deliveries::host.eq(host))
-            .filter(deliveries::state.eq(PENDING)),
+            .filter(deliveries::state.eq(DeliveryState::Pending.as_str())),
     )
     .set((
-        deliveries::state.eq(EXPIRED),
+        deliveries::state.eq(DeliveryState::Expired.as_str()),
         deliveries::last_error.eq("purged by an operator"),
     ))
     .execute(conn)?)
@@ -361,7 +402,7 @@ pub fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
         .select(HostRow::as_select())
         .load(conn)?;
     let pending: Vec<(String, i64)> = deliveries::table
-        .filter(deliveries::state.eq(PENDING))
+        .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
         .group_by(deliveries::host)
         .select((deliveries::host, diesel::dsl::count(deliveries::id)))
         .load(conn)?;
@@ -378,7 +419,7 @@ pub fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
 }
 
 /// Deliveries by state (for metrics).
-pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageError> {
+pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>, StorageError> {
     Ok(deliveries::table
         .group_by(deliveries::state)
         .select((deliveries::state, diesel::dsl::count(deliveries::id)))
@@ -389,7 +430,7 @@ pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageErro
 pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
     let n = diesel::delete(
         deliveries::table
-            .filter(deliveries::state.ne(PENDING))
+            .filter(deliveries::state.ne(DeliveryState::Pending.as_str()))
             .filter(deliveries::created_at.lt(before)),
     )
     .execute(conn)?;

@@ -114,7 +114,7 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
         + diesel::delete(follows::table.filter(follows::target_id.eq_any(&actors)))
             .execute(conn)?;
     let hosts: Vec<String> = deliveries::table
-        .filter(deliveries::state.eq(super::delivery::PENDING))
+        .filter(deliveries::state.eq(super::delivery::DeliveryState::Pending.as_str()))
         .select(deliveries::host)
         .distinct()
         .load(conn)?;
@@ -123,10 +123,10 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
         deliveries_cancelled += diesel::update(
             deliveries::table
                 .filter(deliveries::host.eq(host))
-                .filter(deliveries::state.eq(super::delivery::PENDING)),
+                .filter(deliveries::state.eq(super::delivery::DeliveryState::Pending.as_str())),
         )
         .set((
-            deliveries::state.eq(super::delivery::REJECTED),
+            deliveries::state.eq(super::delivery::DeliveryState::Rejected.as_str()),
             deliveries::last_error.eq(format!("{domain} is blocked here")),
         ))
         .execute(conn)?;
