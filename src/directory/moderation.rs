@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::FieldError;
-use crate::storage::moderation::{self, ALLOW, BLOCK};
+use crate::storage::moderation::{self, RuleKind};
 
 use super::{Directory, DirectoryError, now};
 
@@ -71,17 +71,12 @@ impl Directory {
         input: &DomainRuleInput,
     ) -> Result<BlockReport, DirectoryError> {
         let domain = parse_domain(&input.domain)?;
-        let rule = match input.rule.trim() {
-            BLOCK => BLOCK,
-            ALLOW => ALLOW,
-            other => {
-                return Err(FieldError::new(
-                    "rule",
-                    format!("`{other}` is not one of block, allow"),
-                )
-                .into());
-            }
-        };
+        let rule = RuleKind::parse(input.rule.trim()).ok_or_else(|| {
+            FieldError::new(
+                "rule",
+                format!("`{}` is not one of block, allow", input.rule.trim()),
+            )
+        })?;
         if domain == self.urls().authority() {
             return Err(FieldError::new("domain", "is this node").into());
         }
@@ -90,7 +85,7 @@ impl Directory {
             .db()
             .write(move |conn| {
                 moderation::set_rule(conn, &d, rule, now())?;
-                if rule == BLOCK {
+                if rule == RuleKind::Block {
                     moderation::purge_domain(conn, &d)
                 } else {
                     Ok(moderation::Purged::default())
@@ -100,7 +95,7 @@ impl Directory {
         self.federation().rules_changed();
         Ok(BlockReport {
             domain,
-            rule: rule.to_owned(),
+            rule: rule.as_str().to_owned(),
             removed_recommendations: purged.recommendations,
             removed_contacts: purged.contacts,
             removed_follows: purged.follows,
@@ -131,7 +126,7 @@ impl Directory {
             .into_iter()
             .map(|r| DomainRuleView {
                 domain: r.domain,
-                rule: r.rule,
+                rule: r.rule.as_str().to_owned(),
             })
             .collect())
     }

@@ -8,28 +8,50 @@ use super::schema::{
 };
 use super::{Conn, StorageError};
 
-pub const BLOCK: &str = "block";
-pub const ALLOW: &str = "allow";
+/// What a rule does to a domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Nothing from it is taken, nothing is sent to it, its copies are removed.
+    Block,
+    /// Taken even when the node federates with allowed domains only.
+    Allow,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Block => "block",
+            Self::Allow => "allow",
+        }
+    }
+
+    /// The rule a stored or typed name stands for; `None` for any other text.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Block, Self::Allow]
+            .into_iter()
+            .find(|rule| rule.as_str() == value)
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = domain_rules)]
 pub struct DomainRule {
     pub domain: String,
-    pub rule: String,
+    pub rule: RuleKind,
     pub created_at: NaiveDateTime,
 }
 
 pub fn set_rule(
     conn: &mut Conn,
     domain: &str,
-    rule: &str,
+    rule: RuleKind,
     now: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::delete(domain_rules::table.find(domain)).execute(conn)?;
     diesel::insert_into(domain_rules::table)
         .values((
             domain_rules::domain.eq(domain),
-            domain_rules::rule.eq(rule),
+            domain_rules::rule.eq(rule.as_str()),
             domain_rules::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -40,7 +62,7 @@ pub fn remove_rule(conn: &mut Conn, domain: &str) -> Result<bool, StorageError> 
     Ok(diesel::delete(domain_rules::table.find(domain)).execute(conn)? > 0)
 }
 
-pub fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<String>, StorageError> {
+pub fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<RuleKind>, StorageError> {
     Ok(domain_rules::table
         .find(domain)
         .select(domain_rules::rule)
@@ -142,7 +164,7 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
 /// The domains blocked here.
 pub fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
     Ok(domain_rules::table
-        .filter(domain_rules::rule.eq(BLOCK))
+        .filter(domain_rules::rule.eq(RuleKind::Block.as_str()))
         .select(domain_rules::domain)
         .load(conn)?)
 }

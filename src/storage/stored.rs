@@ -7,6 +7,7 @@ use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::Text;
 
 use super::delivery::DeliveryState;
+use super::moderation::RuleKind;
 use crate::domain::contact::Visibility;
 use crate::domain::follow::FollowState;
 use crate::domain::recommendation::{Level, Status};
@@ -45,6 +46,7 @@ stored_as_text!(
     Visibility => "contact visibility",
     FollowState => "follow state",
     DeliveryState => "delivery state",
+    RuleKind => "domain rule",
 );
 
 #[cfg(test)]
@@ -94,5 +96,10 @@ mod tests {
             );
         }
         assert!(read::<DeliveryState>(&mut conn, "sent").is_err());
+        assert_eq!(
+            read::<RuleKind>(&mut conn, "block").unwrap(),
+            RuleKind::Block
+        );
+        assert!(read::<RuleKind>(&mut conn, "Block").is_err());
     }
 }
