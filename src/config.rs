@@ -481,6 +481,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn debug_leaves_the_admin_token_and_database_password_out() {
+        let mut settings = Settings::defaults().unwrap();
+        settings.admin.token = "mlg_bootstrap_s3cret".into();
+        settings.database.url = "postgres://maillage:db-s3cret@localhost/maillage".into();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("localhost/maillage"), "{printed}");
+    }
+
+    #[test]
     fn defaults_parse_and_name_every_key_of_the_struct() {
         let settings = Settings::defaults().unwrap();
         // Every struct field has a key in default.toml (deny_unknown_fields checks the other

@@ -244,6 +244,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_new_session_does_not_print() {
+        let login = Login::Opened(NewSession {
+            token: Secret::new("s3ss10n-t0ken"),
+            max_age_seconds: 3600,
+        });
+        let printed = format!("{login:?}");
+        assert!(!printed.contains("s3ss10n"), "{printed}");
+    }
+
+    #[test]
     fn passwords_are_hashed_with_argon2id_and_salted() {
         let a = hash_password("correct horse battery").unwrap();
         let b = hash_password("correct horse battery").unwrap();

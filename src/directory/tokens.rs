@@ -104,6 +104,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_new_token_does_not_print() {
+        let token = NewToken {
+            id: 7,
+            token: Secret::new("mlg_0123456789abcdef"),
+        };
+        let printed = format!("{token:?}");
+        assert!(!printed.contains("mlg_0123"), "{printed}");
+    }
+
+    #[test]
     fn hashes_are_hex_sha256() {
         assert_eq!(
             hash("abc"),

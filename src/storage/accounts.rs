@@ -199,3 +199,22 @@ pub fn forgive_login(
         .execute(conn)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_password_hash_out() {
+        let row = AccountRow {
+            id: 1,
+            name: "camille".into(),
+            password_hash: Secret::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+            created_at: NaiveDateTime::default(),
+            last_login_at: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("argon2id"), "{printed}");
+        assert!(printed.contains("camille"), "{printed}");
+    }
+}

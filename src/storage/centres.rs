@@ -240,3 +240,74 @@ impl CentreRow {
             .get_result(conn)?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----MIIEvQIBADAN";
+
+    fn new_row() -> NewCentreRow {
+        NewCentreRow {
+            actor_id: "https://a.example/centres/main".into(),
+            username: "main".into(),
+            domain: "a.example".into(),
+            name: "Centre".into(),
+            summary: None,
+            website: None,
+            region: None,
+            icon: None,
+            local: true,
+            public_key: "-----BEGIN PUBLIC KEY-----".into(),
+            private_key: Some(KEY.into()),
+            inbox_url: "https://a.example/centres/main/inbox".into(),
+            shared_inbox_url: None,
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+            actor_type: "Organization".into(),
+            is_directory: true,
+            manually_approves: false,
+            outbox_url: None,
+            last_refreshed_at: None,
+            header: None,
+            contact: None,
+        }
+    }
+
+    #[test]
+    fn debug_leaves_the_private_key_out() {
+        let new = new_row();
+        let printed = format!("{new:?}");
+        assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+        assert!(printed.contains("a.example"), "{printed}");
+
+        let row = CentreRow {
+            id: 1,
+            actor_id: new.actor_id,
+            username: new.username,
+            domain: new.domain,
+            name: new.name,
+            summary: None,
+            website: None,
+            region: None,
+            icon: None,
+            local: true,
+            public_key: new.public_key,
+            private_key: Some(Secret::new(KEY)),
+            inbox_url: new.inbox_url,
+            shared_inbox_url: None,
+            created_at: new.created_at,
+            updated_at: new.updated_at,
+            actor_type: new.actor_type,
+            is_directory: true,
+            manually_approves: false,
+            outbox_url: None,
+            last_refreshed_at: None,
+            header: None,
+            contact: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+        assert!(printed.contains("a.example"), "{printed}");
+    }
+}

@@ -5,12 +5,14 @@ use diesel::prelude::*;
 
 use super::schema::api_tokens;
 use super::{Conn, StorageError};
+use crate::domain::secret::Secret;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
 pub struct TokenRow {
     pub id: i64,
-    pub token_hash: String,
+    /// A secret all the same: whoever reads it may look for the token that hashes to it.
+    pub token_hash: Secret,
     pub label: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
@@ -66,5 +68,24 @@ impl TokenRow {
         Ok(diesel::update(target)
             .set(api_tokens::revoked_at.eq(now))
             .execute(conn)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_hash_out() {
+        let row = TokenRow {
+            id: 1,
+            token_hash: Secret::new("ba7816bf8f01cfea414140de5dae2223b0"),
+            label: "ci".into(),
+            created_at: NaiveDateTime::default(),
+            revoked_at: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("ba7816bf"), "{printed}");
+        assert!(printed.contains("ci"), "{printed}");
     }
 }
