@@ -75,6 +75,6 @@ async fn rule_of(
         .db
         .run(move |conn| moderation::rule_for(conn, &key))
         .await?;
-    data.domain_rules.insert(domain, rule.clone()).await;
+    data.domain_rules.insert(domain, rule).await;
     Ok(rule)
 }
