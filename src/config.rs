@@ -14,7 +14,7 @@ use crate::domain::centre::Username;
 impl std::fmt::Debug for DatabaseSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DatabaseSettings")
-            .field("url", &crate::startup::redact(&self.url))
+            .field("url", &redact(&self.url))
             .field("pool_size", &self.pool_size)
             .finish()
     }
@@ -472,6 +472,17 @@ fn env_names() -> Result<Vec<(String, String)>, ConfigError> {
         walk("", dict, &mut out);
     }
     Ok(out)
+}
+
+/// A database URL with any password hidden, for logs and banners.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 #[cfg(test)]
