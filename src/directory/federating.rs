@@ -12,6 +12,7 @@ use crate::federation::audience::Audience;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
+use crate::storage::ids::{CentreId, RecommendationId};
 use crate::storage::recommendations::RecommendationRow;
 
 use super::{Directory, DirectoryError, new_key, now};
@@ -124,7 +125,7 @@ impl Directory {
         }
         // Any actor can be followed (a Mastodon account, another directory's relay...); only
         // what directory centres publish enters the directory.
-        let (follower_id, target_id) = (follower.id, remote.id);
+        let (follower_id, target_id) = (CentreId(follower.id), CentreId(remote.id));
         if let Some(existing) = self
             .db()
             .run(move |conn| FollowRow::find_between(conn, follower_id, target_id))
@@ -332,7 +333,7 @@ impl Directory {
         }
         let key = new_key();
         let activity = activity_id(self.urls(), &format!("announce/{key}"));
-        let (centre_id, rec_id) = (centre.id, rec.id);
+        let (centre_id, rec_id) = (CentreId(centre.id), RecommendationId(rec.id));
         let row = {
             let (key, activity) = (key.clone(), activity.to_string());
             self.db()

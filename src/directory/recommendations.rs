@@ -10,6 +10,7 @@ use crate::domain::software::SoftwareInput;
 use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
+use crate::storage::ids::{CentreId, SoftwareId};
 use crate::storage::recommendations::{
     self, RecommendationFilter, RecommendationIdentity, RecommendationRecord, RecommendationRow,
 };
@@ -431,7 +432,12 @@ fn same_recommendation(
     draft: &RecommendationDraft,
     current: Option<i64>,
 ) -> Result<Option<RecommendationRow>, StorageError> {
-    let same = RecommendationRow::find_same(conn, centre.id, software.id, draft.category.id)?;
+    let same = RecommendationRow::find_same(
+        conn,
+        CentreId(centre.id),
+        SoftwareId(software.id),
+        draft.category.id,
+    )?;
     Ok(same.filter(|s| Some(s.id) != current))
 }
 

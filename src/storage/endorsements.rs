@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::{CentreId, RecommendationId};
 use super::schema::{centres, endorsements};
 use super::{Conn, StorageError};
 
@@ -25,13 +26,13 @@ impl EndorsementRow {
         conn: &mut Conn,
         key: &str,
         activity_id: &str,
-        centre_id: i64,
-        recommendation_id: i64,
+        centre_id: CentreId,
+        recommendation_id: RecommendationId,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         if let Some(existing) = endorsements::table
-            .filter(endorsements::centre_id.eq(centre_id))
-            .filter(endorsements::recommendation_id.eq(recommendation_id))
+            .filter(endorsements::centre_id.eq(centre_id.0))
+            .filter(endorsements::recommendation_id.eq(recommendation_id.0))
             .select(Self::as_select())
             .first(conn)
             .optional()?
@@ -42,8 +43,8 @@ impl EndorsementRow {
             .values((
                 endorsements::key.eq(key),
                 endorsements::activity_id.eq(activity_id),
-                endorsements::centre_id.eq(centre_id),
-                endorsements::recommendation_id.eq(recommendation_id),
+                endorsements::centre_id.eq(centre_id.0),
+                endorsements::recommendation_id.eq(recommendation_id.0),
                 endorsements::created_at.eq(now),
             ))
             .returning(endorsements::all_columns)
@@ -71,12 +72,12 @@ impl EndorsementRow {
 
     pub fn find_between(
         conn: &mut Conn,
-        centre_id: i64,
-        recommendation_id: i64,
+        centre_id: CentreId,
+        recommendation_id: RecommendationId,
     ) -> Result<Option<Self>, StorageError> {
         Ok(endorsements::table
-            .filter(endorsements::centre_id.eq(centre_id))
-            .filter(endorsements::recommendation_id.eq(recommendation_id))
+            .filter(endorsements::centre_id.eq(centre_id.0))
+            .filter(endorsements::recommendation_id.eq(recommendation_id.0))
             .select(Self::as_select())
             .first(conn)
             .optional()?)

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::centres::CentreRow;
+use super::ids::CentreId;
 use super::schema::{centres, followers, follows};
 use super::{Conn, StorageError};
 
@@ -46,22 +47,22 @@ impl FollowRow {
         conn: &mut Conn,
         key: &str,
         activity_id: &str,
-        follower_id: i64,
-        target_id: i64,
+        follower_id: CentreId,
+        target_id: CentreId,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         diesel::delete(
             follows::table
-                .filter(follows::follower_id.eq(follower_id))
-                .filter(follows::target_id.eq(target_id)),
+                .filter(follows::follower_id.eq(follower_id.0))
+                .filter(follows::target_id.eq(target_id.0)),
         )
         .execute(conn)?;
         Ok(diesel::insert_into(follows::table)
             .values((
                 follows::key.eq(key),
                 follows::activity_id.eq(activity_id),
-                follows::follower_id.eq(follower_id),
-                follows::target_id.eq(target_id),
+                follows::follower_id.eq(follower_id.0),
+                follows::target_id.eq(target_id.0),
                 follows::state.eq(FollowState::Pending.as_str()),
                 follows::created_at.eq(now),
                 follows::updated_at.eq(now),
@@ -96,12 +97,12 @@ impl FollowRow {
     /// The follow of `follower_id` (local) towards `target_id`, if any.
     pub fn find_between(
         conn: &mut Conn,
-        follower_id: i64,
-        target_id: i64,
+        follower_id: CentreId,
+        target_id: CentreId,
     ) -> Result<Option<Self>, StorageError> {
         Ok(follows::table
-            .filter(follows::follower_id.eq(follower_id))
-            .filter(follows::target_id.eq(target_id))
+            .filter(follows::follower_id.eq(follower_id.0))
+            .filter(follows::target_id.eq(target_id.0))
             .select(Self::as_select())
             .first(conn)
             .optional()?)
@@ -164,15 +165,15 @@ impl FollowerRow {
     pub fn upsert(
         conn: &mut Conn,
         key: &str,
-        centre_id: i64,
-        actor_id: i64,
+        centre_id: CentreId,
+        actor_id: CentreId,
         activity_id: &str,
         state: FollowState,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         let existing = followers::table
-            .filter(followers::centre_id.eq(centre_id))
-            .filter(followers::actor_id.eq(actor_id));
+            .filter(followers::centre_id.eq(centre_id.0))
+            .filter(followers::actor_id.eq(actor_id.0));
         let trusted = existing
             .select(followers::trusted)
             .first::<bool>(conn)
@@ -183,8 +184,8 @@ impl FollowerRow {
             .values((
                 followers::trusted.eq(trusted),
                 followers::key.eq(key),
-                followers::centre_id.eq(centre_id),
-                followers::actor_id.eq(actor_id),
+                followers::centre_id.eq(centre_id.0),
+                followers::actor_id.eq(actor_id.0),
                 followers::activity_id.eq(activity_id),
                 followers::state.eq(state.as_str()),
                 followers::created_at.eq(now),
@@ -230,11 +231,15 @@ impl FollowerRow {
     }
 
     /// Removes `actor_id` from the followers of `centre_id`; returns whether it was one.
-    pub fn remove(conn: &mut Conn, centre_id: i64, actor_id: i64) -> Result<bool, StorageError> {
+    pub fn remove(
+        conn: &mut Conn,
+        centre_id: CentreId,
+        actor_id: CentreId,
+    ) -> Result<bool, StorageError> {
         let n = diesel::delete(
             followers::table
-                .filter(followers::centre_id.eq(centre_id))
-                .filter(followers::actor_id.eq(actor_id)),
+                .filter(followers::centre_id.eq(centre_id.0))
+                .filter(followers::actor_id.eq(actor_id.0)),
         )
         .execute(conn)?;
         Ok(n > 0)

@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod endorsements;
 pub mod follows;
 mod group_commit;
+pub mod ids;
 pub mod instance;
 pub mod moderation;
 pub mod products;

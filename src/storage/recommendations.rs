@@ -8,6 +8,7 @@ use crate::domain::recommendation::{Hosting, Level, RecommendationDraft, Status}
 use crate::domain::text::fold;
 
 use super::centres::CentreRow;
+use super::ids::{CentreId, SoftwareId};
 use super::schema::{centres, products, recommendation_products, recommendations, software};
 use super::software::SoftwareRow;
 use super::{Conn, Page, StorageError, Window, products as product_links};
@@ -221,13 +222,13 @@ impl RecommendationRow {
     /// The recommendation of this centre for this software in this category, if any.
     pub fn find_same(
         conn: &mut Conn,
-        centre_id: i64,
-        software_id: i64,
+        centre_id: CentreId,
+        software_id: SoftwareId,
         category: &str,
     ) -> Result<Option<Self>, StorageError> {
         Ok(recommendations::table
-            .filter(recommendations::centre_id.eq(centre_id))
-            .filter(recommendations::software_id.eq(software_id))
+            .filter(recommendations::centre_id.eq(centre_id.0))
+            .filter(recommendations::software_id.eq(software_id.0))
             .filter(recommendations::category.eq(category))
             .select(Self::as_select())
             .first(conn)

@@ -20,6 +20,7 @@ use crate::federation::{Federation, FederationData, FederationError, activity_id
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::FollowerRow;
+use crate::storage::ids::CentreId;
 
 /// Undo of a Follow or an Announce, embedded or by id.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -163,7 +164,11 @@ impl Activity for Undo {
                         None => follower.activity_id == undone,
                     };
                     if names_target || follower.activity_id == undone {
-                        FollowerRow::remove(conn, follower.centre_id, actor.id)?;
+                        FollowerRow::remove(
+                            conn,
+                            CentreId(follower.centre_id),
+                            CentreId(actor.id),
+                        )?;
                     }
                 }
                 Ok(())
