@@ -109,6 +109,7 @@ fn password_matches(password: &str, stored: &str) -> bool {
 impl Directory {
     /// Creates an admin account, or sets a new password on an existing one (which closes its
     /// sessions). Returns whether the account is new.
+    #[tracing::instrument(skip(self, password))]
     pub async fn create_account(&self, name: &str, password: &str) -> Result<bool, DirectoryError> {
         let name = check_name(name)?;
         check_password(password)?;
@@ -124,6 +125,7 @@ impl Directory {
     }
 
     /// Names of the admin accounts.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn accounts(&self) -> Result<Vec<String>, DirectoryError> {
         Ok(self
             .db()
@@ -141,6 +143,7 @@ impl Directory {
     /// `storage::accounts::count_login_attempt`), per address, per account, and per account
     /// and address: a restart forgets nothing, replicas share the counts, and concurrent
     /// attempts are ranked as sequential ones would be.
+    #[tracing::instrument(skip(self, password))]
     pub async fn login(
         &self,
         name: &str,
@@ -221,6 +224,7 @@ impl Directory {
     }
 
     /// Who holds this session token, if the session is live.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn session(&self, token: &str) -> Result<Option<Admin>, DirectoryError> {
         let token_hash = hash(token);
         Ok(self
@@ -230,6 +234,7 @@ impl Directory {
             .map(|a| Admin { name: a.name }))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, token: &str) -> Result<(), DirectoryError> {
         let token_hash = hash(token);
         Ok(self

@@ -10,6 +10,7 @@ use super::{Directory, DirectoryError, now};
 impl Directory {
     /// Creates the configured first centre if the node has no centre yet. Returns it (or the
     /// node's first centre when one exists already).
+    #[tracing::instrument(skip(self))]
     pub async fn ensure_first_centre(
         &self,
         username: &str,
@@ -29,6 +30,7 @@ impl Directory {
         self.create_centre(&input).await
     }
 
+    #[tracing::instrument(skip(self, input))]
     pub async fn create_centre(
         &self,
         input: &NewCentreInput,
@@ -88,6 +90,7 @@ impl Directory {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn list_centres(&self) -> Result<Vec<CentreView>, DirectoryError> {
         let rows = self.db().run(CentreRow::list_all).await?;
         Ok(rows.iter().map(Into::into).collect())
@@ -95,6 +98,7 @@ impl Directory {
 
     /// The centres of the directory page: this node's, then those it knows from the network,
     /// each with its number of recommendations and the date of the latest change (freshness).
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn centre_overview(&self) -> Result<Vec<CentreOverview>, DirectoryError> {
         let (rows, activity) = self
             .db()
@@ -123,6 +127,7 @@ impl Directory {
     }
 
     /// Any directory centre this node knows, by `username` (local) or `username@domain`.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn find_centre(&self, handle: &str) -> Result<CentreView, DirectoryError> {
         let handle = handle.trim().trim_start_matches('@').to_lowercase();
         let Some((username, domain)) = handle.split_once('@') else {
@@ -136,6 +141,7 @@ impl Directory {
             .ok_or_else(|| DirectoryError::NotFound(format!("centre `{handle}`")))
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
         Ok((&self.local_centre(username).await?).into())
     }
@@ -166,6 +172,7 @@ impl Directory {
     }
 
     /// The editable profile of a centre, as the input a PATCH merges into.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn centre_profile(
         &self,
         username: &str,
@@ -182,6 +189,7 @@ impl Directory {
         })
     }
 
+    #[tracing::instrument(skip(self, input))]
     pub async fn update_centre(
         &self,
         username: &str,

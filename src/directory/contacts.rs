@@ -83,6 +83,7 @@ impl Directory {
     }
 
     /// One card by key. The public sees it only when its visibility is `local` or `public`.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn contact(&self, key: &str, access: Access) -> Result<ContactView, DirectoryError> {
         let (row, centre) = self.find_contact(key).await?;
         let visible = access == Access::Staff || (row.visibility.is_public_here() && !row.hidden);
@@ -93,6 +94,7 @@ impl Directory {
     }
 
     /// The stored card as the input a PATCH merges into.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn contact_input(&self, key: &str) -> Result<ContactInput, DirectoryError> {
         let (row, _) = self.find_contact(key).await?;
         let area: Area = serde_json::from_str(&row.area).map_err(StorageError::from)?;
@@ -158,6 +160,7 @@ impl Directory {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn list_contacts(
         &self,
         query: &ContactQuery,

@@ -41,6 +41,7 @@ pub struct StateCount {
 }
 
 impl Directory {
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn queue_status(&self) -> Result<QueueStatus, DirectoryError> {
         let (hosts, states) = self
             .db()
@@ -71,6 +72,7 @@ impl Directory {
     }
 
     /// Tries a host again now, whatever its backoff.
+    #[tracing::instrument(skip(self))]
     pub async fn retry_host(&self, host: &str) -> Result<(), DirectoryError> {
         let h = host.trim().to_lowercase();
         if self
@@ -89,6 +91,7 @@ impl Directory {
     }
 
     /// Drops what is waiting for a host; returns how many deliveries.
+    #[tracing::instrument(skip(self))]
     pub async fn purge_host(&self, host: &str) -> Result<usize, DirectoryError> {
         let h = host.trim().to_lowercase();
         Ok(self

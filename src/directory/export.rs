@@ -71,6 +71,7 @@ pub struct Export {
 impl Directory {
     /// Everything `access` may see. Public exports hold published recommendations and the
     /// contacts shown publicly here, limited to what each person consented to.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn export(&self, access: Access) -> Result<Export, DirectoryError> {
         let (every_recommendation, every_contact) =
             (RecommendationQuery::default(), ContactQuery::default());
@@ -99,6 +100,7 @@ impl Directory {
     }
 
     /// The export rendered in `format`.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn export_as(
         &self,
         format: ExportFormat,

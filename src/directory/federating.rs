@@ -150,6 +150,7 @@ impl Directory {
         Ok(follow_view(&row, &remote, &follower))
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn follows(&self) -> Result<Vec<FollowView>, DirectoryError> {
         let rows = self.db().run(FollowRow::list).await?;
         let locals = self.db().run(CentreRow::list_local).await?;
@@ -186,6 +187,7 @@ impl Directory {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn followers(
         &self,
         state: Option<&str>,
@@ -396,6 +398,7 @@ impl Directory {
     }
 
     /// The endorsements this node's centres made.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn endorsements(&self) -> Result<Vec<EndorsementView>, DirectoryError> {
         let locals = self.db().run(CentreRow::list_local).await?;
         let mut out = Vec::new();

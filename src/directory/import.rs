@@ -125,6 +125,7 @@ struct Plan {
 
 impl Directory {
     /// Imports a file's text into the local centre `centre` (the node's first centre if None).
+    #[tracing::instrument(skip(self, text), fields(bytes = text.len()))]
     pub async fn import(
         &self,
         text: &str,
@@ -134,6 +135,7 @@ impl Directory {
     }
 
     /// [`import`](Self::import), telling `progress` after each entry written.
+    #[tracing::instrument(skip(self, text, progress), fields(bytes = text.len()))]
     pub async fn import_with_progress(
         &self,
         text: &str,
@@ -146,6 +148,7 @@ impl Directory {
 
     /// What `serve --demo` loads: the starter catalogue, then the sample directory's contact
     /// cards (its recommendations, one-line summaries without reasons, are left out).
+    #[tracing::instrument(skip(self))]
     pub async fn load_demo(&self) -> Result<ImportReport, ImportError> {
         let mut report = self.import(STARTER_CATALOGUE, None).await?;
         let mut sample = plan(SAMPLE_DIRECTORY)?;

@@ -114,6 +114,7 @@ pub(crate) use crate::storage::new_key;
 
 impl Directory {
     /// Whether the database answers.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn check_database(&self) -> Result<(), DirectoryError> {
         self.db().run(crate::storage::ping).await?;
         Ok(())

@@ -118,6 +118,7 @@ impl Directory {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn domain_rules(&self) -> Result<Vec<DomainRuleView>, DirectoryError> {
         Ok(self
             .db()

@@ -132,6 +132,7 @@ impl Directory {
     }
 
     /// One recommendation by key. The public sees only published, unhidden ones.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn recommendation(
         &self,
         key: &str,
@@ -146,6 +147,7 @@ impl Directory {
     }
 
     /// The stored recommendation as the input a PATCH merges into.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn recommendation_input(
         &self,
         key: &str,
@@ -240,6 +242,7 @@ impl Directory {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn list_recommendations(
         &self,
         query: &RecommendationQuery,
@@ -443,6 +446,7 @@ fn same_recommendation(
 
 impl Directory {
     /// Published, visible recommendations per category id.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn published_per_category(&self) -> Result<Vec<(String, i64)>, DirectoryError> {
         Ok(self
             .db()
@@ -453,6 +457,7 @@ impl Directory {
 
 impl Directory {
     /// The replaced products most often recommended against, with their counts.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn most_replaced(&self, limit: i64) -> Result<Vec<(String, i64)>, DirectoryError> {
         Ok(self
             .db()

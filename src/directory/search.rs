@@ -150,6 +150,7 @@ fn parse_kind(value: &str) -> Result<Kind, FieldError> {
 }
 
 impl Directory {
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn search(
         &self,
         query: &SearchQuery,
@@ -368,6 +369,7 @@ impl Directory {
     }
 
     /// What to propose for what has been typed so far.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn suggest(&self, query: &SuggestQuery) -> Result<Suggestions, DirectoryError> {
         let limit = query.limit.unwrap_or(8);
         if limit == 0 || limit as usize > MAX_SUGGESTIONS {

@@ -19,6 +19,7 @@ pub struct SoftwareEntry {
 
 impl Directory {
     /// Software that has at least one published recommendation, by name.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn list_software(
         &self,
         window: Window,
@@ -43,6 +44,7 @@ impl Directory {
 
 impl Directory {
     /// One software record by its slug.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn software_by_slug(&self, slug: &str) -> Result<SoftwareView, DirectoryError> {
         let owned = slug.trim().to_lowercase();
         self.db()
