@@ -173,7 +173,7 @@ impl Egress {
 /// NAT64 or 6to4 form of those. The same ranges as the ActivityPub library's resolver (whose
 /// table is private to it and can be switched off for the whole process by an environment
 /// variable; this one cannot).
-pub fn is_global(ip: IpAddr) -> bool {
+pub(crate) fn is_global(ip: IpAddr) -> bool {
     match ip.to_canonical() {
         IpAddr::V4(v4) => v4_is_global(v4),
         IpAddr::V6(v6) => v6_is_global(v6),
@@ -251,7 +251,7 @@ impl Resolve for EgressResolver {
 
 /// The library's hook on every URL it fetches (redirects included): the node's decision.
 #[derive(Clone)]
-pub struct Verifier(pub super::FederationData);
+pub(crate) struct Verifier(pub super::FederationData);
 
 #[async_trait]
 impl UrlVerifier for Verifier {
@@ -269,7 +269,7 @@ impl UrlVerifier for Verifier {
 /// The per-host pace of the library's requests (fetches, WebFinger): a middleware of its HTTP
 /// client, so it counts requests actually made, nothing else. Past a host's burst, a fetch
 /// waits for its turn, up to 10 s, then is given up.
-pub struct FetchPace(pub super::throttle::HostLimiter);
+pub(crate) struct FetchPace(pub super::throttle::HostLimiter);
 
 #[async_trait]
 impl reqwest_middleware::Middleware for FetchPace {

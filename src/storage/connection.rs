@@ -312,7 +312,7 @@ fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), StorageError> {
 /// transaction that reads first and writes later fails at once with SQLITE_BUSY when another
 /// writer got there in between, whatever the busy timeout; taking the write lock up front makes
 /// it wait its turn instead.
-pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, StorageError>
+pub(super) fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, StorageError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, StorageError>,
 {

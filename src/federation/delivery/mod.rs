@@ -4,8 +4,8 @@
 //! and tried once a day; any activity it sends us, or an operator, revives it.
 
 mod backoff;
-pub mod queue;
-pub mod send;
+pub(crate) mod queue;
+pub(crate) mod send;
 
 use std::time::Duration;
 
@@ -33,7 +33,7 @@ const EXPIRE_AFTER: Span = Span::days(14);
 const KEEP: Span = Span::days(7);
 
 /// Runs the workers until the process ends.
-pub async fn run(data: FederationData, client: reqwest::Client) {
+pub(crate) async fn run(data: FederationData, client: reqwest::Client) {
     let (db, wake) = (data.db.clone(), data.wake.clone());
     let owner = uuid::Uuid::new_v4().simple().to_string();
     tracing::debug!("delivery workers started ({owner})");
