@@ -70,19 +70,6 @@ impl EndorsementRow {
             .optional()?)
     }
 
-    pub fn find_between(
-        conn: &mut Conn,
-        centre_id: CentreId,
-        recommendation_id: RecommendationId,
-    ) -> Result<Option<Self>, StorageError> {
-        Ok(endorsements::table
-            .filter(endorsements::centre_id.eq(centre_id.0))
-            .filter(endorsements::recommendation_id.eq(recommendation_id.0))
-            .select(Self::as_select())
-            .first(conn)
-            .optional()?)
-    }
-
     pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(endorsements::table.find(id)).execute(conn)?;
         Ok(())
