@@ -126,7 +126,7 @@ impl Directory {
 
     /// Names of the admin accounts.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn accounts(&self) -> Result<Vec<String>, DirectoryError> {
+    pub(crate) async fn accounts(&self) -> Result<Vec<String>, DirectoryError> {
         Ok(self
             .db()
             .run(AccountRow::list)
@@ -144,7 +144,7 @@ impl Directory {
     /// and address: a restart forgets nothing, replicas share the counts, and concurrent
     /// attempts are ranked as sequential ones would be.
     #[tracing::instrument(skip(self, password))]
-    pub async fn login(
+    pub(crate) async fn login(
         &self,
         name: &str,
         password: &str,
@@ -225,7 +225,7 @@ impl Directory {
 
     /// Who holds this session token, if the session is live.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn session(&self, token: &str) -> Result<Option<Admin>, DirectoryError> {
+    pub(crate) async fn session(&self, token: &str) -> Result<Option<Admin>, DirectoryError> {
         let token_hash = hash(token);
         Ok(self
             .db()
@@ -235,7 +235,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip_all)]
-    pub async fn logout(&self, token: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn logout(&self, token: &str) -> Result<(), DirectoryError> {
         let token_hash = hash(token);
         Ok(self
             .db()

@@ -11,7 +11,7 @@ impl Directory {
     /// Creates the configured first centre if the node has no centre yet. Returns it (or the
     /// node's first centre when one exists already).
     #[tracing::instrument(skip(self))]
-    pub async fn ensure_first_centre(
+    pub(crate) async fn ensure_first_centre(
         &self,
         username: &str,
         name: &str,
@@ -31,7 +31,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_centre(
+    pub(crate) async fn create_centre(
         &self,
         input: &NewCentreInput,
     ) -> Result<CentreView, DirectoryError> {
@@ -91,7 +91,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_centres(&self) -> Result<Vec<CentreView>, DirectoryError> {
+    pub(crate) async fn list_centres(&self) -> Result<Vec<CentreView>, DirectoryError> {
         let rows = self.db().run(CentreRow::list_all).await?;
         Ok(rows.iter().map(Into::into).collect())
     }
@@ -99,7 +99,7 @@ impl Directory {
     /// The centres of the directory page: this node's, then those it knows from the network,
     /// each with its number of recommendations and the date of the latest change (freshness).
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn centre_overview(&self) -> Result<Vec<CentreOverview>, DirectoryError> {
+    pub(crate) async fn centre_overview(&self) -> Result<Vec<CentreOverview>, DirectoryError> {
         let (rows, activity) = self
             .db()
             .run(|conn| Ok((CentreRow::list_all(conn)?, CentreRow::activity(conn)?)))
@@ -128,7 +128,7 @@ impl Directory {
 
     /// Any directory centre this node knows, by `username` (local) or `username@domain`.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn find_centre(&self, handle: &str) -> Result<CentreView, DirectoryError> {
+    pub(crate) async fn find_centre(&self, handle: &str) -> Result<CentreView, DirectoryError> {
         let handle = handle.trim().trim_start_matches('@').to_lowercase();
         let Some((username, domain)) = handle.split_once('@') else {
             return self.get_centre(&handle).await;
@@ -142,7 +142,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
+    pub(crate) async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
         Ok((&self.local_centre(username).await?).into())
     }
 
@@ -173,7 +173,7 @@ impl Directory {
 
     /// The editable profile of a centre, as the input a PATCH merges into.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn centre_profile(
+    pub(crate) async fn centre_profile(
         &self,
         username: &str,
     ) -> Result<CentreProfileInput, DirectoryError> {
@@ -190,7 +190,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_centre(
+    pub(crate) async fn update_centre(
         &self,
         username: &str,
         input: &CentreProfileInput,

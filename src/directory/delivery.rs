@@ -42,7 +42,7 @@ pub struct StateCount {
 
 impl Directory {
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn queue_status(&self) -> Result<QueueStatus, DirectoryError> {
+    pub(crate) async fn queue_status(&self) -> Result<QueueStatus, DirectoryError> {
         let (hosts, states) = self
             .db()
             .run(|conn| Ok((delivery::stats(conn)?, delivery::count_by_state(conn)?)))
@@ -73,7 +73,7 @@ impl Directory {
 
     /// Tries a host again now, whatever its backoff.
     #[tracing::instrument(skip(self))]
-    pub async fn retry_host(&self, host: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn retry_host(&self, host: &str) -> Result<(), DirectoryError> {
         let h = host.trim().to_lowercase();
         if self
             .db()
@@ -92,7 +92,7 @@ impl Directory {
 
     /// Drops what is waiting for a host; returns how many deliveries.
     #[tracing::instrument(skip(self))]
-    pub async fn purge_host(&self, host: &str) -> Result<usize, DirectoryError> {
+    pub(crate) async fn purge_host(&self, host: &str) -> Result<usize, DirectoryError> {
         let h = host.trim().to_lowercase();
         Ok(self
             .db()

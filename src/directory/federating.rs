@@ -95,7 +95,7 @@ pub struct EndorsementInput {
 impl Directory {
     /// Follows a remote directory centre from a local centre (the first one by default).
     #[tracing::instrument(skip(self))]
-    pub async fn follow(
+    pub(crate) async fn follow(
         &self,
         centre: Option<&str>,
         target: &str,
@@ -151,7 +151,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn follows(&self) -> Result<Vec<FollowView>, DirectoryError> {
+    pub(crate) async fn follows(&self) -> Result<Vec<FollowView>, DirectoryError> {
         let rows = self.db().run(FollowRow::list).await?;
         let locals = self.db().run(CentreRow::list_local).await?;
         Ok(rows
@@ -165,7 +165,7 @@ impl Directory {
 
     /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
     #[tracing::instrument(skip(self))]
-    pub async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
         let owned = key.to_owned();
         let (row, target) = self
             .db()
@@ -188,7 +188,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn followers(
+    pub(crate) async fn followers(
         &self,
         state: Option<&str>,
     ) -> Result<Vec<FollowerView>, DirectoryError> {
@@ -233,7 +233,7 @@ impl Directory {
 
     /// Approves (`accept`) or refuses a follower waiting for approval.
     #[tracing::instrument(skip(self))]
-    pub async fn decide_follower(
+    pub(crate) async fn decide_follower(
         &self,
         key: &str,
         accept: bool,
@@ -272,7 +272,7 @@ impl Directory {
     /// of the centre it follows (they are sent at once), or stops trusting it (it is asked to
     /// delete them). Personal data never goes to a peer staff have not trusted.
     #[tracing::instrument(skip(self))]
-    pub async fn trust_follower(
+    pub(crate) async fn trust_follower(
         &self,
         key: &str,
         trusted: bool,
@@ -310,7 +310,7 @@ impl Directory {
 
     /// Endorses a recommendation of another centre: Announce to our followers and its author.
     #[tracing::instrument(skip(self))]
-    pub async fn endorse(
+    pub(crate) async fn endorse(
         &self,
         centre: Option<&str>,
         object: &str,
@@ -357,7 +357,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn unendorse(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn unendorse(&self, key: &str) -> Result<(), DirectoryError> {
         let owned = key.to_owned();
         let row = self
             .db()
@@ -399,7 +399,7 @@ impl Directory {
 
     /// The endorsements this node's centres made.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn endorsements(&self) -> Result<Vec<EndorsementView>, DirectoryError> {
+    pub(crate) async fn endorsements(&self) -> Result<Vec<EndorsementView>, DirectoryError> {
         let locals = self.db().run(CentreRow::list_local).await?;
         let mut out = Vec::new();
         for centre in locals {

@@ -136,7 +136,7 @@ impl Directory {
 
     /// [`import`](Self::import), telling `progress` after each entry written.
     #[tracing::instrument(skip(self, text, progress), fields(bytes = text.len()))]
-    pub async fn import_with_progress(
+    pub(crate) async fn import_with_progress(
         &self,
         text: &str,
         centre: Option<&str>,
@@ -149,7 +149,7 @@ impl Directory {
     /// What `serve --demo` loads: the starter catalogue, then the sample directory's contact
     /// cards (its recommendations, one-line summaries without reasons, are left out).
     #[tracing::instrument(skip(self))]
-    pub async fn load_demo(&self) -> Result<ImportReport, ImportError> {
+    pub(crate) async fn load_demo(&self) -> Result<ImportReport, ImportError> {
         let mut report = self.import(STARTER_CATALOGUE, None).await?;
         let mut sample = plan(SAMPLE_DIRECTORY)?;
         sample.recommendations.clear();

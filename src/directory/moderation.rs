@@ -66,7 +66,7 @@ fn parse_domain(value: &str) -> Result<String, FieldError> {
 impl Directory {
     /// Blocks or allows a domain. A block also removes every copy received from it.
     #[tracing::instrument(skip(self, input), fields(domain = %input.domain, rule = %input.rule))]
-    pub async fn set_domain_rule(
+    pub(crate) async fn set_domain_rule(
         &self,
         input: &DomainRuleInput,
     ) -> Result<BlockReport, DirectoryError> {
@@ -104,7 +104,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn remove_domain_rule(&self, domain: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn remove_domain_rule(&self, domain: &str) -> Result<(), DirectoryError> {
         let domain = parse_domain(domain)?;
         let d = domain.clone();
         if self
@@ -119,7 +119,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn domain_rules(&self) -> Result<Vec<DomainRuleView>, DirectoryError> {
+    pub(crate) async fn domain_rules(&self) -> Result<Vec<DomainRuleView>, DirectoryError> {
         Ok(self
             .db()
             .run(moderation::list_rules)
@@ -134,7 +134,7 @@ impl Directory {
 
     /// Hides (or shows again) one item received from a peer on this node.
     #[tracing::instrument(skip(self, input), fields(object = %input.object, hidden = input.hidden))]
-    pub async fn hide(&self, input: &HideInput) -> Result<(), DirectoryError> {
+    pub(crate) async fn hide(&self, input: &HideInput) -> Result<(), DirectoryError> {
         let (object, hidden) = (input.object.trim().to_owned(), input.hidden);
         let found = self
             .db()

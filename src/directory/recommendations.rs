@@ -55,7 +55,7 @@ pub struct RecommendationQuery {
 
 impl Directory {
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_recommendation(
+    pub(crate) async fn create_recommendation(
         &self,
         centre: Option<&str>,
         input: &RecommendationInput,
@@ -133,7 +133,7 @@ impl Directory {
 
     /// One recommendation by key. The public sees only published, unhidden ones.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn recommendation(
+    pub(crate) async fn recommendation(
         &self,
         key: &str,
         access: Access,
@@ -148,7 +148,7 @@ impl Directory {
 
     /// The stored recommendation as the input a PATCH merges into.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn recommendation_input(
+    pub(crate) async fn recommendation_input(
         &self,
         key: &str,
     ) -> Result<RecommendationInput, DirectoryError> {
@@ -176,7 +176,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_recommendation(
+    pub(crate) async fn update_recommendation(
         &self,
         key: &str,
         input: &RecommendationInput,
@@ -226,7 +226,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
         let (rec, centre, software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
         let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(rec.status));
@@ -243,7 +243,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_recommendations(
+    pub(crate) async fn list_recommendations(
         &self,
         query: &RecommendationQuery,
         window: Window,
@@ -447,7 +447,9 @@ fn same_recommendation(
 impl Directory {
     /// Published, visible recommendations per category id.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn published_per_category(&self) -> Result<Vec<(String, i64)>, DirectoryError> {
+    pub(crate) async fn published_per_category(
+        &self,
+    ) -> Result<Vec<(String, i64)>, DirectoryError> {
         Ok(self
             .db()
             .run(RecommendationRow::count_published_by_category)
@@ -458,7 +460,10 @@ impl Directory {
 impl Directory {
     /// The replaced products most often recommended against, with their counts.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn most_replaced(&self, limit: i64) -> Result<Vec<(String, i64)>, DirectoryError> {
+    pub(crate) async fn most_replaced(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, DirectoryError> {
         Ok(self
             .db()
             .run(move |conn| crate::storage::products::most_replaced(conn, limit))

@@ -151,7 +151,7 @@ fn parse_kind(value: &str) -> Result<Kind, FieldError> {
 
 impl Directory {
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn search(
+    pub(crate) async fn search(
         &self,
         query: &SearchQuery,
         access: Access,
@@ -370,7 +370,10 @@ impl Directory {
 
     /// What to propose for what has been typed so far.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn suggest(&self, query: &SuggestQuery) -> Result<Suggestions, DirectoryError> {
+    pub(crate) async fn suggest(
+        &self,
+        query: &SuggestQuery,
+    ) -> Result<Suggestions, DirectoryError> {
         let limit = query.limit.unwrap_or(8);
         if limit == 0 || limit as usize > MAX_SUGGESTIONS {
             return Err(FieldError::new(

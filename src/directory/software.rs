@@ -20,7 +20,7 @@ pub struct SoftwareEntry {
 impl Directory {
     /// Software that has at least one published recommendation, by name.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_software(
+    pub(crate) async fn list_software(
         &self,
         window: Window,
     ) -> Result<Listing<SoftwareEntry>, DirectoryError> {
@@ -45,7 +45,10 @@ impl Directory {
 impl Directory {
     /// One software record by its slug.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn software_by_slug(&self, slug: &str) -> Result<SoftwareView, DirectoryError> {
+    pub(crate) async fn software_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<SoftwareView, DirectoryError> {
         let owned = slug.trim().to_lowercase();
         self.db()
             .run(move |conn| SoftwareRow::find_by_slug(conn, &owned))

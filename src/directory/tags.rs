@@ -36,7 +36,7 @@ impl Directory {
     /// The published recommendations whose Notes carry `#tag`; NotFound when no software or
     /// product is named so.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn tagged(&self, tag: &str, window: Window) -> Result<Tagged, DirectoryError> {
+    pub(crate) async fn tagged(&self, tag: &str, window: Window) -> Result<Tagged, DirectoryError> {
         let key = tag_key(tag.trim().trim_start_matches('#'));
         let not_found = || DirectoryError::NotFound(format!("hashtag `{}`", tag.trim()));
         if key.is_empty() {

@@ -73,7 +73,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_tokens(&self) -> Result<Vec<TokenInfo>, DirectoryError> {
+    pub(crate) async fn list_tokens(&self) -> Result<Vec<TokenInfo>, DirectoryError> {
         let rows = self.db().run(TokenRow::list).await?;
         Ok(rows
             .into_iter()
@@ -88,7 +88,7 @@ impl Directory {
 
     /// Whether `token` grants staff access: the configured bootstrap token or an unrevoked one.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn verify_token(&self, token: &str) -> Result<bool, DirectoryError> {
+    pub(crate) async fn verify_token(&self, token: &str) -> Result<bool, DirectoryError> {
         if let Some(bootstrap) = &self.inner.bootstrap_token
             && constant_time_eq(bootstrap.as_bytes(), token.as_bytes())
         {
