@@ -107,7 +107,7 @@ impl CentreRow {
             .get_result(conn)?)
     }
 
-    pub fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
+    pub(crate) fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
         Ok(centres::table
             .find(id)
             .select(Self::as_select())
@@ -187,7 +187,7 @@ impl CentreRow {
     }
 
     /// This node's centres and the remote directory centres it knows.
-    pub fn list_all(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn list_all(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(centres::table
             .filter(centres::is_directory.eq(true))
             .order((centres::local.desc(), centres::id.asc()))
@@ -196,7 +196,7 @@ impl CentreRow {
     }
 
     /// A directory centre by `username` and `domain` (host, with port if any).
-    pub fn find_by_handle(
+    pub(crate) fn find_by_handle(
         conn: &mut Conn,
         username: &str,
         domain: &str,
@@ -212,7 +212,7 @@ impl CentreRow {
 
     /// Per centre: how many published, unhidden recommendations it has and when the latest
     /// changed. Centres without any are absent.
-    pub fn activity(
+    pub(crate) fn activity(
         conn: &mut Conn,
     ) -> Result<Vec<(i64, i64, Option<NaiveDateTime>)>, StorageError> {
         use super::schema::recommendations;
@@ -229,7 +229,7 @@ impl CentreRow {
             .load(conn)?)
     }
 
-    pub fn update_profile(
+    pub(crate) fn update_profile(
         conn: &mut Conn,
         id: i64,
         changes: &CentreProfileChanges,

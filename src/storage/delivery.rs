@@ -31,7 +31,7 @@ impl DeliveryState {
         Self::Expired,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Delivered => "delivered",
@@ -42,7 +42,7 @@ impl DeliveryState {
     }
 
     /// The state a stored name stands for; `None` for any other text.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|state| state.as_str() == value)
     }
 }
@@ -104,7 +104,7 @@ pub type Job = (DeliveryRow, OutgoingRow, CentreRow);
 
 /// Stores an activity and one pending delivery per inbox (`(host, inbox)` pairs, one per
 /// host for shared inboxes). Call it in the transaction that made the change.
-pub fn enqueue(
+pub(crate) fn enqueue(
     conn: &mut Conn,
     activity_id: &str,
     actor_id: i64,
@@ -155,7 +155,7 @@ pub fn enqueue(
 /// On PostgreSQL the candidate row is locked with `FOR UPDATE SKIP LOCKED`, so several
 /// node processes sharing the database never lease the same host; on SQLite the write
 /// transaction serialises the claim.
-pub fn lease_host(
+pub(crate) fn lease_host(
     conn: &mut Conn,
     owner: &str,
     now: NaiveDateTime,
@@ -193,7 +193,7 @@ pub fn lease_host(
 
 /// Drops every lease: for a single-process node (SQLite) starting up, the leases in the
 /// database are from a previous run that ended, perhaps by a crash.
-pub fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
+pub(crate) fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
     diesel::update(delivery_hosts::table)
         .set((
             delivery_hosts::lease_owner.eq(None::<String>),
@@ -204,7 +204,7 @@ pub fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
 }
 
 /// Extends or drops a lease.
-pub fn renew_lease(
+pub(crate) fn renew_lease(
     conn: &mut Conn,
     host: &str,
     owner: &str,
@@ -224,7 +224,7 @@ pub fn renew_lease(
 }
 
 /// The next delivery due for a host, oldest first, with its activity and signer.
-pub fn next_for_host(
+pub(crate) fn next_for_host(
     conn: &mut Conn,
     host: &str,
     now: NaiveDateTime,
@@ -244,7 +244,7 @@ pub fn next_for_host(
         .optional()?)
 }
 
-pub fn mark_delivered(
+pub(crate) fn mark_delivered(
     conn: &mut Conn,
     delivery: &DeliveryRow,
     now: NaiveDateTime,
@@ -270,7 +270,7 @@ pub fn mark_delivered(
 
 /// A final answer that is not a success: the delivery stops (`rejected`, or `gone` for 410,
 /// which also drops every other pending delivery to that inbox).
-pub fn mark_final(
+pub(crate) fn mark_final(
     conn: &mut Conn,
     delivery: &DeliveryRow,
     state: DeliveryState,
@@ -315,7 +315,7 @@ pub fn mark_final(
     clippy::too_many_arguments,
     reason = "one call site, the parts of one outcome"
 )]
-pub fn mark_retry(
+pub(crate) fn mark_retry(
     conn: &mut Conn,
     delivery: &DeliveryRow,
     host: &HostRow,
@@ -353,7 +353,7 @@ pub fn mark_retry(
     Ok(())
 }
 
-pub fn host(conn: &mut Conn, host: &str) -> Result<Option<HostRow>, StorageError> {
+pub(crate) fn host(conn: &mut Conn, host: &str) -> Result<Option<HostRow>, StorageError> {
     Ok(delivery_hosts::table
         .find(host)
         .select(HostRow::as_select())
@@ -362,7 +362,11 @@ pub fn host(conn: &mut Conn, host: &str) -> Result<Option<HostRow>, StorageError
 }
 
 /// Makes a host due now (it just sent us something, or an operator asked).
-pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+pub(crate) fn revive(
+    conn: &mut Conn,
+    host: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StorageError> {
     let n = diesel::update(delivery_hosts::table.find(host))
         .set((
             delivery_hosts::next_attempt_at.eq(now),
@@ -380,7 +384,11 @@ pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, S
 }
 
 /// Whether a host is waiting (backoff or unavailable).
-pub fn is_waiting(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+pub(crate) fn is_waiting(
+    conn: &mut Conn,
+    host: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StorageError> {
     let waiting: i64 = delivery_hosts::table
         .filter(delivery_hosts::host.eq(host))
         .filter(
@@ -394,7 +402,7 @@ pub fn is_waiting(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<boo
 }
 
 /// Drops a host's pending deliveries; returns how many.
-pub fn purge(conn: &mut Conn, host: &str) -> Result<usize, StorageError> {
+pub(crate) fn purge(conn: &mut Conn, host: &str) -> Result<usize, StorageError> {
     Ok(diesel::update(
         deliveries::table
             .filter(deliveries::host.eq(host))
@@ -408,7 +416,7 @@ pub fn purge(conn: &mut Conn, host: &str) -> Result<usize, StorageError> {
 }
 
 /// Per host: the health row and how many deliveries are pending.
-pub fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
+pub(crate) fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
     let hosts: Vec<HostRow> = delivery_hosts::table
         .order(delivery_hosts::host.asc())
         .select(HostRow::as_select())
@@ -431,7 +439,7 @@ pub fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
 }
 
 /// Deliveries by state (for metrics).
-pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>, StorageError> {
+pub(crate) fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>, StorageError> {
     Ok(deliveries::table
         .group_by(deliveries::state)
         .select((deliveries::state, diesel::dsl::count(deliveries::id)))
@@ -439,7 +447,7 @@ pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>, Stor
 }
 
 /// Removes finished deliveries older than `before`, then activities with none left.
-pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
+pub(crate) fn prune(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
     let n = diesel::delete(
         deliveries::table
             .filter(deliveries::state.ne(DeliveryState::Pending.as_str()))

@@ -22,7 +22,7 @@ pub struct EndorsementRow {
 
 impl EndorsementRow {
     /// Records an endorsement; an existing one by the same centre is kept as it is.
-    pub fn insert_if_new(
+    pub(crate) fn insert_if_new(
         conn: &mut Conn,
         key: &str,
         activity_id: &str,
@@ -51,7 +51,7 @@ impl EndorsementRow {
             .get_result(conn)?)
     }
 
-    pub fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
         Ok(endorsements::table
             .filter(endorsements::key.eq(key))
             .select(Self::as_select())
@@ -59,7 +59,7 @@ impl EndorsementRow {
             .optional()?)
     }
 
-    pub fn find_by_activity(
+    pub(crate) fn find_by_activity(
         conn: &mut Conn,
         activity_id: &str,
     ) -> Result<Option<Self>, StorageError> {
@@ -70,13 +70,13 @@ impl EndorsementRow {
             .optional()?)
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(endorsements::table.find(id)).execute(conn)?;
         Ok(())
     }
 
     /// Endorsements made by a centre, oldest first.
-    pub fn by_centre(conn: &mut Conn, centre_id: i64) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn by_centre(conn: &mut Conn, centre_id: i64) -> Result<Vec<Self>, StorageError> {
         Ok(endorsements::table
             .filter(endorsements::centre_id.eq(centre_id))
             .order(endorsements::id.asc())
@@ -85,7 +85,7 @@ impl EndorsementRow {
     }
 
     /// The actor ids of the centres endorsing each recommendation.
-    pub fn endorsers_of(
+    pub(crate) fn endorsers_of(
         conn: &mut Conn,
         recommendation_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<String>>, StorageError> {

@@ -50,7 +50,7 @@ impl GroupCommit {
 
     /// How many grouped transactions have run.
     #[cfg(test)]
-    pub fn transactions(&self) -> u64 {
+    pub(crate) fn transactions(&self) -> u64 {
         self.transactions.load(Ordering::Relaxed)
     }
 

@@ -18,7 +18,7 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Block => "block",
             Self::Allow => "allow",
@@ -26,7 +26,7 @@ impl RuleKind {
     }
 
     /// The rule a stored or typed name stands for; `None` for any other text.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         [Self::Block, Self::Allow]
             .into_iter()
             .find(|rule| rule.as_str() == value)
@@ -45,7 +45,7 @@ pub struct DomainRule {
     pub created_at: NaiveDateTime,
 }
 
-pub fn set_rule(
+pub(crate) fn set_rule(
     conn: &mut Conn,
     domain: &str,
     rule: RuleKind,
@@ -62,11 +62,11 @@ pub fn set_rule(
     Ok(())
 }
 
-pub fn remove_rule(conn: &mut Conn, domain: &str) -> Result<bool, StorageError> {
+pub(crate) fn remove_rule(conn: &mut Conn, domain: &str) -> Result<bool, StorageError> {
     Ok(diesel::delete(domain_rules::table.find(domain)).execute(conn)? > 0)
 }
 
-pub fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<RuleKind>, StorageError> {
+pub(crate) fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<RuleKind>, StorageError> {
     Ok(domain_rules::table
         .find(domain)
         .select(domain_rules::rule)
@@ -74,7 +74,7 @@ pub fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<RuleKind>, Stora
         .optional()?)
 }
 
-pub fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
+pub(crate) fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
     Ok(domain_rules::table
         .order(domain_rules::domain.asc())
         .select(DomainRule::as_select())
@@ -83,7 +83,7 @@ pub fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
 
 /// Whether an actor's authority (`host` or `host:port`, normalised) falls under a rule for
 /// `domain`: the same authority, or, for a rule naming a host alone, that host on any port.
-pub fn rule_covers(domain: &str, authority: &str) -> bool {
+pub(crate) fn rule_covers(domain: &str, authority: &str) -> bool {
     authority == domain
         || (!domain.contains(':')
             && authority
@@ -128,7 +128,7 @@ pub struct Purged {
 /// Cuts a blocked domain off: every copy received from its actors goes (their endorsements
 /// follow by cascade), its actors stop following our centres and ours stop following them, and
 /// nothing still queued for it is sent.
-pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageError> {
+pub(crate) fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageError> {
     let actors = actors_of(conn, domain)?;
     let recommendations =
         diesel::delete(recommendations::table.filter(recommendations::centre_id.eq_any(&actors)))
@@ -166,7 +166,7 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
 }
 
 /// The domains blocked here.
-pub fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
+pub(crate) fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
     Ok(domain_rules::table
         .filter(domain_rules::rule.eq(RuleKind::Block.as_str()))
         .select(domain_rules::domain)
@@ -175,7 +175,7 @@ pub fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
 
 /// Hides or shows one remote object (recommendation or contact) by its ActivityPub id.
 /// Returns false when no remote object has that id.
-pub fn set_hidden(conn: &mut Conn, ap_id: &str, hidden: bool) -> Result<bool, StorageError> {
+pub(crate) fn set_hidden(conn: &mut Conn, ap_id: &str, hidden: bool) -> Result<bool, StorageError> {
     let recs = diesel::update(
         recommendations::table
             .filter(recommendations::ap_id.eq(ap_id))

@@ -23,7 +23,7 @@ pub struct TokenRow {
 }
 
 impl TokenRow {
-    pub fn insert(
+    pub(crate) fn insert(
         conn: &mut Conn,
         token_hash: &str,
         label: &str,
@@ -39,7 +39,10 @@ impl TokenRow {
             .get_result(conn)?)
     }
 
-    pub fn find_active(conn: &mut Conn, token_hash: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn find_active(
+        conn: &mut Conn,
+        token_hash: &str,
+    ) -> Result<Option<Self>, StorageError> {
         Ok(api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash))
             .filter(api_tokens::revoked_at.is_null())
@@ -48,7 +51,7 @@ impl TokenRow {
             .optional()?)
     }
 
-    pub fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(api_tokens::table
             .order(api_tokens::id.asc())
             .select(Self::as_select())
@@ -56,7 +59,7 @@ impl TokenRow {
     }
 
     /// Revokes the token with this id or this hash; returns how many were revoked.
-    pub fn revoke(
+    pub(crate) fn revoke(
         conn: &mut Conn,
         id: Option<i64>,
         token_hash: Option<&str>,
