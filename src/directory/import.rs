@@ -656,7 +656,7 @@ mod tests {
         let nextcloud = &plan.recommendations[0];
         assert_eq!(nextcloud.software.name, "Nextcloud");
         assert_eq!(
-            nextcloud.software.license.as_ref().unwrap().as_str(),
+            nextcloud.software.license.as_ref().unwrap().to_string(),
             "AGPL-3.0-only"
         );
         assert_eq!(nextcloud.hosting[0].name, "Framasoft");
