@@ -36,7 +36,7 @@ const MAX_AHEAD: Duration = Duration::hours(1);
     skip_all,
     fields(activity_id = Empty, kind = Empty, actor = Empty, host = Empty)
 )]
-pub async fn receive(
+pub(crate) async fn receive(
     federation: &Federation,
     request: Request,
 ) -> Result<StatusCode, FederationError> {
@@ -251,7 +251,7 @@ fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationEr
 
 /// The headers a signature covers, from its `headers` parameter (draft-cavage); `None` when it
 /// does not say (the default, `(created)` alone, is not enough for us anyway).
-pub fn signed_headers(signature: &str) -> Option<Vec<String>> {
+pub(crate) fn signed_headers(signature: &str) -> Option<Vec<String>> {
     let start = signature.find("headers=\"")? + "headers=\"".len();
     let end = signature[start..].find('"')? + start;
     Some(

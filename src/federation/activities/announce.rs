@@ -78,7 +78,7 @@ impl Announce {
 impl Federation {
     /// Announces (endorses) `object` from a local centre to its followers and the object's
     /// author.
-    pub async fn send_announce(
+    pub(crate) async fn send_announce(
         &self,
         centre: CentreRow,
         object: &str,

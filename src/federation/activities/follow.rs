@@ -31,7 +31,7 @@ pub struct Follow {
 
 impl Federation {
     /// Sends a Follow from a local centre, with the id the caller recorded for it.
-    pub async fn send_follow(
+    pub(crate) async fn send_follow(
         &self,
         follower: CentreRow,
         target: CentreRow,

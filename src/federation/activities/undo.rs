@@ -47,7 +47,7 @@ pub struct Undo {
 
 impl Federation {
     /// A local centre stops following `target`: Undo of the Follow `follow_id`.
-    pub async fn send_unfollow(
+    pub(crate) async fn send_unfollow(
         &self,
         follower: CentreRow,
         target: CentreRow,
@@ -74,7 +74,7 @@ impl Federation {
 
     /// A local centre withdraws its endorsement of `object` (by `origin`): Undo of the
     /// Announce `announce_id`, to the same audience as the Announce.
-    pub async fn send_unannounce(
+    pub(crate) async fn send_unannounce(
         &self,
         centre: CentreRow,
         object: &str,
