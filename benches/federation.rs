@@ -30,6 +30,7 @@ use maillage::config::Settings;
 use maillage::startup::Application;
 use maillage::storage::centres::{CentreRow, NewCentreRow};
 use maillage::storage::follows::{FollowState, FollowerRow};
+use maillage::storage::ids::CentreId;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
@@ -554,8 +555,8 @@ async fn fan_out(smoke: bool) -> Vec<Node> {
                 FollowerRow::upsert(
                     conn,
                     &format!("f{h}-{u}"),
-                    centre.id,
-                    row.id,
+                    CentreId(centre.id),
+                    CentreId(row.id),
                     &format!("{}#follow", row.actor_id),
                     FollowState::Accepted,
                     now,

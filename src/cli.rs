@@ -7,9 +7,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::config::Settings;
-use crate::directory::Access;
 use crate::directory::export::ExportFormat;
 use crate::directory::import::ImportProgress;
+use crate::directory::{Access, Directory};
 use crate::startup::{self, Application};
 
 #[derive(Debug, Parser)]
@@ -187,18 +187,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("The database is up to date.");
             Ok(())
         }
-        Command::Import { file, centre } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let (directory, _) = startup::open_directory(&settings).await?;
-            let progress = TerminalProgress::new();
-            let report = directory
-                .import_with_progress(&text, centre.as_deref(), &progress)
-                .await;
-            progress.bar.finish_and_clear();
-            print!("{}", report?);
-            Ok(())
-        }
+        Command::Import { file, centre } => import(&settings, &file, centre.as_deref()).await,
         Command::Export {
             format,
             output,
@@ -222,94 +211,120 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Queue { action } => {
-            let (directory, _) = startup::open_directory(&settings).await?;
-            match action {
-                QueueAction::List => {
-                    let status = directory.queue_status().await?;
-                    println!("host\tpending\tfailures\tunavailable\tlast success\tlast error");
-                    for h in status.hosts {
-                        println!(
-                            "{}\t{}\t{}\t{}\t{}\t{}",
-                            h.host,
-                            h.pending,
-                            h.failures,
-                            if h.unavailable { "yes" } else { "no" },
-                            h.last_success
-                                .map(|t| t.to_rfc3339())
-                                .unwrap_or_else(|| "never".into()),
-                            h.last_error.unwrap_or_default()
-                        );
-                    }
-                }
-                QueueAction::Retry { host } => {
-                    directory.retry_host(&host).await?;
-                    eprintln!("{host} will be tried again now.");
-                }
-                QueueAction::Purge { host } => {
-                    let n = directory.purge_host(&host).await?;
-                    eprintln!("{n} deliveries to {host} dropped.");
-                }
-            }
-            Ok(())
+            queue(&startup::open_directory(&settings).await?.0, action).await
         }
         Command::Token { action } => {
-            let (directory, _) = startup::open_directory(&settings).await?;
-            match action {
-                TokenAction::Create { label } => {
-                    let token = directory.create_token(&label).await?;
-                    println!("{}", token.token.expose());
-                    eprintln!(
-                        "Token {} created. It is shown only now: use it as \
-                         `Authorization: Bearer TOKEN`.",
-                        token.id
-                    );
-                }
-                TokenAction::Revoke { token } => {
-                    if directory.revoke_token(&token).await? {
-                        eprintln!("Token revoked.");
-                    } else {
-                        anyhow::bail!("no active token matches `{token}`");
-                    }
-                }
-                TokenAction::List => {
-                    for t in directory.list_tokens().await? {
-                        let state = match t.revoked_at {
-                            Some(at) => format!("revoked {at}"),
-                            None => "active".to_owned(),
-                        };
-                        println!("{}\t{}\tcreated {}\t{state}", t.id, t.label, t.created_at);
-                    }
-                }
-            }
-            Ok(())
+            token(&startup::open_directory(&settings).await?.0, action).await
         }
         Command::Admin { action } => {
-            let (directory, _) = startup::open_directory(&settings).await?;
-            match action {
-                AdminAction::CreateUser { name } => {
-                    let password = read_new_password(&name)?;
-                    if directory.create_account(&name, &password).await? {
-                        eprintln!(
-                            "Account {} created. Log in at {}admin/login",
-                            name.trim(),
-                            directory.urls().base()
-                        );
-                    } else {
-                        eprintln!(
-                            "New password set for {}; its open sessions are closed.",
-                            name.trim()
-                        );
-                    }
-                }
-                AdminAction::List => {
-                    for name in directory.accounts().await? {
-                        println!("{name}");
-                    }
-                }
-            }
-            Ok(())
+            admin(&startup::open_directory(&settings).await?.0, action).await
         }
     }
+}
+
+async fn import(
+    settings: &Settings,
+    file: &std::path::Path,
+    centre: Option<&str>,
+) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let (directory, _) = startup::open_directory(settings).await?;
+    let progress = TerminalProgress::new();
+    let report = directory
+        .import_with_progress(&text, centre, &progress)
+        .await;
+    progress.bar.finish_and_clear();
+    print!("{}", report?);
+    Ok(())
+}
+
+async fn queue(directory: &Directory, action: QueueAction) -> anyhow::Result<()> {
+    match action {
+        QueueAction::List => {
+            let status = directory.queue_status().await?;
+            println!("host\tpending\tfailures\tunavailable\tlast success\tlast error");
+            for h in status.hosts {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    h.host,
+                    h.pending,
+                    h.failures,
+                    if h.unavailable { "yes" } else { "no" },
+                    h.last_success
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_else(|| "never".into()),
+                    h.last_error.unwrap_or_default()
+                );
+            }
+        }
+        QueueAction::Retry { host } => {
+            directory.retry_host(&host).await?;
+            eprintln!("{host} will be tried again now.");
+        }
+        QueueAction::Purge { host } => {
+            let n = directory.purge_host(&host).await?;
+            eprintln!("{n} deliveries to {host} dropped.");
+        }
+    }
+    Ok(())
+}
+
+async fn token(directory: &Directory, action: TokenAction) -> anyhow::Result<()> {
+    match action {
+        TokenAction::Create { label } => {
+            let token = directory.create_token(&label).await?;
+            println!("{}", token.token.expose());
+            eprintln!(
+                "Token {} created. It is shown only now: use it as \
+                 `Authorization: Bearer TOKEN`.",
+                token.id
+            );
+        }
+        TokenAction::Revoke { token } => {
+            if directory.revoke_token(&token).await? {
+                eprintln!("Token revoked.");
+            } else {
+                anyhow::bail!("no active token matches `{token}`");
+            }
+        }
+        TokenAction::List => {
+            for t in directory.list_tokens().await? {
+                let state = match t.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None => "active".to_owned(),
+                };
+                println!("{}\t{}\tcreated {}\t{state}", t.id, t.label, t.created_at);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn admin(directory: &Directory, action: AdminAction) -> anyhow::Result<()> {
+    match action {
+        AdminAction::CreateUser { name } => {
+            let password = read_new_password(&name)?;
+            if directory.create_account(&name, &password).await? {
+                eprintln!(
+                    "Account {} created. Log in at {}admin/login",
+                    name.trim(),
+                    directory.urls().base()
+                );
+            } else {
+                eprintln!(
+                    "New password set for {}; its open sessions are closed.",
+                    name.trim()
+                );
+            }
+        }
+        AdminAction::List => {
+            for name in directory.accounts().await? {
+                println!("{name}");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An import's progress as a bar on stderr, drawn only when stderr is a terminal.

@@ -14,7 +14,7 @@ use crate::domain::centre::Username;
 impl std::fmt::Debug for DatabaseSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DatabaseSettings")
-            .field("url", &crate::startup::redact(&self.url))
+            .field("url", &redact(&self.url))
             .field("pool_size", &self.pool_size)
             .finish()
     }
@@ -474,11 +474,32 @@ fn env_names() -> Result<Vec<(String, String)>, ConfigError> {
     Ok(out)
 }
 
+/// A database URL with any password hidden, for logs and banners.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 // figment's test jail returns its own large error type.
 #[expect(clippy::result_large_err)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_leaves_the_admin_token_and_database_password_out() {
+        let mut settings = Settings::defaults().unwrap();
+        settings.admin.token = "mlg_bootstrap_s3cret".into();
+        settings.database.url = "postgres://maillage:db-s3cret@localhost/maillage".into();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("localhost/maillage"), "{printed}");
+    }
 
     #[test]
     fn defaults_parse_and_name_every_key_of_the_struct() {

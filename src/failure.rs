@@ -13,26 +13,26 @@ use utoipa::ToSchema;
 /// An internal failure, logged under a reference that the answer shows: an operator finds the
 /// cause in the log from what the user reports.
 #[derive(Debug, Clone)]
-pub struct Incident {
+pub(crate) struct Incident {
     reference: String,
 }
 
 impl Incident {
     /// Logs `cause` under a new reference. `edge` says where it surfaced (`api`, `page`,
     /// `federation`).
-    pub fn log(edge: &'static str, cause: &dyn std::fmt::Display) -> Self {
+    pub(crate) fn log(edge: &'static str, cause: &dyn std::fmt::Display) -> Self {
         let mut reference = uuid::Uuid::new_v4().simple().to_string();
         reference.truncate(12);
         tracing::error!(reference, edge, "internal error: {cause}");
         Self { reference }
     }
 
-    pub fn reference(&self) -> &str {
+    pub(crate) fn reference(&self) -> &str {
         &self.reference
     }
 
     /// What a client is told.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         format!(
             "internal error (reference {}); the node's log has the details",
             self.reference
@@ -42,12 +42,12 @@ impl Incident {
 
 /// The body of every JSON error answer (API and federation).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
+pub(crate) struct ErrorDetail {
     /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`,
     /// `payload_too_large`, `invalid`, `internal`.
     pub code: String,
@@ -59,7 +59,12 @@ pub struct ErrorDetail {
 }
 
 /// A JSON error answer.
-pub fn json(status: StatusCode, code: &str, message: String, field: Option<String>) -> Response {
+pub(crate) fn json(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    field: Option<String>,
+) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {
             code: code.to_owned(),

@@ -44,6 +44,8 @@ pub mod federation;
 #[cfg(test)]
 mod fuzzing;
 pub(crate) mod http;
+#[cfg(test)]
+mod layering;
 pub mod search;
 pub mod startup;
 pub(crate) mod state;

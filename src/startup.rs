@@ -9,12 +9,15 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::handler::Handler;
 use axum::http::header;
+use axum::response::Response;
+use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Settings;
+use crate::config::{Settings, redact};
 use crate::directory::views::CentreView;
 use crate::directory::{Directory, SearchSettings};
 use crate::federation::{Federation, FederationData, Policy};
@@ -31,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(http::routes())
         .merge(crate::federation::routes::routes(federation))
         .merge(crate::web::routes())
+        .merge(shared_ids())
         .fallback(|| async { ApiError::not_found("no such page or endpoint") })
         .layer(DefaultBodyLimit::max(limit))
         // A body trickled in to hold a connection (the headers have their own deadline).
@@ -49,6 +53,55 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The URLs that are both a web page and an ActivityPub id: content negotiation on `Accept`
+/// sends ActivityPub clients to federation's document and browsers to the website's page, so
+/// neither edge knows of the other.
+fn shared_ids() -> Router<AppState> {
+    use crate::federation::routes as activitypub;
+    Router::new()
+        .route(
+            "/centres/{handle}",
+            get(|State(state), request| {
+                negotiate(state, request, activitypub::actor, crate::web::centre)
+            }),
+        )
+        .route(
+            "/recommendations/{key}",
+            get(|State(state), request| {
+                negotiate(
+                    state,
+                    request,
+                    activitypub::recommendation,
+                    crate::web::recommendation,
+                )
+            }),
+        )
+        .route(
+            "/contacts/{key}",
+            get(|State(state), request| {
+                negotiate(state, request, activitypub::contact, crate::web::contact)
+            }),
+        )
+}
+
+async fn negotiate<A, AT, P, PT>(
+    state: AppState,
+    request: Request,
+    activitypub: A,
+    page: P,
+) -> Response
+where
+    A: Handler<AT, Federation>,
+    P: Handler<PT, AppState>,
+{
+    if crate::federation::routes::wants_activity_json(request.headers()) {
+        let federation = state.directory.federation().clone();
+        activitypub.call(request, federation).await
+    } else {
+        page.call(request, state).await
+    }
 }
 
 /// Opens the database named by the settings and applies pending migrations.
@@ -386,17 +439,6 @@ pub fn command_line_settings(settings: &Settings) -> String {
         }
     }
     out
-}
-
-/// A database URL with any password hidden, for logs and banners.
-pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub struct AppState {
 /// is not itself a trusted proxy). From anyone else, `X-Forwarded-For` is ignored: a client
 /// cannot choose the address it is counted as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddress(pub std::net::IpAddr);
+pub(crate) struct ClientAddress(pub std::net::IpAddr);
 
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
@@ -41,7 +41,7 @@ impl FromRequestParts<AppState> for ClientAddress {
 }
 
 /// See [`ClientAddress`].
-pub fn client_address(
+pub(crate) fn client_address(
     peer: std::net::IpAddr,
     headers: &axum::http::HeaderMap,
     proxies: &[ipnet::IpNet],

@@ -109,6 +109,7 @@ fn password_matches(password: &str, stored: &str) -> bool {
 impl Directory {
     /// Creates an admin account, or sets a new password on an existing one (which closes its
     /// sessions). Returns whether the account is new.
+    #[tracing::instrument(skip(self, password))]
     pub async fn create_account(&self, name: &str, password: &str) -> Result<bool, DirectoryError> {
         let name = check_name(name)?;
         check_password(password)?;
@@ -124,7 +125,8 @@ impl Directory {
     }
 
     /// Names of the admin accounts.
-    pub async fn accounts(&self) -> Result<Vec<String>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn accounts(&self) -> Result<Vec<String>, DirectoryError> {
         Ok(self
             .db()
             .run(AccountRow::list)
@@ -141,7 +143,8 @@ impl Directory {
     /// `storage::accounts::count_login_attempt`), per address, per account, and per account
     /// and address: a restart forgets nothing, replicas share the counts, and concurrent
     /// attempts are ranked as sequential ones would be.
-    pub async fn login(
+    #[tracing::instrument(skip(self, password))]
+    pub(crate) async fn login(
         &self,
         name: &str,
         password: &str,
@@ -221,7 +224,8 @@ impl Directory {
     }
 
     /// Who holds this session token, if the session is live.
-    pub async fn session(&self, token: &str) -> Result<Option<Admin>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub(crate) async fn session(&self, token: &str) -> Result<Option<Admin>, DirectoryError> {
         let token_hash = hash(token);
         Ok(self
             .db()
@@ -230,7 +234,8 @@ impl Directory {
             .map(|a| Admin { name: a.name }))
     }
 
-    pub async fn logout(&self, token: &str) -> Result<(), DirectoryError> {
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn logout(&self, token: &str) -> Result<(), DirectoryError> {
         let token_hash = hash(token);
         Ok(self
             .db()
@@ -242,6 +247,16 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_session_does_not_print() {
+        let login = Login::Opened(NewSession {
+            token: Secret::new("s3ss10n-t0ken"),
+            max_age_seconds: 3600,
+        });
+        let printed = format!("{login:?}");
+        assert!(!printed.contains("s3ss10n"), "{printed}");
+    }
 
     #[test]
     fn passwords_are_hashed_with_argon2id_and_salted() {

@@ -10,7 +10,8 @@ use super::{Directory, DirectoryError, now};
 impl Directory {
     /// Creates the configured first centre if the node has no centre yet. Returns it (or the
     /// node's first centre when one exists already).
-    pub async fn ensure_first_centre(
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn ensure_first_centre(
         &self,
         username: &str,
         name: &str,
@@ -29,7 +30,8 @@ impl Directory {
         self.create_centre(&input).await
     }
 
-    pub async fn create_centre(
+    #[tracing::instrument(skip(self, input))]
+    pub(crate) async fn create_centre(
         &self,
         input: &NewCentreInput,
     ) -> Result<CentreView, DirectoryError> {
@@ -91,14 +93,16 @@ impl Directory {
         }
     }
 
-    pub async fn list_centres(&self) -> Result<Vec<CentreView>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_centres(&self) -> Result<Vec<CentreView>, DirectoryError> {
         let rows = self.db().run(CentreRow::list_all).await?;
         Ok(rows.iter().map(Into::into).collect())
     }
 
     /// The centres of the directory page: this node's, then those it knows from the network,
     /// each with its number of recommendations and the date of the latest change (freshness).
-    pub async fn centre_overview(&self) -> Result<Vec<CentreOverview>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn centre_overview(&self) -> Result<Vec<CentreOverview>, DirectoryError> {
         let (rows, activity) = self
             .db()
             .run(|conn| Ok((CentreRow::list_all(conn)?, CentreRow::activity(conn)?)))
@@ -126,7 +130,8 @@ impl Directory {
     }
 
     /// Any directory centre this node knows, by `username` (local) or `username@domain`.
-    pub async fn find_centre(&self, handle: &str) -> Result<CentreView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn find_centre(&self, handle: &str) -> Result<CentreView, DirectoryError> {
         let handle = handle.trim().trim_start_matches('@').to_lowercase();
         let Some((username, domain)) = handle.split_once('@') else {
             return self.get_centre(&handle).await;
@@ -140,11 +145,13 @@ impl Directory {
     }
 
     /// The node's first centre: the one its printed sheets and its home page speak for.
-    pub async fn first_centre(&self) -> Result<CentreView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn first_centre(&self) -> Result<CentreView, DirectoryError> {
         Ok((&self.local_centre_or_first(None).await?).into())
     }
 
-    pub async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn get_centre(&self, username: &str) -> Result<CentreView, DirectoryError> {
         Ok((&self.local_centre(username).await?).into())
     }
 
@@ -174,7 +181,8 @@ impl Directory {
     }
 
     /// The editable profile of a centre, as the input a PATCH merges into.
-    pub async fn centre_profile(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn centre_profile(
         &self,
         username: &str,
     ) -> Result<CentreProfileInput, DirectoryError> {
@@ -190,7 +198,8 @@ impl Directory {
         })
     }
 
-    pub async fn update_centre(
+    #[tracing::instrument(skip(self, input))]
+    pub(crate) async fn update_centre(
         &self,
         username: &str,
         input: &CentreProfileInput,

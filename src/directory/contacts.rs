@@ -42,7 +42,7 @@ pub(crate) fn visible_to(access: Access) -> Vec<Visibility> {
 
 impl Directory {
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_contact(
+    pub(crate) async fn create_contact(
         &self,
         centre: Option<&str>,
         input: &ContactInput,
@@ -83,7 +83,12 @@ impl Directory {
     }
 
     /// One card by key. The public sees it only when its visibility is `local` or `public`.
-    pub async fn contact(&self, key: &str, access: Access) -> Result<ContactView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn contact(
+        &self,
+        key: &str,
+        access: Access,
+    ) -> Result<ContactView, DirectoryError> {
         let (row, centre) = self.find_contact(key).await?;
         let visible = access == Access::Staff || (row.visibility.is_public_here() && !row.hidden);
         if !visible {
@@ -93,7 +98,8 @@ impl Directory {
     }
 
     /// The stored card as the input a PATCH merges into.
-    pub async fn contact_input(&self, key: &str) -> Result<ContactInput, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn contact_input(&self, key: &str) -> Result<ContactInput, DirectoryError> {
         let (row, _) = self.find_contact(key).await?;
         let area: Area = serde_json::from_str(&row.area).map_err(StorageError::from)?;
         Ok(ContactInput {
@@ -117,7 +123,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_contact(
+    pub(crate) async fn update_contact(
         &self,
         key: &str,
         input: &ContactInput,
@@ -143,7 +149,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn delete_contact(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete_contact(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre) = self.find_contact(key).await?;
         ensure_local(&row)?;
         let (ap_id, before) = (row.ap_id.clone(), contact_audience(row.visibility));
@@ -158,7 +164,8 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn list_contacts(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_contacts(
         &self,
         query: &ContactQuery,
         window: Window,

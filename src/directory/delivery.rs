@@ -41,7 +41,8 @@ pub struct StateCount {
 }
 
 impl Directory {
-    pub async fn queue_status(&self) -> Result<QueueStatus, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn queue_status(&self) -> Result<QueueStatus, DirectoryError> {
         let (hosts, states) = self
             .db()
             .run(|conn| Ok((delivery::stats(conn)?, delivery::count_by_state(conn)?)))
@@ -62,13 +63,17 @@ impl Directory {
                 .collect(),
             deliveries: states
                 .into_iter()
-                .map(|(state, count)| StateCount { state, count })
+                .map(|(state, count)| StateCount {
+                    state: state.as_str().to_owned(),
+                    count,
+                })
                 .collect(),
         })
     }
 
     /// Tries a host again now, whatever its backoff.
-    pub async fn retry_host(&self, host: &str) -> Result<(), DirectoryError> {
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn retry_host(&self, host: &str) -> Result<(), DirectoryError> {
         let h = host.trim().to_lowercase();
         if self
             .db()
@@ -86,7 +91,8 @@ impl Directory {
     }
 
     /// Drops what is waiting for a host; returns how many deliveries.
-    pub async fn purge_host(&self, host: &str) -> Result<usize, DirectoryError> {
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn purge_host(&self, host: &str) -> Result<usize, DirectoryError> {
         let h = host.trim().to_lowercase();
         Ok(self
             .db()

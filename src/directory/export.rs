@@ -28,7 +28,7 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value.trim().to_lowercase().as_str() {
             "json" => Some(Self::Json),
             "csv" => Some(Self::Csv),
@@ -37,7 +37,7 @@ impl ExportFormat {
         }
     }
 
-    pub fn content_type(self) -> &'static str {
+    pub(crate) fn content_type(self) -> &'static str {
         match self {
             Self::Json => "application/json",
             Self::Csv => "text/csv; charset=utf-8",
@@ -45,7 +45,7 @@ impl ExportFormat {
         }
     }
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Self::Json => "json",
             Self::Csv => "csv",
@@ -71,7 +71,8 @@ pub struct Export {
 impl Directory {
     /// Everything `access` may see. Public exports hold published recommendations and the
     /// contacts shown publicly here, limited to what each person consented to.
-    pub async fn export(&self, access: Access) -> Result<Export, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn export(&self, access: Access) -> Result<Export, DirectoryError> {
         let (every_recommendation, every_contact) =
             (RecommendationQuery::default(), ContactQuery::default());
         let recommendations =
@@ -99,7 +100,8 @@ impl Directory {
     }
 
     /// The export rendered in `format`.
-    pub async fn export_as(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn export_as(
         &self,
         format: ExportFormat,
         access: Access,

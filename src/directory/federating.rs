@@ -12,6 +12,7 @@ use crate::federation::audience::Audience;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
+use crate::storage::ids::{CentreId, RecommendationId};
 use crate::storage::recommendations::RecommendationRow;
 
 use super::{Directory, DirectoryError, new_key, now};
@@ -94,7 +95,7 @@ pub struct EndorsementInput {
 impl Directory {
     /// Follows a remote directory centre from a local centre (the first one by default).
     #[tracing::instrument(skip(self))]
-    pub async fn follow(
+    pub(crate) async fn follow(
         &self,
         centre: Option<&str>,
         target: &str,
@@ -124,7 +125,7 @@ impl Directory {
         }
         // Any actor can be followed (a Mastodon account, another directory's relay...); only
         // what directory centres publish enters the directory.
-        let (follower_id, target_id) = (follower.id, remote.id);
+        let (follower_id, target_id) = (CentreId(follower.id), CentreId(remote.id));
         if let Some(existing) = self
             .db()
             .run(move |conn| FollowRow::find_between(conn, follower_id, target_id))
@@ -149,7 +150,8 @@ impl Directory {
         Ok(follow_view(&row, &remote, &follower))
     }
 
-    pub async fn follows(&self) -> Result<Vec<FollowView>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn follows(&self) -> Result<Vec<FollowView>, DirectoryError> {
         let rows = self.db().run(FollowRow::list).await?;
         let locals = self.db().run(CentreRow::list_local).await?;
         Ok(rows
@@ -163,7 +165,7 @@ impl Directory {
 
     /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
     #[tracing::instrument(skip(self))]
-    pub async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
         let owned = key.to_owned();
         let (row, target) = self
             .db()
@@ -185,7 +187,8 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn followers(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn followers(
         &self,
         state: Option<&str>,
     ) -> Result<Vec<FollowerView>, DirectoryError> {
@@ -230,7 +233,7 @@ impl Directory {
 
     /// Approves (`accept`) or refuses a follower waiting for approval.
     #[tracing::instrument(skip(self))]
-    pub async fn decide_follower(
+    pub(crate) async fn decide_follower(
         &self,
         key: &str,
         accept: bool,
@@ -269,7 +272,7 @@ impl Directory {
     /// of the centre it follows (they are sent at once), or stops trusting it (it is asked to
     /// delete them). Personal data never goes to a peer staff have not trusted.
     #[tracing::instrument(skip(self))]
-    pub async fn trust_follower(
+    pub(crate) async fn trust_follower(
         &self,
         key: &str,
         trusted: bool,
@@ -307,7 +310,7 @@ impl Directory {
 
     /// Endorses a recommendation of another centre: Announce to our followers and its author.
     #[tracing::instrument(skip(self))]
-    pub async fn endorse(
+    pub(crate) async fn endorse(
         &self,
         centre: Option<&str>,
         object: &str,
@@ -332,7 +335,7 @@ impl Directory {
         }
         let key = new_key();
         let activity = activity_id(self.urls(), &format!("announce/{key}"));
-        let (centre_id, rec_id) = (centre.id, rec.id);
+        let (centre_id, rec_id) = (CentreId(centre.id), RecommendationId(rec.id));
         let row = {
             let (key, activity) = (key.clone(), activity.to_string());
             self.db()
@@ -354,7 +357,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn unendorse(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn unendorse(&self, key: &str) -> Result<(), DirectoryError> {
         let owned = key.to_owned();
         let row = self
             .db()
@@ -395,7 +398,8 @@ impl Directory {
     }
 
     /// The endorsements this node's centres made.
-    pub async fn endorsements(&self) -> Result<Vec<EndorsementView>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn endorsements(&self) -> Result<Vec<EndorsementView>, DirectoryError> {
         let locals = self.db().run(CentreRow::list_local).await?;
         let mut out = Vec::new();
         for centre in locals {

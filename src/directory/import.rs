@@ -125,6 +125,7 @@ struct Plan {
 
 impl Directory {
     /// Imports a file's text into the local centre `centre` (the node's first centre if None).
+    #[tracing::instrument(skip(self, text), fields(bytes = text.len()))]
     pub async fn import(
         &self,
         text: &str,
@@ -134,7 +135,8 @@ impl Directory {
     }
 
     /// [`import`](Self::import), telling `progress` after each entry written.
-    pub async fn import_with_progress(
+    #[tracing::instrument(skip(self, text, progress), fields(bytes = text.len()))]
+    pub(crate) async fn import_with_progress(
         &self,
         text: &str,
         centre: Option<&str>,
@@ -146,7 +148,8 @@ impl Directory {
 
     /// What `serve --demo` loads: the starter catalogue, then the sample directory's contact
     /// cards (its recommendations, one-line summaries without reasons, are left out).
-    pub async fn load_demo(&self) -> Result<ImportReport, ImportError> {
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn load_demo(&self) -> Result<ImportReport, ImportError> {
         let mut report = self.import(STARTER_CATALOGUE, None).await?;
         let mut sample = plan(SAMPLE_DIRECTORY)?;
         sample.recommendations.clear();
@@ -655,7 +658,7 @@ mod tests {
         let nextcloud = &plan.recommendations[0];
         assert_eq!(nextcloud.software.name, "Nextcloud");
         assert_eq!(
-            nextcloud.software.license.as_ref().unwrap().as_str(),
+            nextcloud.software.license.as_ref().unwrap().to_string(),
             "AGPL-3.0-only"
         );
         assert_eq!(nextcloud.hosting[0].name, "Framasoft");

@@ -63,7 +63,7 @@ pub struct SearchSettings {
 }
 
 impl Directory {
-    pub fn new(
+    pub(crate) fn new(
         db: Database,
         urls: NodeUrls,
         bootstrap_token: Option<String>,
@@ -83,7 +83,7 @@ impl Directory {
     }
 
     /// The search index, opened (and rebuilt if needed) on first use.
-    pub async fn search_index(&self) -> Result<&Arc<SearchIndex>, DirectoryError> {
+    pub(crate) async fn search_index(&self) -> Result<&Arc<SearchIndex>, DirectoryError> {
         let inner = &self.inner;
         Ok(inner
             .index
@@ -95,15 +95,15 @@ impl Directory {
         self.inner.search.max_page_size
     }
 
-    pub fn federation(&self) -> &Federation {
+    pub(crate) fn federation(&self) -> &Federation {
         &self.inner.federation
     }
 
-    pub fn db(&self) -> &Database {
+    pub(crate) fn db(&self) -> &Database {
         &self.inner.db
     }
 
-    pub fn urls(&self) -> &NodeUrls {
+    pub(crate) fn urls(&self) -> &NodeUrls {
         &self.inner.urls
     }
 }
@@ -114,7 +114,8 @@ pub(crate) use crate::storage::new_key;
 
 impl Directory {
     /// Whether the database answers.
-    pub async fn check_database(&self) -> Result<(), DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn check_database(&self) -> Result<(), DirectoryError> {
         self.db().run(crate::storage::ping).await?;
         Ok(())
     }

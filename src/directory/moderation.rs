@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::FieldError;
-use crate::storage::moderation::{self, ALLOW, BLOCK};
+use crate::storage::moderation::{self, RuleKind};
 
 use super::{Directory, DirectoryError, now};
 
@@ -66,22 +66,17 @@ fn parse_domain(value: &str) -> Result<String, FieldError> {
 impl Directory {
     /// Blocks or allows a domain. A block also removes every copy received from it.
     #[tracing::instrument(skip(self, input), fields(domain = %input.domain, rule = %input.rule))]
-    pub async fn set_domain_rule(
+    pub(crate) async fn set_domain_rule(
         &self,
         input: &DomainRuleInput,
     ) -> Result<BlockReport, DirectoryError> {
         let domain = parse_domain(&input.domain)?;
-        let rule = match input.rule.trim() {
-            BLOCK => BLOCK,
-            ALLOW => ALLOW,
-            other => {
-                return Err(FieldError::new(
-                    "rule",
-                    format!("`{other}` is not one of block, allow"),
-                )
-                .into());
-            }
-        };
+        let rule = RuleKind::parse(input.rule.trim()).ok_or_else(|| {
+            FieldError::new(
+                "rule",
+                format!("`{}` is not one of block, allow", input.rule.trim()),
+            )
+        })?;
         if domain == self.urls().authority() {
             return Err(FieldError::new("domain", "is this node").into());
         }
@@ -90,7 +85,7 @@ impl Directory {
             .db()
             .write(move |conn| {
                 moderation::set_rule(conn, &d, rule, now())?;
-                if rule == BLOCK {
+                if rule == RuleKind::Block {
                     moderation::purge_domain(conn, &d)
                 } else {
                     Ok(moderation::Purged::default())
@@ -100,7 +95,7 @@ impl Directory {
         self.federation().rules_changed();
         Ok(BlockReport {
             domain,
-            rule: rule.to_owned(),
+            rule: rule.as_str().to_owned(),
             removed_recommendations: purged.recommendations,
             removed_contacts: purged.contacts,
             removed_follows: purged.follows,
@@ -109,7 +104,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn remove_domain_rule(&self, domain: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn remove_domain_rule(&self, domain: &str) -> Result<(), DirectoryError> {
         let domain = parse_domain(domain)?;
         let d = domain.clone();
         if self
@@ -123,7 +118,8 @@ impl Directory {
         }
     }
 
-    pub async fn domain_rules(&self) -> Result<Vec<DomainRuleView>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn domain_rules(&self) -> Result<Vec<DomainRuleView>, DirectoryError> {
         Ok(self
             .db()
             .run(moderation::list_rules)
@@ -131,14 +127,14 @@ impl Directory {
             .into_iter()
             .map(|r| DomainRuleView {
                 domain: r.domain,
-                rule: r.rule,
+                rule: r.rule.as_str().to_owned(),
             })
             .collect())
     }
 
     /// Hides (or shows again) one item received from a peer on this node.
     #[tracing::instrument(skip(self, input), fields(object = %input.object, hidden = input.hidden))]
-    pub async fn hide(&self, input: &HideInput) -> Result<(), DirectoryError> {
+    pub(crate) async fn hide(&self, input: &HideInput) -> Result<(), DirectoryError> {
         let (object, hidden) = (input.object.trim().to_owned(), input.hidden);
         let found = self
             .db()

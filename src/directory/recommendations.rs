@@ -10,6 +10,7 @@ use crate::domain::software::SoftwareInput;
 use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
+use crate::storage::ids::{CentreId, SoftwareId};
 use crate::storage::recommendations::{
     self, RecommendationFilter, RecommendationIdentity, RecommendationRecord, RecommendationRow,
 };
@@ -54,7 +55,7 @@ pub struct RecommendationQuery {
 
 impl Directory {
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_recommendation(
+    pub(crate) async fn create_recommendation(
         &self,
         centre: Option<&str>,
         input: &RecommendationInput,
@@ -131,7 +132,8 @@ impl Directory {
     }
 
     /// One recommendation by key. The public sees only published, unhidden ones.
-    pub async fn recommendation(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn recommendation(
         &self,
         key: &str,
         access: Access,
@@ -145,7 +147,8 @@ impl Directory {
     }
 
     /// The stored recommendation as the input a PATCH merges into.
-    pub async fn recommendation_input(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn recommendation_input(
         &self,
         key: &str,
     ) -> Result<RecommendationInput, DirectoryError> {
@@ -173,7 +176,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_recommendation(
+    pub(crate) async fn update_recommendation(
         &self,
         key: &str,
         input: &RecommendationInput,
@@ -223,7 +226,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete_recommendation(&self, key: &str) -> Result<(), DirectoryError> {
         let (rec, centre, software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
         let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(rec.status));
@@ -239,7 +242,8 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn list_recommendations(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_recommendations(
         &self,
         query: &RecommendationQuery,
         window: Window,
@@ -431,13 +435,21 @@ fn same_recommendation(
     draft: &RecommendationDraft,
     current: Option<i64>,
 ) -> Result<Option<RecommendationRow>, StorageError> {
-    let same = RecommendationRow::find_same(conn, centre.id, software.id, draft.category.id)?;
+    let same = RecommendationRow::find_same(
+        conn,
+        CentreId(centre.id),
+        SoftwareId(software.id),
+        draft.category.id,
+    )?;
     Ok(same.filter(|s| Some(s.id) != current))
 }
 
 impl Directory {
     /// Published, visible recommendations per category id.
-    pub async fn published_per_category(&self) -> Result<Vec<(String, i64)>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn published_per_category(
+        &self,
+    ) -> Result<Vec<(String, i64)>, DirectoryError> {
         Ok(self
             .db()
             .run(RecommendationRow::count_published_by_category)
@@ -447,7 +459,11 @@ impl Directory {
 
 impl Directory {
     /// The replaced products most often recommended against, with their counts.
-    pub async fn most_replaced(&self, limit: i64) -> Result<Vec<(String, i64)>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn most_replaced(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, i64)>, DirectoryError> {
         Ok(self
             .db()
             .run(move |conn| crate::storage::products::most_replaced(conn, limit))

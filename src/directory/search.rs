@@ -150,7 +150,8 @@ fn parse_kind(value: &str) -> Result<Kind, FieldError> {
 }
 
 impl Directory {
-    pub async fn search(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn search(
         &self,
         query: &SearchQuery,
         access: Access,
@@ -368,7 +369,11 @@ impl Directory {
     }
 
     /// What to propose for what has been typed so far.
-    pub async fn suggest(&self, query: &SuggestQuery) -> Result<Suggestions, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn suggest(
+        &self,
+        query: &SuggestQuery,
+    ) -> Result<Suggestions, DirectoryError> {
         let limit = query.limit.unwrap_or(8);
         if limit == 0 || limit as usize > MAX_SUGGESTIONS {
             return Err(FieldError::new(

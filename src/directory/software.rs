@@ -19,7 +19,8 @@ pub struct SoftwareEntry {
 
 impl Directory {
     /// Software that has at least one published recommendation, by name.
-    pub async fn list_software(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_software(
         &self,
         window: Window,
     ) -> Result<Listing<SoftwareEntry>, DirectoryError> {
@@ -43,7 +44,11 @@ impl Directory {
 
 impl Directory {
     /// One software record by its slug.
-    pub async fn software_by_slug(&self, slug: &str) -> Result<SoftwareView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn software_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<SoftwareView, DirectoryError> {
         let owned = slug.trim().to_lowercase();
         self.db()
             .run(move |conn| SoftwareRow::find_by_slug(conn, &owned))

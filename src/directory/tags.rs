@@ -35,7 +35,8 @@ fn tag_key(tag: &str) -> String {
 impl Directory {
     /// The published recommendations whose Notes carry `#tag`; NotFound when no software or
     /// product is named so.
-    pub async fn tagged(&self, tag: &str, window: Window) -> Result<Tagged, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn tagged(&self, tag: &str, window: Window) -> Result<Tagged, DirectoryError> {
         let key = tag_key(tag.trim().trim_start_matches('#'));
         let not_found = || DirectoryError::NotFound(format!("hashtag `{}`", tag.trim()));
         if key.is_empty() {

@@ -44,6 +44,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl Directory {
+    #[tracing::instrument(skip(self))]
     pub async fn create_token(&self, label: &str) -> Result<NewToken, DirectoryError> {
         let token = format!("{TOKEN_PREFIX}{}", random_secret());
         let token_hash = hash(&token);
@@ -59,6 +60,7 @@ impl Directory {
     }
 
     /// Revokes a token given as its id or as the secret itself. Returns whether one was revoked.
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_token(&self, id_or_token: &str) -> Result<bool, DirectoryError> {
         let id_or_token = id_or_token.trim().to_owned();
         let id = id_or_token.parse::<i64>().ok();
@@ -70,7 +72,8 @@ impl Directory {
         Ok(revoked > 0)
     }
 
-    pub async fn list_tokens(&self) -> Result<Vec<TokenInfo>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_tokens(&self) -> Result<Vec<TokenInfo>, DirectoryError> {
         let rows = self.db().run(TokenRow::list).await?;
         Ok(rows
             .into_iter()
@@ -84,7 +87,8 @@ impl Directory {
     }
 
     /// Whether `token` grants staff access: the configured bootstrap token or an unrevoked one.
-    pub async fn verify_token(&self, token: &str) -> Result<bool, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub(crate) async fn verify_token(&self, token: &str) -> Result<bool, DirectoryError> {
         if let Some(bootstrap) = &self.inner.bootstrap_token
             && constant_time_eq(bootstrap.as_bytes(), token.as_bytes())
         {
@@ -102,6 +106,16 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_token_does_not_print() {
+        let token = NewToken {
+            id: 7,
+            token: Secret::new("mlg_0123456789abcdef"),
+        };
+        let printed = format!("{token:?}");
+        assert!(!printed.contains("mlg_0123"), "{printed}");
+    }
 
     #[test]
     fn hashes_are_hex_sha256() {

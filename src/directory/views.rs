@@ -86,7 +86,7 @@ pub struct RecommendationView {
 }
 
 impl RecommendationView {
-    pub fn build(
+    pub(crate) fn build(
         rec: &RecommendationRow,
         centre: &CentreRow,
         software: &SoftwareRow,
@@ -163,7 +163,7 @@ pub struct ContactView {
 
 impl ContactView {
     /// Staff see the whole card; everyone else sees only the fields the person consented to.
-    pub fn build(row: &ContactRow, centre: &CentreRow, access: Access) -> Self {
+    pub(crate) fn build(row: &ContactRow, centre: &CentreRow, access: Access) -> Self {
         let consent: Option<Consent> = row
             .consent
             .as_deref()

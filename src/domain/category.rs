@@ -199,7 +199,7 @@ impl Category {
     }
 
     /// Parses a category id given by a user or a peer. Ids are case-insensitive on input.
-    pub fn parse(field: &str, value: &str) -> Result<&'static Category, FieldError> {
+    pub(crate) fn parse(field: &str, value: &str) -> Result<&'static Category, FieldError> {
         let id = value.trim().to_lowercase();
         Self::find(&id).ok_or_else(|| {
             FieldError::coded(
@@ -214,7 +214,7 @@ impl Category {
         })
     }
 
-    pub fn label(&self, language: &str) -> &'static str {
+    pub(crate) fn label(&self, language: &str) -> &'static str {
         if language.starts_with("en") {
             self.en
         } else {

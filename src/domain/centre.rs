@@ -14,7 +14,7 @@ use super::{FieldError, region, text};
 pub struct Username(String);
 
 impl Username {
-    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+    pub(crate) fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let name = value.trim().to_lowercase();
         let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
         let valid = !name.is_empty()
@@ -38,7 +38,7 @@ impl Username {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -87,7 +87,7 @@ pub struct CentreProfile {
 }
 
 impl CentreProfileInput {
-    pub fn validate(&self) -> Result<CentreProfile, FieldError> {
+    pub(crate) fn validate(&self) -> Result<CentreProfile, FieldError> {
         Ok(CentreProfile {
             name: text::bounded("name", &self.name, 1, 100, false)?,
             summary: text::optional("summary", self.summary.as_deref(), 2000, true)?,

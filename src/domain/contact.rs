@@ -29,7 +29,7 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Hidden => "hidden",
             Self::Local => "local",
@@ -39,7 +39,7 @@ impl Visibility {
     }
 
     /// The visibility a stored or sent name stands for; `None` for any other text.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
             "hidden" => Some(Self::Hidden),
             "local" => Some(Self::Local),
@@ -50,7 +50,7 @@ impl Visibility {
     }
 
     /// Shown on this node's public pages and public API.
-    pub fn is_public_here(self) -> bool {
+    pub(crate) fn is_public_here(self) -> bool {
         matches!(self, Self::Local | Self::Public)
     }
 }
@@ -142,7 +142,7 @@ pub struct ContactDraft {
 impl ContactInput {
     /// Validates the card and applies the consent rules. `now` is passed in so the rule
     /// "consent cannot be given in the future" is testable.
-    pub fn validate(&self, now: DateTime<Utc>) -> Result<ContactDraft, FieldError> {
+    pub(crate) fn validate(&self, now: DateTime<Utc>) -> Result<ContactDraft, FieldError> {
         let area = self.area.clone().unwrap_or_default();
         let area = Area {
             country: match area.country.as_deref().map(str::trim) {
@@ -281,7 +281,7 @@ fn validate_consent(consent: &Consent, now: DateTime<Utc>) -> Result<Consent, Fi
 }
 
 /// Maps a scope term, accepting the synonyms used by the sample directory.
-pub fn scope_term(term: &str) -> Option<&'static str> {
+pub(crate) fn scope_term(term: &str) -> Option<&'static str> {
     let term = term.trim().to_lowercase();
     let term = match term.as_str() {
         "display_name" => "name",
@@ -292,14 +292,7 @@ pub fn scope_term(term: &str) -> Option<&'static str> {
     SCOPE_TERMS.iter().copied().find(|t| *t == term)
 }
 
-impl ContactDraft {
-    /// Whether the person consented to showing `term`. Without a scope, consent covers all.
-    pub fn allows(&self, term: &str) -> bool {
-        allows(self.consent.as_ref(), term)
-    }
-}
-
-pub fn allows(consent: Option<&Consent>, term: &str) -> bool {
+pub(crate) fn allows(consent: Option<&Consent>, term: &str) -> bool {
     match consent.and_then(|c| c.scope.as_ref()) {
         None => true,
         Some(scope) => term == "name" || scope.iter().any(|s| s == term),
@@ -437,8 +430,12 @@ mod tests {
             ..consent()
         });
         let draft = c.validate(now()).unwrap();
-        assert!(draft.allows("email") && draft.allows("skills") && draft.allows("name"));
-        assert!(!draft.allows("phone"));
+        assert!(
+            allows(draft.consent.as_ref(), "email")
+                && allows(draft.consent.as_ref(), "skills")
+                && allows(draft.consent.as_ref(), "name")
+        );
+        assert!(!allows(draft.consent.as_ref(), "phone"));
         c.consent = Some(Consent {
             scope: Some(vec!["shoe_size".into()]),
             ..consent()

@@ -14,7 +14,7 @@ pub enum FollowState {
 }
 
 impl FollowState {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Accepted => "accepted",
@@ -23,7 +23,7 @@ impl FollowState {
     }
 
     /// The state a stored or sent name stands for; `None` for any other text.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
             "pending" => Some(Self::Pending),
             "accepted" => Some(Self::Accepted),

@@ -18,7 +18,7 @@ pub struct Licence(String);
 
 impl Licence {
     /// `Ok(None)` when the value is blank or a single unknown word.
-    pub fn parse(field: &str, value: &str) -> Result<Option<Self>, FieldError> {
+    pub(crate) fn parse(field: &str, value: &str) -> Result<Option<Self>, FieldError> {
         let value = value.trim();
         if value.is_empty() {
             return Ok(None);
@@ -42,17 +42,8 @@ impl Licence {
         }
     }
 
-    pub fn optional(field: &str, value: Option<&str>) -> Result<Option<Self>, FieldError> {
+    pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<Self>, FieldError> {
         value.map_or(Ok(None), |v| Self::parse(field, v))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// A value read back from our own storage, which only ever holds parsed expressions.
-    pub fn from_stored(value: String) -> Self {
-        Self(value)
     }
 }
 

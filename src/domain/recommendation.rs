@@ -28,7 +28,7 @@ pub enum Status {
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Recommended => "recommended",
             Self::Usable => "usable",
@@ -37,7 +37,7 @@ impl Level {
     }
 
     /// The level a stored or sent name stands for; `None` for any other text.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
             "recommended" => Some(Self::Recommended),
             "usable" => Some(Self::Usable),
@@ -48,7 +48,7 @@ impl Level {
 }
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Published => "published",
             Self::Draft => "draft",
@@ -57,7 +57,7 @@ impl Status {
     }
 
     /// The status a stored or sent name stands for; `None` for any other text.
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         match value {
             "published" => Some(Self::Published),
             "draft" => Some(Self::Draft),
@@ -131,7 +131,7 @@ pub const MAX_SUMMARY: usize = 500;
 pub const MAX_RATIONALE: usize = 5000;
 
 impl RecommendationInput {
-    pub fn validate(&self) -> Result<RecommendationDraft, FieldError> {
+    pub(crate) fn validate(&self) -> Result<RecommendationDraft, FieldError> {
         let software = self.software.validate().map_err(|e| e.inside("software"))?;
         let replaces = text::label_list("replaces", &self.replaces, 20, 100)?
             .iter()
@@ -186,7 +186,7 @@ impl RecommendationInput {
 }
 
 /// A BCP 47 language tag, lower-cased primary subtag: `fr`, `en`, `fr-CH`, `br`.
-pub fn language_tag(field: &str, value: &str) -> Result<String, FieldError> {
+pub(crate) fn language_tag(field: &str, value: &str) -> Result<String, FieldError> {
     let value = value.trim();
     let mut parts = value.split('-');
     let primary = parts.next().unwrap_or_default();
@@ -237,7 +237,7 @@ mod tests {
         assert_eq!(draft.language, "fr");
         assert_eq!(draft.level, Level::Recommended);
         assert_eq!(draft.status, Status::Published);
-        assert_eq!(draft.software.license.unwrap().as_str(), "AGPL-3.0-only");
+        assert_eq!(draft.software.license.unwrap().to_string(), "AGPL-3.0-only");
     }
 
     #[test]

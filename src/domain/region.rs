@@ -4,7 +4,7 @@ use super::FieldError;
 
 /// Checks the shape of an ISO 3166-1 alpha-2 or ISO 3166-2 code and returns it upper-cased.
 /// The list of subdivisions changes over time, so only the shape is checked.
-pub fn parse(field: &str, value: &str) -> Result<String, FieldError> {
+pub(crate) fn parse(field: &str, value: &str) -> Result<String, FieldError> {
     let code = value.trim().to_uppercase();
     let (country, subdivision) = match code.split_once('-') {
         Some((c, s)) => (c, Some(s)),
@@ -28,7 +28,7 @@ pub fn parse(field: &str, value: &str) -> Result<String, FieldError> {
     }
 }
 
-pub fn optional(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => parse(field, v).map(Some),

@@ -40,7 +40,7 @@ pub struct SoftwareSpec {
 
 impl SoftwareInput {
     /// Field names in errors are relative (`homepage`); callers prefix them (`software.homepage`).
-    pub fn validate(&self) -> Result<SoftwareSpec, FieldError> {
+    pub(crate) fn validate(&self) -> Result<SoftwareSpec, FieldError> {
         Ok(SoftwareSpec {
             name: text::bounded("name", &self.name, 1, 100, false)?,
             homepage: HttpUrl::parse("homepage", &self.homepage)?,
@@ -55,7 +55,7 @@ impl SoftwareSpec {
     /// The keys that identify a software, strongest first: Wikidata id, then repository, then
     /// homepage. Two descriptions with an equal key at the first level both have are the same
     /// software.
-    pub fn match_keys(&self) -> SoftwareMatchKeys {
+    pub(crate) fn match_keys(&self) -> SoftwareMatchKeys {
         SoftwareMatchKeys {
             wikidata: self.wikidata.as_ref().map(|w| w.0.clone()),
             repository: self.repository.as_ref().map(HttpUrl::match_key),
@@ -77,7 +77,7 @@ pub struct SoftwareMatchKeys {
 pub struct WikidataId(String);
 
 impl WikidataId {
-    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+    pub(crate) fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
         let id = value.rsplit('/').next().unwrap_or(value).to_uppercase();
         let digits = id.strip_prefix('Q').unwrap_or("");
@@ -95,15 +95,11 @@ impl WikidataId {
         }
     }
 
-    pub fn optional(field: &str, value: Option<&str>) -> Result<Option<Self>, FieldError> {
+    pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<Self>, FieldError> {
         match value.map(str::trim) {
             None | Some("") => Ok(None),
             Some(v) => Self::parse(field, v).map(Some),
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -136,10 +132,10 @@ mod tests {
         assert_eq!(
             WikidataId::parse("w", "https://www.wikidata.org/wiki/Q25874683")
                 .unwrap()
-                .as_str(),
+                .0,
             "Q25874683"
         );
-        assert_eq!(WikidataId::parse("w", "q42").unwrap().as_str(), "Q42");
+        assert_eq!(WikidataId::parse("w", "q42").unwrap().0, "Q42");
         assert!(WikidataId::parse("w", "Q").is_err());
         assert!(WikidataId::parse("w", "Q0").is_err());
     }

@@ -5,7 +5,7 @@ use super::FieldError;
 
 /// Trims `value` and checks it is between `min` and `max` characters with no control characters
 /// (line breaks and tabs are allowed only where `multiline` says so).
-pub fn bounded(
+pub(crate) fn bounded(
     field: &str,
     value: &str,
     min: usize,
@@ -47,7 +47,7 @@ pub fn bounded(
 }
 
 /// Like [`bounded`] for an optional value: absent or blank becomes `None`.
-pub fn optional(
+pub(crate) fn optional(
     field: &str,
     value: Option<&str>,
     max: usize,
@@ -60,7 +60,7 @@ pub fn optional(
 }
 
 /// A list of short labels (audience, skills...): each bounded, blanks and duplicates dropped.
-pub fn label_list(
+pub(crate) fn label_list(
     field: &str,
     values: &[String],
     max_items: usize,
@@ -104,7 +104,7 @@ pub fn fold(value: &str) -> String {
 }
 
 /// A URL-safe slug: the folded words joined by dashes.
-pub fn slug(value: &str) -> String {
+pub(crate) fn slug(value: &str) -> String {
     fold(value).replace(' ', "-")
 }
 

@@ -16,13 +16,13 @@ pub struct NodeUrls {
 
 impl NodeUrls {
     /// `domain` is the public authority (`host` or `host:port`); `https` unless `insecure`.
-    pub fn new(domain: &str, insecure: bool) -> Result<Self, url::ParseError> {
+    pub(crate) fn new(domain: &str, insecure: bool) -> Result<Self, url::ParseError> {
         let scheme = if insecure { "http" } else { "https" };
         let base = Url::parse(&format!("{scheme}://{domain}/"))?;
         Ok(Self { base })
     }
 
-    pub fn base(&self) -> &Url {
+    pub(crate) fn base(&self) -> &Url {
         &self.base
     }
 
@@ -36,33 +36,33 @@ impl NodeUrls {
         self.base.join(path).expect("valid path")
     }
 
-    pub fn centre(&self, username: &str) -> Url {
+    pub(crate) fn centre(&self, username: &str) -> Url {
         self.join(&format!("centres/{username}"))
     }
 
-    pub fn centre_inbox(&self, username: &str) -> Url {
+    pub(crate) fn centre_inbox(&self, username: &str) -> Url {
         self.join(&format!("centres/{username}/inbox"))
     }
 
-    pub fn shared_inbox(&self) -> Url {
+    pub(crate) fn shared_inbox(&self) -> Url {
         self.join("inbox")
     }
 
-    pub fn recommendation(&self, key: &str) -> Url {
+    pub(crate) fn recommendation(&self, key: &str) -> Url {
         self.join(&format!("recommendations/{key}"))
     }
 
-    pub fn contact(&self, key: &str) -> Url {
+    pub(crate) fn contact(&self, key: &str) -> Url {
         self.join(&format!("contacts/{key}"))
     }
 
-    pub fn api(&self, path: &str) -> Url {
+    pub(crate) fn api(&self, path: &str) -> Url {
         self.join(&format!("api/v1/{path}"))
     }
 }
 
 /// The last path segment of an object id: the KEY of `/api/v1/recommendations/{KEY}`.
-pub fn key_of(id: &str) -> Option<&str> {
+pub(crate) fn key_of(id: &str) -> Option<&str> {
     id.trim_end_matches('/')
         .rsplit('/')
         .next()
@@ -113,7 +113,7 @@ pub fn authority(url: &Url) -> String {
 
 /// The host part of a normalised authority (`localhost:8081` -> `localhost`, `[::1]:80` ->
 /// `[::1]`).
-pub fn host_of(authority: &str) -> &str {
+pub(crate) fn host_of(authority: &str) -> &str {
     match authority.rsplit_once(':') {
         Some((host, port)) if !host.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
         _ => authority,
@@ -122,7 +122,7 @@ pub fn host_of(authority: &str) -> &str {
 
 /// What a person types to name a host (`Example.ORG`, `localhost:8081`, `https://évil.example/`),
 /// as a normalised authority; `None` when it names no host.
-pub fn parse_authority(text: &str) -> Option<String> {
+pub(crate) fn parse_authority(text: &str) -> Option<String> {
     let text = text.trim();
     let rest = text
         .strip_prefix("https://")

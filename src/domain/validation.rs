@@ -17,7 +17,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             reason: reason.into(),
@@ -27,7 +27,7 @@ impl FieldError {
     }
 
     /// A refusal an interface can translate: `code` names it, `args` fill its message.
-    pub fn coded(
+    pub(crate) fn coded(
         field: impl Into<String>,
         code: &'static str,
         reason: impl Into<String>,
@@ -41,7 +41,7 @@ impl FieldError {
     }
 
     /// Prefixes the field path, for errors found inside a nested object or a list item.
-    pub fn inside(mut self, parent: &str) -> Self {
+    pub(crate) fn inside(mut self, parent: &str) -> Self {
         self.field = if self.field.is_empty() {
             parent.to_owned()
         } else {

@@ -16,7 +16,7 @@ pub const MAX_URL_LENGTH: usize = 2048;
 pub struct HttpUrl(Url);
 
 impl HttpUrl {
-    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+    pub(crate) fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
         if value.is_empty() {
             return Err(FieldError::coded(field, "empty", "must not be empty", &[]));
@@ -54,22 +54,18 @@ impl HttpUrl {
         Ok(Self(url))
     }
 
-    pub fn optional(field: &str, value: Option<&str>) -> Result<Option<Self>, FieldError> {
+    pub(crate) fn optional(field: &str, value: Option<&str>) -> Result<Option<Self>, FieldError> {
         match value.map(str::trim) {
             None | Some("") => Ok(None),
             Some(v) => Self::parse(field, v).map(Some),
         }
     }
 
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-
     /// The form used to recognise the same site written differently: no scheme, no `www.`,
     /// lower-case host, no query or fragment, no trailing slash or `.git`.
     /// `https://www.GitHub.com/nextcloud/server.git/` and `http://github.com/nextcloud/server`
     /// give the same key.
-    pub fn match_key(&self) -> String {
+    pub(crate) fn match_key(&self) -> String {
         let host = self.0.host_str().unwrap_or_default().to_lowercase();
         let host = host.strip_prefix("www.").unwrap_or(&host);
         let mut path = self.0.path().trim_end_matches('/').to_owned();

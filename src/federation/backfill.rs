@@ -20,7 +20,7 @@ use crate::storage::follows::FollowRow;
 use crate::storage::now;
 
 /// Starts the backfill of a newly accepted follow in the background.
-pub fn start(follow: FollowRow, target: ApubCentre, data: &Data<FederationData>) {
+pub(crate) fn start(follow: FollowRow, target: ApubCentre, data: &Data<FederationData>) {
     let data = data.reset_request_count();
     let run = async move {
         match run(&follow, &target, &data).await {
@@ -37,7 +37,7 @@ pub fn start(follow: FollowRow, target: ApubCentre, data: &Data<FederationData>)
     skip_all,
     fields(actor = %target.id, host = %crate::federation::authority(&target.id))
 )]
-pub async fn run(
+pub(crate) async fn run(
     follow: &FollowRow,
     target: &ApubCentre,
     data: &Data<FederationData>,

@@ -8,7 +8,7 @@ use url::Url;
 use super::egress::Refusal;
 use super::{FederationData, FederationError, authority};
 use crate::domain::urls::host_of;
-use crate::storage::moderation;
+use crate::storage::moderation::{self, RuleKind};
 
 /// Refuses an object whose id is not on the authority (host and port) it was expected from.
 pub(crate) fn verify_same_authority(id: &Url, expected: &Url) -> Result<(), FederationError> {
@@ -53,17 +53,20 @@ pub(crate) async fn moderation_refusal(
         None if host != full => rule_of(data, host).await?,
         None => None,
     };
-    Ok(match rule.as_deref() {
-        Some(moderation::BLOCK) => Some(Refusal::Blocked { host: full }),
-        Some(moderation::ALLOW) => None,
-        _ if data.policy.allowlist_mode => Some(Refusal::NotAllowed { host: full }),
-        _ => None,
+    Ok(match rule {
+        Some(RuleKind::Block) => Some(Refusal::Blocked { host: full }),
+        Some(RuleKind::Allow) => None,
+        None if data.policy.allowlist_mode => Some(Refusal::NotAllowed { host: full }),
+        None => None,
     })
 }
 
 /// The moderation rule for a domain, from a cache that lives a few seconds (every incoming
 /// activity and every fetch asks; rules change rarely, and changes here clear it at once).
-async fn rule_of(data: &FederationData, domain: String) -> Result<Option<String>, FederationError> {
+async fn rule_of(
+    data: &FederationData,
+    domain: String,
+) -> Result<Option<RuleKind>, FederationError> {
     if let Some(rule) = data.domain_rules.get(&domain).await {
         return Ok(rule);
     }
@@ -72,6 +75,6 @@ async fn rule_of(data: &FederationData, domain: String) -> Result<Option<String>
         .db
         .run(move |conn| moderation::rule_for(conn, &key))
         .await?;
-    data.domain_rules.insert(domain, rule.clone()).await;
+    data.domain_rules.insert(domain, rule).await;
     Ok(rule)
 }

@@ -11,7 +11,7 @@ use reqwest::redirect::Policy;
 use super::FederationError;
 use super::egress::Egress;
 
-pub fn build(
+pub(super) fn build(
     egress: &Egress,
     extra_roots: &[reqwest::Certificate],
 ) -> Result<reqwest::Client, FederationError> {
@@ -31,7 +31,7 @@ pub fn build(
 
 /// The certificates of `federation.extra_root_certificates` (PEM files, each with one or more
 /// certificates); an unreadable file, or one without a certificate, is an error naming it.
-pub fn extra_roots(
+pub(super) fn extra_roots(
     files: &[std::path::PathBuf],
 ) -> Result<Vec<reqwest::Certificate>, FederationError> {
     let mut roots = Vec::new();

@@ -12,7 +12,7 @@ use super::activities::{Announce, CreateOrUpdate};
 use super::objects::centre::ApubCentre;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::routes::{activity_json, local_centre};
-use super::{Federation, FederationError};
+use super::{Context, Federation, FederationError};
 use crate::domain::contact::Visibility;
 use crate::domain::urls::NodeUrls;
 use crate::storage::contacts::{ContactFilter, ContactRow};
@@ -38,23 +38,61 @@ pub(super) async fn outbox(
 ) -> Result<Response, FederationError> {
     let data = fed.context();
     let centre = ApubCentre::new(local_centre(&fed, &username).await?)?;
+    let listed = Listed::count(&centre, &data).await?;
     let outbox_id = centre.outbox_url();
-    let actor_id = centre.row.actor_id.clone();
-    let centre_id = centre.row.id;
-    let recs_filter = RecommendationFilter {
-        origin: Some(actor_id.clone()),
-        public_only: true,
-        order: Order::Recent,
-        ..Default::default()
+    let base = outbox_id.to_string();
+    let page_url = |n: i64| Url::parse(&format!("{base}?page={n}")).expect("valid outbox page");
+    let pages = (listed.total() + OUTBOX_PAGE - 1) / OUTBOX_PAGE;
+    let Some(n) = query.page else {
+        return Ok(activity_json(OrderedCollection {
+            kind: "OrderedCollection".into(),
+            id: outbox_id.clone(),
+            total_items: listed.total(),
+            first: Some(page_url(1)),
+            last: Some(page_url(pages.max(1))),
+            ordered_items: None,
+        }));
     };
-    let cards_filter = ContactFilter {
-        origin: Some(actor_id.clone()),
-        visibilities: vec![Visibility::Public],
-        ..Default::default()
-    };
-    let (recs_total, cards_total, endorsements) = {
+    let n = i64::from(n.max(1));
+    let items = listed.page((n - 1) * OUTBOX_PAGE, &centre, &data).await?;
+    Ok(activity_json(OrderedCollectionPage {
+        kind: "OrderedCollectionPage".into(),
+        id: page_url(n),
+        part_of: outbox_id,
+        next: (n < pages).then(|| page_url(n + 1)),
+        prev: (n > 1).then(|| page_url(n - 1)),
+        ordered_items: items,
+    }))
+}
+
+/// What a centre's outbox lists, in order: its public recommendations, then its public
+/// cards, then its endorsements. A page is a window on that sequence.
+struct Listed {
+    recs_filter: RecommendationFilter,
+    cards_filter: ContactFilter,
+    recs_total: i64,
+    cards_total: i64,
+    endorsements: Vec<EndorsementRow>,
+}
+
+impl Listed {
+    async fn count(centre: &ApubCentre, data: &Context) -> Result<Self, FederationError> {
+        let actor_id = centre.row.actor_id.clone();
+        let centre_id = centre.row.id;
+        let recs_filter = RecommendationFilter {
+            origin: Some(actor_id.clone()),
+            public_only: true,
+            order: Order::Recent,
+            ..Default::default()
+        };
+        let cards_filter = ContactFilter {
+            origin: Some(actor_id.clone()),
+            visibilities: vec![Visibility::Public],
+            ..Default::default()
+        };
         let (rf, cf) = (recs_filter.clone(), cards_filter.clone());
-        data.db
+        let (recs_total, cards_total, endorsements) = data
+            .db
             .run(move |conn| {
                 let none = Window {
                     offset: 0,
@@ -66,92 +104,90 @@ pub(super) async fn outbox(
                     EndorsementRow::by_centre(conn, centre_id)?,
                 ))
             })
-            .await?
-    };
-    let total = recs_total + cards_total + i64::try_from(endorsements.len()).unwrap_or(i64::MAX);
-    let base = outbox_id.to_string();
-    let page_url = |n: i64| Url::parse(&format!("{base}?page={n}")).expect("valid outbox page");
-    let pages = (total + OUTBOX_PAGE - 1) / OUTBOX_PAGE;
-    let Some(n) = query.page else {
-        return Ok(activity_json(OrderedCollection {
-            kind: "OrderedCollection".into(),
-            id: outbox_id.clone(),
-            total_items: total,
-            first: Some(page_url(1)),
-            last: Some(page_url(pages.max(1))),
-            ordered_items: None,
-        }));
-    };
-    let n = i64::from(n.max(1));
-    // The items in order: recommendations, then public cards, then endorsements; the page is
-    // a window on that sequence.
-    let start = (n - 1) * OUTBOX_PAGE;
-    let mut items = Vec::new();
-    let recs_window = Window {
-        offset: start,
-        limit: OUTBOX_PAGE,
-    };
-    let urls = data.urls.clone();
-    let recs = {
-        let (rf, urls) = (recs_filter.clone(), urls.clone());
-        // One database task for the whole page.
-        data.db
-            .run(move |conn| {
-                let page = RecommendationRow::list(conn, &rf, recs_window)?;
-                page.rows
-                    .iter()
-                    .map(|(rec, _, _)| create_item(conn, &urls, &rec.ap_id))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .await?
-    };
-    items.extend(recs);
-    let cards_window = Window {
-        offset: (start - recs_total).max(0),
-        limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
-    };
-    if cards_window.limit > 0 {
-        let cf = cards_filter.clone();
-        let cards = data
-            .db
-            .run(move |conn| {
-                let page = ContactRow::list(conn, &cf, cards_window)?;
-                page.rows
-                    .iter()
-                    .map(|(card, _)| create_item(conn, &urls, &card.ap_id))
-                    .collect::<Result<Vec<_>, _>>()
-            })
             .await?;
-        items.extend(cards);
+        Ok(Self {
+            recs_filter,
+            cards_filter,
+            recs_total,
+            cards_total,
+            endorsements,
+        })
     }
-    let skip = usize::try_from((start - recs_total - cards_total).max(0)).unwrap_or(0);
-    let room = usize::try_from(OUTBOX_PAGE)
-        .unwrap_or(50)
-        .saturating_sub(items.len());
-    for endorsement in endorsements.iter().skip(skip).take(room) {
-        if let Some(ap_id) = endorsed_object(endorsement, &data).await? {
-            let announce = Announce::in_outbox(
-                Url::parse(&endorsement.activity_id)?,
-                &centre,
-                &ap_id,
-                endorsement.created_at.and_utc(),
-            );
-            items.push(serde_json::to_value(announce)?);
+
+    fn total(&self) -> i64 {
+        self.recs_total
+            + self.cards_total
+            + i64::try_from(self.endorsements.len()).unwrap_or(i64::MAX)
+    }
+
+    /// The items of the page that starts at `start`.
+    async fn page(
+        &self,
+        start: i64,
+        centre: &ApubCentre,
+        data: &Context,
+    ) -> Result<Vec<Value>, FederationError> {
+        let mut items = Vec::new();
+        let recs_window = Window {
+            offset: start,
+            limit: OUTBOX_PAGE,
+        };
+        let urls = data.urls.clone();
+        let recs = {
+            let (rf, urls) = (self.recs_filter.clone(), urls.clone());
+            // One database task for the whole page.
+            data.db
+                .run(move |conn| {
+                    let page = RecommendationRow::list(conn, &rf, recs_window)?;
+                    page.rows
+                        .iter()
+                        .map(|(rec, _, _)| create_item(conn, &urls, &rec.ap_id))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .await?
+        };
+        items.extend(recs);
+        let cards_window = Window {
+            offset: (start - self.recs_total).max(0),
+            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
+        };
+        if cards_window.limit > 0 {
+            let cf = self.cards_filter.clone();
+            let cards = data
+                .db
+                .run(move |conn| {
+                    let page = ContactRow::list(conn, &cf, cards_window)?;
+                    page.rows
+                        .iter()
+                        .map(|(card, _)| create_item(conn, &urls, &card.ap_id))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .await?;
+            items.extend(cards);
         }
+        let skip =
+            usize::try_from((start - self.recs_total - self.cards_total).max(0)).unwrap_or(0);
+        let room = usize::try_from(OUTBOX_PAGE)
+            .unwrap_or(50)
+            .saturating_sub(items.len());
+        for endorsement in self.endorsements.iter().skip(skip).take(room) {
+            if let Some(ap_id) = endorsed_object(endorsement, data).await? {
+                let announce = Announce::in_outbox(
+                    Url::parse(&endorsement.activity_id)?,
+                    centre,
+                    &ap_id,
+                    endorsement.created_at.and_utc(),
+                );
+                items.push(serde_json::to_value(announce)?);
+            }
+        }
+        Ok(items)
     }
-    Ok(activity_json(OrderedCollectionPage {
-        kind: "OrderedCollectionPage".into(),
-        id: page_url(n),
-        part_of: outbox_id,
-        next: (n < pages).then(|| page_url(n + 1)),
-        prev: (n > 1).then(|| page_url(n - 1)),
-        ordered_items: items,
-    }))
 }
 
 async fn endorsed_object(
     endorsement: &EndorsementRow,
-    data: &super::Context,
+    data: &Context,
 ) -> Result<Option<String>, FederationError> {
     let rec_id = endorsement.recommendation_id;
     Ok(data

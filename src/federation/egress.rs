@@ -49,11 +49,6 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// A refusal because of the node's moderation rules (rather than the URL's shape).
-    pub fn is_moderation(&self) -> bool {
-        matches!(self, Self::Blocked { .. } | Self::NotAllowed { .. })
-    }
-
     /// A fixed text for the library's error type, which only takes static strings.
     fn summary(&self) -> &'static str {
         match self {
@@ -90,29 +85,20 @@ impl std::fmt::Debug for Egress {
 
 impl Egress {
     /// `private_hosts`: authorities as typed by the operator, already normalised.
-    pub fn new(insecure: bool, private_hosts: Vec<String>) -> Self {
+    pub(crate) fn new(insecure: bool, private_hosts: Vec<String>) -> Self {
         Self {
             insecure,
             private_hosts: Arc::new(private_hosts),
         }
     }
 
-    pub fn insecure(&self) -> bool {
-        self.insecure
-    }
-
     /// The resolver the HTTP client connects through: names resolving to non-global
     /// addresses are refused (outside the insecure mode), except the listed private hosts.
-    pub fn resolver(&self) -> Arc<EgressResolver> {
+    pub(crate) fn resolver(&self) -> Arc<EgressResolver> {
         Arc::new(EgressResolver {
             validate: !self.insecure,
             private_hosts: self.private_hosts.clone(),
         })
-    }
-
-    /// The listed private hosts, for the start-up log.
-    pub fn private_hosts(&self) -> &[String] {
-        &self.private_hosts
     }
 
     fn listed(&self, authority: &str) -> bool {
@@ -123,7 +109,7 @@ impl Egress {
 
     /// Scheme, host, credentials, address range of IP literals, port. Names are judged by the
     /// resolver when the connection is made.
-    pub fn check(&self, url: &Url) -> Result<(), Refusal> {
+    pub(crate) fn check(&self, url: &Url) -> Result<(), Refusal> {
         let shown = || url.to_string();
         match url.scheme() {
             "https" => {}
@@ -242,7 +228,7 @@ impl Egress {
 /// NAT64 or 6to4 form of those. The same ranges as the ActivityPub library's resolver (whose
 /// table is private to it and can be switched off for the whole process by an environment
 /// variable; this one cannot).
-pub fn is_global(ip: IpAddr) -> bool {
+pub(crate) fn is_global(ip: IpAddr) -> bool {
     match ip.to_canonical() {
         IpAddr::V4(v4) => v4_is_global(v4),
         IpAddr::V6(v6) => v6_is_global(v6),
@@ -320,7 +306,7 @@ impl Resolve for EgressResolver {
 
 /// The library's hook on every URL it fetches (redirects included): the node's decision.
 #[derive(Clone)]
-pub struct Verifier(pub super::FederationData);
+pub(crate) struct Verifier(pub super::FederationData);
 
 #[async_trait]
 impl UrlVerifier for Verifier {
@@ -338,7 +324,7 @@ impl UrlVerifier for Verifier {
 /// The per-host pace of the library's requests (fetches, WebFinger): a middleware of its HTTP
 /// client, so it counts requests actually made, nothing else. Past a host's burst, a fetch
 /// waits for its turn, up to 10 s, then is given up.
-pub struct FetchPace(pub super::throttle::HostLimiter);
+pub(crate) struct FetchPace(pub super::throttle::HostLimiter);
 
 #[async_trait]
 impl reqwest_middleware::Middleware for FetchPace {

@@ -40,7 +40,7 @@ pub enum FederationError {
 }
 
 impl FederationError {
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         use activitypub_federation::error::Error as Lib;
         match self {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,

@@ -5,8 +5,9 @@
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::fetch::object_id::ObjectId;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, OriginalUri, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine as _;
 use chrono::{Duration, Utc};
@@ -35,7 +36,7 @@ const MAX_AHEAD: Duration = Duration::hours(1);
     skip_all,
     fields(activity_id = Empty, kind = Empty, actor = Empty, host = Empty)
 )]
-pub async fn receive(
+pub(crate) async fn receive(
     federation: &Federation,
     request: Request,
 ) -> Result<StatusCode, FederationError> {
@@ -46,8 +47,25 @@ pub async fn receive(
         .await
         .map_err(|_| FederationError::TooLarge)?;
     check_digest(&parts.headers, &bytes)?;
+    let (envelope, actor) = read_envelope(&bytes)?;
+    check_domain(&data, &actor).await?;
+    if let Err(wait) = data.inbox_limit.take(&authority(&actor)).await {
+        return Err(FederationError::TooMany(wait));
+    }
+    if let Triage::Ignore(why) = triage(&envelope) {
+        tracing::debug!("ignoring an activity from {actor}: {why}");
+        revive_sender(&data, &actor).await?;
+        return Ok(StatusCode::ACCEPTED);
+    }
+    verify_and_apply(&parts, bytes, &actor, &data)
+        .await
+        .map(|()| StatusCode::ACCEPTED)
+}
 
-    let envelope: Value = serde_json::from_slice(&bytes)
+/// The body as JSON and its actor, both recorded in the `inbox` span (with the activity's id
+/// and type, when it names them).
+fn read_envelope(bytes: &[u8]) -> Result<(Value, Url), FederationError> {
+    let envelope: Value = serde_json::from_slice(bytes)
         .map_err(|e| FederationError::BadRequest(format!("not JSON: {e}")))?;
     let actor = envelope
         .get("actor")
@@ -63,28 +81,36 @@ pub async fn receive(
     if let Some(kind) = envelope.get("type").and_then(Value::as_str) {
         span.record("kind", kind);
     }
-    check_domain(&data, &actor).await?;
-    if let Err(wait) = data.inbox_limit.take(&authority(&actor)).await {
-        return Err(FederationError::TooMany(wait));
+    Ok((envelope, actor))
+}
+
+/// Whatever it sends, the sender's server is up: what we had queued for it may go now.
+async fn revive_sender(data: &Context, actor: &Url) -> Result<(), FederationError> {
+    let host = authority(actor);
+    let waiting = {
+        let host = host.clone();
+        data.db
+            .run(move |conn| delivery::is_waiting(conn, &host, now()))
+            .await?
+    };
+    if waiting {
+        data.db
+            .write(move |conn| delivery::revive(conn, &host, now()))
+            .await?;
+        data.wake.notify_one();
     }
-    if let Triage::Ignore(why) = triage(&envelope) {
-        tracing::debug!("ignoring an activity from {actor}: {why}");
-        // Whatever it sends, its server is up: what we had queued for it may go now.
-        let host = authority(&actor);
-        let waiting = {
-            let host = host.clone();
-            data.db
-                .run(move |conn| delivery::is_waiting(conn, &host, now()))
-                .await?
-        };
-        if waiting {
-            data.db
-                .write(move |conn| delivery::revive(conn, &host, now()))
-                .await?;
-            data.wake.notify_one();
-        }
-        return Ok(StatusCode::ACCEPTED);
-    }
+    Ok(())
+}
+
+/// The library verifies the signature (fetching the actor if need be) and applies the
+/// activity; a bad signature from a known actor is retried once with its document fetched
+/// again.
+async fn verify_and_apply(
+    parts: &Parts,
+    bytes: Bytes,
+    actor: &Url,
+    data: &Context,
+) -> Result<(), FederationError> {
     // The activity id is recorded as received (applied once) only once its signature and its
     // origins are verified: see `activities::InboxActivity::receive`. A forged copy of a
     // real activity cannot make the real one be dropped as a duplicate.
@@ -99,19 +125,19 @@ pub async fn receive(
         }
         request
     };
-    let mut outcome = apply(rebuild(), &data).await;
-    if is_bad_signature(&outcome) && may_refetch(&data, &actor).await {
+    let mut outcome = apply(rebuild(), data).await;
+    if is_bad_signature(&outcome) && may_refetch(data, actor).await {
         // The sender may have rotated its key since we stored it: fetch its actor again,
         // once, and retry. Never more: a bad signature stays bad. And at most once per actor
         // per interval: forged requests in its name do not each cost a fetch.
         let refreshed = ObjectId::<ApubCentre>::from(actor.clone())
-            .dereference_forced(&data)
+            .dereference_forced(data)
             .await;
         if refreshed.is_ok() {
             outcome = apply(rebuild(), &data.reset_request_count()).await;
         }
     }
-    outcome.map(|()| StatusCode::ACCEPTED)
+    outcome
 }
 
 /// Whether a known actor's document may be fetched again after a failed signature: not if it
@@ -225,7 +251,7 @@ fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationEr
 
 /// The headers a signature covers, from its `headers` parameter (draft-cavage); `None` when it
 /// does not say (the default, `(created)` alone, is not enough for us anyway).
-pub fn signed_headers(signature: &str) -> Option<Vec<String>> {
+pub(crate) fn signed_headers(signature: &str) -> Option<Vec<String>> {
     let start = signature.find("headers=\"")? + "headers=\"".len();
     let end = signature[start..].find('"')? + start;
     Some(

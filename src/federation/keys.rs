@@ -23,3 +23,19 @@ pub fn generate() -> Result<KeyPair, KeyError> {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot generate a key pair: {0}")]
 pub struct KeyError(String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_private_key_out() {
+        let pair = KeyPair {
+            public_key_pem: "-----BEGIN PUBLIC KEY-----".into(),
+            private_key_pem: Secret::new("-----BEGIN PRIVATE KEY-----MIIEvQIBADAN"),
+        };
+        let printed = format!("{pair:?}");
+        assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+        assert!(printed.contains("PUBLIC KEY"), "{printed}");
+    }
+}

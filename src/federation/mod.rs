@@ -79,7 +79,7 @@ pub struct FederationData {
     /// Wakes the delivery workers when activities were queued.
     pub wake: std::sync::Arc<tokio::sync::Notify>,
     /// Moderation rules by domain, cached for a few seconds.
-    pub domain_rules: moka::future::Cache<String, Option<String>>,
+    pub domain_rules: moka::future::Cache<String, Option<crate::storage::moderation::RuleKind>>,
     /// Whether a URL may be contacted (scheme, addresses, ports).
     pub egress: egress::Egress,
     /// Actors whose document was fetched again after a failed signature, lately: at most one

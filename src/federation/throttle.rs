@@ -21,7 +21,7 @@ struct Bucket {
 }
 
 impl HostLimiter {
-    pub fn new(per_second: u32, burst: u32) -> Self {
+    pub(crate) fn new(per_second: u32, burst: u32) -> Self {
         Self {
             rate: f64::from(per_second),
             burst: f64::from(burst.max(1)),
@@ -33,7 +33,7 @@ impl HostLimiter {
     }
 
     /// Takes one token from `host`'s bucket; when it is empty, how long until the next one.
-    pub async fn take(&self, host: &str) -> Result<(), Duration> {
+    pub(crate) async fn take(&self, host: &str) -> Result<(), Duration> {
         if self.rate <= 0.0 {
             return Ok(());
         }
@@ -66,7 +66,11 @@ impl HostLimiter {
 impl HostLimiter {
     /// Like [`take`](Self::take), but waits for a token rather than be refused, up to
     /// `patience`: fetches are paced, not dropped, unless a host is asked far too much.
-    pub async fn take_or_wait(&self, host: &str, patience: Duration) -> Result<(), Duration> {
+    pub(crate) async fn take_or_wait(
+        &self,
+        host: &str,
+        patience: Duration,
+    ) -> Result<(), Duration> {
         let mut waited = Duration::ZERO;
         loop {
             match self.take(host).await {

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use crate::directory::DirectoryError;
 use crate::directory::import::ImportError;
 use crate::domain::FieldError;
-pub use crate::failure::ErrorBody;
+pub(crate) use crate::failure::ErrorBody;
 use crate::failure::{self, Incident};
 
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
@@ -20,7 +20,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -29,19 +29,19 @@ impl ApiError {
         }
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 
-    pub fn unauthorized(message: impl Into<String>) -> Self {
+    pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
     }
 
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
-    pub fn payload_too_large(limit: usize) -> Self {
+    pub(crate) fn payload_too_large(limit: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
@@ -49,7 +49,7 @@ impl ApiError {
         )
     }
 
-    pub fn invalid(error: FieldError) -> Self {
+    pub(crate) fn invalid(error: FieldError) -> Self {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "invalid",
@@ -59,7 +59,7 @@ impl ApiError {
     }
 
     /// Logs the cause under a reference and answers 500 with the reference only.
-    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+    pub(crate) fn internal(cause: &dyn std::fmt::Display) -> Self {
         let incident = Incident::log("api", cause);
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

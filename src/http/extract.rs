@@ -20,7 +20,7 @@ use crate::state::AppState;
 
 /// A JSON body. Syntax errors answer 400; a value of the wrong shape answers 422 naming the
 /// field (`software.homepage`); an oversized body answers 413.
-pub struct JsonBody<T>(pub T);
+pub(crate) struct JsonBody<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
@@ -35,7 +35,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 
 /// A JSON merge patch (RFC 7396) body: an object whose members replace the stored ones,
 /// `null` clearing them.
-pub struct MergePatch(pub Value);
+pub(crate) struct MergePatch(pub Value);
 
 impl FromRequest<AppState> for MergePatch {
     type Rejection = ApiError;
@@ -53,7 +53,10 @@ impl FromRequest<AppState> for MergePatch {
 
 impl MergePatch {
     /// Applies the patch to `current` and decodes the result, naming fields in errors.
-    pub fn apply<T: Serialize + DeserializeOwned>(&self, current: &T) -> Result<T, ApiError> {
+    pub(crate) fn apply<T: Serialize + DeserializeOwned>(
+        &self,
+        current: &T,
+    ) -> Result<T, ApiError> {
         let mut merged = serde_json::to_value(current).map_err(|e| ApiError::internal(&e))?;
         json_patch::merge(&mut merged, &self.0);
         decode(merged)
@@ -71,7 +74,7 @@ async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
 }
 
 /// Decodes a JSON value, turning serde's message into a field path and a reason.
-pub fn decode<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+pub(crate) fn decode<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut field = e.path().to_string();
         if field == "." {
@@ -97,7 +100,7 @@ fn backquoted_after(message: &str, prefix: &str) -> Option<String> {
 }
 
 /// Query-string parameters; a malformed query answers 400 in the API's error shape.
-pub struct Params<T>(pub T);
+pub(crate) struct Params<T>(pub T);
 
 impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
     type Rejection = ApiError;
@@ -112,7 +115,7 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
 
 /// Who is calling: staff with a valid bearer token, or the public without one.
 /// A token that is present but wrong answers 401 rather than falling back to public access.
-pub struct Caller(pub Access);
+pub(crate) struct Caller(pub Access);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
@@ -143,7 +146,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// Staff only: writes and everything personal beyond what consent makes public.
-pub struct Staff;
+pub(crate) struct Staff;
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = ApiError;
@@ -161,7 +164,7 @@ impl FromRequestParts<AppState> for Staff {
 
 /// `page` (from 1) and `per_page` of a listing.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
-pub struct Paging {
+pub(crate) struct Paging {
     /// Page number, from 1. Default 1.
     pub page: Option<u32>,
     /// Results per page. Default 20, at most the node's `http.max_page_size`.
@@ -169,7 +172,7 @@ pub struct Paging {
 }
 
 impl Paging {
-    pub fn window(self, max_page_size: u32) -> Result<Window, ApiError> {
+    pub(crate) fn window(self, max_page_size: u32) -> Result<Window, ApiError> {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(20);
         if page == 0 {

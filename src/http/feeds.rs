@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// Entries in a feed: the most recent recommendations.
 const FEED_SIZE: i64 = 50;
 
-pub fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/centres/{username}/feed.atom", get(centre_feed))
         .route("/tags/{name}/feed.atom", get(tag_feed))

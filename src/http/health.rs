@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))
 }
 

@@ -17,7 +17,7 @@ use super::extract::Caller;
 use crate::directory::Access;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/metrics", get(metrics))
 }
 

@@ -18,12 +18,12 @@ use tantivy::tokenizer::{
 
 use super::lexicon::lexicon;
 
-pub const PLAIN: &str = "maillage_plain";
-pub const FRENCH: &str = "maillage_fr";
-pub const ENGLISH: &str = "maillage_en";
+pub(super) const PLAIN: &str = "maillage_plain";
+pub(super) const FRENCH: &str = "maillage_fr";
+pub(super) const ENGLISH: &str = "maillage_en";
 
 /// Makes the analyzers known to an index (they are not stored in it).
-pub fn register(index: &Index) {
+pub(super) fn register(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(PLAIN, analyzer(None));
     tokenizers.register(FRENCH, analyzer(Some(Language::French)));
@@ -35,7 +35,7 @@ fn analyzer(language: Option<Language>) -> TextAnalyzer {
 }
 
 /// Splitting, folding and role forms, then the stemmer of `language` if any.
-pub fn with_roles(roles: RoleForms, language: Option<Language>) -> TextAnalyzer {
+pub(super) fn with_roles(roles: RoleForms, language: Option<Language>) -> TextAnalyzer {
     let builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
@@ -49,7 +49,7 @@ pub fn with_roles(roles: RoleForms, language: Option<Language>) -> TextAnalyzer 
 }
 
 /// Splitting and folding only: what role forms and lexicon entries are compared by.
-pub fn folding() -> TextAnalyzer {
+pub(super) fn folding() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
@@ -59,7 +59,7 @@ pub fn folding() -> TextAnalyzer {
 
 /// The analyzers, built once per search, to turn query words into the terms of each field.
 #[derive(Clone)]
-pub struct Analyzers {
+pub(super) struct Analyzers {
     plain: TextAnalyzer,
     french: TextAnalyzer,
     english: TextAnalyzer,
@@ -77,26 +77,26 @@ impl Default for Analyzers {
 
 impl Analyzers {
     /// Folded words, as the plain fields hold them.
-    pub fn words(&mut self, text: &str) -> Vec<String> {
+    pub(super) fn words(&mut self, text: &str) -> Vec<String> {
         tokens(&mut self.plain, text)
     }
 
     /// The French stem of one folded word.
-    pub fn french(&mut self, word: &str) -> String {
+    pub(super) fn french(&mut self, word: &str) -> String {
         tokens(&mut self.french, word)
             .pop()
             .unwrap_or_else(|| word.to_owned())
     }
 
     /// The English stem of one folded word.
-    pub fn english(&mut self, word: &str) -> String {
+    pub(super) fn english(&mut self, word: &str) -> String {
         tokens(&mut self.english, word)
             .pop()
             .unwrap_or_else(|| word.to_owned())
     }
 }
 
-pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+pub(super) fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
@@ -108,7 +108,7 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// A token filter reading every form of a role as its first form, and dropping the inclusive
 /// ending cut off after it ("médiateur·rice" is tokenized `mediateur`, `rice`).
 #[derive(Debug, Clone, Default)]
-pub struct RoleForms {
+pub(super) struct RoleForms {
     /// Folded form -> folded first form of its role.
     forms: Arc<HashMap<String, String>>,
     /// Folded fragments dropped right after a role.
@@ -116,7 +116,7 @@ pub struct RoleForms {
 }
 
 impl RoleForms {
-    pub fn new(forms: HashMap<String, String>, endings: HashSet<String>) -> Self {
+    pub(super) fn new(forms: HashMap<String, String>, endings: HashSet<String>) -> Self {
         Self {
             forms: Arc::new(forms),
             endings: Arc::new(endings),
@@ -139,7 +139,7 @@ impl TokenFilter for RoleForms {
 }
 
 #[derive(Clone)]
-pub struct RoleFormsTokenizer<T> {
+pub(super) struct RoleFormsTokenizer<T> {
     roles: RoleForms,
     inner: T,
 }
@@ -156,7 +156,7 @@ impl<T: Tokenizer> Tokenizer for RoleFormsTokenizer<T> {
     }
 }
 
-pub struct RoleFormsStream<S> {
+pub(super) struct RoleFormsStream<S> {
     roles: RoleForms,
     tail: S,
     /// The previous token was a role (or an ending after one): an ending here is dropped.

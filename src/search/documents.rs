@@ -29,7 +29,7 @@ use super::Kind;
 use super::schema::Fields;
 
 /// What deletes a record's documents: `software:12`.
-pub fn uid(kind: Kind, id: i64) -> String {
+pub(super) fn uid(kind: Kind, id: i64) -> String {
     format!("{}:{id}", kind.as_str())
 }
 
@@ -46,12 +46,12 @@ fn tiebreak(kind: Kind, id: i64) -> u64 {
 }
 
 /// Whether the public may see a recommendation.
-pub fn recommendation_is_public(row: &RecommendationRow) -> bool {
+pub(super) fn recommendation_is_public(row: &RecommendationRow) -> bool {
     row.status == Status::Published && !row.hidden
 }
 
 /// Whether the public may see a contact card on this node.
-pub fn contact_is_public(row: &ContactRow) -> bool {
+pub(super) fn contact_is_public(row: &ContactRow) -> bool {
     row.visibility.is_public_here() && !row.hidden
 }
 
@@ -191,7 +191,7 @@ fn hosting_names(json: &str) -> Vec<String> {
 
 /// What a software document keeps for suggestions (stored, not searched).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Card {
+pub(super) struct Card {
     pub name: String,
     pub slug: String,
     /// Canonical names of the products it replaces.
@@ -204,7 +204,7 @@ pub struct Card {
 
 /// How many distinct centres recommend a software among these recommendations: their authors
 /// and the centres endorsing them.
-pub fn centre_count(recs: &[&RecommendationSource]) -> u64 {
+pub(super) fn centre_count(recs: &[&RecommendationSource]) -> u64 {
     let mut centres = BTreeSet::new();
     for src in recs {
         centres.insert(src.centre.actor_id.as_str());
@@ -215,7 +215,7 @@ pub fn centre_count(recs: &[&RecommendationSource]) -> u64 {
 
 /// The documents of a software: none when nothing recommends it; one when the public sees all
 /// its recommendations (or none of them); else one for the public and one for staff.
-pub fn software(
+pub(super) fn software(
     fields: &Fields,
     row: &SoftwareRow,
     recs: &[&RecommendationSource],
@@ -325,7 +325,7 @@ fn software_document(
 
 /// The document of a contact card. A card the public sees holds only the fields its consent
 /// allows, so that a public search cannot find a card by what it does not show.
-pub fn contact(fields: &Fields, row: &ContactRow) -> TantivyDocument {
+pub(super) fn contact(fields: &Fields, row: &ContactRow) -> TantivyDocument {
     let public = contact_is_public(row);
     let consent: Option<Consent> = row
         .consent
@@ -371,12 +371,12 @@ pub fn contact(fields: &Fields, row: &ContactRow) -> TantivyDocument {
 
 /// Whether a centre has a document: directory centres do (this node's and the ones it knows
 /// as directories); a Mastodon account following a centre does not.
-pub fn centre_is_indexed(row: &CentreRow) -> bool {
+pub(super) fn centre_is_indexed(row: &CentreRow) -> bool {
     row.is_directory
 }
 
 /// The document of a centre: found by its name, and the `origin` facet leads to its entries.
-pub fn centre(fields: &Fields, row: &CentreRow) -> TantivyDocument {
+pub(super) fn centre(fields: &Fields, row: &CentreRow) -> TantivyDocument {
     let seen = Seen {
         public: true,
         staff: true,

@@ -11,22 +11,22 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// How many documents match, and how many hold each value of each facet field.
-pub struct FacetCounts {
+pub(super) struct FacetCounts {
     fields: Vec<&'static str>,
 }
 
 /// The total, then per facet field (in the order given): value -> count.
-pub type Counts = (u64, Vec<HashMap<String, u64>>);
+pub(super) type Counts = (u64, Vec<HashMap<String, u64>>);
 
 impl FacetCounts {
-    pub fn new(fields: &[&'static str]) -> Self {
+    pub(super) fn new(fields: &[&'static str]) -> Self {
         Self {
             fields: fields.to_vec(),
         }
     }
 }
 
-pub struct SegmentCounts {
+pub(super) struct SegmentCounts {
     total: u64,
     columns: Vec<Option<StrColumn>>,
     /// Per field, a count per term ordinal of the segment's dictionary.

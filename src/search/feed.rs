@@ -14,11 +14,11 @@ use chrono::{NaiveDateTime, TimeDelta};
 use crate::storage::search::{CENTRE, CENTRE_ENTRIES, CONTACT, Change, RECOMMENDATION, SOFTWARE};
 
 /// How long a gap in the seqs may be waited for.
-pub const GAP_GRACE: TimeDelta = TimeDelta::seconds(60);
+pub(super) const GAP_GRACE: TimeDelta = TimeDelta::seconds(60);
 
 /// The rows whose documents must be rebuilt, by table.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Affected {
+pub(super) struct Affected {
     pub recommendations: BTreeSet<i64>,
     pub contacts: BTreeSet<i64>,
     pub software: BTreeSet<i64>,
@@ -29,7 +29,7 @@ pub struct Affected {
 }
 
 impl Affected {
-    pub fn of(changes: &[Change]) -> Self {
+    pub(super) fn of(changes: &[Change]) -> Self {
         let mut out = Self::default();
         for change in changes {
             // Keys are ids written by the triggers; anything else is not ours to index.
@@ -52,7 +52,7 @@ impl Affected {
 
 /// The new watermark after applying `changes` (seq order) over `watermark`: the last seq
 /// before the first gap that is still young.
-pub fn advance(watermark: i64, changes: &[Change], now: NaiveDateTime) -> i64 {
+pub(super) fn advance(watermark: i64, changes: &[Change], now: NaiveDateTime) -> i64 {
     let mut mark = watermark;
     for change in changes {
         let contiguous = change.seq == mark + 1;

@@ -203,7 +203,11 @@ fn concept_query(fields: &Fields, analyzers: &mut Analyzers, concept: &Concept) 
 }
 
 /// The whole query: every concept, then the filters.
-pub fn build(fields: &Fields, analyzers: &mut Analyzers, request: &Request) -> Box<dyn Query> {
+pub(super) fn build(
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    request: &Request,
+) -> Box<dyn Query> {
     let concepts = understand(analyzers, &request.words);
     let mut must: Vec<(Occur, Box<dyn Query>)> = concepts
         .iter()
@@ -249,7 +253,7 @@ fn visibility_field(fields: &Fields, public_only: bool) -> Field {
 
 /// The popularity factor: 1 for nothing known, growing slowly with the number of centres, and
 /// up to 1.5 times for an entry updated today (half of that after about eight months).
-pub fn popularity(centres: u64, age_seconds: i64) -> Score {
+pub(super) fn popularity(centres: u64, age_seconds: i64) -> Score {
     let centres = (1.0 + centres as f64).ln();
     let age_days = (age_seconds.max(0) as f64) / 86_400.0;
     let recency = 1.0 + 0.5 * (-age_days / 365.0).exp();
@@ -257,7 +261,7 @@ pub fn popularity(centres: u64, age_seconds: i64) -> Score {
 }
 
 /// Runs the query: one page of keys in rank order, the total and the facet counts.
-pub fn run(
+pub(super) fn run(
     searcher: &Searcher,
     query: &dyn Query,
     request: &Request,
@@ -314,7 +318,7 @@ fn key_of(searcher: &Searcher, address: DocAddress) -> Option<(Kind, i64)> {
 /// The words of a query that found nothing, each replaced by the closest word the index holds
 /// (in names, products, topics or text; one edit away, two from 6 letters; the most frequent
 /// among the closest). None when no word could be replaced.
-pub fn closest_words(
+pub(super) fn closest_words(
     searcher: &Searcher,
     fields: &Fields,
     words: &[&str],
@@ -373,7 +377,7 @@ pub fn closest_words(
 
 /// Up to `per_software` contact cards (row ids) of people who know each software (folded
 /// names), the most recently updated first.
-pub fn knowing(
+pub(super) fn knowing(
     searcher: &Searcher,
     fields: &Fields,
     software: &[String],

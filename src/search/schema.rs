@@ -16,16 +16,16 @@ use super::analysis::{ENGLISH, FRENCH, PLAIN};
 
 /// Changes whenever the fields, the analyzers or what documents hold change: an index on disk
 /// with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub(super) const SCHEMA_VERSION: u32 = 2;
 
 /// Facet fields, in the order the API lists them.
-pub const FACETS: [&str; 7] = [
+pub(super) const FACETS: [&str; 7] = [
     "kind", "category", "replaces", "origin", "license", "region", "audience",
 ];
 
 /// Handles on the fields of the schema.
 #[derive(Debug, Clone)]
-pub struct Fields {
+pub(super) struct Fields {
     /// `software:12`: what a change deletes by (a software may have two documents, the
     /// public one and the staff one).
     pub uid: Field,
@@ -68,7 +68,7 @@ pub struct Fields {
 }
 
 impl Fields {
-    pub fn schema() -> (Schema, Self) {
+    pub(super) fn schema() -> (Schema, Self) {
         let mut b = Schema::builder();
         let text = |analyzer: &str| {
             TextOptions::default().set_indexing_options(

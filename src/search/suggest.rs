@@ -58,13 +58,13 @@ struct Entry {
 
 /// Every suggestion a node can make, at one state of its index.
 #[derive(Default)]
-pub struct Suggestions {
+pub(super) struct Suggestions {
     entries: Vec<Entry>,
 }
 
 impl Suggestions {
     /// Reads the cards of the public software documents.
-    pub fn read(searcher: &Searcher, fields: &Fields) -> Result<Self, SearchError> {
+    pub(super) fn read(searcher: &Searcher, fields: &Fields) -> Result<Self, SearchError> {
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,
@@ -95,7 +95,7 @@ impl Suggestions {
         Ok(Self::from_cards(cards))
     }
 
-    pub fn from_cards(cards: Vec<Card>) -> Self {
+    pub(super) fn from_cards(cards: Vec<Card>) -> Self {
         let mut products: BTreeMap<String, u64> = BTreeMap::new();
         let mut categories: BTreeMap<String, u64> = BTreeMap::new();
         let mut entries = Vec::new();
@@ -147,7 +147,7 @@ impl Suggestions {
     /// At most `limit` suggestions for what was typed: names starting with it first, then
     /// names with a later word starting with it; products, then software, then categories;
     /// the most common first.
-    pub fn find(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
+    pub(super) fn find(&self, typed: &str, limit: usize) -> Vec<Suggestion> {
         let typed = fold(typed);
         if typed.is_empty() {
             return Vec::new();

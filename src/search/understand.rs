@@ -8,13 +8,13 @@ use super::analysis::Analyzers;
 use super::lexicon::{Meaning, lexicon};
 
 /// At most this many concepts count; a pasted paragraph must not build a huge query.
-pub const MAX_CONCEPTS: usize = 12;
+pub(super) const MAX_CONCEPTS: usize = 12;
 /// Words read from a query, before grouping.
 const MAX_WORDS: usize = 40;
 
 /// One thing the visitor asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Concept {
+pub(super) struct Concept {
     /// The words as typed (folded): matched exactly, stemmed, as prefixes and with typos.
     pub words: Vec<String>,
     /// Other ways of saying it (folded words each): matched exactly and stemmed, ranked below.
@@ -25,7 +25,7 @@ pub struct Concept {
 
 impl Concept {
     /// The words that must match for `words` to match: grammar left out unless that is all.
-    pub fn required(words: &[String]) -> Vec<&str> {
+    pub(super) fn required(words: &[String]) -> Vec<&str> {
         let lexicon = lexicon();
         let meaningful: Vec<&str> = words
             .iter()
@@ -41,7 +41,7 @@ impl Concept {
 }
 
 /// The concepts of a query, in the order typed.
-pub fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
+pub(super) fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
     let lexicon = lexicon();
     let mut words = analyzers.words(text);
     words.truncate(MAX_WORDS);
@@ -112,7 +112,7 @@ pub fn understand(analyzers: &mut Analyzers, text: &str) -> Vec<Concept> {
 }
 
 /// The words a query searches for, as typed: what "did you mean" corrects.
-pub fn typed_words(concepts: &[Concept]) -> Vec<&str> {
+pub(super) fn typed_words(concepts: &[Concept]) -> Vec<&str> {
     concepts
         .iter()
         .flat_map(|c| Concept::required(&c.words))

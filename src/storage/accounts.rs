@@ -20,7 +20,7 @@ pub struct AccountRow {
 impl AccountRow {
     /// Creates the account, or replaces the password of an existing one of that name.
     /// Returns whether it was new.
-    pub fn upsert(
+    pub(crate) fn upsert(
         conn: &mut Conn,
         name: &str,
         password_hash: &str,
@@ -56,20 +56,16 @@ impl AccountRow {
             .optional()?)
     }
 
-    pub fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(accounts::table
             .order(accounts::name.asc())
             .select(Self::as_select())
             .load(conn)?)
     }
-
-    pub fn count(conn: &mut Conn) -> Result<i64, StorageError> {
-        Ok(accounts::table.count().get_result(conn)?)
-    }
 }
 
 /// Opens a session for the account; deletes expired sessions on the way.
-pub fn open_session(
+pub(crate) fn open_session(
     conn: &mut Conn,
     account_id: i64,
     token_hash: &str,
@@ -92,7 +88,7 @@ pub fn open_session(
 }
 
 /// The account of a live session.
-pub fn session_account(
+pub(crate) fn session_account(
     conn: &mut Conn,
     token_hash: &str,
     now: NaiveDateTime,
@@ -106,7 +102,7 @@ pub fn session_account(
         .optional()?)
 }
 
-pub fn close_session(conn: &mut Conn, token_hash: &str) -> Result<(), StorageError> {
+pub(crate) fn close_session(conn: &mut Conn, token_hash: &str) -> Result<(), StorageError> {
     diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash))).execute(conn)?;
     Ok(())
 }
@@ -119,7 +115,7 @@ pub fn close_session(conn: &mut Conn, token_hash: &str) -> Result<(), StorageErr
 /// row until the transaction ends, on SQLite the write transaction holds the database: either
 /// way concurrent attempts are counted one after the other, like sequential ones, and an
 /// attempt knows its rank before the password is checked.
-pub fn count_login_attempt(
+pub(crate) fn count_login_attempt(
     conn: &mut Conn,
     address_key: &str,
     other_keys: &[String],
@@ -183,7 +179,7 @@ fn count_one(
 
 /// A login succeeded: its attempt does not count against the address or the account, and the
 /// failures of this account from this address are forgotten.
-pub fn forgive_login(
+pub(crate) fn forgive_login(
     conn: &mut Conn,
     decremented: &[String],
     forgotten: &str,
@@ -198,4 +194,23 @@ pub fn forgive_login(
     diesel::delete(login_failures::table.filter(login_failures::key.eq(forgotten)))
         .execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_password_hash_out() {
+        let row = AccountRow {
+            id: 1,
+            name: "camille".into(),
+            password_hash: Secret::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+            created_at: NaiveDateTime::default(),
+            last_login_at: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("argon2id"), "{printed}");
+        assert!(printed.contains("camille"), "{printed}");
+    }
 }

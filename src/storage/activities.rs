@@ -32,7 +32,7 @@ pub fn record_received(
 }
 
 /// Forgets an activity id, so a delivery that failed half-way can be retried by its sender.
-pub fn forget_received(conn: &mut Conn, activity_id: &str) -> Result<(), StorageError> {
+pub(crate) fn forget_received(conn: &mut Conn, activity_id: &str) -> Result<(), StorageError> {
     diesel::delete(
         received_activities::table.filter(received_activities::activity_id.eq(activity_id)),
     )
@@ -40,7 +40,11 @@ pub fn forget_received(conn: &mut Conn, activity_id: &str) -> Result<(), Storage
     Ok(())
 }
 
-pub fn add_tombstone(conn: &mut Conn, ap_id: &str, now: NaiveDateTime) -> Result<(), StorageError> {
+pub(crate) fn add_tombstone(
+    conn: &mut Conn,
+    ap_id: &str,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
     if !is_tombstoned(conn, ap_id)? {
         diesel::insert_into(tombstones::table)
             .values((tombstones::ap_id.eq(ap_id), tombstones::deleted_at.eq(now)))
@@ -49,7 +53,7 @@ pub fn add_tombstone(conn: &mut Conn, ap_id: &str, now: NaiveDateTime) -> Result
     Ok(())
 }
 
-pub fn is_tombstoned(conn: &mut Conn, ap_id: &str) -> Result<bool, StorageError> {
+pub(crate) fn is_tombstoned(conn: &mut Conn, ap_id: &str) -> Result<bool, StorageError> {
     let n: i64 = tombstones::table
         .filter(tombstones::ap_id.eq(ap_id))
         .count()

@@ -115,7 +115,7 @@ impl CentreRow {
             .get_result(conn)?)
     }
 
-    pub fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
+    pub(crate) fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
         Ok(centres::table
             .find(id)
             .select(Self::as_select())
@@ -195,7 +195,7 @@ impl CentreRow {
     }
 
     /// This node's centres and the remote directory centres it knows.
-    pub fn list_all(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn list_all(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(centres::table
             .filter(centres::is_directory.eq(true))
             .order((centres::local.desc(), centres::id.asc()))
@@ -204,7 +204,7 @@ impl CentreRow {
     }
 
     /// A directory centre by `username` and `domain` (host, with port if any).
-    pub fn find_by_handle(
+    pub(crate) fn find_by_handle(
         conn: &mut Conn,
         username: &str,
         domain: &str,
@@ -220,7 +220,7 @@ impl CentreRow {
 
     /// Per centre: how many published, unhidden recommendations it has and when the latest
     /// changed. Centres without any are absent.
-    pub fn activity(
+    pub(crate) fn activity(
         conn: &mut Conn,
     ) -> Result<Vec<(i64, i64, Option<NaiveDateTime>)>, StorageError> {
         use super::schema::recommendations;
@@ -237,7 +237,7 @@ impl CentreRow {
             .load(conn)?)
     }
 
-    pub fn update_profile(
+    pub(crate) fn update_profile(
         conn: &mut Conn,
         id: i64,
         changes: &CentreProfileChanges,
@@ -246,5 +246,76 @@ impl CentreRow {
             .set(changes)
             .returning(centres::all_columns)
             .get_result(conn)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "-----BEGIN PRIVATE KEY-----MIIEvQIBADAN";
+
+    fn new_row() -> NewCentreRow {
+        NewCentreRow {
+            actor_id: "https://a.example/centres/main".into(),
+            username: "main".into(),
+            domain: "a.example".into(),
+            name: "Centre".into(),
+            summary: None,
+            website: None,
+            region: None,
+            icon: None,
+            local: true,
+            public_key: "-----BEGIN PUBLIC KEY-----".into(),
+            private_key: Some(KEY.into()),
+            inbox_url: "https://a.example/centres/main/inbox".into(),
+            shared_inbox_url: None,
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+            actor_type: "Organization".into(),
+            is_directory: true,
+            manually_approves: false,
+            outbox_url: None,
+            last_refreshed_at: None,
+            header: None,
+            contact: None,
+        }
+    }
+
+    #[test]
+    fn debug_leaves_the_private_key_out() {
+        let new = new_row();
+        let printed = format!("{new:?}");
+        assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+        assert!(printed.contains("a.example"), "{printed}");
+
+        let row = CentreRow {
+            id: 1,
+            actor_id: new.actor_id,
+            username: new.username,
+            domain: new.domain,
+            name: new.name,
+            summary: None,
+            website: None,
+            region: None,
+            icon: None,
+            local: true,
+            public_key: new.public_key,
+            private_key: Some(Secret::new(KEY)),
+            inbox_url: new.inbox_url,
+            shared_inbox_url: None,
+            created_at: new.created_at,
+            updated_at: new.updated_at,
+            actor_type: new.actor_type,
+            is_directory: true,
+            manually_approves: false,
+            outbox_url: None,
+            last_refreshed_at: None,
+            header: None,
+            contact: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+        assert!(printed.contains("a.example"), "{printed}");
     }
 }

@@ -35,7 +35,7 @@ pub enum DatabaseUrl {
 }
 
 impl DatabaseUrl {
-    pub fn parse(value: &str) -> Result<Self, String> {
+    pub(crate) fn parse(value: &str) -> Result<Self, String> {
         let value = value.trim();
         if let Some(path) = value
             .strip_prefix("sqlite://")
@@ -54,7 +54,7 @@ impl DatabaseUrl {
         ))
     }
 
-    pub fn backend(&self) -> Backend {
+    pub(crate) fn backend(&self) -> Backend {
         match self {
             Self::Sqlite(_) => Backend::Sqlite,
             Self::Postgres(_) => Backend::Postgres,
@@ -148,7 +148,7 @@ impl Database {
         })
     }
 
-    pub fn backend(&self) -> Backend {
+    pub(crate) fn backend(&self) -> Backend {
         self.backend
     }
 
@@ -186,7 +186,7 @@ impl Database {
     /// Like [`Database::write`], for writes that often come many at once (activities from
     /// peers): on SQLite they share a transaction and its commit with the writes waiting beside
     /// them, each in its own savepoint (see `group_commit`). Answers after the commit.
-    pub async fn write_grouped<T, F>(&self, f: F) -> Result<T, StorageError>
+    pub(crate) async fn write_grouped<T, F>(&self, f: F) -> Result<T, StorageError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, StorageError> + Send + 'static,
@@ -312,7 +312,7 @@ fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), StorageError> {
 /// transaction that reads first and writes later fails at once with SQLITE_BUSY when another
 /// writer got there in between, whatever the busy timeout; taking the write lock up front makes
 /// it wait its turn instead.
-pub fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, StorageError>
+pub(super) fn write_transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, StorageError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, StorageError>,
 {

@@ -118,19 +118,26 @@ impl ContactRow {
             .get_result(conn)?)
     }
 
-    pub fn update(conn: &mut Conn, id: i64, fields: &ContactFields) -> Result<Self, StorageError> {
+    pub(crate) fn update(
+        conn: &mut Conn,
+        id: i64,
+        fields: &ContactFields,
+    ) -> Result<Self, StorageError> {
         Ok(diesel::update(contacts::table.find(id))
             .set(fields)
             .returning(contacts::all_columns)
             .get_result(conn)?)
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(contacts::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    pub fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<ContactRecord>, StorageError> {
+    pub(crate) fn find_by_key(
+        conn: &mut Conn,
+        key: &str,
+    ) -> Result<Option<ContactRecord>, StorageError> {
         Ok(contacts::table
             .inner_join(centres::table)
             .filter(contacts::key.eq(key))
@@ -139,7 +146,7 @@ impl ContactRow {
             .optional()?)
     }
 
-    pub fn find_by_ap_id(
+    pub(crate) fn find_by_ap_id(
         conn: &mut Conn,
         ap_id: &str,
     ) -> Result<Option<ContactRecord>, StorageError> {
@@ -151,7 +158,7 @@ impl ContactRow {
             .optional()?)
     }
 
-    pub fn find_by_import_ref(
+    pub(crate) fn find_by_import_ref(
         conn: &mut Conn,
         centre_id: i64,
         import_ref: &str,
@@ -164,7 +171,7 @@ impl ContactRow {
             .optional()?)
     }
 
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         filter: &ContactFilter,
         window: Window,
@@ -182,7 +189,7 @@ impl ContactRow {
 
 /// The stored columns of a validated card. `remote_updated_at` is the author's `updated` for
 /// copies received from peers, None for this node's own.
-pub fn fields(
+pub(crate) fn fields(
     draft: &ContactDraft,
     centre: &CentreRow,
     remote_updated_at: Option<NaiveDateTime>,

@@ -8,14 +8,51 @@ use super::centres::CentreRow;
 use super::schema::{centres, deliveries, delivery_hosts, outgoing_activities};
 use super::{Conn, StorageError};
 
-pub const PENDING: &str = "pending";
-pub const DELIVERED: &str = "delivered";
-pub const REJECTED: &str = "rejected";
-pub const GONE: &str = "gone";
-pub const EXPIRED: &str = "expired";
+/// Where a delivery stands. Only `Pending` is ever sent; the others are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting for its host's turn (first attempt or a retry).
+    Pending,
+    Delivered,
+    /// The inbox refused it, our rules forbid the inbox, or an operator blocked the host.
+    Rejected,
+    /// The inbox answered 410: it will never take anything again.
+    Gone,
+    /// Given up: retried for longer than allowed, or purged by an operator.
+    Expired,
+}
+
+impl DeliveryState {
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Delivered,
+        Self::Rejected,
+        Self::Gone,
+        Self::Expired,
+    ];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Rejected => "rejected",
+            Self::Gone => "gone",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// The state a stored name stands for; `None` for any other text.
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == value)
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outgoing_activities)]
+#[expect(
+    dead_code,
+    reason = "a row holds its whole table row; not every column is read"
+)]
 pub struct OutgoingRow {
     pub id: i64,
     pub activity_id: String,
@@ -26,12 +63,16 @@ pub struct OutgoingRow {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = deliveries)]
+#[expect(
+    dead_code,
+    reason = "a row holds its whole table row; not every column is read"
+)]
 pub struct DeliveryRow {
     pub id: i64,
     pub outgoing_id: i64,
     pub host: String,
     pub inbox: String,
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -41,6 +82,10 @@ pub struct DeliveryRow {
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = delivery_hosts)]
+#[expect(
+    dead_code,
+    reason = "a row holds its whole table row; not every column is read"
+)]
 pub struct HostRow {
     pub host: String,
     pub fail_count: i32,
@@ -59,7 +104,7 @@ pub type Job = (DeliveryRow, OutgoingRow, CentreRow);
 
 /// Stores an activity and one pending delivery per inbox (`(host, inbox)` pairs, one per
 /// host for shared inboxes). Call it in the transaction that made the change.
-pub fn enqueue(
+pub(crate) fn enqueue(
     conn: &mut Conn,
     activity_id: &str,
     actor_id: i64,
@@ -85,7 +130,7 @@ pub fn enqueue(
                 deliveries::outgoing_id.eq(outgoing_id),
                 deliveries::host.eq(host),
                 deliveries::inbox.eq(inbox),
-                deliveries::state.eq(PENDING),
+                deliveries::state.eq(DeliveryState::Pending.as_str()),
                 deliveries::next_attempt_at.eq(now),
                 deliveries::created_at.eq(now),
             ))
@@ -110,14 +155,14 @@ pub fn enqueue(
 /// On PostgreSQL the candidate row is locked with `FOR UPDATE SKIP LOCKED`, so several
 /// node processes sharing the database never lease the same host; on SQLite the write
 /// transaction serialises the claim.
-pub fn lease_host(
+pub(crate) fn lease_host(
     conn: &mut Conn,
     owner: &str,
     now: NaiveDateTime,
     until: NaiveDateTime,
 ) -> Result<Option<String>, StorageError> {
     let due = deliveries::table
-        .filter(deliveries::state.eq(PENDING))
+        .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
         .filter(deliveries::next_attempt_at.le(now))
         .select(deliveries::host);
     let candidates = delivery_hosts::table
@@ -148,7 +193,7 @@ pub fn lease_host(
 
 /// Drops every lease: for a single-process node (SQLite) starting up, the leases in the
 /// database are from a previous run that ended, perhaps by a crash.
-pub fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
+pub(crate) fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
     diesel::update(delivery_hosts::table)
         .set((
             delivery_hosts::lease_owner.eq(None::<String>),
@@ -159,7 +204,7 @@ pub fn release_all_leases(conn: &mut Conn) -> Result<(), StorageError> {
 }
 
 /// Extends or drops a lease.
-pub fn renew_lease(
+pub(crate) fn renew_lease(
     conn: &mut Conn,
     host: &str,
     owner: &str,
@@ -179,7 +224,7 @@ pub fn renew_lease(
 }
 
 /// The next delivery due for a host, oldest first, with its activity and signer.
-pub fn next_for_host(
+pub(crate) fn next_for_host(
     conn: &mut Conn,
     host: &str,
     now: NaiveDateTime,
@@ -187,7 +232,7 @@ pub fn next_for_host(
     Ok(deliveries::table
         .inner_join(outgoing_activities::table.inner_join(centres::table))
         .filter(deliveries::host.eq(host))
-        .filter(deliveries::state.eq(PENDING))
+        .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
         .filter(deliveries::next_attempt_at.le(now))
         .order(deliveries::id.asc())
         .select((
@@ -199,14 +244,14 @@ pub fn next_for_host(
         .optional()?)
 }
 
-pub fn mark_delivered(
+pub(crate) fn mark_delivered(
     conn: &mut Conn,
     delivery: &DeliveryRow,
     now: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::update(deliveries::table.find(delivery.id))
         .set((
-            deliveries::state.eq(DELIVERED),
+            deliveries::state.eq(DeliveryState::Delivered.as_str()),
             deliveries::delivered_at.eq(now),
             deliveries::attempts.eq(delivery.attempts + 1),
         ))
@@ -225,27 +270,30 @@ pub fn mark_delivered(
 
 /// A final answer that is not a success: the delivery stops (`rejected`, or `gone` for 410,
 /// which also drops every other pending delivery to that inbox).
-pub fn mark_final(
+pub(crate) fn mark_final(
     conn: &mut Conn,
     delivery: &DeliveryRow,
-    state: &str,
+    state: DeliveryState,
     error: &str,
     now: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::update(deliveries::table.find(delivery.id))
         .set((
-            deliveries::state.eq(state),
+            deliveries::state.eq(state.as_str()),
             deliveries::last_error.eq(error),
             deliveries::attempts.eq(delivery.attempts + 1),
         ))
         .execute(conn)?;
-    if state == GONE {
+    if state == DeliveryState::Gone {
         diesel::update(
             deliveries::table
                 .filter(deliveries::inbox.eq(&delivery.inbox))
-                .filter(deliveries::state.eq(PENDING)),
+                .filter(deliveries::state.eq(DeliveryState::Pending.as_str())),
         )
-        .set((deliveries::state.eq(GONE), deliveries::last_error.eq(error)))
+        .set((
+            deliveries::state.eq(DeliveryState::Gone.as_str()),
+            deliveries::last_error.eq(error),
+        ))
         .execute(conn)?;
     }
     // The host answered: it is up.
@@ -267,7 +315,7 @@ pub fn mark_final(
     clippy::too_many_arguments,
     reason = "one call site, the parts of one outcome"
 )]
-pub fn mark_retry(
+pub(crate) fn mark_retry(
     conn: &mut Conn,
     delivery: &DeliveryRow,
     host: &HostRow,
@@ -281,7 +329,12 @@ pub fn mark_retry(
     let expired = now - delivery.created_at > expire_after;
     diesel::update(deliveries::table.find(delivery.id))
         .set((
-            deliveries::state.eq(if expired { EXPIRED } else { PENDING }),
+            deliveries::state.eq(if expired {
+                DeliveryState::Expired
+            } else {
+                DeliveryState::Pending
+            }
+            .as_str()),
             deliveries::last_error.eq(error),
             deliveries::attempts.eq(delivery.attempts + 1),
             deliveries::next_attempt_at.eq(retry_at),
@@ -300,7 +353,7 @@ pub fn mark_retry(
     Ok(())
 }
 
-pub fn host(conn: &mut Conn, host: &str) -> Result<Option<HostRow>, StorageError> {
+pub(crate) fn host(conn: &mut Conn, host: &str) -> Result<Option<HostRow>, StorageError> {
     Ok(delivery_hosts::table
         .find(host)
         .select(HostRow::as_select())
@@ -309,7 +362,11 @@ pub fn host(conn: &mut Conn, host: &str) -> Result<Option<HostRow>, StorageError
 }
 
 /// Makes a host due now (it just sent us something, or an operator asked).
-pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+pub(crate) fn revive(
+    conn: &mut Conn,
+    host: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StorageError> {
     let n = diesel::update(delivery_hosts::table.find(host))
         .set((
             delivery_hosts::next_attempt_at.eq(now),
@@ -319,7 +376,7 @@ pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, S
     diesel::update(
         deliveries::table
             .filter(deliveries::host.eq(host))
-            .filter(deliveries::state.eq(PENDING)),
+            .filter(deliveries::state.eq(DeliveryState::Pending.as_str())),
     )
     .set(deliveries::next_attempt_at.eq(now))
     .execute(conn)?;
@@ -327,7 +384,11 @@ pub fn revive(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, S
 }
 
 /// Whether a host is waiting (backoff or unavailable).
-pub fn is_waiting(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+pub(crate) fn is_waiting(
+    conn: &mut Conn,
+    host: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StorageError> {
     let waiting: i64 = delivery_hosts::table
         .filter(delivery_hosts::host.eq(host))
         .filter(
@@ -341,27 +402,27 @@ pub fn is_waiting(conn: &mut Conn, host: &str, now: NaiveDateTime) -> Result<boo
 }
 
 /// Drops a host's pending deliveries; returns how many.
-pub fn purge(conn: &mut Conn, host: &str) -> Result<usize, StorageError> {
+pub(crate) fn purge(conn: &mut Conn, host: &str) -> Result<usize, StorageError> {
     Ok(diesel::update(
         deliveries::table
             .filter(deliveries::host.eq(host))
-            .filter(deliveries::state.eq(PENDING)),
+            .filter(deliveries::state.eq(DeliveryState::Pending.as_str())),
     )
     .set((
-        deliveries::state.eq(EXPIRED),
+        deliveries::state.eq(DeliveryState::Expired.as_str()),
         deliveries::last_error.eq("purged by an operator"),
     ))
     .execute(conn)?)
 }
 
 /// Per host: the health row and how many deliveries are pending.
-pub fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
+pub(crate) fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
     let hosts: Vec<HostRow> = delivery_hosts::table
         .order(delivery_hosts::host.asc())
         .select(HostRow::as_select())
         .load(conn)?;
     let pending: Vec<(String, i64)> = deliveries::table
-        .filter(deliveries::state.eq(PENDING))
+        .filter(deliveries::state.eq(DeliveryState::Pending.as_str()))
         .group_by(deliveries::host)
         .select((deliveries::host, diesel::dsl::count(deliveries::id)))
         .load(conn)?;
@@ -378,7 +439,7 @@ pub fn stats(conn: &mut Conn) -> Result<Vec<(HostRow, i64)>, StorageError> {
 }
 
 /// Deliveries by state (for metrics).
-pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageError> {
+pub(crate) fn count_by_state(conn: &mut Conn) -> Result<Vec<(DeliveryState, i64)>, StorageError> {
     Ok(deliveries::table
         .group_by(deliveries::state)
         .select((deliveries::state, diesel::dsl::count(deliveries::id)))
@@ -386,10 +447,10 @@ pub fn count_by_state(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageErro
 }
 
 /// Removes finished deliveries older than `before`, then activities with none left.
-pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
+pub(crate) fn prune(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
     let n = diesel::delete(
         deliveries::table
-            .filter(deliveries::state.ne(PENDING))
+            .filter(deliveries::state.ne(DeliveryState::Pending.as_str()))
             .filter(deliveries::created_at.lt(before)),
     )
     .execute(conn)?;

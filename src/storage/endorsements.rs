@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::ids::{CentreId, RecommendationId};
 use super::schema::{centres, endorsements};
 use super::{Conn, StorageError};
 
@@ -21,17 +22,17 @@ pub struct EndorsementRow {
 
 impl EndorsementRow {
     /// Records an endorsement; an existing one by the same centre is kept as it is.
-    pub fn insert_if_new(
+    pub(crate) fn insert_if_new(
         conn: &mut Conn,
         key: &str,
         activity_id: &str,
-        centre_id: i64,
-        recommendation_id: i64,
+        centre_id: CentreId,
+        recommendation_id: RecommendationId,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         if let Some(existing) = endorsements::table
-            .filter(endorsements::centre_id.eq(centre_id))
-            .filter(endorsements::recommendation_id.eq(recommendation_id))
+            .filter(endorsements::centre_id.eq(centre_id.0))
+            .filter(endorsements::recommendation_id.eq(recommendation_id.0))
             .select(Self::as_select())
             .first(conn)
             .optional()?
@@ -42,15 +43,15 @@ impl EndorsementRow {
             .values((
                 endorsements::key.eq(key),
                 endorsements::activity_id.eq(activity_id),
-                endorsements::centre_id.eq(centre_id),
-                endorsements::recommendation_id.eq(recommendation_id),
+                endorsements::centre_id.eq(centre_id.0),
+                endorsements::recommendation_id.eq(recommendation_id.0),
                 endorsements::created_at.eq(now),
             ))
             .returning(endorsements::all_columns)
             .get_result(conn)?)
     }
 
-    pub fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
         Ok(endorsements::table
             .filter(endorsements::key.eq(key))
             .select(Self::as_select())
@@ -58,7 +59,7 @@ impl EndorsementRow {
             .optional()?)
     }
 
-    pub fn find_by_activity(
+    pub(crate) fn find_by_activity(
         conn: &mut Conn,
         activity_id: &str,
     ) -> Result<Option<Self>, StorageError> {
@@ -69,26 +70,13 @@ impl EndorsementRow {
             .optional()?)
     }
 
-    pub fn find_between(
-        conn: &mut Conn,
-        centre_id: i64,
-        recommendation_id: i64,
-    ) -> Result<Option<Self>, StorageError> {
-        Ok(endorsements::table
-            .filter(endorsements::centre_id.eq(centre_id))
-            .filter(endorsements::recommendation_id.eq(recommendation_id))
-            .select(Self::as_select())
-            .first(conn)
-            .optional()?)
-    }
-
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(endorsements::table.find(id)).execute(conn)?;
         Ok(())
     }
 
     /// Endorsements made by a centre, oldest first.
-    pub fn by_centre(conn: &mut Conn, centre_id: i64) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn by_centre(conn: &mut Conn, centre_id: i64) -> Result<Vec<Self>, StorageError> {
         Ok(endorsements::table
             .filter(endorsements::centre_id.eq(centre_id))
             .order(endorsements::id.asc())
@@ -97,7 +85,7 @@ impl EndorsementRow {
     }
 
     /// The actor ids of the centres endorsing each recommendation.
-    pub fn endorsers_of(
+    pub(crate) fn endorsers_of(
         conn: &mut Conn,
         recommendation_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<String>>, StorageError> {

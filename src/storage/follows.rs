@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::centres::CentreRow;
+use super::ids::CentreId;
 use super::schema::{centres, followers, follows};
 use super::{Conn, StorageError};
 
@@ -42,26 +43,26 @@ pub struct FollowerRow {
 
 impl FollowRow {
     /// Records a follow (or renews one that was rejected or undone), pending acceptance.
-    pub fn upsert_pending(
+    pub(crate) fn upsert_pending(
         conn: &mut Conn,
         key: &str,
         activity_id: &str,
-        follower_id: i64,
-        target_id: i64,
+        follower_id: CentreId,
+        target_id: CentreId,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         diesel::delete(
             follows::table
-                .filter(follows::follower_id.eq(follower_id))
-                .filter(follows::target_id.eq(target_id)),
+                .filter(follows::follower_id.eq(follower_id.0))
+                .filter(follows::target_id.eq(target_id.0)),
         )
         .execute(conn)?;
         Ok(diesel::insert_into(follows::table)
             .values((
                 follows::key.eq(key),
                 follows::activity_id.eq(activity_id),
-                follows::follower_id.eq(follower_id),
-                follows::target_id.eq(target_id),
+                follows::follower_id.eq(follower_id.0),
+                follows::target_id.eq(target_id.0),
                 follows::state.eq(FollowState::Pending.as_str()),
                 follows::created_at.eq(now),
                 follows::updated_at.eq(now),
@@ -70,7 +71,7 @@ impl FollowRow {
             .get_result(conn)?)
     }
 
-    pub fn find_by_key(
+    pub(crate) fn find_by_key(
         conn: &mut Conn,
         key: &str,
     ) -> Result<Option<(Self, CentreRow)>, StorageError> {
@@ -82,7 +83,7 @@ impl FollowRow {
             .optional()?)
     }
 
-    pub fn find_by_activity(
+    pub(crate) fn find_by_activity(
         conn: &mut Conn,
         activity_id: &str,
     ) -> Result<Option<Self>, StorageError> {
@@ -94,20 +95,20 @@ impl FollowRow {
     }
 
     /// The follow of `follower_id` (local) towards `target_id`, if any.
-    pub fn find_between(
+    pub(crate) fn find_between(
         conn: &mut Conn,
-        follower_id: i64,
-        target_id: i64,
+        follower_id: CentreId,
+        target_id: CentreId,
     ) -> Result<Option<Self>, StorageError> {
         Ok(follows::table
-            .filter(follows::follower_id.eq(follower_id))
-            .filter(follows::target_id.eq(target_id))
+            .filter(follows::follower_id.eq(follower_id.0))
+            .filter(follows::target_id.eq(target_id.0))
             .select(Self::as_select())
             .first(conn)
             .optional()?)
     }
 
-    pub fn set_state(
+    pub(crate) fn set_state(
         conn: &mut Conn,
         id: i64,
         state: FollowState,
@@ -122,7 +123,7 @@ impl FollowRow {
         Ok(())
     }
 
-    pub fn mark_backfilled(
+    pub(crate) fn mark_backfilled(
         conn: &mut Conn,
         id: i64,
         now: NaiveDateTime,
@@ -133,13 +134,13 @@ impl FollowRow {
         Ok(())
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(follows::table.find(id)).execute(conn)?;
         Ok(())
     }
 
     /// Our follows with their targets, newest first.
-    pub fn list(conn: &mut Conn) -> Result<Vec<(Self, CentreRow)>, StorageError> {
+    pub(crate) fn list(conn: &mut Conn) -> Result<Vec<(Self, CentreRow)>, StorageError> {
         Ok(follows::table
             .inner_join(centres::table.on(centres::id.eq(follows::target_id)))
             .order(follows::id.desc())
@@ -148,7 +149,7 @@ impl FollowRow {
     }
 
     /// Whether any of our centres follows `actor_id` with an accepted follow.
-    pub fn is_followed(conn: &mut Conn, actor_id: i64) -> Result<bool, StorageError> {
+    pub(crate) fn is_followed(conn: &mut Conn, actor_id: i64) -> Result<bool, StorageError> {
         let n: i64 = follows::table
             .filter(follows::target_id.eq(actor_id))
             .filter(follows::state.eq(FollowState::Accepted.as_str()))
@@ -164,15 +165,15 @@ impl FollowerRow {
     pub fn upsert(
         conn: &mut Conn,
         key: &str,
-        centre_id: i64,
-        actor_id: i64,
+        centre_id: CentreId,
+        actor_id: CentreId,
         activity_id: &str,
         state: FollowState,
         now: NaiveDateTime,
     ) -> Result<Self, StorageError> {
         let existing = followers::table
-            .filter(followers::centre_id.eq(centre_id))
-            .filter(followers::actor_id.eq(actor_id));
+            .filter(followers::centre_id.eq(centre_id.0))
+            .filter(followers::actor_id.eq(actor_id.0));
         let trusted = existing
             .select(followers::trusted)
             .first::<bool>(conn)
@@ -183,8 +184,8 @@ impl FollowerRow {
             .values((
                 followers::trusted.eq(trusted),
                 followers::key.eq(key),
-                followers::centre_id.eq(centre_id),
-                followers::actor_id.eq(actor_id),
+                followers::centre_id.eq(centre_id.0),
+                followers::actor_id.eq(actor_id.0),
                 followers::activity_id.eq(activity_id),
                 followers::state.eq(state.as_str()),
                 followers::created_at.eq(now),
@@ -194,7 +195,7 @@ impl FollowerRow {
             .get_result(conn)?)
     }
 
-    pub fn find_by_key(
+    pub(crate) fn find_by_key(
         conn: &mut Conn,
         key: &str,
     ) -> Result<Option<(Self, CentreRow)>, StorageError> {
@@ -206,7 +207,7 @@ impl FollowerRow {
             .optional()?)
     }
 
-    pub fn set_state(
+    pub(crate) fn set_state(
         conn: &mut Conn,
         id: i64,
         state: FollowState,
@@ -222,7 +223,7 @@ impl FollowerRow {
     }
 
     /// Trusts (or stops trusting) a follower with `network` contact cards.
-    pub fn set_trusted(conn: &mut Conn, id: i64, trusted: bool) -> Result<(), StorageError> {
+    pub(crate) fn set_trusted(conn: &mut Conn, id: i64, trusted: bool) -> Result<(), StorageError> {
         diesel::update(followers::table.find(id))
             .set(followers::trusted.eq(trusted))
             .execute(conn)?;
@@ -230,18 +231,22 @@ impl FollowerRow {
     }
 
     /// Removes `actor_id` from the followers of `centre_id`; returns whether it was one.
-    pub fn remove(conn: &mut Conn, centre_id: i64, actor_id: i64) -> Result<bool, StorageError> {
+    pub(crate) fn remove(
+        conn: &mut Conn,
+        centre_id: CentreId,
+        actor_id: CentreId,
+    ) -> Result<bool, StorageError> {
         let n = diesel::delete(
             followers::table
-                .filter(followers::centre_id.eq(centre_id))
-                .filter(followers::actor_id.eq(actor_id)),
+                .filter(followers::centre_id.eq(centre_id.0))
+                .filter(followers::actor_id.eq(actor_id.0)),
         )
         .execute(conn)?;
         Ok(n > 0)
     }
 
     /// Removes every follower whose inbox (or shared inbox) is `inbox`: it answered 410 Gone.
-    pub fn remove_by_inbox(conn: &mut Conn, inbox: &str) -> Result<(), StorageError> {
+    pub(crate) fn remove_by_inbox(conn: &mut Conn, inbox: &str) -> Result<(), StorageError> {
         let actors = centres::table
             .filter(
                 centres::inbox_url
@@ -255,7 +260,7 @@ impl FollowerRow {
     }
 
     /// Every follow of our centres by one actor.
-    pub fn by_actor(conn: &mut Conn, actor_id: i64) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn by_actor(conn: &mut Conn, actor_id: i64) -> Result<Vec<Self>, StorageError> {
         Ok(followers::table
             .filter(followers::actor_id.eq(actor_id))
             .select(Self::as_select())
@@ -263,7 +268,7 @@ impl FollowerRow {
     }
 
     /// The followers of a local centre (all states, or only `state`), with their actors.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         centre_id: Option<i64>,
         state: Option<FollowState>,

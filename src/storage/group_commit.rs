@@ -25,7 +25,7 @@ type Job = Box<dyn FnOnce(&mut AnyConnection) -> Pending + Send>;
 /// Answers the caller once the batch's fate is known: `None` committed, `Some` failed.
 type Pending = Box<dyn FnOnce(Option<&StorageError>) + Send>;
 
-pub struct GroupCommit {
+pub(super) struct GroupCommit {
     jobs: mpsc::Sender<Job>,
     /// Grouped transactions run so far (one commit each): what the sharing saves shows here.
     #[cfg_attr(
@@ -37,7 +37,7 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the batch thread; it ends when the last handle is dropped.
-    pub fn start(pool: Pool<Manager>) -> Self {
+    pub(super) fn start(pool: Pool<Manager>) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>();
         let transactions = Arc::new(AtomicU64::new(0));
         let counted = transactions.clone();
@@ -50,12 +50,12 @@ impl GroupCommit {
 
     /// How many grouped transactions have run.
     #[cfg(test)]
-    pub fn transactions(&self) -> u64 {
+    pub(crate) fn transactions(&self) -> u64 {
         self.transactions.load(Ordering::Relaxed)
     }
 
     /// Runs `f` in a savepoint of the next batch; answers once that batch has committed.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, StorageError>
+    pub(super) async fn write<T, F>(&self, f: F) -> Result<T, StorageError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, StorageError> + Send + 'static,

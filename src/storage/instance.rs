@@ -6,7 +6,7 @@ use super::schema::instance_keys;
 use super::{Conn, StorageError};
 
 /// `(public PEM, private PEM)`, created with `generate` if the node has none yet.
-pub fn get_or_create(
+pub(crate) fn get_or_create(
     conn: &mut Conn,
     generate: impl FnOnce() -> Result<(String, String), StorageError>,
 ) -> Result<(String, String), StorageError> {

@@ -12,19 +12,20 @@ pub mod accounts;
 pub mod activities;
 pub mod centres;
 pub mod contacts;
-pub mod delivery;
-pub mod endorsements;
+pub(crate) mod delivery;
+pub(crate) mod endorsements;
 pub mod follows;
 mod group_commit;
-pub mod instance;
-pub mod moderation;
+pub mod ids;
+pub(crate) mod instance;
+pub(crate) mod moderation;
 pub mod products;
 pub mod recommendations;
-pub mod search;
+pub(crate) mod search;
 mod secret;
 pub mod software;
 mod stored;
-pub mod tokens;
+pub(crate) mod tokens;
 
 pub use connection::{AnyConnection as Conn, Backend, Database, DatabaseUrl};
 pub use error::StorageError;
@@ -45,7 +46,7 @@ pub struct Page<T> {
 
 /// A new object key: the last segment of the object's id, 32 hex digits. Random so that ids
 /// reveal nothing about how many objects a node holds. The one key generator of the node.
-pub fn new_key() -> String {
+pub(crate) fn new_key() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
@@ -53,7 +54,7 @@ pub fn new_key() -> String {
 pub use crate::domain::Window;
 
 /// A trivial query, for health checks.
-pub fn ping(conn: &mut Conn) -> Result<(), StorageError> {
+pub(crate) fn ping(conn: &mut Conn) -> Result<(), StorageError> {
     use diesel::connection::SimpleConnection;
     conn.batch_execute("SELECT 1")?;
     Ok(())

@@ -8,39 +8,65 @@ use super::schema::{
 };
 use super::{Conn, StorageError};
 
-pub const BLOCK: &str = "block";
-pub const ALLOW: &str = "allow";
+/// What a rule does to a domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// Nothing from it is taken, nothing is sent to it, its copies are removed.
+    Block,
+    /// Taken even when the node federates with allowed domains only.
+    Allow,
+}
+
+impl RuleKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Block => "block",
+            Self::Allow => "allow",
+        }
+    }
+
+    /// The rule a stored or typed name stands for; `None` for any other text.
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        [Self::Block, Self::Allow]
+            .into_iter()
+            .find(|rule| rule.as_str() == value)
+    }
+}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = domain_rules)]
+#[expect(
+    dead_code,
+    reason = "a row holds its whole table row; not every column is read"
+)]
 pub struct DomainRule {
     pub domain: String,
-    pub rule: String,
+    pub rule: RuleKind,
     pub created_at: NaiveDateTime,
 }
 
-pub fn set_rule(
+pub(crate) fn set_rule(
     conn: &mut Conn,
     domain: &str,
-    rule: &str,
+    rule: RuleKind,
     now: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::delete(domain_rules::table.find(domain)).execute(conn)?;
     diesel::insert_into(domain_rules::table)
         .values((
             domain_rules::domain.eq(domain),
-            domain_rules::rule.eq(rule),
+            domain_rules::rule.eq(rule.as_str()),
             domain_rules::created_at.eq(now),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn remove_rule(conn: &mut Conn, domain: &str) -> Result<bool, StorageError> {
+pub(crate) fn remove_rule(conn: &mut Conn, domain: &str) -> Result<bool, StorageError> {
     Ok(diesel::delete(domain_rules::table.find(domain)).execute(conn)? > 0)
 }
 
-pub fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<String>, StorageError> {
+pub(crate) fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<RuleKind>, StorageError> {
     Ok(domain_rules::table
         .find(domain)
         .select(domain_rules::rule)
@@ -48,7 +74,7 @@ pub fn rule_for(conn: &mut Conn, domain: &str) -> Result<Option<String>, Storage
         .optional()?)
 }
 
-pub fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
+pub(crate) fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
     Ok(domain_rules::table
         .order(domain_rules::domain.asc())
         .select(DomainRule::as_select())
@@ -57,7 +83,7 @@ pub fn list_rules(conn: &mut Conn) -> Result<Vec<DomainRule>, StorageError> {
 
 /// Whether an actor's authority (`host` or `host:port`, normalised) falls under a rule for
 /// `domain`: the same authority, or, for a rule naming a host alone, that host on any port.
-pub fn rule_covers(domain: &str, authority: &str) -> bool {
+pub(crate) fn rule_covers(domain: &str, authority: &str) -> bool {
     authority == domain
         || (!domain.contains(':')
             && authority
@@ -102,7 +128,7 @@ pub struct Purged {
 /// Cuts a blocked domain off: every copy received from its actors goes (their endorsements
 /// follow by cascade), its actors stop following our centres and ours stop following them, and
 /// nothing still queued for it is sent.
-pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageError> {
+pub(crate) fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageError> {
     let actors = actors_of(conn, domain)?;
     let recommendations =
         diesel::delete(recommendations::table.filter(recommendations::centre_id.eq_any(&actors)))
@@ -114,7 +140,7 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
         + diesel::delete(follows::table.filter(follows::target_id.eq_any(&actors)))
             .execute(conn)?;
     let hosts: Vec<String> = deliveries::table
-        .filter(deliveries::state.eq(super::delivery::PENDING))
+        .filter(deliveries::state.eq(super::delivery::DeliveryState::Pending.as_str()))
         .select(deliveries::host)
         .distinct()
         .load(conn)?;
@@ -123,10 +149,10 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
         deliveries_cancelled += diesel::update(
             deliveries::table
                 .filter(deliveries::host.eq(host))
-                .filter(deliveries::state.eq(super::delivery::PENDING)),
+                .filter(deliveries::state.eq(super::delivery::DeliveryState::Pending.as_str())),
         )
         .set((
-            deliveries::state.eq(super::delivery::REJECTED),
+            deliveries::state.eq(super::delivery::DeliveryState::Rejected.as_str()),
             deliveries::last_error.eq(format!("{domain} is blocked here")),
         ))
         .execute(conn)?;
@@ -140,16 +166,16 @@ pub fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, StorageErro
 }
 
 /// The domains blocked here.
-pub fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
+pub(crate) fn blocked_domains(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
     Ok(domain_rules::table
-        .filter(domain_rules::rule.eq(BLOCK))
+        .filter(domain_rules::rule.eq(RuleKind::Block.as_str()))
         .select(domain_rules::domain)
         .load(conn)?)
 }
 
 /// Hides or shows one remote object (recommendation or contact) by its ActivityPub id.
 /// Returns false when no remote object has that id.
-pub fn set_hidden(conn: &mut Conn, ap_id: &str, hidden: bool) -> Result<bool, StorageError> {
+pub(crate) fn set_hidden(conn: &mut Conn, ap_id: &str, hidden: bool) -> Result<bool, StorageError> {
     let recs = diesel::update(
         recommendations::table
             .filter(recommendations::ap_id.eq(ap_id))

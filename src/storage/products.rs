@@ -49,7 +49,7 @@ pub fn set_for_recommendation(
 }
 
 /// Product names per recommendation, in the order they were given.
-pub fn names_for(
+pub(crate) fn names_for(
     conn: &mut Conn,
     recommendation_ids: &[i64],
 ) -> Result<HashMap<i64, Vec<String>>, StorageError> {
@@ -71,7 +71,10 @@ pub fn names_for(
 
 /// The replaced products with the most published, visible recommendations: the home page's
 /// "what do you use today?" shortcuts.
-pub fn most_replaced(conn: &mut Conn, limit: i64) -> Result<Vec<(String, i64)>, StorageError> {
+pub(crate) fn most_replaced(
+    conn: &mut Conn,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, StorageError> {
     use super::schema::recommendations;
     use diesel::dsl::count_star;
     Ok(recommendation_products::table
@@ -87,7 +90,7 @@ pub fn most_replaced(conn: &mut Conn, limit: i64) -> Result<Vec<(String, i64)>, 
 }
 
 /// Every product name, in name order (what the hashtags of recommendations are made of).
-pub fn all_names(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
+pub(crate) fn all_names(conn: &mut Conn) -> Result<Vec<String>, StorageError> {
     Ok(products::table
         .order(products::name.asc())
         .select(products::name)

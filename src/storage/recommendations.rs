@@ -8,6 +8,7 @@ use crate::domain::recommendation::{Hosting, Level, RecommendationDraft, Status}
 use crate::domain::text::fold;
 
 use super::centres::CentreRow;
+use super::ids::{CentreId, SoftwareId};
 use super::schema::{centres, products, recommendation_products, recommendations, software};
 use super::software::SoftwareRow;
 use super::{Conn, Page, StorageError, Window, products as product_links};
@@ -160,7 +161,7 @@ impl RecommendationRow {
             .get_result(conn)?)
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut Conn,
         id: i64,
         fields: &RecommendationFields,
@@ -171,12 +172,12 @@ impl RecommendationRow {
             .get_result(conn)?)
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(recommendations::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    pub fn find_by_key(
+    pub(crate) fn find_by_key(
         conn: &mut Conn,
         key: &str,
     ) -> Result<Option<RecommendationRecord>, StorageError> {
@@ -193,7 +194,7 @@ impl RecommendationRow {
             .optional()?)
     }
 
-    pub fn find_by_ap_id(
+    pub(crate) fn find_by_ap_id(
         conn: &mut Conn,
         ap_id: &str,
     ) -> Result<Option<RecommendationRecord>, StorageError> {
@@ -210,7 +211,7 @@ impl RecommendationRow {
             .optional()?)
     }
 
-    pub fn ap_id_of(conn: &mut Conn, id: i64) -> Result<Option<String>, StorageError> {
+    pub(crate) fn ap_id_of(conn: &mut Conn, id: i64) -> Result<Option<String>, StorageError> {
         Ok(recommendations::table
             .find(id)
             .select(recommendations::ap_id)
@@ -219,22 +220,22 @@ impl RecommendationRow {
     }
 
     /// The recommendation of this centre for this software in this category, if any.
-    pub fn find_same(
+    pub(crate) fn find_same(
         conn: &mut Conn,
-        centre_id: i64,
-        software_id: i64,
+        centre_id: CentreId,
+        software_id: SoftwareId,
         category: &str,
     ) -> Result<Option<Self>, StorageError> {
         Ok(recommendations::table
-            .filter(recommendations::centre_id.eq(centre_id))
-            .filter(recommendations::software_id.eq(software_id))
+            .filter(recommendations::centre_id.eq(centre_id.0))
+            .filter(recommendations::software_id.eq(software_id.0))
             .filter(recommendations::category.eq(category))
             .select(Self::as_select())
             .first(conn)
             .optional()?)
     }
 
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         filter: &RecommendationFilter,
         window: Window,
@@ -263,7 +264,7 @@ impl RecommendationRow {
     }
 
     /// Published, unhidden recommendations per category.
-    pub fn count_published_by_category(
+    pub(crate) fn count_published_by_category(
         conn: &mut Conn,
     ) -> Result<Vec<(String, i64)>, StorageError> {
         Ok(recommendations::table
@@ -280,7 +281,7 @@ impl RecommendationRow {
 
 /// The stored columns of a validated recommendation. `remote_updated_at` is the author's
 /// `updated` for copies received from peers, None for this node's own.
-pub fn fields(
+pub(crate) fn fields(
     draft: &RecommendationDraft,
     centre: &CentreRow,
     software: &SoftwareRow,
@@ -341,7 +342,7 @@ fn search_text(draft: &RecommendationDraft, centre: &CentreRow, software: &Softw
 }
 
 /// Links a recommendation to the products it replaces, creating new products.
-pub fn link_products(
+pub(crate) fn link_products(
     conn: &mut Conn,
     recommendation_id: i64,
     draft: &RecommendationDraft,

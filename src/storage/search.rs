@@ -40,7 +40,7 @@ pub struct Change {
 }
 
 /// The newest seq of the feed, 0 when it is empty.
-pub fn latest_seq(conn: &mut Conn) -> Result<i64, StorageError> {
+pub(crate) fn latest_seq(conn: &mut Conn) -> Result<i64, StorageError> {
     let max: Option<i64> = search_changes::table
         .select(diesel::dsl::max(search_changes::seq))
         .first(conn)?;
@@ -48,14 +48,18 @@ pub fn latest_seq(conn: &mut Conn) -> Result<i64, StorageError> {
 }
 
 /// The oldest seq still kept (older ones were pruned), None when the feed is empty.
-pub fn oldest_seq(conn: &mut Conn) -> Result<Option<i64>, StorageError> {
+pub(crate) fn oldest_seq(conn: &mut Conn) -> Result<Option<i64>, StorageError> {
     Ok(search_changes::table
         .select(diesel::dsl::min(search_changes::seq))
         .first(conn)?)
 }
 
 /// At most `limit` changes after `seq`, oldest first.
-pub fn changes_after(conn: &mut Conn, seq: i64, limit: i64) -> Result<Vec<Change>, StorageError> {
+pub(crate) fn changes_after(
+    conn: &mut Conn,
+    seq: i64,
+    limit: i64,
+) -> Result<Vec<Change>, StorageError> {
     Ok(search_changes::table
         .filter(search_changes::seq.gt(seq))
         .order(search_changes::seq.asc())
@@ -66,7 +70,7 @@ pub fn changes_after(conn: &mut Conn, seq: i64, limit: i64) -> Result<Vec<Change
 
 /// Forgets the changes made before `before`; returns how many went. The newest change is
 /// always kept: `max(seq)` is how an index tells how far the feed has gone.
-pub fn prune_changes(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
+pub(crate) fn prune_changes(conn: &mut Conn, before: NaiveDateTime) -> Result<usize, StorageError> {
     let latest = latest_seq(conn)?;
     Ok(diesel::delete(
         search_changes::table
@@ -96,7 +100,7 @@ pub enum Selection<'a> {
 }
 
 /// Recommendations by id, or all of them.
-pub fn recommendations(
+pub(crate) fn recommendations(
     conn: &mut Conn,
     which: Selection<'_>,
 ) -> Result<Vec<RecommendationSource>, StorageError> {
@@ -104,7 +108,7 @@ pub fn recommendations(
 }
 
 /// Every recommendation of these software records.
-pub fn recommendations_of_software(
+pub(crate) fn recommendations_of_software(
     conn: &mut Conn,
     software_ids: &[i64],
 ) -> Result<Vec<RecommendationSource>, StorageError> {
@@ -211,7 +215,10 @@ fn all_endorsers(conn: &mut Conn) -> Result<HashMap<i64, Vec<String>>, StorageEr
 }
 
 /// Contact cards by id, or all of them, with their centre.
-pub fn contacts(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<ContactRecord>, StorageError> {
+pub(crate) fn contacts(
+    conn: &mut Conn,
+    which: Selection<'_>,
+) -> Result<Vec<ContactRecord>, StorageError> {
     let query = || {
         contacts::table
             .inner_join(centres::table)
@@ -235,7 +242,10 @@ pub fn contacts(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<ContactReco
 }
 
 /// Software records by id, or all of them.
-pub fn software(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<SoftwareRow>, StorageError> {
+pub(crate) fn software(
+    conn: &mut Conn,
+    which: Selection<'_>,
+) -> Result<Vec<SoftwareRow>, StorageError> {
     match which {
         Selection::All => Ok(software::table
             .order(software::id.asc())
@@ -258,7 +268,10 @@ pub fn software(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<SoftwareRow
 }
 
 /// Centres by id, or all of them.
-pub fn centres(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<CentreRow>, StorageError> {
+pub(crate) fn centres(
+    conn: &mut Conn,
+    which: Selection<'_>,
+) -> Result<Vec<CentreRow>, StorageError> {
     match which {
         Selection::All => Ok(centres::table
             .order(centres::id.asc())
@@ -281,7 +294,7 @@ pub fn centres(conn: &mut Conn, which: Selection<'_>) -> Result<Vec<CentreRow>, 
 }
 
 /// The ids of the recommendations and contacts these centres wrote.
-pub fn entries_of_centres(
+pub(crate) fn entries_of_centres(
     conn: &mut Conn,
     centre_ids: &[i64],
 ) -> Result<(Vec<i64>, Vec<i64>), StorageError> {
@@ -305,7 +318,7 @@ pub fn entries_of_centres(
 }
 
 /// Display names of centres by actor id (the labels of the `origin` facet).
-pub fn centre_names(
+pub(crate) fn centre_names(
     conn: &mut Conn,
     actor_ids: &BTreeSet<String>,
 ) -> Result<HashMap<String, String>, StorageError> {

@@ -44,7 +44,7 @@ impl SoftwareRow {
     /// write starts here, the replaced products they link) until the transaction ends. Without
     /// it two PostgreSQL transactions can both miss "Nextcloud" and both create it. Readers are
     /// not blocked. On SQLite, `BEGIN IMMEDIATE` serialises writers already.
-    pub fn lock_for_matching(conn: &mut Conn) -> Result<(), StorageError> {
+    pub(crate) fn lock_for_matching(conn: &mut Conn) -> Result<(), StorageError> {
         use diesel::connection::SimpleConnection;
         if let Conn::Postgresql(pg) = conn {
             pg.batch_execute("LOCK TABLE software IN SHARE ROW EXCLUSIVE MODE")?;
@@ -52,14 +52,7 @@ impl SoftwareRow {
         Ok(())
     }
 
-    pub fn find(conn: &mut Conn, id: i64) -> Result<Self, StorageError> {
-        Ok(software::table
-            .find(id)
-            .select(Self::as_select())
-            .first(conn)?)
-    }
-
-    pub fn find_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn find_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Self>, StorageError> {
         Ok(software::table
             .filter(software::slug.eq(slug))
             .select(Self::as_select())
@@ -70,7 +63,7 @@ impl SoftwareRow {
     /// The record this description is about, if any: same Wikidata id, else same repository,
     /// else same homepage — never one whose stronger key contradicts the description's
     /// (Nextcloud's server and desktop share a homepage but not a repository).
-    pub fn find_match(
+    pub(crate) fn find_match(
         conn: &mut Conn,
         facts: &SoftwareFacts,
     ) -> Result<Option<Self>, StorageError> {
@@ -132,7 +125,7 @@ impl SoftwareRow {
             .get_result(conn)?)
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut Conn,
         id: i64,
         facts: &SoftwareFacts,
@@ -154,7 +147,7 @@ impl SoftwareRow {
     }
 
     /// Removes the record if no recommendation refers to it any more.
-    pub fn delete_if_unused(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete_if_unused(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         let used: i64 = recommendations::table
             .filter(recommendations::software_id.eq(id))
             .count()
@@ -165,13 +158,13 @@ impl SoftwareRow {
         Ok(())
     }
 
-    pub fn slug_taken(conn: &mut Conn, slug: &str) -> Result<bool, StorageError> {
+    pub(crate) fn slug_taken(conn: &mut Conn, slug: &str) -> Result<bool, StorageError> {
         Ok(Self::find_by_slug(conn, slug)?.is_some())
     }
 
     /// Software with at least one published, visible recommendation, by name, with the
     /// number of centres recommending each.
-    pub fn list_recommended(
+    pub(crate) fn list_recommended(
         conn: &mut Conn,
         window: Window,
     ) -> Result<Page<(Self, i64)>, StorageError> {
@@ -216,7 +209,7 @@ impl SoftwareRow {
 }
 
 impl SoftwareRow {
-    pub fn count(conn: &mut Conn) -> Result<i64, StorageError> {
+    pub(crate) fn count(conn: &mut Conn) -> Result<i64, StorageError> {
         Ok(software::table.count().get_result(conn)?)
     }
 }
@@ -224,7 +217,7 @@ impl SoftwareRow {
 /// Finds the record this description is about, or creates it. `authoritative` descriptions
 /// (from this node's own centres) update the record's facts; others only fill in what is
 /// missing, so a peer cannot rewrite what local staff entered.
-pub fn upsert(
+pub(crate) fn upsert(
     conn: &mut Conn,
     spec: &SoftwareSpec,
     authoritative: bool,

@@ -1,4 +1,4 @@
-//! The domain's enums as text columns. Reading refuses a value the enum does not name (a
+//! The domain's enums (and the delivery queue's states) as text columns. Reading refuses a value the enum does not name (a
 //! corrupt row is an error, never silently `Published` or `Hidden`). Rows carry the enums;
 //! filters and inserts write the enum's own name, `as_str()`.
 
@@ -6,6 +6,8 @@ use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::sql_types::Text;
 
+use super::delivery::DeliveryState;
+use super::moderation::RuleKind;
 use crate::domain::contact::Visibility;
 use crate::domain::follow::FollowState;
 use crate::domain::recommendation::{Level, Status};
@@ -43,6 +45,8 @@ stored_as_text!(
     Level => "recommendation level",
     Visibility => "contact visibility",
     FollowState => "follow state",
+    DeliveryState => "delivery state",
+    RuleKind => "domain rule",
 );
 
 #[cfg(test)]
@@ -85,5 +89,17 @@ mod tests {
         assert!(read::<Visibility>(&mut conn, "everyone").is_err());
         assert!(read::<Level>(&mut conn, "").is_err());
         assert!(read::<FollowState>(&mut conn, "Accepted").is_err());
+        for state in DeliveryState::ALL {
+            assert_eq!(
+                read::<DeliveryState>(&mut conn, state.as_str()).unwrap(),
+                state
+            );
+        }
+        assert!(read::<DeliveryState>(&mut conn, "sent").is_err());
+        assert_eq!(
+            read::<RuleKind>(&mut conn, "block").unwrap(),
+            RuleKind::Block
+        );
+        assert!(read::<RuleKind>(&mut conn, "Block").is_err());
     }
 }

@@ -5,19 +5,25 @@ use diesel::prelude::*;
 
 use super::schema::api_tokens;
 use super::{Conn, StorageError};
+use crate::domain::secret::Secret;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
+#[expect(
+    dead_code,
+    reason = "a row holds its whole table row; not every column is read"
+)]
 pub struct TokenRow {
     pub id: i64,
-    pub token_hash: String,
+    /// A secret all the same: whoever reads it may look for the token that hashes to it.
+    pub token_hash: Secret,
     pub label: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
 }
 
 impl TokenRow {
-    pub fn insert(
+    pub(crate) fn insert(
         conn: &mut Conn,
         token_hash: &str,
         label: &str,
@@ -33,7 +39,10 @@ impl TokenRow {
             .get_result(conn)?)
     }
 
-    pub fn find_active(conn: &mut Conn, token_hash: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn find_active(
+        conn: &mut Conn,
+        token_hash: &str,
+    ) -> Result<Option<Self>, StorageError> {
         Ok(api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash))
             .filter(api_tokens::revoked_at.is_null())
@@ -42,7 +51,7 @@ impl TokenRow {
             .optional()?)
     }
 
-    pub fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn list(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(api_tokens::table
             .order(api_tokens::id.asc())
             .select(Self::as_select())
@@ -50,7 +59,7 @@ impl TokenRow {
     }
 
     /// Revokes the token with this id or this hash; returns how many were revoked.
-    pub fn revoke(
+    pub(crate) fn revoke(
         conn: &mut Conn,
         id: Option<i64>,
         token_hash: Option<&str>,
@@ -66,5 +75,24 @@ impl TokenRow {
         Ok(diesel::update(target)
             .set(api_tokens::revoked_at.eq(now))
             .execute(conn)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_hash_out() {
+        let row = TokenRow {
+            id: 1,
+            token_hash: Secret::new("ba7816bf8f01cfea414140de5dae2223b0"),
+            label: "ci".into(),
+            created_at: NaiveDateTime::default(),
+            revoked_at: None,
+        };
+        let printed = format!("{row:?}");
+        assert!(!printed.contains("ba7816bf"), "{printed}");
+        assert!(printed.contains("ci"), "{printed}");
     }
 }

@@ -23,6 +23,11 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
+/// The pages at URLs that are also ActivityPub ids (`/centres/{handle}`,
+/// `/recommendations/{key}`, `/contacts/{key}`): `startup` routes them, giving ActivityPub
+/// clients federation's documents and browsers these pages.
+pub(crate) use public::{centre, contact, recommendation};
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
@@ -30,11 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/software/{slug}", get(public::software))
         .route("/categories/{id}", get(public::category))
         .route("/centres", get(public::centres))
-        // These three are also ActivityPub ids: the handlers hand ActivityPub requests over.
-        .route("/centres/{handle}", get(public::centre))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
-        .route("/recommendations/{key}", get(public::recommendation))
-        .route("/contacts/{key}", get(public::contact))
         .route("/lang/{code}", get(public::switch_language))
         .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))

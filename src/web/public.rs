@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -16,7 +15,6 @@ use crate::directory::views::{CentreView, ContactView, RecommendationView, Softw
 use crate::domain::Window;
 use crate::domain::category::CATEGORIES;
 use crate::domain::recommendation::Hosting;
-use crate::federation::routes as activitypub;
 use crate::state::AppState;
 
 use super::error::{PageError, render};
@@ -209,20 +207,13 @@ struct RecommendationPage {
     r: RecommendationView,
 }
 
-/// `/recommendations/{key}`: the Note for ActivityPub clients (local entries), the page for
-/// browsers (any entry this node holds).
+/// `/recommendations/{key}`: the page for browsers (any entry this node holds); `startup`
+/// gives ActivityPub clients the Note instead.
 pub async fn recommendation(
     State(state): State<AppState>,
-    headers: HeaderMap,
     visit: Visit,
     Path(key): Path<String>,
 ) -> PageResult {
-    if activitypub::wants_activity_json(&headers) {
-        let federation = state.directory.federation().clone();
-        return Ok(activitypub::recommendation(State(federation), Path(key))
-            .await
-            .into_response());
-    }
     let r = state
         .directory
         .recommendation(&key, visit.access())
@@ -246,16 +237,9 @@ struct ContactPage {
 /// `/contacts/{key}`: a contact card, showing only what the person consented to publish.
 pub async fn contact(
     State(state): State<AppState>,
-    headers: HeaderMap,
     visit: Visit,
     Path(key): Path<String>,
 ) -> PageResult {
-    if activitypub::wants_activity_json(&headers) {
-        let federation = state.directory.federation().clone();
-        return Ok(activitypub::contact(State(federation), Path(key))
-            .await
-            .into_response());
-    }
     let c = state
         .directory
         .contact(&key, visit.access())
@@ -300,19 +284,13 @@ struct CentrePage {
     contacts: Vec<ContactView>,
 }
 
-/// `/centres/{username}` (the actor for ActivityPub clients) and `/centres/{user@domain}`.
+/// `/centres/{username}` and `/centres/{user@domain}` (`startup` gives ActivityPub clients the
+/// actor instead).
 pub async fn centre(
     State(state): State<AppState>,
-    headers: HeaderMap,
     visit: Visit,
     Path(handle): Path<String>,
 ) -> PageResult {
-    if activitypub::wants_activity_json(&headers) {
-        let federation = state.directory.federation().clone();
-        return Ok(activitypub::actor(State(federation), Path(handle))
-            .await
-            .into_response());
-    }
     let d = &state.directory;
     let err = |e| PageError::from_directory(visit.lang, e);
     let centre = d.find_centre(&handle).await.map_err(err)?;

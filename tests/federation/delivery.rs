@@ -437,6 +437,7 @@ impl HeldInboxes {
 async fn two_processes_on_postgres_share_the_work() {
     use maillage::storage::centres::{CentreRow, NewCentreRow};
     use maillage::storage::follows::{FollowState, FollowerRow};
+    use maillage::storage::ids::CentreId;
     const HOSTS: usize = 70;
     if Backend::Postgres.missing() {
         return;
@@ -478,8 +479,8 @@ async fn two_processes_on_postgres_share_the_work() {
             FollowerRow::upsert(
                 conn,
                 &format!("f{port}"),
-                centre.id,
-                row.id,
+                CentreId(centre.id),
+                CentreId(row.id),
                 &format!("{}#follow", row.actor_id),
                 FollowState::Accepted,
                 now,

@@ -14,6 +14,7 @@ use base64::Engine as _;
 use diesel::prelude::*;
 use maillage::storage::centres::{CentreRow, NewCentreRow};
 use maillage::storage::follows::{FollowState, FollowerRow};
+use maillage::storage::ids::CentreId;
 use reqwest::StatusCode;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
@@ -374,8 +375,8 @@ async fn secure_deliveries(backend: Backend) {
             FollowerRow::upsert(
                 conn,
                 &format!("k{i}"),
-                centre.id,
-                actor.id,
+                CentreId(centre.id),
+                CentreId(actor.id),
                 &format!("https://peer{i}.example/follows/1"),
                 FollowState::Accepted,
                 now,

@@ -319,7 +319,7 @@ mod tests {
             nextcloud
                 .hosting
                 .iter()
-                .any(|h| h.url.as_str() == "https://frama.space/"),
+                .any(|h| h.url.to_string() == "https://frama.space/"),
             "{:?}",
             nextcloud.hosting
         );

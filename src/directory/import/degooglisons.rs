@@ -416,7 +416,10 @@ mod tests {
         assert_eq!(framadate.category.id, "scheduling");
         assert_eq!(framadate.replaces, vec!["Doodle"]);
         assert_eq!(framadate.hosting[0].name, "Framadate");
-        assert_eq!(framadate.hosting[0].url.as_str(), "https://framadate.org/");
+        assert_eq!(
+            framadate.hosting[0].url.to_string(),
+            "https://framadate.org/"
+        );
         let thunderbird = plan
             .recommendations
             .iter()

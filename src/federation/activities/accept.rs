@@ -88,7 +88,7 @@ pub(crate) async fn accept_follower(
 
 impl Federation {
     /// Staff approved a pending follower.
-    pub async fn approve_follower(
+    pub(crate) async fn approve_follower(
         &self,
         target: CentreRow,
         follower: CentreRow,

@@ -27,6 +27,7 @@ use crate::federation::protocol::public_collection;
 use crate::federation::{Federation, FederationData, FederationError};
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
+use crate::storage::ids::{CentreId, RecommendationId};
 use crate::storage::now;
 
 /// A re-share. From a directory centre we follow, an endorsement; from anyone else (a Mastodon
@@ -77,7 +78,7 @@ impl Announce {
 impl Federation {
     /// Announces (endorses) `object` from a local centre to its followers and the object's
     /// author.
-    pub async fn send_announce(
+    pub(crate) async fn send_announce(
         &self,
         centre: CentreRow,
         object: &str,
@@ -238,8 +239,8 @@ async fn store_announce(
     let (key, activity, centre_id, rec_id) = (
         crate::storage::new_key(),
         activity_id.to_string(),
-        actor.row.id,
-        rec.id,
+        CentreId(actor.row.id),
+        RecommendationId(rec.id),
     );
     data.db
         .write(move |conn| {

@@ -93,7 +93,7 @@ pub struct Tombstone {
 }
 
 impl Tombstone {
-    pub fn new(id: Url) -> Self {
+    pub(crate) fn new(id: Url) -> Self {
         Self {
             kind: TombstoneType::Tombstone,
             id,

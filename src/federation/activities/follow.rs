@@ -16,6 +16,7 @@ use crate::federation::objects::centre::ApubCentre;
 use crate::federation::{Federation, FederationData, FederationError};
 use crate::storage::centres::CentreRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
+use crate::storage::ids::CentreId;
 use crate::storage::now;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -30,7 +31,7 @@ pub struct Follow {
 
 impl Federation {
     /// Sends a Follow from a local centre, with the id the caller recorded for it.
-    pub async fn send_follow(
+    pub(crate) async fn send_follow(
         &self,
         follower: CentreRow,
         target: CentreRow,
@@ -93,8 +94,11 @@ impl Activity for Follow {
         } else {
             FollowState::Accepted
         };
-        let (centre_id, actor_id, activity_id) =
-            (target.row.id, follower.row.id, self.id.to_string());
+        let (centre_id, actor_id, activity_id) = (
+            CentreId(target.row.id),
+            CentreId(follower.row.id),
+            self.id.to_string(),
+        );
         let key = crate::storage::new_key();
         let row = data
             .db

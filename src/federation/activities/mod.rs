@@ -161,7 +161,7 @@ impl<K: Serialize> Embedded<K> {
 }
 
 /// The `id` of an object given embedded or as a bare id.
-pub fn object_id(object: &Value) -> Option<Url> {
+pub(crate) fn object_id(object: &Value) -> Option<Url> {
     match object {
         Value::String(s) => Url::parse(s).ok(),
         Value::Object(map) => map
@@ -173,6 +173,6 @@ pub fn object_id(object: &Value) -> Option<Url> {
 }
 
 /// The `type` of an embedded object, if it is embedded.
-pub fn object_type(object: &Value) -> Option<&str> {
+pub(crate) fn object_type(object: &Value) -> Option<&str> {
     object.get("type").and_then(Value::as_str)
 }

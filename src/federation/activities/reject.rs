@@ -32,7 +32,7 @@ pub struct Reject {
 
 impl Federation {
     /// Staff refused a pending follower.
-    pub async fn refuse_follower(
+    pub(crate) async fn refuse_follower(
         &self,
         target: CentreRow,
         follower: CentreRow,

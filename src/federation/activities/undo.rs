@@ -20,6 +20,7 @@ use crate::federation::{Federation, FederationData, FederationError, activity_id
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::FollowerRow;
+use crate::storage::ids::CentreId;
 
 /// Undo of a Follow or an Announce, embedded or by id.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -46,7 +47,7 @@ pub struct Undo {
 
 impl Federation {
     /// A local centre stops following `target`: Undo of the Follow `follow_id`.
-    pub async fn send_unfollow(
+    pub(crate) async fn send_unfollow(
         &self,
         follower: CentreRow,
         target: CentreRow,
@@ -73,7 +74,7 @@ impl Federation {
 
     /// A local centre withdraws its endorsement of `object` (by `origin`): Undo of the
     /// Announce `announce_id`, to the same audience as the Announce.
-    pub async fn send_unannounce(
+    pub(crate) async fn send_unannounce(
         &self,
         centre: CentreRow,
         object: &str,
@@ -163,7 +164,11 @@ impl Activity for Undo {
                         None => follower.activity_id == undone,
                     };
                     if names_target || follower.activity_id == undone {
-                        FollowerRow::remove(conn, follower.centre_id, actor.id)?;
+                        FollowerRow::remove(
+                            conn,
+                            CentreId(follower.centre_id),
+                            CentreId(actor.id),
+                        )?;
                     }
                 }
                 Ok(())

@@ -4,8 +4,8 @@
 //! and tried once a day; any activity it sends us, or an operator, revives it.
 
 mod backoff;
-pub mod queue;
-pub mod send;
+pub(crate) mod queue;
+pub(crate) mod send;
 
 use std::time::Duration;
 
@@ -14,7 +14,7 @@ use rand::Rng;
 use tokio::task::JoinSet;
 
 use super::FederationData;
-use crate::storage::delivery::{self, Job};
+use crate::storage::delivery::{self, DeliveryState, Job};
 use crate::storage::now;
 
 use send::Outcome;
@@ -33,7 +33,7 @@ const EXPIRE_AFTER: Span = Span::days(14);
 const KEEP: Span = Span::days(7);
 
 /// Runs the workers until the process ends.
-pub async fn run(data: FederationData, client: reqwest::Client) {
+pub(crate) async fn run(data: FederationData, client: reqwest::Client) {
     let (db, wake) = (data.db.clone(), data.wake.clone());
     let owner = uuid::Uuid::new_v4().simple().to_string();
     tracing::debug!("delivery workers started ({owner})");
@@ -152,14 +152,16 @@ async fn deliver_one(data: &FederationData, client: &reqwest::Client, job: Job) 
             row.inbox
         );
         let _ = db
-            .write(move |conn| delivery::mark_final(conn, &row, delivery::REJECTED, &reason, now()))
+            .write(move |conn| {
+                delivery::mark_final(conn, &row, DeliveryState::Rejected, &reason, now())
+            })
             .await;
         return true;
     }
     let Some(key) = actor.private_key.clone() else {
         let _ = db
             .write(move |conn| {
-                delivery::mark_final(conn, &row, delivery::REJECTED, "no signing key", now())
+                delivery::mark_final(conn, &row, DeliveryState::Rejected, "no signing key", now())
             })
             .await;
         return true;
@@ -182,7 +184,7 @@ async fn deliver_one(data: &FederationData, client: &reqwest::Client, job: Job) 
         Outcome::Rejected(error) => {
             tracing::info!("{} refused {}: {error}", row.inbox, activity.activity_id);
             db.write(move |conn| {
-                delivery::mark_final(conn, &row, delivery::REJECTED, &error, now())
+                delivery::mark_final(conn, &row, DeliveryState::Rejected, &error, now())
             })
             .await
             .map(|()| true)
@@ -190,7 +192,7 @@ async fn deliver_one(data: &FederationData, client: &reqwest::Client, job: Job) 
         Outcome::Gone => {
             tracing::info!("{} is gone: no more deliveries to it", row.inbox);
             db.write(move |conn| {
-                delivery::mark_final(conn, &row, delivery::GONE, "410 Gone", now())?;
+                delivery::mark_final(conn, &row, DeliveryState::Gone, "410 Gone", now())?;
                 crate::storage::follows::FollowerRow::remove_by_inbox(conn, &row.inbox)
             })
             .await

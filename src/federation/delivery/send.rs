@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 /// What an inbox answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Delivered,
     /// Try again later (network error, 5xx, 408, 429); `Some` delay when the peer said.
     Retry {
@@ -32,7 +32,7 @@ pub enum Outcome {
 static CONFIG: LazyLock<Config> =
     LazyLock::new(|| Config::new().set_expiration(Duration::from_secs(3600)));
 
-pub async fn send(
+pub(crate) async fn send(
     client: &reqwest::Client,
     inbox: &str,
     actor_id: &str,
@@ -86,7 +86,7 @@ pub async fn send(
 
 /// What can go wrong while signing.
 #[derive(Debug, thiserror::Error)]
-pub enum SignFailure {
+pub(crate) enum SignFailure {
     #[error("{0}")]
     Rsa(#[from] rsa::Error),
     #[error("{0}")]
@@ -95,7 +95,7 @@ pub enum SignFailure {
     Request(#[from] reqwest::Error),
 }
 
-pub fn classify(status: StatusCode, retry_after: Option<&HeaderValue>) -> Outcome {
+pub(crate) fn classify(status: StatusCode, retry_after: Option<&HeaderValue>) -> Outcome {
     if status.is_success() {
         return Outcome::Delivered;
     }

@@ -118,3 +118,20 @@ impl LibActor for InstanceActor {
         self.inbox.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_private_key_out() {
+        let actor = InstanceActor::new(
+            &Url::parse("https://a.example/").unwrap(),
+            "-----BEGIN PUBLIC KEY-----".into(),
+            "-----BEGIN PRIVATE KEY-----MIIEvQIBADAN".into(),
+        );
+        let printed = format!("{actor:?}");
+        assert!(!printed.contains("PRIVATE KEY"), "{printed}");
+        assert!(printed.contains("a.example"), "{printed}");
+    }
+}

@@ -140,23 +140,65 @@ fn hashtag_link(base: &Url, tag: &str) -> (String, serde_json::Value) {
     )
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; the parts of one Note"
-)]
+/// What a recommendation's Note is made of: the row, its software, the products it replaces.
+pub(super) struct Recommended<'a> {
+    pub rec: &'a RecommendationRow,
+    pub software: &'a SoftwareRow,
+    pub replaces: &'a [String],
+}
+
+/// The Note: the text in the recommendation's language (software, what it replaces, the
+/// summary, who hosts it, its homepage, hashtags) and the structured `recommendation`.
 pub(super) fn note(
     id: &Url,
     centre: &ApubCentre,
-    rec: &RecommendationRow,
-    software: &SoftwareRow,
-    replaces: &[String],
+    what: Recommended<'_>,
     base: &Url,
     to: Vec<Url>,
     cc: Vec<Url>,
 ) -> Result<Note, FederationError> {
+    let Recommended { rec, software, .. } = what;
     let english = rec.language.starts_with("en");
     let hosting: Vec<Hosting> = serde_json::from_str(&rec.hosting).unwrap_or_default();
     let audience: Vec<String> = serde_json::from_str(&rec.audience).unwrap_or_default();
+    let mut content = text(&what, &hosting, english);
+    let (links, tag_objects): (Vec<String>, Vec<serde_json::Value>) = hashtags(&what, english)
+        .iter()
+        .map(|t| hashtag_link(base, t))
+        .unzip();
+    content.push_str(&format!("<p>{}</p>", links.join(" ")));
+    let ext = structured(&what, hosting, audience);
+    let homepage = json!({"type": "Link", "href": software.homepage, "name": software.name});
+    Ok(Note {
+        kind: NoteType::Note,
+        id: ObjectId::from(id.clone()),
+        attributed_to: centre.id.clone().into(),
+        to,
+        cc,
+        content_map: Some(
+            [(rec.language.clone(), content.clone())]
+                .into_iter()
+                .collect(),
+        ),
+        content,
+        published: rec.published_at.map(|t| t.and_utc()),
+        updated: Some(rec.updated_at.and_utc()),
+        url: Some(id.clone()),
+        tag: tag_objects,
+        attachment: vec![homepage],
+        recommendation: Some(ext),
+        contact: None,
+    })
+}
+
+/// The Note's HTML before its hashtags: the software and what it replaces, the summary, who
+/// hosts it, its homepage.
+fn text(what: &Recommended<'_>, hosting: &[Hosting], english: bool) -> String {
+    let Recommended {
+        rec,
+        software,
+        replaces,
+    } = what;
     let products = list_words(replaces, if english { "and" } else { "et" });
     let mut content = format!(
         "<p><strong>{}</strong>{}{}.</p>{}",
@@ -195,8 +237,13 @@ pub(super) fn note(
         html::attr(&software.homepage),
         html::escape(&software.homepage)
     ));
+    content
+}
+
+/// The software's hashtag, free software's, and one `Alternative…` per product replaced.
+fn hashtags(what: &Recommended<'_>, english: bool) -> Vec<String> {
     let mut tags = vec![
-        hashtag(&software.name),
+        hashtag(&what.software.name),
         (if english {
             "FreeSoftware"
         } else {
@@ -204,14 +251,25 @@ pub(super) fn note(
         })
         .to_owned(),
     ];
-    for name in replaces {
+    for name in what.replaces {
         tags.push(format!("Alternative{}", hashtag(name)));
     }
     tags.dedup();
-    let (links, tag_objects): (Vec<String>, Vec<serde_json::Value>) =
-        tags.iter().map(|t| hashtag_link(base, t)).unzip();
-    content.push_str(&format!("<p>{}</p>", links.join(" ")));
-    let ext = RecommendationExt {
+    tags
+}
+
+/// The structured recommendation other directories read (schema.org terms).
+fn structured(
+    what: &Recommended<'_>,
+    hosting: Vec<Hosting>,
+    audience: Vec<String>,
+) -> RecommendationExt {
+    let Recommended {
+        rec,
+        software,
+        replaces,
+    } = what;
+    RecommendationExt {
         item_reviewed: SoftwareExt {
             name: software.name.clone(),
             url: software.homepage.clone(),
@@ -237,28 +295,7 @@ pub(super) fn note(
                 url: h.url,
             })
             .collect(),
-    };
-    let homepage = json!({"type": "Link", "href": software.homepage, "name": software.name});
-    Ok(Note {
-        kind: NoteType::Note,
-        id: ObjectId::from(id.clone()),
-        attributed_to: centre.id.clone().into(),
-        to,
-        cc,
-        content_map: Some(
-            [(rec.language.clone(), content.clone())]
-                .into_iter()
-                .collect(),
-        ),
-        content,
-        published: rec.published_at.map(|t| t.and_utc()),
-        updated: Some(rec.updated_at.and_utc()),
-        url: Some(id.clone()),
-        tag: tag_objects,
-        attachment: vec![homepage],
-        recommendation: Some(ext),
-        contact: None,
-    })
+    }
 }
 
 fn list_words(items: &[String], and: &str) -> String {

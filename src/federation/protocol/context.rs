@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::domain::urls::NAMESPACE;
 
-pub fn context() -> Value {
+pub(crate) fn context() -> Value {
     json!([
         "https://www.w3.org/ns/activitystreams",
         "https://w3id.org/security/v1",

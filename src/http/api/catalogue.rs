@@ -13,7 +13,7 @@ use crate::http::extract::{Paging, Params};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CategoryEntry {
+pub(super) struct CategoryEntry {
     pub id: &'static str,
     pub label: Labels,
     /// Published recommendations filed under it on this node.
@@ -21,7 +21,7 @@ pub struct CategoryEntry {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Labels {
+pub(super) struct Labels {
     pub fr: &'static str,
     pub en: &'static str,
 }
@@ -29,7 +29,7 @@ pub struct Labels {
 /// The built-in taxonomy, in French and English, with counts.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalogue",
     responses((status = 200, body = Listing<CategoryEntry>)))]
-pub async fn categories(
+pub(super) async fn categories(
     State(state): State<AppState>,
 ) -> Result<Json<Listing<CategoryEntry>>, ApiError> {
     let counts = state.directory.published_per_category().await?;
@@ -54,7 +54,7 @@ pub async fn categories(
 /// recommend it.
 #[utoipa::path(get, path = "/api/v1/software", tag = "catalogue",
     params(Paging), responses((status = 200, body = Listing<SoftwareEntry>)))]
-pub async fn software(
+pub(super) async fn software(
     State(state): State<AppState>,
     Params(paging): Params<Paging>,
 ) -> Result<Json<Listing<SoftwareEntry>>, ApiError> {

@@ -14,7 +14,9 @@ use crate::state::AppState;
 /// All centres, this node's first.
 #[utoipa::path(get, path = "/api/v1/centres", tag = "centres",
     responses((status = 200, body = Listing<CentreView>)))]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Listing<CentreView>>, ApiError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+) -> Result<Json<Listing<CentreView>>, ApiError> {
     let centres = state.directory.list_centres().await?;
     Ok(Json(Listing {
         total: i64::try_from(centres.len()).unwrap_or(i64::MAX),
@@ -27,7 +29,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Listing<CentreVi
     request_body = NewCentreInput, security(("bearer" = [])),
     responses((status = 201, body = CentreView, headers(("Location" = String))),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     _staff: Staff,
     JsonBody(input): JsonBody<NewCentreInput>,
@@ -49,7 +51,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/centres/{username}", tag = "centres",
     params(("username" = String, Path)),
     responses((status = 200, body = CentreView), (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Path(username): Path<String>,
 ) -> Result<Json<CentreView>, ApiError> {
@@ -61,7 +63,7 @@ pub async fn show(
     params(("username" = String, Path)), request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = CentreView), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(username): Path<String>,

@@ -17,7 +17,7 @@ use super::recommendations::{AsCentre, key_of};
 /// List contact cards: `local` and `public` ones for everyone, all of them for staff.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
     params(ContactQuery, Paging), responses((status = 200, body = Listing<ContactView>)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
     Params(query): Params<ContactQuery>,
@@ -37,7 +37,7 @@ pub async fn list(
     params(AsCentre), request_body = ContactInput, security(("bearer" = [])),
     responses((status = 201, body = ContactView, headers(("Location" = String))),
         (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     _staff: Staff,
     Params(as_centre): Params<AsCentre>,
@@ -63,7 +63,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/contacts/{key}", tag = "contacts",
     params(("key" = String, Path)),
     responses((status = 200, body = ContactView), (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Caller(access): Caller,
     Path(key): Path<String>,
@@ -77,7 +77,7 @@ pub async fn show(
     params(("key" = String, Path)), request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = ContactView), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -92,7 +92,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/contacts/{key}", tag = "contacts",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,

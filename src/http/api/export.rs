@@ -14,7 +14,7 @@ use crate::http::extract::Params;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct ExportParams {
+pub(super) struct ExportParams {
     /// `json` (default), `csv` or `jsonld`.
     pub format: Option<String>,
 }
@@ -23,7 +23,7 @@ pub struct ExportParams {
 #[utoipa::path(get, path = "/api/v1/export", tag = "export", params(ExportParams),
     responses((status = 200, description = "The export document", content(
         ("application/json"), ("text/csv"), ("application/ld+json")))))]
-pub async fn export(
+pub(super) async fn export(
     State(state): State<AppState>,
     Params(params): Params<ExportParams>,
 ) -> Result<impl IntoResponse, ApiError> {

@@ -31,7 +31,7 @@ fn listing<T>(items: Vec<T>) -> Json<Listing<T>> {
     request_body = FollowInput, security(("bearer" = [])),
     responses((status = 201, body = FollowView), (status = 422, body = ErrorBody),
         (status = 502, body = ErrorBody)))]
-pub async fn follow(
+pub(super) async fn follow(
     State(state): State<AppState>,
     _staff: Staff,
     Params(as_centre): Params<AsCentre>,
@@ -47,7 +47,7 @@ pub async fn follow(
 /// The centres this node's centres follow, with the state of each follow.
 #[utoipa::path(get, path = "/api/v1/follows", tag = "network", security(("bearer" = [])),
     responses((status = 200, body = Listing<FollowView>)))]
-pub async fn follows(
+pub(super) async fn follows(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<FollowView>>, ApiError> {
@@ -58,7 +58,7 @@ pub async fn follows(
 #[utoipa::path(delete, path = "/api/v1/follows/{key}", tag = "network",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn unfollow(
+pub(super) async fn unfollow(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -68,7 +68,7 @@ pub async fn unfollow(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct FollowerFilter {
+pub(super) struct FollowerFilter {
     /// `pending`, `accepted` or `rejected`.
     pub state: Option<String>,
 }
@@ -76,7 +76,7 @@ pub struct FollowerFilter {
 /// Who follows this node's centres (Mastodon users included).
 #[utoipa::path(get, path = "/api/v1/followers", tag = "network", params(FollowerFilter),
     security(("bearer" = [])), responses((status = 200, body = Listing<FollowerView>)))]
-pub async fn followers(
+pub(super) async fn followers(
     State(state): State<AppState>,
     _staff: Staff,
     Params(filter): Params<FollowerFilter>,
@@ -90,7 +90,7 @@ pub async fn followers(
 #[utoipa::path(post, path = "/api/v1/followers/{key}/approve", tag = "network",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = FollowerView), (status = 409, body = ErrorBody)))]
-pub async fn approve(
+pub(super) async fn approve(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -102,7 +102,7 @@ pub async fn approve(
 #[utoipa::path(post, path = "/api/v1/followers/{key}/refuse", tag = "network",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = FollowerView), (status = 409, body = ErrorBody)))]
-pub async fn refuse(
+pub(super) async fn refuse(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -116,7 +116,7 @@ pub async fn refuse(
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = FollowerView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
-pub async fn trust(
+pub(super) async fn trust(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -128,7 +128,7 @@ pub async fn trust(
 #[utoipa::path(post, path = "/api/v1/followers/{key}/distrust", tag = "network",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = FollowerView), (status = 404, body = ErrorBody)))]
-pub async fn distrust(
+pub(super) async fn distrust(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -140,7 +140,7 @@ pub async fn distrust(
 #[utoipa::path(post, path = "/api/v1/endorsements", tag = "network", params(AsCentre),
     request_body = EndorsementInput, security(("bearer" = [])),
     responses((status = 201, body = EndorsementView), (status = 422, body = ErrorBody)))]
-pub async fn endorse(
+pub(super) async fn endorse(
     State(state): State<AppState>,
     _staff: Staff,
     Params(as_centre): Params<AsCentre>,
@@ -156,7 +156,7 @@ pub async fn endorse(
 /// This node's endorsements.
 #[utoipa::path(get, path = "/api/v1/endorsements", tag = "network", security(("bearer" = [])),
     responses((status = 200, body = Listing<EndorsementView>)))]
-pub async fn endorsements(
+pub(super) async fn endorsements(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<EndorsementView>>, ApiError> {
@@ -167,7 +167,7 @@ pub async fn endorsements(
 #[utoipa::path(delete, path = "/api/v1/endorsements/{key}", tag = "network",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn unendorse(
+pub(super) async fn unendorse(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -181,7 +181,7 @@ pub async fn unendorse(
 #[utoipa::path(post, path = "/api/v1/moderation/domains", tag = "moderation",
     request_body = DomainRuleInput, security(("bearer" = [])),
     responses((status = 200, body = BlockReport), (status = 422, body = ErrorBody)))]
-pub async fn set_domain_rule(
+pub(super) async fn set_domain_rule(
     State(state): State<AppState>,
     _staff: Staff,
     JsonBody(input): JsonBody<DomainRuleInput>,
@@ -191,7 +191,7 @@ pub async fn set_domain_rule(
 
 #[utoipa::path(get, path = "/api/v1/moderation/domains", tag = "moderation",
     security(("bearer" = [])), responses((status = 200, body = Listing<DomainRuleView>)))]
-pub async fn domain_rules(
+pub(super) async fn domain_rules(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<DomainRuleView>>, ApiError> {
@@ -202,7 +202,7 @@ pub async fn domain_rules(
 #[utoipa::path(delete, path = "/api/v1/moderation/domains/{domain}", tag = "moderation",
     params(("domain" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn remove_domain_rule(
+pub(super) async fn remove_domain_rule(
     State(state): State<AppState>,
     _staff: Staff,
     Path(domain): Path<String>,
@@ -215,7 +215,7 @@ pub async fn remove_domain_rule(
 #[utoipa::path(post, path = "/api/v1/moderation/hidden", tag = "moderation",
     request_body = HideInput, security(("bearer" = [])),
     responses((status = 204), (status = 422, body = ErrorBody)))]
-pub async fn hide(
+pub(super) async fn hide(
     State(state): State<AppState>,
     _staff: Staff,
     JsonBody(input): JsonBody<HideInput>,
@@ -227,7 +227,7 @@ pub async fn hide(
 /// The delivery queue, per destination host.
 #[utoipa::path(get, path = "/api/v1/delivery", tag = "network", security(("bearer" = [])),
     responses((status = 200, body = crate::directory::delivery::QueueStatus)))]
-pub async fn delivery(
+pub(super) async fn delivery(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<crate::directory::delivery::QueueStatus>, ApiError> {
@@ -238,7 +238,7 @@ pub async fn delivery(
 #[utoipa::path(post, path = "/api/v1/delivery/{host}/retry", tag = "network",
     params(("host" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn retry_host(
+pub(super) async fn retry_host(
     State(state): State<AppState>,
     _staff: Staff,
     Path(host): Path<String>,
@@ -251,7 +251,7 @@ pub async fn retry_host(
 #[utoipa::path(post, path = "/api/v1/delivery/{host}/purge", tag = "network",
     params(("host" = String, Path)), security(("bearer" = [])),
     responses((status = 200, description = "`{\"purged\": N}`")))]
-pub async fn purge_host(
+pub(super) async fn purge_host(
     State(state): State<AppState>,
     _staff: Staff,
     Path(host): Path<String>,

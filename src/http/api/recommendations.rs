@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// Which local centre writes (its username); the node's first centre when absent.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct AsCentre {
+pub(super) struct AsCentre {
     pub centre: Option<String>,
 }
 
@@ -24,7 +24,7 @@ pub struct AsCentre {
 #[utoipa::path(get, path = "/api/v1/recommendations", tag = "recommendations",
     params(RecommendationQuery, Paging),
     responses((status = 200, body = Listing<RecommendationView>)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
     Params(query): Params<RecommendationQuery>,
@@ -47,7 +47,7 @@ pub async fn list(
         (status = 201, body = RecommendationView, headers(("Location" = String))),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     _staff: Staff,
     Params(as_centre): Params<AsCentre>,
@@ -73,7 +73,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/recommendations/{key}", tag = "recommendations",
     params(("key" = String, Path)),
     responses((status = 200, body = RecommendationView), (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Caller(access): Caller,
     Path(key): Path<String>,
@@ -87,7 +87,7 @@ pub async fn show(
     security(("bearer" = [])),
     responses((status = 200, body = RecommendationView), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -104,7 +104,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/recommendations/{key}", tag = "recommendations",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,

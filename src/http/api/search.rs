@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// with the admin token: everything the node holds.
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
     params(SearchQuery), responses((status = 200, body = SearchResults)))]
-pub async fn search(
+pub(super) async fn search(
     State(state): State<AppState>,
     Caller(access): Caller,
     Params(query): Params<SearchQuery>,
@@ -29,7 +29,7 @@ pub async fn search(
 /// shows it.
 #[utoipa::path(get, path = "/api/v1/suggest", tag = "search",
     params(SuggestQuery), responses((status = 200, body = Suggestions)))]
-pub async fn suggest(
+pub(super) async fn suggest(
     State(state): State<AppState>,
     Params(query): Params<SuggestQuery>,
 ) -> Result<Json<Suggestions>, ApiError> {

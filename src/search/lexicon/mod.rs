@@ -23,7 +23,7 @@ const SYNONYMS: &str = include_str!("synonyms.toml");
 const ROLES: &str = include_str!("roles.toml");
 
 /// The lexicon of this build.
-pub fn lexicon() -> &'static Lexicon {
+pub(super) fn lexicon() -> &'static Lexicon {
     static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         Lexicon::parse(INTENTS, SYNONYMS, ROLES).unwrap_or_else(|problems| {
             panic!("src/search/lexicon is invalid: {}", problems.join("; "))
@@ -34,7 +34,7 @@ pub fn lexicon() -> &'static Lexicon {
 
 /// A fingerprint of the role forms, which the analyzers apply to documents: an index built
 /// with other forms is rebuilt. (Intents and synonyms only change how queries are read.)
-pub fn roles_fingerprint() -> String {
+pub(super) fn roles_fingerprint() -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(ROLES.as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
@@ -42,7 +42,7 @@ pub fn roles_fingerprint() -> String {
 
 /// What a phrase of the lexicon means.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Meaning {
+pub(super) enum Meaning {
     /// Intent: never has to match.
     Intent,
     /// A need: other terms that find it too (folded words each): `same`, the terms of its
@@ -62,7 +62,7 @@ struct Phrase {
 
 /// The parsed lexicon.
 #[derive(Debug)]
-pub struct Lexicon {
+pub(super) struct Lexicon {
     roles: RoleForms,
     stop_words: HashSet<String>,
     intent_words: HashSet<String>,
@@ -120,7 +120,7 @@ struct Role {
 
 /// How lexicon phrases and query words are compared: folded, and singular ("réseaux sociaux"
 /// is "réseau social", "visios" is "visio").
-pub fn key(word: &str) -> String {
+pub(super) fn key(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("eaux") {
         return format!("{stem}eau");
     }
@@ -137,7 +137,7 @@ pub fn key(word: &str) -> String {
 
 impl Lexicon {
     /// Parses the three files and checks them; every problem is listed, with the entry.
-    pub fn parse(intents: &str, synonyms: &str, roles: &str) -> Result<Self, Vec<String>> {
+    pub(super) fn parse(intents: &str, synonyms: &str, roles: &str) -> Result<Self, Vec<String>> {
         let mut problems = Vec::new();
         let intents: IntentsFile =
             toml::from_str(intents).map_err(|e| vec![format!("intents.toml: {e}")])?;
@@ -321,20 +321,20 @@ impl Lexicon {
         }
     }
 
-    pub fn roles(&self) -> &RoleForms {
+    pub(super) fn roles(&self) -> &RoleForms {
         &self.roles
     }
 
-    pub fn is_stop_word(&self, word: &str) -> bool {
+    pub(super) fn is_stop_word(&self, word: &str) -> bool {
         self.stop_words.contains(word)
     }
 
-    pub fn is_intent_word(&self, word: &str) -> bool {
+    pub(super) fn is_intent_word(&self, word: &str) -> bool {
         self.intent_words.contains(word)
     }
 
     /// The longest lexicon phrase at the start of `words` (folded), with its length.
-    pub fn phrase_at(&self, words: &[String]) -> Option<(usize, &Meaning)> {
+    pub(super) fn phrase_at(&self, words: &[String]) -> Option<(usize, &Meaning)> {
         let first = key(words.first()?);
         self.phrases.get(&first)?.iter().find_map(|phrase| {
             let n = phrase.keys.len();

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::directory::accounts::{Login, NewSession};
 use crate::directory::tokens::random_secret;
+use crate::domain::secret::Secret;
 use crate::state::AppState;
 use crate::state::ClientAddress;
 use crate::web::error::{PageError, render};
@@ -86,7 +87,7 @@ pub struct Credentials {
     #[serde(default)]
     name: String,
     #[serde(default)]
-    password: String,
+    password: Secret,
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -115,7 +116,7 @@ pub async fn submit(
     }
     let session = state
         .directory
-        .login(&credentials.name, &credentials.password, client)
+        .login(&credentials.name, credentials.password.expose(), client)
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
     let (message, status) = match session {
@@ -178,4 +179,22 @@ pub async fn logout(
         set_cookie(session_cookie_name(secure), "", 0, secure),
     );
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_leaves_the_password_out() {
+        let credentials = Credentials {
+            name: "camille".into(),
+            password: Secret::new("correct horse battery"),
+            csrf: String::new(),
+            next: String::new(),
+        };
+        let printed = format!("{credentials:?}");
+        assert!(!printed.contains("horse"), "{printed}");
+        assert!(printed.contains("camille"), "{printed}");
+    }
 }
