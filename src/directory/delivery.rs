@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::storage::delivery;
+use crate::storage::delivery::{self, DeliveryState};
 
 use super::{Directory, DirectoryError, now};
 
@@ -61,11 +61,16 @@ impl Directory {
                     next_attempt: h.next_attempt_at.and_utc(),
                 })
                 .collect(),
-            deliveries: states
+            // Every state, 0 included: a node that has delivered nothing yet still reports
+            // its (empty) queue, and a dashboard's series exist from the first scrape.
+            deliveries: DeliveryState::ALL
                 .into_iter()
-                .map(|(state, count)| StateCount {
+                .map(|state| StateCount {
                     state: state.as_str().to_owned(),
-                    count,
+                    count: states
+                        .iter()
+                        .find(|(s, _)| *s == state)
+                        .map_or(0, |(_, n)| *n),
                 })
                 .collect(),
         })

@@ -49,3 +49,26 @@ async fn service(backend: Backend) {
     assert_eq!(missing.error_code(), Some("not_found"));
 }
 on_both_backends!(health_openapi_and_taxonomy, service);
+
+/// `/metrics` on a node that has delivered nothing yet: every delivery state is there at 0
+/// (an empty page would look like a broken exporter, and dashboards need the series).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_before_the_first_delivery_report_every_state_at_zero() {
+    let node = TestNodes::one(Backend::Sqlite).await;
+    let metrics = node
+        .client
+        .get(node.url("/metrics"))
+        .bearer_auth(crate::helpers::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for state in ["pending", "delivered", "rejected", "gone", "expired"] {
+        assert!(
+            metrics.contains(&format!("maillage_deliveries{{state=\"{state}\"}} 0")),
+            "{state}: {metrics}"
+        );
+    }
+}
