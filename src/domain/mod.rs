@@ -8,6 +8,7 @@ pub mod centre;
 pub mod contact;
 pub mod follow;
 pub mod licence;
+pub mod place;
 pub mod product;
 pub mod recommendation;
 pub mod region;

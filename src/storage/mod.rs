@@ -18,6 +18,7 @@ pub mod follows;
 mod group_commit;
 pub mod instance;
 pub mod moderation;
+pub mod places;
 pub mod products;
 pub mod recommendations;
 pub mod search;
