@@ -616,10 +616,20 @@ pub fn hours_now(horaires: &str, code_postal: &str, now: DateTime<Utc>) -> Optio
             .with_locale(TzLocation::new(tz)),
     );
     let now = now.with_timezone(&tz);
-    let (kind, _) = hours.state(now);
-    let next = hours
-        .next_change(now)
-        .filter(|next| *next - now <= chrono::Duration::days(7));
+    // Read a bounded week, never the library's `next_change`: for a place open round the clock
+    // it searches until the end of its calendar (minutes of work on every page view).
+    let limit = now + chrono::Duration::days(7);
+    let mut ranges = hours.iter_range(now, limit);
+    let first = ranges.next()?;
+    let kind = first.kind;
+    let mut end = first.range.end;
+    for range in ranges {
+        if range.kind != kind {
+            break;
+        }
+        end = range.range.end;
+    }
+    let next = (end < limit).then_some(end);
     let (state, fr_state, en_state) = match kind {
         RuleKind::Open => ("open", "Ouvert", "Open"),
         RuleKind::Closed => ("closed", "Fermé", "Closed"),
@@ -821,6 +831,11 @@ mod tests {
         assert_eq!(christmas.state, "closed");
         assert_eq!(christmas.fr, "Fermé · ouvre demain à 08:30");
         assert_eq!(hours_now("Lu-Ve 9h-12h", "42400", paris(2026, 12, 1, 10, 0)), None);
+        // Open round the clock, or closed for good: no change within the week, said quickly.
+        for (always, fr) in [("24/7", "Ouvert"), ("Mo-Su 00:00-24:00", "Ouvert"), ("off", "Fermé")] {
+            let now = hours_now(always, "42400", paris(2026, 12, 1, 10, 0)).unwrap();
+            assert_eq!((now.fr.as_str(), now.next_change), (fr, None));
+        }
     }
 
     #[test]

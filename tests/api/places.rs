@@ -1,9 +1,12 @@
 //! Mediation places: the national schema's fields through `/api/v1/places`.
 
+use std::process::Command;
+
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestNodes, key};
+use crate::cli::maillage;
+use crate::helpers::{Backend, TestNode, TestNodes, key, skip};
 use crate::on_both_backends;
 
 /// A place with the example row of the national standard's fields.
@@ -101,7 +104,7 @@ async fn crud(backend: Backend) {
     let res = node
         .patch(&format!("/api/v1/places/{place}"), &json!({"latitude": null}))
         .await;
-    assert_eq!(res.error_field(), Some("longitude"), "{}", res.text);
+    assert_eq!(res.error_field(), Some("latitude"), "{}", res.text);
 
     assert_eq!(
         node.delete(&format!("/api/v1/places/{place}")).await.status,
@@ -113,3 +116,161 @@ async fn crud(backend: Backend) {
     );
 }
 on_both_backends!(places_are_created_read_edited_and_deleted, crud);
+
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/lieux-mediation-numerique"
+);
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// Runs `maillage import FILE` against the node's database; returns (success, stdout, stderr).
+fn import(node: &TestNode, file: &str) -> (bool, String, String) {
+    let out = maillage(node).args(["import", file]).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn export(node: &TestNode) -> String {
+    let out = maillage(node)
+        .args(["export", "--format", "lieux-csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every place as the API lists it (the listing is by name).
+async fn all_places(node: &TestNode) -> Vec<Value> {
+    let res = node.get("/api/v1/places?limit=100").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    res.body["results"].as_array().unwrap().clone()
+}
+
+/// Checks a file with the Frictionless validator against the schema v1.0.2 (installed by
+/// `.ci/with-frictionless`; skipped, with the reason counted, where it is not).
+fn frictionless_accepts(file: &std::path::Path) -> Option<bool> {
+    let Some(validator) = std::env::var_os("MAILLAGE_TEST_FRICTIONLESS") else {
+        skip("the Frictionless validator is not installed (run under .ci/with-frictionless)");
+        return None;
+    };
+    let out = Command::new(validator)
+        .args(["validate", "--trusted", "--json", "--schema"])
+        .arg(fixture("schema.json"))
+        .arg(file)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(
+        report["valid"].as_bool(),
+        Some(out.status.success()),
+        "{report}"
+    );
+    if !out.status.success() {
+        eprintln!("frictionless: {report}");
+    }
+    Some(out.status.success())
+}
+
+/// The standard's example and our tricky file import; a bad row refuses the whole file naming
+/// its row and column; a second import changes nothing; the export validates against the
+/// schema and imports into another node unchanged.
+async fn lieux_files(backend: Backend) {
+    let [node, other] = TestNodes::start(backend, ["loire", "rhone"]).await;
+    let (ok, stdout, stderr) = import(&node, &fixture("exemple-valide.csv"));
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("1 places"), "{stdout}");
+
+    // One bad postcode on the fourth row: nothing written, row and column named.
+    let tricky = std::fs::read_to_string(fixture("lieux-difficiles.csv")).unwrap();
+    let bad = tricky.replacen(",42410,", ",4241,", 1);
+    assert_ne!(bad, tricky);
+    let bad_file = node.data_dir.path().join("bad.csv");
+    std::fs::write(&bad_file, &bad).unwrap();
+    let (ok, _, stderr) = import(&node, bad_file.to_str().unwrap());
+    assert!(!ok);
+    assert!(stderr.contains("row 5, column code_postal"), "{stderr}");
+    assert!(stderr.contains("`4241`"), "{stderr}");
+    assert_eq!(all_places(&node).await.len(), 1);
+    if let Some(valid) = frictionless_accepts(&bad_file) {
+        assert!(!valid, "Frictionless refuses the bad postcode too");
+    }
+
+    let (ok, stdout, stderr) = import(&node, &fixture("lieux-difficiles.csv"));
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("6 places"), "{stdout}");
+    let before = all_places(&node).await;
+    assert_eq!(before.len(), 7);
+    let bus = before
+        .iter()
+        .find(|p| p["source_id"] == "bus-numerique-42")
+        .unwrap();
+    assert_eq!(bus["itinerance"], json!(["Itinérant"]));
+    assert!(bus.get("latitude").is_none());
+    let key_of_bus = key(&bus["id"]);
+    let lien = before
+        .iter()
+        .find(|p| p["source_id"] == "st-etienne-1")
+        .unwrap();
+    assert_eq!(lien["nom"], "Tiers-lieu \"Le Lien\", Saint-Étienne");
+    assert_eq!(lien["publics_specifiquement_adresses"].as_array().unwrap().len(), 5);
+    assert!(lien["presentation_detail"].as_str().unwrap().contains('\n'));
+
+    // Again: nothing changes, not even a date.
+    let (ok, stdout, _) = import(&node, &fixture("lieux-difficiles.csv"));
+    assert!(ok);
+    assert!(stdout.contains("created:  0 recommendations, 0 software, 0 contacts, 0 places"), "{stdout}");
+    assert!(stdout.contains("6 places already there"), "{stdout}");
+    assert_eq!(all_places(&node).await, before);
+
+    // The export validates and goes through another node unchanged.
+    let exported = export(&node);
+    let file = node.data_dir.path().join("lieux.csv");
+    std::fs::write(&file, &exported).unwrap();
+    if let Some(valid) = frictionless_accepts(&file) {
+        assert!(valid, "{exported}");
+    }
+    let (ok, _, stderr) = import(&other, file.to_str().unwrap());
+    assert!(ok, "{stderr}");
+    assert_eq!(export(&other), exported);
+    let strip = |places: Vec<Value>| -> Vec<Value> {
+        places
+            .into_iter()
+            .map(|mut p| {
+                for volatile in ["id", "origin", "origin_name", "updated", "hours_now"] {
+                    p.as_object_mut().unwrap().remove(volatile);
+                }
+                p
+            })
+            .collect()
+    };
+    assert_eq!(strip(all_places(&other).await), strip(before));
+    // An edit shows in the next export; importing it back onto the node updates that place.
+    let copies = all_places(&other).await;
+    let copy = copies
+        .iter()
+        .find(|p| p["source_id"] == "bus-numerique-42")
+        .unwrap();
+    let res = other
+        .patch(
+            &format!("/api/v1/places/{}", key(&copy["id"])),
+            &json!({"nom": "Bus numérique du Pilat (nouveau)"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    std::fs::write(&file, export(&other)).unwrap();
+    let (ok, stdout, _) = import(&node, file.to_str().unwrap());
+    assert!(ok);
+    assert!(stdout.contains("updated:  0 software, 1 places"), "{stdout}");
+    assert_eq!(
+        node.get(&format!("/api/v1/places/{key_of_bus}")).await.body["nom"],
+        "Bus numérique du Pilat (nouveau)"
+    );
+}
+on_both_backends!(lieux_csv_files_import_validate_and_round_trip, lieux_files);
