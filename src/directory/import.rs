@@ -606,7 +606,7 @@ fn plan_sample(sample: Sample) -> Result<Plan, ImportRefused> {
             Err(e) => {
                 let id = place.get("id").and_then(Value::as_str).unwrap_or("?");
                 not_imported.push(format!(
-                    "mediation place {id} (places.{i}): {e}, which the national schema requires"
+                    "mediation place {id} (places.{i}), which the national schema cannot hold: {e}"
                 ));
             }
         }
@@ -623,13 +623,20 @@ fn plan_sample(sample: Sample) -> Result<Plan, ImportRefused> {
 /// A sample place as the national schema's fields: its `id` is the place's `source_id`; the
 /// sample's own notes (`fictitious`, `pivot_note`, `node`…) are not part of the schema.
 fn sample_place(place: &Value) -> Result<PlaceDraft, FieldError> {
+    const REQUIRED: [&str; 6] = ["pivot", "nom", "commune", "code_postal", "adresse", "date_maj"];
     let mut fields = serde_json::Map::new();
     for column in crate::domain::place::COLUMNS {
-        let Some(value) = place.get(column).filter(|v| !v.is_null()) else {
-            continue;
-        };
         let name = if column == "id" { "source_id" } else { column };
-        fields.insert(name.to_owned(), value.clone());
+        match place.get(column).filter(|v| !v.is_null()) {
+            Some(value) => {
+                fields.insert(name.to_owned(), value.clone());
+            }
+            // A required field missing is then named by the validation.
+            None if REQUIRED.contains(&column) => {
+                fields.insert(name.to_owned(), Value::from(""));
+            }
+            None => {}
+        }
     }
     let input: PlaceInput = serde_path_to_error::deserialize(Value::Object(fields))
         .map_err(|e| FieldError::new(e.path().to_string(), e.inner().to_string()))?;
@@ -746,7 +753,19 @@ mod tests {
             .find(|(id, _)| id == "sample:med-003")
             .unwrap();
         assert_eq!(geneva.area.region.as_deref(), Some("CH-GE"));
-        assert_eq!(plan.not_imported.len(), 1);
+        // The places fit the national schema, but the Swiss one (no SIRET, no French postcode).
+        let places: Vec<_> = plan.places.iter().map(|p| p.place().source_id.clone()).collect();
+        assert_eq!(
+            places,
+            ["place-001", "place-002", "place-004"].map(|id| Some(id.to_owned()))
+        );
+        assert_eq!(plan.places[2].place().itinerance, ["Itinérant"]);
+        assert_eq!(plan.not_imported.len(), 1, "{:?}", plan.not_imported);
+        assert!(
+            plan.not_imported[0].ends_with("cannot hold: pivot: must not be empty"),
+            "{:?}",
+            plan.not_imported
+        );
     }
 
     #[test]
