@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::communes;
 use crate::domain::place::{HoursNow, PlaceDraft, PlaceInput, hours_now};
 use crate::storage::centres::CentreRow;
 use crate::storage::places::{self, PlaceFilter, PlaceIdentity, PlaceRecord, PlaceRow};
@@ -22,6 +23,10 @@ pub struct PlaceQuery {
     pub q: Option<String>,
     /// The centre: actor id, `@user@domain` or a local username.
     pub origin: Option<String>,
+    /// A postcode or a commune name (accents and case ignored; `Sainte-Marie (15)` for a
+    /// homonym): the places nearest to it first, each with its `distance_km`. Places with no
+    /// point (no coordinates, a commune unknown to the table) are left out.
+    pub near: Option<String>,
 }
 
 /// A place as the API shows it: its absolute id (also its web page and its ActivityPub id), who
@@ -44,7 +49,22 @@ pub struct PlaceView {
     /// follow the OpenStreetMap syntax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_now: Option<HoursNow>,
+    /// Where to put it on a map: its own coordinates, or else its commune's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub point: Option<Point>,
+    /// With `near`: how far it is, in kilometres, as the crow flies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
     pub updated: DateTime<Utc>,
+}
+
+/// A place's point on a map.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ToSchema)]
+pub struct Point {
+    pub latitude: f64,
+    pub longitude: f64,
+    /// `place` (its own coordinates) or `commune` (its commune's, for a place without them).
+    pub from: &'static str,
 }
 
 impl PlaceView {
@@ -54,6 +74,20 @@ impl PlaceView {
             .horaires
             .as_deref()
             .and_then(|h| hours_now(h, &place.code_postal, Utc::now()));
+        let point = match place.latitude.zip(place.longitude) {
+            Some((latitude, longitude)) => Some(Point {
+                latitude,
+                longitude,
+                from: "place",
+            }),
+            None => communes::point_of(place.code_insee.as_deref(), &place.code_postal).map(
+                |(latitude, longitude)| Point {
+                    latitude,
+                    longitude,
+                    from: "commune",
+                },
+            ),
+        };
         Ok(Self {
             kind: "place".into(),
             id: row.ap_id.clone(),
@@ -63,6 +97,8 @@ impl PlaceView {
             local: row.local,
             place,
             hours_now,
+            point,
+            distance_km: None,
             updated: row.updated_at.and_utc(),
         })
     }
@@ -194,6 +230,35 @@ impl Directory {
             only_local: false,
             include_hidden_by_moderation: access == Access::Staff,
         };
+        if let Some(near) = query.near.as_deref().filter(|n| !n.trim().is_empty()) {
+            let commune = communes::find("near", near)?;
+            let here = (commune.latitude, commune.longitude);
+            let rows = self
+                .db()
+                .run(move |conn| PlaceRow::all(conn, &filter))
+                .await?;
+            let mut near: Vec<PlaceView> = views(&rows)?
+                .into_iter()
+                .filter_map(|mut view| {
+                    let point = view.point?;
+                    let km = communes::distance_km(here, (point.latitude, point.longitude));
+                    view.distance_km = Some((km * 100.0).round() / 100.0);
+                    Some(view)
+                })
+                .collect();
+            // Stable: equal distances keep the listing's order, by name.
+            near.sort_by(|a, b| {
+                let km = |v: &PlaceView| v.distance_km.unwrap_or(f64::MAX);
+                km(a).total_cmp(&km(b))
+            });
+            let total = i64::try_from(near.len()).unwrap_or(i64::MAX);
+            let start = usize::try_from(window.offset).unwrap_or(usize::MAX);
+            let limit = usize::try_from(window.limit).unwrap_or(0);
+            return Ok(Listing {
+                total,
+                results: near.into_iter().skip(start).take(limit).collect(),
+            });
+        }
         let page = self
             .db()
             .run(move |conn| PlaceRow::list(conn, &filter, window))

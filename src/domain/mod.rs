@@ -4,6 +4,7 @@
 //! Nothing here does I/O or names a framework, so every rule has a unit test beside it.
 
 pub mod category;
+pub mod communes;
 pub mod centre;
 pub mod contact;
 pub mod follow;

@@ -147,7 +147,7 @@ fn export(node: &TestNode) -> String {
 
 /// Every place as the API lists it (the listing is by name).
 async fn all_places(node: &TestNode) -> Vec<Value> {
-    let res = node.get("/api/v1/places?limit=100").await;
+    let res = node.get("/api/v1/places?per_page=100").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     res.body["results"].as_array().unwrap().clone()
 }
@@ -222,6 +222,8 @@ async fn lieux_files(backend: Backend) {
     assert_eq!(lien["publics_specifiquement_adresses"].as_array().unwrap().len(), 5);
     assert!(lien["presentation_detail"].as_str().unwrap().contains('\n'));
 
+    near_me(&node).await;
+
     // Again: nothing changes, not even a date.
     let (ok, stdout, _) = import(&node, &fixture("lieux-difficiles.csv"));
     assert!(ok);
@@ -274,3 +276,57 @@ async fn lieux_files(backend: Backend) {
     );
 }
 on_both_backends!(lieux_csv_files_import_validate_and_round_trip, lieux_files);
+
+/// `near=`: a postcode or a commune name, nearest first, with the distance; a place without
+/// coordinates is placed at its commune.
+async fn near_me(node: &TestNode) {
+    let near = |q: &'static str| async move {
+        let res = node
+            .get_public(&format!("/api/v1/places?near={q}&per_page=50"))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        res.body
+    };
+    let listing = near("42400").await;
+    let order: Vec<&str> = listing["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["source_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order[0], "st-chamond-mediatheque", "{order:?}");
+    let at = |id: &str| order.iter().position(|o| *o == id).unwrap();
+    assert!(at("st-etienne-1") < at("lyon-3"), "{order:?}");
+    assert!(at("lyon-3") < at("ajaccio-pan"), "{order:?}");
+    assert_eq!(listing["total"], 7);
+    let results = listing["results"].as_array().unwrap();
+    assert_eq!(results[0]["distance_km"], 0.0);
+    let st_etienne = &results[at("st-etienne-1")];
+    let km = st_etienne["distance_km"].as_f64().unwrap();
+    assert!((9.0..12.0).contains(&km), "{km}");
+    // The bus has no coordinates: it stands at Pélussin's town hall.
+    let bus = &results[at("bus-numerique-42")];
+    assert_eq!(bus["point"]["from"], "commune");
+    assert!(bus["distance_km"].as_f64().unwrap() < 20.0, "{bus}");
+    let distances: Vec<f64> = results
+        .iter()
+        .map(|p| p["distance_km"].as_f64().unwrap())
+        .collect();
+    assert!(distances.is_sorted(), "{distances:?}");
+
+    for commune in ["saint-etienne", "SAINT%20%C3%89TIENNE", "St-Etienne"] {
+        assert_eq!(
+            near(commune).await["results"][0]["source_id"],
+            "st-etienne-1",
+            "{commune}"
+        );
+    }
+    let paged = node
+        .get_public("/api/v1/places?near=lyon&per_page=2&page=2")
+        .await;
+    assert_eq!(paged.body["total"], 7, "{}", paged.text);
+    assert_eq!(paged.body["results"].as_array().unwrap().len(), 2);
+    let unknown = node.get_public("/api/v1/places?near=Atlantide").await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.error_field(), Some("near"));
+}
