@@ -623,7 +623,14 @@ fn plan_sample(sample: Sample) -> Result<Plan, ImportRefused> {
 /// A sample place as the national schema's fields: its `id` is the place's `source_id`; the
 /// sample's own notes (`fictitious`, `pivot_note`, `node`…) are not part of the schema.
 fn sample_place(place: &Value) -> Result<PlaceDraft, FieldError> {
-    const REQUIRED: [&str; 6] = ["pivot", "nom", "commune", "code_postal", "adresse", "date_maj"];
+    const REQUIRED: [&str; 6] = [
+        "pivot",
+        "nom",
+        "commune",
+        "code_postal",
+        "adresse",
+        "date_maj",
+    ];
     let mut fields = serde_json::Map::new();
     for column in crate::domain::place::COLUMNS {
         let name = if column == "id" { "source_id" } else { column };
@@ -754,7 +761,11 @@ mod tests {
             .unwrap();
         assert_eq!(geneva.area.region.as_deref(), Some("CH-GE"));
         // The places fit the national schema, but the Swiss one (no SIRET, no French postcode).
-        let places: Vec<_> = plan.places.iter().map(|p| p.place().source_id.clone()).collect();
+        let places: Vec<_> = plan
+            .places
+            .iter()
+            .map(|p| p.place().source_id.clone())
+            .collect();
         assert_eq!(
             places,
             ["place-001", "place-002", "place-004"].map(|id| Some(id.to_owned()))

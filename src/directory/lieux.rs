@@ -44,11 +44,15 @@ fn header(text: &str) -> Option<(u8, Vec<String>)> {
 
 /// Every row of a recognised file, validated; all faults are collected before refusing.
 pub fn read(text: &str) -> Result<Vec<PlaceDraft>, ImportRefused> {
-    let refused = |field: String, reason: String| ImportRefused(vec![FieldError::new(field, reason)]);
+    let refused =
+        |field: String, reason: String| ImportRefused(vec![FieldError::new(field, reason)]);
     let (delimiter, names) = header(text).ok_or_else(|| {
         refused(
             "row 1".into(),
-            format!("the header is not the schema's 32 columns ({})", COLUMNS.join(",")),
+            format!(
+                "the header is not the schema's 32 columns ({})",
+                COLUMNS.join(",")
+            ),
         )
     })?;
     let text = text.trim_start_matches('\u{feff}');
@@ -310,7 +314,10 @@ mod tests {
             "row 2, column frais_a_charge"
         );
         let comma = EXAMPLE.replace("\"43.52609\"", "\"43,52609\"");
-        assert_eq!(read(&comma).unwrap_err().0[0].field, "row 2, column latitude");
+        assert_eq!(
+            read(&comma).unwrap_err().0[0].field,
+            "row 2, column latitude"
+        );
     }
 
     #[test]

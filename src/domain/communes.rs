@@ -192,12 +192,20 @@ mod tests {
     fn postcodes_and_names_find_the_commune() {
         assert_eq!(find("near", "42400").unwrap().name, "Saint-Chamond");
         assert_eq!(find("near", "42100").unwrap().name, "Saint-Étienne");
-        for typed in ["saint-etienne", "SAINT ÉTIENNE", "St-Étienne", "  Saint Etienne "] {
+        for typed in [
+            "saint-etienne",
+            "SAINT ÉTIENNE",
+            "St-Étienne",
+            "  Saint Etienne ",
+        ] {
             assert_eq!(find("near", typed).unwrap().insee, "42218", "{typed}");
         }
         assert_eq!(find("near", "st chamond").unwrap().insee, "42207");
         assert_eq!(find("near", "Lyon").unwrap().insee, "69123");
-        assert_eq!(find("near", "69003").unwrap().name, "Lyon 3e Arrondissement");
+        assert_eq!(
+            find("near", "69003").unwrap().name,
+            "Lyon 3e Arrondissement"
+        );
         assert_eq!(find("near", "ajaccio").unwrap().insee, "2A004");
         // Homonyms: the most populous, unless the department or postcode says which.
         assert_eq!(find("near", "Sainte-Marie (15)").unwrap().insee, "15198");

@@ -4,8 +4,8 @@
 //! Nothing here does I/O or names a framework, so every rule has a unit test beside it.
 
 pub mod category;
-pub mod communes;
 pub mod centre;
+pub mod communes;
 pub mod contact;
 pub mod follow;
 pub mod licence;

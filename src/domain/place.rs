@@ -553,7 +553,10 @@ fn free_list(
             None => continue,
         };
         if value.contains('|') {
-            return Err(FieldError::new(path, "must not contain `|` (the list separator)"));
+            return Err(FieldError::new(
+                path,
+                "must not contain `|` (the list separator)",
+            ));
         }
         if let Err(reason) = check(&value) {
             return Err(FieldError::coded(
@@ -722,12 +725,16 @@ mod tests {
     fn the_example_is_valid_and_kept_as_written() {
         let draft = example().validate().unwrap();
         assert_eq!(draft.place(), &example());
-        assert_eq!(draft.date_maj(), NaiveDate::from_ymd_opt(2024, 4, 2).unwrap());
+        assert_eq!(
+            draft.date_maj(),
+            NaiveDate::from_ymd_opt(2024, 4, 2).unwrap()
+        );
     }
 
     #[test]
     fn each_constraint_names_its_field() {
-        let cases: Vec<(&str, Box<dyn FnOnce(&mut PlaceInput)>)> = vec![
+        type Change = Box<dyn FnOnce(&mut PlaceInput)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("code_postal", Box::new(|p| p.code_postal = "4240".into())),
             ("code_postal", Box::new(|p| p.code_postal = "4240A".into())),
             ("pivot", Box::new(|p| p.pivot = "1234".into())),
@@ -735,7 +742,10 @@ mod tests {
             ("nom", Box::new(|p| p.nom = "  ".into())),
             ("commune", Box::new(|p| p.commune = String::new())),
             ("adresse", Box::new(|p| p.adresse = String::new())),
-            ("code_insee", Box::new(|p| p.code_insee = Some("20004".into()))),
+            (
+                "code_insee",
+                Box::new(|p| p.code_insee = Some("20004".into())),
+            ),
             ("latitude", Box::new(|p| p.latitude = Some(95.0))),
             ("longitude", Box::new(|p| p.longitude = None)),
             ("longitude", Box::new(|p| p.longitude = Some(f64::NAN))),
@@ -758,11 +768,26 @@ mod tests {
                 "formations_labels.0",
                 Box::new(|p| p.formations_labels = vec!["Étapes numériques (La Poste)".into()]),
             ),
-            ("frais_a_charge.0", Box::new(|p| p.frais_a_charge = vec!["gratuit".into()])),
-            ("itinerance.0", Box::new(|p| p.itinerance = vec!["Mobile".into()])),
-            ("typologie.1", Box::new(|p| p.typologie = vec!["EPN".into(), "a|b".into()])),
-            ("courriels.0", Box::new(|p| p.courriels = vec!["pas-un-mail".into()])),
-            ("site_web.0", Box::new(|p| p.site_web = vec!["javascript:alert(1)".into()])),
+            (
+                "frais_a_charge.0",
+                Box::new(|p| p.frais_a_charge = vec!["gratuit".into()]),
+            ),
+            (
+                "itinerance.0",
+                Box::new(|p| p.itinerance = vec!["Mobile".into()]),
+            ),
+            (
+                "typologie.1",
+                Box::new(|p| p.typologie = vec!["EPN".into(), "a|b".into()]),
+            ),
+            (
+                "courriels.0",
+                Box::new(|p| p.courriels = vec!["pas-un-mail".into()]),
+            ),
+            (
+                "site_web.0",
+                Box::new(|p| p.site_web = vec!["javascript:alert(1)".into()]),
+            ),
             (
                 "fiche_acces_libre",
                 Box::new(|p| p.fiche_acces_libre = Some("ftp://x.example/".into())),
@@ -830,9 +855,16 @@ mod tests {
         let christmas = hours_now(hours, "42400", paris(2026, 12, 25, 10, 0)).unwrap();
         assert_eq!(christmas.state, "closed");
         assert_eq!(christmas.fr, "Fermé · ouvre demain à 08:30");
-        assert_eq!(hours_now("Lu-Ve 9h-12h", "42400", paris(2026, 12, 1, 10, 0)), None);
+        assert_eq!(
+            hours_now("Lu-Ve 9h-12h", "42400", paris(2026, 12, 1, 10, 0)),
+            None
+        );
         // Open round the clock, or closed for good: no change within the week, said quickly.
-        for (always, fr) in [("24/7", "Ouvert"), ("Mo-Su 00:00-24:00", "Ouvert"), ("off", "Fermé")] {
+        for (always, fr) in [
+            ("24/7", "Ouvert"),
+            ("Mo-Su 00:00-24:00", "Ouvert"),
+            ("off", "Fermé"),
+        ] {
             let now = hours_now(always, "42400", paris(2026, 12, 1, 10, 0)).unwrap();
             assert_eq!((now.fr.as_str(), now.next_change), (fr, None));
         }

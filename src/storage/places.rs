@@ -154,7 +154,10 @@ impl PlaceRow {
             .optional()?)
     }
 
-    pub fn find_by_ap_id(conn: &mut Conn, ap_id: &str) -> Result<Option<PlaceRecord>, StorageError> {
+    pub fn find_by_ap_id(
+        conn: &mut Conn,
+        ap_id: &str,
+    ) -> Result<Option<PlaceRecord>, StorageError> {
         Ok(places::table
             .inner_join(centres::table)
             .filter(places::ap_id.eq(ap_id))

@@ -12,6 +12,7 @@ mod error;
 mod forms;
 mod frame;
 pub mod i18n;
+mod places;
 mod public;
 mod search;
 mod session;
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/centres/{handle}", get(public::centre))
         .route("/recommendations/{key}", get(public::recommendation))
         .route("/contacts/{key}", get(public::contact))
+        .route("/places", get(places::list))
+        .route("/places/{key}", get(places::show))
         .route("/lang/{code}", get(public::switch_language))
         .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::cli::maillage;
 use crate::helpers::{Backend, TestNode, TestNodes, key, skip};
 use crate::on_both_backends;
+use crate::site::Visitor;
 
 /// A place with the example row of the national standard's fields.
 pub fn example_place() -> Value {
@@ -39,7 +40,11 @@ async fn crud(backend: Backend) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let id = res.body["id"].as_str().unwrap().to_owned();
     let place = key(&res.body["id"]);
-    assert_eq!(id, node.url(&format!("/places/{place}")), "the id is the place's page");
+    assert_eq!(
+        id,
+        node.url(&format!("/places/{place}")),
+        "the id is the place's page"
+    );
     assert!(
         res.headers["location"]
             .to_str()
@@ -58,7 +63,9 @@ async fn crud(backend: Backend) {
     assert_eq!(list.status, StatusCode::OK);
     assert_eq!(list.body["total"], 1);
     assert_eq!(list.body["results"][0]["id"], id.as_str());
-    let found = node.get_public("/api/v1/places?q=mediatheque%20chamond").await;
+    let found = node
+        .get_public("/api/v1/places?q=mediatheque%20chamond")
+        .await;
     assert_eq!(found.body["total"], 1, "{}", found.text);
     let none = node.get_public("/api/v1/places?q=lyon").await;
     assert_eq!(none.body["total"], 0);
@@ -102,7 +109,10 @@ async fn crud(backend: Backend) {
     assert_eq!(res.body["publics_specifiquement_adresses"][0], "Seniors");
     assert_eq!(res.body["nom"], "Médiathèque « L'Île aux mots »");
     let res = node
-        .patch(&format!("/api/v1/places/{place}"), &json!({"latitude": null}))
+        .patch(
+            &format!("/api/v1/places/{place}"),
+            &json!({"latitude": null}),
+        )
         .await;
     assert_eq!(res.error_field(), Some("latitude"), "{}", res.text);
 
@@ -141,7 +151,11 @@ fn export(node: &TestNode) -> String {
         .args(["export", "--format", "lieux-csv"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -219,15 +233,25 @@ async fn lieux_files(backend: Backend) {
         .find(|p| p["source_id"] == "st-etienne-1")
         .unwrap();
     assert_eq!(lien["nom"], "Tiers-lieu \"Le Lien\", Saint-Étienne");
-    assert_eq!(lien["publics_specifiquement_adresses"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        lien["publics_specifiquement_adresses"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
     assert!(lien["presentation_detail"].as_str().unwrap().contains('\n'));
 
     near_me(&node).await;
+    pages(&node).await;
 
     // Again: nothing changes, not even a date.
     let (ok, stdout, _) = import(&node, &fixture("lieux-difficiles.csv"));
     assert!(ok);
-    assert!(stdout.contains("created:  0 recommendations, 0 software, 0 contacts, 0 places"), "{stdout}");
+    assert!(
+        stdout.contains("created:  0 recommendations, 0 software, 0 contacts, 0 places"),
+        "{stdout}"
+    );
     assert!(stdout.contains("6 places already there"), "{stdout}");
     assert_eq!(all_places(&node).await, before);
 
@@ -269,7 +293,10 @@ async fn lieux_files(backend: Backend) {
     std::fs::write(&file, export(&other)).unwrap();
     let (ok, stdout, _) = import(&node, file.to_str().unwrap());
     assert!(ok);
-    assert!(stdout.contains("updated:  0 software, 1 places"), "{stdout}");
+    assert!(
+        stdout.contains("updated:  0 software, 1 places"),
+        "{stdout}"
+    );
     assert_eq!(
         node.get(&format!("/api/v1/places/{key_of_bus}")).await.body["nom"],
         "Bus numérique du Pilat (nouveau)"
@@ -329,4 +356,49 @@ async fn near_me(node: &TestNode) {
     let unknown = node.get_public("/api/v1/places?near=Atlantide").await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown.error_field(), Some("near"));
+}
+
+/// `/places?near=` lists the nearest first without JavaScript; a place's page says whether it
+/// is open, in the visitor's language.
+async fn pages(node: &TestNode) {
+    let visitor = Visitor::new(node, "fr-FR,fr;q=0.9");
+    let page = visitor.get("/places?near=42400").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let names = page.texts("ol.place-list > li h3");
+    assert_eq!(names[0], "Médiathèque « L'Île aux mots »", "{names:?}");
+    let at = |name: &str| names.iter().position(|n| n.contains(name)).unwrap();
+    assert!(at("Saint-Étienne") < at("Lyon 3e"), "{names:?}");
+    assert_eq!(page.attr("input#near", "value").as_deref(), Some("42400"));
+    assert!(page.texts("ol.place-list .distance")[1].ends_with(" km"));
+    assert_eq!(
+        page.attr("ol.place-list > li", "data-latitude").as_deref(),
+        Some("45.4766")
+    );
+    let unknown = visitor.get("/places?near=Atlantide").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(unknown.text_of("p.notice").unwrap().contains("Atlantide"));
+    assert_eq!(unknown.count("ol.place-list > li"), 0);
+
+    let href = page.attr("ol.place-list > li h3 a", "href").unwrap();
+    let place = visitor.get(&href).await;
+    assert_eq!(place.status, StatusCode::OK);
+    assert_eq!(
+        place.text_of("h1").as_deref(),
+        Some("Médiathèque « L'Île aux mots »")
+    );
+    let hours = place.text_of("p.hours").unwrap();
+    assert!(
+        hours.starts_with("Ouvert · ferme ") || hours.starts_with("Fermé · ouvre "),
+        "{hours}"
+    );
+    assert!(
+        place.text.contains("Point d'accès numérique CAF")
+            || place.text.contains("Point d&#39;accès numérique CAF")
+    );
+    let english = Visitor::new(node, "en-GB,en;q=0.9").get(&href).await;
+    let hours = english.text_of("p.hours").unwrap();
+    assert!(
+        hours.starts_with("Open · closes ") || hours.starts_with("Closed · opens "),
+        "{hours}"
+    );
 }

@@ -37,7 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/places", get(places::list).post(places::create))
         .route(
             "/places/{key}",
-            get(places::show).patch(places::update).delete(places::delete),
+            get(places::show)
+                .patch(places::update)
+                .delete(places::delete),
         )
         .route("/centres", get(centres::list).post(centres::create))
         .route(

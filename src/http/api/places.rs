@@ -98,4 +98,3 @@ pub async fn delete(
     state.directory.delete_place(&key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-
