@@ -39,5 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))
         .route("/static/suggest.js", get(assets::suggest_script))
+        .route("/static/places-map.js", get(assets::map_script))
+        .route(
+            &format!("/static/leaflet/{}/{{*path}}", assets::LEAFLET),
+            get(assets::leaflet),
+        )
         .merge(admin::routes())
 }

@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -38,6 +39,10 @@ struct PlacesPage {
     unknown: bool,
     total: i64,
     places: Vec<PlaceView>,
+    /// The map's tiles (`{z}/{x}/{y}` URL, empty for none), their attribution, the closest zoom.
+    tiles: String,
+    attribution: String,
+    max_zoom: u8,
 }
 
 pub async fn list(
@@ -60,14 +65,31 @@ pub async fn list(
         Err(DirectoryError::Invalid(e)) if e.field == "near" => (0, Vec::new(), true),
         Err(e) => return Err(PageError::from_directory(visit.lang, e)),
     };
+    let map = &state.settings.map;
     let page = PlacesPage {
         page: visit.frame(&state, visit.tr().t("places-title")),
         near,
         unknown,
         total,
         places,
+        tiles: map.tile_url.trim().to_owned(),
+        attribution: map.tile_attribution.clone(),
+        max_zoom: map.max_zoom,
     };
-    Ok(render(visit.lang, &page))
+    let mut response = render(visit.lang, &page);
+    // The node's policy, with the tile server's images allowed: set here, it stands.
+    if let Some(origin) = map.tile_origin()
+        && let Ok(policy) = HeaderValue::from_str(&format!(
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+             img-src 'self' {origin}; form-action 'self'; frame-ancestors 'none'; \
+             base-uri 'none'"
+        ))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    Ok(response)
 }
 
 #[derive(Template)]

@@ -17,4 +17,5 @@ mod harness;
 
 mod harness_checks;
 mod pages;
+mod places;
 mod suggest;

@@ -376,3 +376,4 @@ place-about = About
 place-accessibility = Accessibility sheet (Acceslibre)
 place-updated = Information updated on { $date }
 place-source = source: { $source }
+places-map-label = Map of the places

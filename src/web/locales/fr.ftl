@@ -376,3 +376,4 @@ place-about = Présentation
 place-accessibility = Fiche d’accessibilité (Acceslibre)
 place-updated = Informations mises à jour le { $date }
 place-source = source : { $source }
+places-map-label = Carte des lieux
