@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::FieldError;
-use crate::domain::place::{COLUMNS, PlaceDraft, PlaceInput};
+use crate::domain::place::{COLUMNS, LIST_FIELDS, PlaceDraft, PlaceInput};
 
 use super::import::ImportRefused;
 
@@ -158,23 +158,10 @@ fn row_input(cells: &HashMap<&str, &str>) -> Result<PlaceInput, FieldError> {
         prise_rdv: optional("prise_rdv"),
         ..Default::default()
     };
-    let lists = [
-        "typologie",
-        "courriels",
-        "site_web",
-        "itinerance",
-        "services",
-        "publics_specifiquement_adresses",
-        "prise_en_charge_specifique",
-        "frais_a_charge",
-        "dispositif_programmes_nationaux",
-        "formations_labels",
-        "modalites_acces",
-        "modalites_accompagnement",
-    ]
-    .into_iter()
-    .map(|name| (name.to_owned(), list(name)))
-    .collect();
+    let lists = LIST_FIELDS
+        .into_iter()
+        .map(|name| (name.to_owned(), list(name)))
+        .collect();
     input.set_lists(lists)?;
     // An empty item (`Gratuit|` or `a||b`) is refused by the schema's patterns.
     for (name, values) in input.lists() {

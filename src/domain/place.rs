@@ -142,6 +142,22 @@ pub const COLUMNS: [&str; 32] = [
     "prise_rdv",
 ];
 
+/// The schema's fields that hold lists (`|` between items in CSV).
+pub const LIST_FIELDS: [&str; 12] = [
+    "typologie",
+    "courriels",
+    "site_web",
+    "itinerance",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+];
+
 /// A place as sent on the wire (`POST` body; `PATCH` is a JSON merge patch of it), with the
 /// schema's field names. Blank text is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
