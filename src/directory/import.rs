@@ -90,21 +90,19 @@ impl std::fmt::Display for ImportReport {
         }
         writeln!(
             f,
-            "  created:  {} recommendations, {} software, {} contacts, {} places",
-            self.recommendations_created,
-            self.software_created,
-            self.contacts_created,
-            self.places_created
+            "  created:  {} recommendations, {} software, {} contacts",
+            self.recommendations_created, self.software_created, self.contacts_created
+        )?;
+        writeln!(f, "  updated:  {} software", self.software_updated)?;
+        writeln!(
+            f,
+            "  skipped:  {} recommendations and {} contacts already there",
+            self.recommendations_existing, self.contacts_existing
         )?;
         writeln!(
             f,
-            "  updated:  {} software, {} places",
-            self.software_updated, self.places_updated
-        )?;
-        writeln!(
-            f,
-            "  skipped:  {} recommendations, {} contacts and {} places already there",
-            self.recommendations_existing, self.contacts_existing, self.places_existing
+            "  places:   {} created, {} updated, {} already there",
+            self.places_created, self.places_updated, self.places_existing
         )
     }
 }

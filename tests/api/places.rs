@@ -199,7 +199,10 @@ async fn lieux_files(backend: Backend) {
     let [node, other] = TestNodes::start(backend, ["loire", "rhone"]).await;
     let (ok, stdout, stderr) = import(&node, &fixture("exemple-valide.csv"));
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("1 places"), "{stdout}");
+    assert!(
+        stdout.contains("places:   1 created, 0 updated, 0 already there"),
+        "{stdout}"
+    );
 
     // One bad postcode on the fourth row: nothing written, row and column named.
     let tricky = std::fs::read_to_string(fixture("lieux-difficiles.csv")).unwrap();
@@ -218,7 +221,10 @@ async fn lieux_files(backend: Backend) {
 
     let (ok, stdout, stderr) = import(&node, &fixture("lieux-difficiles.csv"));
     assert!(ok, "{stderr}");
-    assert!(stdout.contains("6 places"), "{stdout}");
+    assert!(
+        stdout.contains("places:   6 created, 0 updated, 0 already there"),
+        "{stdout}"
+    );
     let before = all_places(&node).await;
     assert_eq!(before.len(), 7);
     let bus = before
@@ -249,10 +255,9 @@ async fn lieux_files(backend: Backend) {
     let (ok, stdout, _) = import(&node, &fixture("lieux-difficiles.csv"));
     assert!(ok);
     assert!(
-        stdout.contains("created:  0 recommendations, 0 software, 0 contacts, 0 places"),
+        stdout.contains("places:   0 created, 0 updated, 6 already there"),
         "{stdout}"
     );
-    assert!(stdout.contains("6 places already there"), "{stdout}");
     assert_eq!(all_places(&node).await, before);
 
     // The export validates and goes through another node unchanged.
@@ -294,7 +299,7 @@ async fn lieux_files(backend: Backend) {
     let (ok, stdout, _) = import(&node, file.to_str().unwrap());
     assert!(ok);
     assert!(
-        stdout.contains("updated:  0 software, 1 places"),
+        stdout.contains("places:   0 created, 1 updated, 6 already there"),
         "{stdout}"
     );
     assert_eq!(
