@@ -40,7 +40,8 @@ pub enum Command {
     Migrate,
     /// Import a directory file, in a format recognised by itself: a Maillage JSON export, the
     /// starter catalogue (catalogue/starter.json), the sample directory, or the Dégooglisons
-    /// Internet catalogue (YAML). The whole file is checked first: a refused file changes
+    /// Internet catalogue (YAML), or a CSV file of mediation places in the national schema
+    /// "Lieux de médiation numérique" v1.0.2 (recognised by its header). The whole file is checked first: a refused file changes
     /// nothing, and importing a file twice changes nothing the second time.
     Import {
         /// The file to import (JSON or YAML; its format is recognised from its content).
@@ -142,6 +143,9 @@ pub enum Format {
     Json,
     Csv,
     Jsonld,
+    /// The node's own mediation places, in the CSV of the national schema "Lieux de
+    /// médiation numérique" v1.0.2.
+    LieuxCsv,
 }
 
 impl From<Format> for ExportFormat {
@@ -150,6 +154,7 @@ impl From<Format> for ExportFormat {
             Format::Json => Self::Json,
             Format::Csv => Self::Csv,
             Format::Jsonld => Self::JsonLd,
+            Format::LieuxCsv => Self::LieuxCsv,
         }
     }
 }

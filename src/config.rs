@@ -35,6 +35,7 @@ pub struct Settings {
     pub centre: CentreSettings,
     pub federation: FederationSettings,
     pub http: HttpSettings,
+    pub map: MapSettings,
 }
 
 /// (`Debug` is written by hand: the URL may hold a password.)
@@ -95,6 +96,33 @@ pub struct HttpSettings {
     pub metrics_public: bool,
     pub trusted_proxies: Vec<String>,
     pub header_timeout_seconds: u64,
+}
+
+/// The map of `/places` (Leaflet, served by the node; only the tiles come from elsewhere).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSettings {
+    /// `https://…/{z}/{x}/{y}.png`; empty: no background (markers and the list still work).
+    pub tile_url: String,
+    /// HTML shown in the map's corner (the tile server's licence asks for it).
+    pub tile_attribution: String,
+    pub max_zoom: u8,
+}
+
+impl MapSettings {
+    /// The origin the tiles come from (`https://tile.openstreetmap.org`), for the pages'
+    /// Content-Security-Policy; None without tiles.
+    pub fn tile_origin(&self) -> Option<String> {
+        let url = url::Url::parse(
+            &self
+                .tile_url
+                .replace("{z}", "0")
+                .replace("{x}", "0")
+                .replace("{y}", "0"),
+        )
+        .ok()?;
+        matches!(url.scheme(), "http" | "https").then(|| url.origin().ascii_serialization())
+    }
 }
 
 /// Environment variables with the `MAILLAGE_` prefix that are not settings: the configuration
@@ -270,6 +298,19 @@ impl Settings {
             key: "domain",
             reason: format!("`{domain}` does not make a valid URL: {e}"),
         })?;
+        let tiles = self.map.tile_url.trim();
+        if !tiles.is_empty()
+            && (self.map.tile_origin().is_none()
+                || !["{z}", "{x}", "{y}"].iter().all(|p| tiles.contains(p)))
+        {
+            return Err(ConfigError::Invalid {
+                key: "map.tile_url",
+                reason: format!(
+                    "`{tiles}` must be an http or https URL with {{z}}, {{x}} and {{y}}, such as \
+                     https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png (or empty: no tiles)"
+                ),
+            });
+        }
         // An address, or a name this machine resolves (`localhost:8080`), with its port.
         let resolves = self.bind.trim().parse::<SocketAddr>().is_ok()
             || (self.bind_port().is_some()

@@ -220,9 +220,10 @@ impl Application {
                 .await
                 .context("loading the demo data")?;
             tracing::info!(
-                "demo data: {} recommendations and {} contacts created",
+                "demo data: {} recommendations, {} contacts and {} places created",
                 report.recommendations_created,
-                report.contacts_created
+                report.contacts_created,
+                report.places_created
             );
         }
         Ok(Self {

@@ -25,6 +25,8 @@ pub enum ExportFormat {
     Json,
     Csv,
     JsonLd,
+    /// The node's own mediation places in the national schema's CSV (see `lieux`).
+    LieuxCsv,
 }
 
 impl ExportFormat {
@@ -33,6 +35,7 @@ impl ExportFormat {
             "json" => Some(Self::Json),
             "csv" => Some(Self::Csv),
             "jsonld" | "json-ld" => Some(Self::JsonLd),
+            "lieux-csv" => Some(Self::LieuxCsv),
             _ => None,
         }
     }
@@ -40,7 +43,7 @@ impl ExportFormat {
     pub(crate) fn content_type(self) -> &'static str {
         match self {
             Self::Json => "application/json",
-            Self::Csv => "text/csv; charset=utf-8",
+            Self::Csv | Self::LieuxCsv => "text/csv; charset=utf-8",
             Self::JsonLd => "application/ld+json",
         }
     }
@@ -48,7 +51,7 @@ impl ExportFormat {
     pub(crate) fn extension(self) -> &'static str {
         match self {
             Self::Json => "json",
-            Self::Csv => "csv",
+            Self::Csv | Self::LieuxCsv => "csv",
             Self::JsonLd => "jsonld",
         }
     }
@@ -106,21 +109,27 @@ impl Directory {
         format: ExportFormat,
         access: Access,
     ) -> Result<Vec<u8>, DirectoryError> {
-        let export = self.export(access).await?;
         let internal = |e: &dyn std::fmt::Display| DirectoryError::Internal(e.to_string());
         match format {
             ExportFormat::Json => {
+                let export = self.export(access).await?;
                 let mut out = serde_json::to_vec_pretty(&export).map_err(|e| internal(&e))?;
                 out.push(b'\n');
                 Ok(out)
             }
             ExportFormat::JsonLd => {
+                let export = self.export(access).await?;
                 let mut out =
                     serde_json::to_vec_pretty(&json_ld(&export, self)).map_err(|e| internal(&e))?;
                 out.push(b'\n');
                 Ok(out)
             }
-            ExportFormat::Csv => csv_of(&export).map_err(|e| internal(&e)),
+            ExportFormat::Csv => csv_of(&self.export(access).await?).map_err(|e| internal(&e)),
+            // Places are public: the same file for everyone.
+            ExportFormat::LieuxCsv => {
+                let places = self.local_places().await?;
+                super::lieux::write(&places).map_err(|e| internal(&e))
+            }
         }
     }
 }

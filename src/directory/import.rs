@@ -6,12 +6,15 @@
 //! - the sample directory format (`src/directory/sample-directory.json`: its centres' contact
 //!   cards complete the demo);
 //! - the Dégooglisons Internet catalogue of Framasoft, in YAML
-//!   (`catalogue/degooglisons-services.yml`; see [`degooglisons`]).
+//!   (`catalogue/degooglisons-services.yml`; see [`degooglisons`]);
+//! - the CSV file of the national standard "Lieux de médiation numérique" v1.0.2, recognised by
+//!   its header (see [`super::lieux`]): mediation places.
 //!
 //! Imported entries become the importing centre's own. Importing is idempotent: a
 //! recommendation the centre already has (same software, same category) and a contact already
 //! imported from the same source id are left as they are (skipped); a software record takes
-//! the file's facts (updated). Every entry is validated before anything is written, so a file
+//! the file's facts (updated); a place takes the file's fields when the centre already has one
+//! with the same `id` (updated only if a field differs). Every entry is validated before anything is written, so a file
 //! with one bad entry changes nothing.
 
 mod catalogue;
@@ -26,6 +29,7 @@ use serde_json::Value;
 use crate::domain::FieldError;
 use crate::domain::category::Category;
 use crate::domain::contact::{Area, Consent, ContactDraft, ContactInput, Visibility};
+use crate::domain::place::{PlaceDraft, PlaceInput};
 use crate::domain::recommendation::{
     Hosting, Level, RecommendationDraft, RecommendationInput, Status,
 };
@@ -34,6 +38,8 @@ use crate::storage::contacts::ContactRow;
 use crate::storage::software::SoftwareRow;
 
 use super::export::{EXPORT_FORMAT, Export};
+use super::lieux;
+use super::places::Upserted;
 use super::recommendations::Inserted;
 use super::{Directory, DirectoryError};
 
@@ -63,6 +69,11 @@ pub struct ImportReport {
     pub contacts_created: usize,
     /// Skipped: imported before, or the node's own card.
     pub contacts_existing: usize,
+    pub places_created: usize,
+    /// Updated: the centre had a place with the same `id` and some field differed.
+    pub places_updated: usize,
+    /// Skipped: the centre had the same place, field for field.
+    pub places_existing: usize,
     /// Parts of the file this version does not import, with why.
     pub not_imported: Vec<String>,
 }
@@ -87,6 +98,11 @@ impl std::fmt::Display for ImportReport {
             f,
             "  skipped:  {} recommendations and {} contacts already there",
             self.recommendations_existing, self.contacts_existing
+        )?;
+        writeln!(
+            f,
+            "  places:   {} created, {} updated, {} already there",
+            self.places_created, self.places_updated, self.places_existing
         )
     }
 }
@@ -120,6 +136,7 @@ struct Plan {
     format: &'static str,
     recommendations: Vec<RecommendationDraft>,
     contacts: Vec<(String, ContactDraft)>,
+    places: Vec<PlaceDraft>,
     not_imported: Vec<String>,
 }
 
@@ -147,7 +164,8 @@ impl Directory {
     }
 
     /// What `serve --demo` loads: the starter catalogue, then the sample directory's contact
-    /// cards (its recommendations, one-line summaries without reasons, are left out).
+    /// cards and mediation places (its recommendations, one-line summaries without reasons,
+    /// are left out).
     #[tracing::instrument(skip(self))]
     pub(crate) async fn load_demo(&self) -> Result<ImportReport, ImportError> {
         let mut report = self.import(STARTER_CATALOGUE, None).await?;
@@ -156,6 +174,8 @@ impl Directory {
         let contacts = self.write_plan(sample, None, &()).await?;
         report.contacts_created = contacts.contacts_created;
         report.contacts_existing = contacts.contacts_existing;
+        report.places_created = contacts.places_created;
+        report.places_existing = contacts.places_existing;
         Ok(report)
     }
 
@@ -177,7 +197,7 @@ impl Directory {
             not_imported: plan.not_imported,
             ..Default::default()
         };
-        let total = plan.recommendations.len() + plan.contacts.len();
+        let total = plan.recommendations.len() + plan.contacts.len() + plan.places.len();
         let mut done = 0;
         for draft in plan.recommendations {
             let (inserted, software_updated) = self
@@ -213,6 +233,15 @@ impl Directory {
                 self.insert_contact(centre.clone(), draft, Some(source))
                     .await?;
                 report.contacts_created += 1;
+            }
+            done += 1;
+            progress.advanced(done, total);
+        }
+        for draft in plan.places {
+            match self.upsert_place(&centre, draft).await? {
+                Upserted::Created => report.places_created += 1,
+                Upserted::Updated => report.places_updated += 1,
+                Upserted::Unchanged => report.places_existing += 1,
             }
             done += 1;
             progress.advanced(done, total);
@@ -259,6 +288,15 @@ fn same_software_alike(drafts: &mut [RecommendationDraft]) {
 
 fn plan_file(text: &str) -> Result<Plan, ImportRefused> {
     let text = text.trim_start_matches('\u{feff}');
+    if lieux::recognise(text) {
+        return Ok(Plan {
+            format: lieux::FORMAT,
+            recommendations: Vec::new(),
+            contacts: Vec::new(),
+            places: lieux::read(text)?,
+            not_imported: Vec::new(),
+        });
+    }
     let refused = |reason: String| ImportRefused(vec![FieldError::new("", reason)]);
     let value: Value = if text.trim_start().starts_with(['{', '[']) {
         serde_json::from_str(text).map_err(|e| refused(format!("not valid JSON: {e}")))?
@@ -283,8 +321,9 @@ fn plan_file(text: &str) -> Result<Plan, ImportRefused> {
     Err(refused(format!(
         "unrecognised file: expected a Maillage export (\"format\": \"{EXPORT_FORMAT}\"), a \
          Maillage catalogue (\"format\": \"{CATALOGUE_FORMAT}\"), a sample directory (with \
-         \"software\" and \"recommendations\") or the Dégooglisons Internet catalogue (YAML \
-         entries with \"gafam\")"
+         \"software\" and \"recommendations\"), the Dégooglisons Internet catalogue (YAML \
+         entries with \"gafam\") or a CSV file of mediation places with the 32 columns of \
+         the national schema \"Lieux de médiation numérique\""
     )))
 }
 
@@ -371,6 +410,7 @@ fn plan_export(export: Export) -> Result<Plan, ImportRefused> {
         format: "Maillage export",
         recommendations: recommendations.into_iter().map(|(_, d)| d).collect(),
         contacts: contacts.into_iter().map(|(_, d)| d).collect(),
+        places: Vec::new(),
         not_imported: Vec::new(),
     })
 }
@@ -560,19 +600,58 @@ fn plan_sample(sample: Sample) -> Result<Plan, ImportRefused> {
     if !errors.is_empty() {
         return Err(ImportRefused(errors));
     }
+    // The sample's places carry the national schema's fields, plus notes of their own; a place
+    // the schema cannot hold (a Swiss one has no SIRET nor a French postcode) is left out, said.
     let mut not_imported = Vec::new();
-    if !sample.places.is_empty() {
-        not_imported.push(format!(
-            "{} mediation place(s): places are not part of the directory yet",
-            sample.places.len()
-        ));
+    let mut places = Vec::new();
+    for (i, place) in sample.places.iter().enumerate() {
+        match sample_place(place) {
+            Ok(draft) => places.push(draft),
+            Err(e) => {
+                let id = place.get("id").and_then(Value::as_str).unwrap_or("?");
+                not_imported.push(format!(
+                    "mediation place {id} (places.{i}), which the national schema cannot hold: {e}"
+                ));
+            }
+        }
     }
     Ok(Plan {
         format: "sample directory",
         recommendations,
         contacts,
+        places,
         not_imported,
     })
+}
+
+/// A sample place as the national schema's fields: its `id` is the place's `source_id`; the
+/// sample's own notes (`fictitious`, `pivot_note`, `node`…) are not part of the schema.
+fn sample_place(place: &Value) -> Result<PlaceDraft, FieldError> {
+    const REQUIRED: [&str; 6] = [
+        "pivot",
+        "nom",
+        "commune",
+        "code_postal",
+        "adresse",
+        "date_maj",
+    ];
+    let mut fields = serde_json::Map::new();
+    for column in crate::domain::place::COLUMNS {
+        let name = if column == "id" { "source_id" } else { column };
+        match place.get(column).filter(|v| !v.is_null()) {
+            Some(value) => {
+                fields.insert(name.to_owned(), value.clone());
+            }
+            // A required field missing is then named by the validation.
+            None if REQUIRED.contains(&column) => {
+                fields.insert(name.to_owned(), Value::from(""));
+            }
+            None => {}
+        }
+    }
+    let input: PlaceInput = serde_path_to_error::deserialize(Value::Object(fields))
+        .map_err(|e| FieldError::new(e.path().to_string(), e.inner().to_string()))?;
+    input.validate()
 }
 
 /// A one-sentence French summary for sample entries, which have none.
@@ -685,7 +764,23 @@ mod tests {
             .find(|(id, _)| id == "sample:med-003")
             .unwrap();
         assert_eq!(geneva.area.region.as_deref(), Some("CH-GE"));
-        assert_eq!(plan.not_imported.len(), 1);
+        // The places fit the national schema, but the Swiss one (no SIRET, no French postcode).
+        let places: Vec<_> = plan
+            .places
+            .iter()
+            .map(|p| p.place().source_id.clone())
+            .collect();
+        assert_eq!(
+            places,
+            ["place-001", "place-002", "place-004"].map(|id| Some(id.to_owned()))
+        );
+        assert_eq!(plan.places[2].place().itinerance, ["Itinérant"]);
+        assert_eq!(plan.not_imported.len(), 1, "{:?}", plan.not_imported);
+        assert!(
+            plan.not_imported[0].ends_with("cannot hold: pivot: must not be empty"),
+            "{:?}",
+            plan.not_imported
+        );
     }
 
     #[test]

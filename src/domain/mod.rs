@@ -5,9 +5,11 @@
 
 pub mod category;
 pub mod centre;
+pub mod communes;
 pub mod contact;
 pub mod follow;
 pub mod licence;
+pub mod place;
 pub mod product;
 pub mod recommendation;
 pub mod region;

@@ -56,6 +56,10 @@ impl NodeUrls {
         self.join(&format!("contacts/{key}"))
     }
 
+    pub fn place(&self, key: &str) -> Url {
+        self.join(&format!("places/{key}"))
+    }
+
     pub(crate) fn api(&self, path: &str) -> Url {
         self.join(&format!("api/v1/{path}"))
     }

@@ -19,6 +19,7 @@ mod group_commit;
 pub mod ids;
 pub(crate) mod instance;
 pub(crate) mod moderation;
+pub mod places;
 pub mod products;
 pub mod recommendations;
 pub(crate) mod search;

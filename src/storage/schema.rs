@@ -124,6 +124,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    places (id) {
+        id -> BigInt,
+        key -> Text,
+        ap_id -> Text,
+        centre_id -> BigInt,
+        source_id -> Nullable<Text>,
+        pivot -> Text,
+        nom -> Text,
+        commune -> Text,
+        code_postal -> Text,
+        code_insee -> Nullable<Text>,
+        adresse -> Text,
+        complement_adresse -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        telephone -> Nullable<Text>,
+        horaires -> Nullable<Text>,
+        presentation_resume -> Nullable<Text>,
+        presentation_detail -> Nullable<Text>,
+        source -> Nullable<Text>,
+        structure_parente -> Nullable<Text>,
+        date_maj -> Text,
+        autres_formations_labels -> Nullable<Text>,
+        fiche_acces_libre -> Nullable<Text>,
+        prise_rdv -> Nullable<Text>,
+        lists -> Text,
+        local -> Bool,
+        hidden -> Bool,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        remote_updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> BigInt,
         token_hash -> Text,
@@ -281,6 +317,7 @@ diesel::joinable!(recommendations -> software (software_id));
 diesel::joinable!(recommendation_products -> recommendations (recommendation_id));
 diesel::joinable!(recommendation_products -> products (product_id));
 diesel::joinable!(contacts -> centres (centre_id));
+diesel::joinable!(places -> centres (centre_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centres,
@@ -289,6 +326,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendations,
     recommendation_products,
     contacts,
+    places,
     api_tokens,
     accounts,
     sessions,

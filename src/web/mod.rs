@@ -13,6 +13,7 @@ mod error;
 mod forms;
 mod frame;
 pub mod i18n;
+mod places;
 mod public;
 mod search;
 mod session;
@@ -36,9 +37,16 @@ pub fn routes() -> Router<AppState> {
         .route("/categories/{id}", get(public::category))
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
+        .route("/places", get(places::list))
+        .route("/places/{key}", get(places::show))
         .route("/lang/{code}", get(public::switch_language))
         .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))
         .route("/static/suggest.js", get(assets::suggest_script))
+        .route("/static/places-map.js", get(assets::map_script))
+        .route(
+            &format!("/static/leaflet/{}/{{*path}}", assets::LEAFLET),
+            get(assets::leaflet),
+        )
         .merge(admin::routes())
 }

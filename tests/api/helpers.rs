@@ -229,6 +229,8 @@ pub fn settings(port: u16, data_dir: &std::path::Path, database_url: &str) -> Se
     s.centre.username = "loire".into();
     s.centre.name = "Annuaire libre Loire".into();
     s.federation.insecure = true;
+    // The map's tiles from the node itself (which has none): no test reaches the internet.
+    s.map.tile_url = format!("http://localhost:{port}/tiles/{{z}}/{{x}}/{{y}}.png");
     s
 }
 

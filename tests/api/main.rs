@@ -14,6 +14,7 @@ mod contacts;
 mod export_import;
 mod pages;
 mod persistence;
+mod places;
 mod readme;
 mod recommendations;
 mod search;

@@ -21,6 +21,9 @@ const PAGES: &[&str] = &[
     "/search?q=zzzzqqqq",
     "/tags/Nextcloud",
     "/tags/AlternativeGoogleDrive",
+    "/places",
+    "/places?near=42400",
+    "/places?near=Atlantide",
 ];
 
 async fn every_page_in_both_languages(backend: Backend) {

@@ -17,5 +17,6 @@ mod harness;
 
 mod harness_checks;
 mod pages;
+mod places;
 mod sheet;
 mod suggest;

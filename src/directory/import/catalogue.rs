@@ -167,6 +167,7 @@ pub(super) fn plan(value: Value) -> Result<Plan, ImportRefused> {
         format: "starter catalogue",
         recommendations,
         contacts: Vec::new(),
+        places: Vec::new(),
         not_imported,
     })
 }

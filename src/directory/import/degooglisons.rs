@@ -166,6 +166,7 @@ pub(super) fn plan(value: Value) -> Result<Plan, ImportRefused> {
         format: "Dégooglisons Internet catalogue",
         recommendations,
         contacts: Vec::new(),
+        places: Vec::new(),
         not_imported,
     })
 }

@@ -15,7 +15,8 @@ use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub(super) struct ExportParams {
-    /// `json` (default), `csv` or `jsonld`.
+    /// `json` (default), `csv`, `jsonld`, or `lieux-csv` (the node's mediation places in the
+    /// national schema "Lieux de médiation numérique" v1.0.2).
     pub format: Option<String>,
 }
 
@@ -31,7 +32,7 @@ pub(super) async fn export(
     let format = ExportFormat::parse(requested).ok_or_else(|| {
         FieldError::new(
             "format",
-            format!("`{requested}` is not one of json, csv, jsonld"),
+            format!("`{requested}` is not one of json, csv, jsonld, lieux-csv"),
         )
     })?;
     let body = state.directory.export_as(format, Access::Public).await?;

@@ -6,6 +6,7 @@ mod contacts;
 mod export;
 mod network;
 pub mod openapi;
+mod places;
 mod recommendations;
 mod search;
 
@@ -32,6 +33,13 @@ pub fn routes() -> Router<AppState> {
             get(contacts::show)
                 .patch(contacts::update)
                 .delete(contacts::delete),
+        )
+        .route("/places", get(places::list).post(places::create))
+        .route(
+            "/places/{key}",
+            get(places::show)
+                .patch(places::update)
+                .delete(places::delete),
         )
         .route("/centres", get(centres::list).post(centres::create))
         .route(

@@ -16,6 +16,8 @@ use utoipa::{Modify, OpenApi};
         super::recommendations::delete,
         super::contacts::list, super::contacts::create, super::contacts::show,
         super::contacts::update, super::contacts::delete,
+        super::places::list, super::places::create, super::places::show,
+        super::places::update, super::places::delete,
         super::centres::list, super::centres::create, super::centres::show,
         super::centres::update,
         super::search::search, super::search::suggest, super::catalogue::categories, super::catalogue::software,

@@ -351,3 +351,35 @@ sheet-online = Online:
 sheet-ask = For help:
 sheet-printed = Sheet printed on { $date }.
 ready-to-use = Ready to use:
+
+places-title = Where to get help
+nav-places = Places
+places-lead = Digital mediation places: public digital spaces, libraries, drop-in sessions where people help you with computers and the internet.
+places-near-label = Postcode or commune
+places-near-placeholder = e.g. 42400, Saint-Étienne
+places-near-button = Find places nearby
+places-near-unknown = “{ $query }” is neither a postcode nor a commune of France.
+places-near-heading = Nearest to “{ $query }”
+n-places = { $count ->
+    [one] { $count } place
+   *[other] { $count } places
+}
+place-by = Published by
+place-itinerant = Itinerant
+place-booking = Book an appointment
+place-address = Address
+place-hours = Opening hours
+place-services = Services
+place-support-modes = Kind of help
+place-access-modes = How to come
+place-fees = Fees
+place-publics = Especially welcomes
+place-specific-support = Specific support
+place-programmes = National programmes
+place-labels = Training and labels
+place-parent = Parent organisation
+place-about = About
+place-accessibility = Accessibility sheet (Acceslibre)
+place-updated = Information updated on { $date }
+place-source = source: { $source }
+places-map-label = Map of the places

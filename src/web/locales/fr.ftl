@@ -351,3 +351,35 @@ sheet-online = En ligne :
 sheet-ask = Pour être accompagné :
 sheet-printed = Fiche imprimée le { $date }.
 ready-to-use = Prêt à l’emploi :
+
+places-title = Où se faire aider
+nav-places = Lieux
+places-lead = Les lieux de médiation numérique : espaces publics numériques, médiathèques, permanences, où l’on vous aide à utiliser le numérique.
+places-near-label = Code postal ou commune
+places-near-placeholder = ex. 42400, Saint-Étienne
+places-near-button = Chercher les lieux proches
+places-near-unknown = « { $query } » n’est ni un code postal ni une commune de France.
+places-near-heading = Les plus proches de « { $query } »
+n-places = { $count ->
+    [one] { $count } lieu
+   *[other] { $count } lieux
+}
+place-by = Publié par
+place-itinerant = Itinérant
+place-booking = Prendre rendez-vous
+place-address = Adresse
+place-hours = Horaires
+place-services = Services
+place-support-modes = Accompagnement
+place-access-modes = Comment y accéder
+place-fees = Frais
+place-publics = Publics accueillis en particulier
+place-specific-support = Prise en charge spécifique
+place-programmes = Dispositifs nationaux
+place-labels = Formations et labels
+place-parent = Structure parente
+place-about = Présentation
+place-accessibility = Fiche d’accessibilité (Acceslibre)
+place-updated = Informations mises à jour le { $date }
+place-source = source : { $source }
+places-map-label = Carte des lieux
