@@ -32,7 +32,8 @@
     points.push([lat, lon]);
   });
   if (points.length) {
-    map.fitBounds(points, { padding: [24, 24], maxZoom: 14 });
+    // A marker stands above its point: room at the top so no pin is cut by the edge.
+    map.fitBounds(points, { paddingTopLeft: [24, 48], paddingBottomRight: [24, 16], maxZoom: 14 });
   } else {
     map.setView([46.6, 2.4], 5);
   }
