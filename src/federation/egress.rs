@@ -193,10 +193,7 @@ impl Egress {
         let local_name = host == "localhost" || host.ends_with(".localhost");
         match self.check(url) {
             Ok(()) => {}
-            Err(Refusal::Port { .. }) if local_name => {
-                return Err(Unreachable::LocalName { authority });
-            }
-            Err(Refusal::PrivateAddress { .. }) if local_name => {
+            Err(Refusal::Port { .. } | Refusal::PrivateAddress { .. }) if local_name => {
                 return Err(Unreachable::LocalName { authority });
             }
             Err(Refusal::Port { .. }) => return Err(Unreachable::Port { authority }),

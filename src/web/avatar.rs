@@ -35,7 +35,8 @@ pub async fn avatar(
     }
     let username = username.trim().to_lowercase();
     // The image depends on the username only: its hash is a strong validator.
-    let etag = format!("\"{}\"", hex_prefix(&Sha256::digest(username.as_bytes())));
+    let digest = format!("{:x}", Sha256::digest(username.as_bytes()));
+    let etag = format!("\"{}\"", &digest[..16]);
     let cache = [
         (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
         (header::ETAG, etag.clone()),
@@ -60,10 +61,6 @@ pub async fn avatar(
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-fn hex_prefix(digest: &[u8]) -> String {
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The PNG of `username`'s pattern.

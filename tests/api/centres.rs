@@ -169,16 +169,19 @@ async fn a_fresh_centre_has_a_description_and_an_avatar() {
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let actor: serde_json::Value = node
-        .client
-        .get(node.url("/centres/bretagne"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    // The centre as a fediverse server fetches it.
+    let actor_of = || async {
+        node.client
+            .get(node.url("/centres/bretagne"))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let actor = actor_of().await;
     let summary = actor["summary"].as_str().unwrap_or_default();
     assert!(
         summary.contains("Les communs bretons") && summary.contains("en Bretagne"),
@@ -225,16 +228,7 @@ async fn a_fresh_centre_has_a_description_and_an_avatar() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.body["icon"], "https://communs.example/logo.png");
-    let actor: serde_json::Value = node
-        .client
-        .get(node.url("/centres/bretagne"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let actor = actor_of().await;
     assert_eq!(
         actor["summary"].as_str(),
         Some("<p>Nos ateliers à Rennes.</p>"),

@@ -28,37 +28,31 @@ fn readme_command(needle: &str) -> String {
         if !in_sh {
             continue;
         }
-        // Inside a quoted argument (a JSON body over several lines) nothing is a comment and
-        // the line goes on.
-        if command.matches('\'').count() % 2 == 1 {
+        let in_quotes = command.matches('\'').count() % 2 == 1;
+        if in_quotes {
+            // Inside a quoted argument (a JSON body over several lines) nothing is a comment
+            // and the line goes on.
             command.push(' ');
             command.push_str(line.trim());
-            if command.matches('\'').count() % 2 == 1 {
-                continue;
-            }
-            if command.contains(needle) {
-                return command.split_whitespace().collect::<Vec<_>>().join(" ");
-            }
-            command.clear();
+        } else if line.trim_start().starts_with('#') {
             continue;
-        }
-        if line.trim_start().starts_with('#') {
-            continue;
-        }
-        let code = line.split(" #").next().unwrap().trim();
-        match code.strip_suffix('\\') {
-            Some(start) => command.push_str(start),
-            None => {
-                command.push_str(code);
-                if command.matches('\'').count() % 2 == 1 {
+        } else {
+            let code = line.split(" #").next().unwrap().trim();
+            match code.strip_suffix('\\') {
+                Some(start) => {
+                    command.push_str(start);
                     continue;
                 }
-                if command.contains(needle) {
-                    return command.split_whitespace().collect::<Vec<_>>().join(" ");
-                }
-                command.clear();
+                None => command.push_str(code),
             }
         }
+        if command.matches('\'').count() % 2 == 1 {
+            continue;
+        }
+        if command.contains(needle) {
+            return command.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        command.clear();
     }
     panic!("no command with `{needle}` in the README's sh blocks");
 }
