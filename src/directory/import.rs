@@ -30,6 +30,7 @@ use crate::domain::FieldError;
 use crate::domain::category::Category;
 use crate::domain::contact::{Area, Consent, ContactDraft, ContactInput, Visibility};
 use crate::domain::place::{PlaceDraft, PlaceInput};
+use crate::domain::provider::{ProviderInput, ProviderKind, ProviderRef};
 use crate::domain::recommendation::{
     Hosting, Level, RecommendationDraft, RecommendationInput, Status,
 };
@@ -366,7 +367,24 @@ fn plan_export(export: Export) -> Result<Plan, ImportRefused> {
                     rationale: r.rationale,
                     level: serde_json::from_value(Value::String(r.level)).unwrap_or_default(),
                     region: r.region,
-                    hosting: r.hosting,
+                    hosting: r
+                        .hosting
+                        .into_iter()
+                        .map(|offer| Hosting {
+                            name: offer.name,
+                            url: offer.url,
+                            // Found again by its website (a record of this node or a new one).
+                            provider: offer.provider.map(|p| {
+                                ProviderRef::Described(ProviderInput {
+                                    name: p.name,
+                                    website: p.website,
+                                    kind: p.kind,
+                                    chatons: p.chatons,
+                                    country: p.country,
+                                })
+                            }),
+                        })
+                        .collect(),
                     audience: r.audience,
                     status: serde_json::from_value(Value::String(r.status)).unwrap_or_default(),
                 };
@@ -456,6 +474,42 @@ struct SampleRecommendation {
 struct SampleProvider {
     id: String,
     name: String,
+    /// `association`, `association/collective`, `cooperative`, `portal`…
+    #[serde(rename = "type")]
+    kind: String,
+    country: Option<String>,
+    website: Option<String>,
+    chatons: Option<SampleChatons>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SampleChatons {
+    member: Option<bool>,
+}
+
+impl SampleProvider {
+    /// The provider's record, when the file says what kind of organisation it is (a portal
+    /// is not an organisation: its offers keep only their name).
+    fn described(&self) -> Option<ProviderRef> {
+        let kind = match self.kind.split('/').next().unwrap_or_default() {
+            "association" => ProviderKind::Association,
+            "cooperative" => ProviderKind::Cooperative,
+            "company" => ProviderKind::Company,
+            "public-body" => ProviderKind::PublicBody,
+            _ => return None,
+        };
+        Some(ProviderRef::Described(ProviderInput {
+            name: self.name.clone(),
+            website: self.website.clone()?,
+            kind,
+            chatons: self
+                .chatons
+                .as_ref()
+                .and_then(|c| c.member)
+                .unwrap_or(false),
+            country: self.country.clone(),
+        }))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -511,10 +565,10 @@ struct SampleConsent {
 fn plan_sample(sample: Sample) -> Result<Plan, ImportRefused> {
     let software: HashMap<&str, &SampleSoftware> =
         sample.software.iter().map(|s| (s.id.as_str(), s)).collect();
-    let providers: HashMap<&str, &str> = sample
+    let providers: HashMap<&str, &SampleProvider> = sample
         .hosting_providers
         .iter()
-        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .map(|p| (p.id.as_str(), p))
         .collect();
     let services: HashMap<&str, &SampleService> = sample
         .hosted_services
@@ -539,13 +593,13 @@ fn plan_sample(sample: Sample) -> Result<Plan, ImportRefused> {
             .hosted_options
             .iter()
             .filter_map(|id| services.get(id.as_str()))
-            .map(|svc| Hosting {
-                name: providers
-                    .get(svc.provider.as_str())
-                    .copied()
-                    .unwrap_or(&svc.provider)
-                    .to_owned(),
-                url: svc.url.clone(),
+            .map(|svc| {
+                let provider = providers.get(svc.provider.as_str());
+                Hosting {
+                    name: provider.map_or(&svc.provider, |p| &p.name).to_owned(),
+                    url: svc.url.clone(),
+                    provider: provider.and_then(|p| p.described()),
+                }
             })
             .collect();
         let input = RecommendationInput {

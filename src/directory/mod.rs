@@ -15,6 +15,7 @@ pub mod import;
 pub mod lieux;
 pub mod moderation;
 pub mod places;
+pub mod providers;
 pub mod recommendations;
 pub mod search;
 pub mod software;

@@ -5,12 +5,14 @@ use utoipa::IntoParams;
 
 use crate::domain::FieldError;
 use crate::domain::product;
+use crate::domain::provider::{HostedOffer, ProviderChoice, ProviderRef};
 use crate::domain::recommendation::{Hosting, RecommendationDraft, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
 use crate::domain::text::fold;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::ids::{CentreId, SoftwareId};
+use crate::storage::providers::{self, ProviderRow};
 use crate::storage::recommendations::{
     self, RecommendationFilter, RecommendationIdentity, RecommendationRecord, RecommendationRow,
 };
@@ -51,6 +53,8 @@ pub struct RecommendationQuery {
     pub region: Option<String>,
     /// Software slug.
     pub software: Option<String>,
+    /// Key of a hosting provider (`GET /api/v1/providers`): recommendations with an offer it runs.
+    pub provider: Option<String>,
 }
 
 impl Directory {
@@ -61,6 +65,7 @@ impl Directory {
         input: &RecommendationInput,
     ) -> Result<RecommendationView, DirectoryError> {
         let draft = input.validate()?;
+        self.check_providers(&draft).await?;
         let centre = self.local_centre_or_first(centre).await?;
         match self.insert_recommendation(centre, draft).await? {
             Inserted::New(key) => self.recommendation(&key, Access::Staff).await,
@@ -118,8 +123,9 @@ impl Directory {
                         updated,
                     ));
                 }
+                let offers = providers::offers(conn, &draft.hosting, at)?;
                 let fields =
-                    recommendations::fields(&draft, &centre, &software, None, None, now())?;
+                    recommendations::fields(&draft, &centre, &software, &offers, None, None, at)?;
                 let row = RecommendationRow::insert(conn, &identity, &fields)?;
                 recommendations::link_products(conn, row.id, &draft)?;
                 // The activities go in the same transaction as the change.
@@ -169,7 +175,15 @@ impl Directory {
             rationale: rec.rationale,
             level: rec.level,
             region: rec.region,
-            hosting: serde_json::from_str::<Vec<Hosting>>(&rec.hosting).unwrap_or_default(),
+            hosting: serde_json::from_str::<Vec<HostedOffer>>(&rec.hosting)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|offer| Hosting {
+                    name: offer.name,
+                    url: offer.url,
+                    provider: offer.provider.map(|p| ProviderRef::Key(p.key)),
+                })
+                .collect(),
             audience: serde_json::from_str(&rec.audience).unwrap_or_default(),
             status: rec.status,
         })
@@ -182,6 +196,7 @@ impl Directory {
         input: &RecommendationInput,
     ) -> Result<RecommendationView, DirectoryError> {
         let draft = input.validate()?;
+        self.check_providers(&draft).await?;
         let (rec, centre, old_software) = self.find_recommendation(key).await?;
         ensure_local(&rec)?;
         let (ap_id, before, after) = (
@@ -203,10 +218,12 @@ impl Directory {
                         &same.key,
                     )));
                 }
+                let offers = providers::offers(conn, &draft.hosting, now())?;
                 let fields = recommendations::fields(
                     &draft,
                     &centre,
                     &software,
+                    &offers,
                     rec.published_at,
                     None,
                     now(),
@@ -223,6 +240,28 @@ impl Directory {
         outcome?;
         self.federation().wake();
         self.recommendation(key, Access::Staff).await
+    }
+
+    /// Every provider named by key exists (a described one is found or created on write).
+    async fn check_providers(&self, draft: &RecommendationDraft) -> Result<(), DirectoryError> {
+        for (i, offer) in draft.hosting.iter().enumerate() {
+            if let Some(ProviderChoice::Key(key)) = &offer.provider {
+                let found = {
+                    let key = key.clone();
+                    self.db()
+                        .run(move |conn| ProviderRow::find_by_key(conn, &key))
+                        .await?
+                };
+                if found.is_none() {
+                    return Err(FieldError::new(
+                        format!("hosting.{i}.provider"),
+                        format!("no provider `{key}` on this node (see /api/v1/providers)"),
+                    )
+                    .into());
+                }
+            }
+        }
+        Ok(())
     }
 
     #[tracing::instrument(skip(self))]
@@ -291,6 +330,7 @@ impl Directory {
                 .transpose()?,
             software_id,
             region: non_empty(&query.region).map(|r| r.to_uppercase()),
+            provider_key: non_empty(&query.provider),
             public_only: access == Access::Public,
             order: Default::default(),
         })

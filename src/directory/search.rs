@@ -11,7 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::FieldError;
 use crate::domain::category::Category;
-use crate::domain::recommendation::{Hosting, Status};
+use crate::domain::provider::HostedOffer;
+use crate::domain::recommendation::Status;
 use crate::domain::text::fold;
 use crate::domain::{product, region};
 use crate::search::{Found, Kind, Request, SuggestionKind};
@@ -470,7 +471,7 @@ fn software_card(
     });
     let mut replaces = BTreeSet::new();
     let mut categories = BTreeSet::new();
-    let mut hosting: Vec<Hosting> = Vec::new();
+    let mut hosting: Vec<HostedOffer> = Vec::new();
     let mut recommended_by: Vec<CentreRef> = Vec::new();
     let mut recommendations = Vec::with_capacity(ordered.len());
     for rec in &ordered {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::contact::{self, Area, Consent, Visibility};
-use crate::domain::recommendation::Hosting;
+use crate::domain::provider::HostedOffer;
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
 use crate::storage::recommendations::RecommendationRow;
@@ -74,7 +74,7 @@ pub struct RecommendationView {
     pub level: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    pub hosting: Vec<Hosting>,
+    pub hosting: Vec<HostedOffer>,
     pub audience: Vec<String>,
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -311,7 +311,7 @@ pub struct SoftwareCard {
     /// of `recommended_by`.
     pub recommendations: Vec<RecommendationView>,
     /// Where it is offered as a service, over every recommendation (one entry per address).
-    pub hosting: Vec<Hosting>,
+    pub hosting: Vec<HostedOffer>,
     /// Mediators who know it (at most three), the most recently updated first.
     pub mediators: Vec<MediatorRef>,
 }

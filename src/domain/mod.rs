@@ -11,6 +11,7 @@ pub mod follow;
 pub mod licence;
 pub mod place;
 pub mod product;
+pub mod provider;
 pub mod recommendation;
 pub mod region;
 pub mod secret;

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::category::Category;
 use super::product;
+use super::provider::{ProviderChoice, ProviderRef};
 use super::software::{SoftwareInput, SoftwareSpec};
 use super::web_url::HttpUrl;
 use super::{FieldError, region, text};
@@ -73,6 +74,11 @@ impl Status {
 pub struct Hosting {
     pub name: String,
     pub url: String,
+    /// Who runs it: the key of a provider record (`GET /api/v1/providers`), or a description
+    /// (`{name, website, kind, chatons, country}`) that finds the record with that website or
+    /// creates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderRef>,
 }
 
 /// A recommendation as sent on the wire (`POST` body; `PATCH` is a JSON merge patch of it).
@@ -125,6 +131,8 @@ pub struct RecommendationDraft {
 pub struct ValidHosting {
     pub name: String,
     pub url: HttpUrl,
+    #[serde(skip)]
+    pub provider: Option<ProviderChoice>,
 }
 
 pub const MAX_SUMMARY: usize = 500;
@@ -166,6 +174,11 @@ impl RecommendationInput {
                 Ok(ValidHosting {
                     name: text::bounded(&format!("hosting.{i}.name"), &h.name, 1, 100, false)?,
                     url: HttpUrl::parse(&format!("hosting.{i}.url"), &h.url)?,
+                    provider: h
+                        .provider
+                        .as_ref()
+                        .map(|p| p.validate(&format!("hosting.{i}.provider")))
+                        .transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, FieldError>>()?;
@@ -252,8 +265,21 @@ mod tests {
         bad.hosting = vec![Hosting {
             name: "Framasoft".into(),
             url: "frama.space".into(),
+            provider: None,
         }];
         assert_eq!(bad.validate().unwrap_err().field, "hosting.0.url");
+        bad.hosting[0].url = "https://frama.space".into();
+        bad.hosting[0].provider = Some(ProviderRef::Key("Frama soft".into()));
+        assert_eq!(bad.validate().unwrap_err().field, "hosting.0.provider");
+        bad.hosting[0].provider = Some(ProviderRef::Key(
+            "https://n.example/providers/framasoft".into(),
+        ));
+        let good = bad.validate().unwrap();
+        assert_eq!(
+            good.hosting[0].provider,
+            Some(ProviderChoice::Key("framasoft".into())),
+            "an id is read as its key"
+        );
         let mut bad = input();
         bad.category = "nope".into();
         assert_eq!(bad.validate().unwrap_err().field, "category");

@@ -60,6 +60,12 @@ impl NodeUrls {
         self.join(&format!("places/{key}"))
     }
 
+    /// A hosting provider's page (not an ActivityPub object: providers travel inside the
+    /// recommendations whose offers they run).
+    pub fn provider(&self, key: &str) -> Url {
+        self.join(&format!("providers/{key}"))
+    }
+
     pub(crate) fn api(&self, path: &str) -> Url {
         self.join(&format!("api/v1/{path}"))
     }

@@ -21,6 +21,7 @@ pub(crate) mod instance;
 pub(crate) mod moderation;
 pub mod places;
 pub mod products;
+pub mod providers;
 pub mod recommendations;
 pub(crate) mod search;
 mod secret;

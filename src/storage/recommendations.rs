@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::domain::product;
-use crate::domain::recommendation::{Hosting, Level, RecommendationDraft, Status};
+use crate::domain::provider::HostedOffer;
+use crate::domain::recommendation::{Level, RecommendationDraft, Status};
 use crate::domain::text::fold;
 
 use super::centres::CentreRow;
@@ -29,7 +30,8 @@ pub struct RecommendationRow {
     pub region: Option<String>,
     /// JSON array of strings.
     pub audience: String,
-    /// JSON array of `{name, url}`.
+    /// JSON array of offers `{name, url, provider}` (`HostedOffer`, the provider's card kept
+    /// fresh by `providers::refresh_offers`).
     pub hosting: String,
     pub status: Status,
     pub local: bool,
@@ -98,6 +100,8 @@ pub struct RecommendationFilter {
     pub software_id: Option<i64>,
     /// ISO 3166 code; a country also matches its subdivisions.
     pub region: Option<String>,
+    /// Key of a provider record that runs one of its offers.
+    pub provider_key: Option<String>,
     /// Only what the public may see: published and not hidden by moderation.
     pub public_only: bool,
     pub order: Order,
@@ -139,6 +143,10 @@ macro_rules! filtered {
                     .eq(region.clone())
                     .or(recommendations::region.like(format!("{region}-%"))),
             );
+        }
+        if let Some(key) = &filter.provider_key {
+            query =
+                query.filter(recommendations::hosting.like(super::providers::offer_pattern(key)));
         }
         if filter.public_only {
             query = query
@@ -285,6 +293,7 @@ pub(crate) fn fields(
     draft: &RecommendationDraft,
     centre: &CentreRow,
     software: &SoftwareRow,
+    offers: &[HostedOffer],
     published_before: Option<NaiveDateTime>,
     remote_updated_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
@@ -302,16 +311,7 @@ pub(crate) fn fields(
         level: draft.level.as_str().to_owned(),
         region: draft.region.clone(),
         audience: serde_json::to_string(&draft.audience)?,
-        hosting: serde_json::to_string(
-            &draft
-                .hosting
-                .iter()
-                .map(|h| Hosting {
-                    name: h.name.clone(),
-                    url: h.url.to_string(),
-                })
-                .collect::<Vec<_>>(),
-        )?,
+        hosting: serde_json::to_string(offers)?,
         status: draft.status.as_str().to_owned(),
         search_text: search_text(draft, centre, software),
         published_at,

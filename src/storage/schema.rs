@@ -39,6 +39,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    providers (id) {
+        id -> BigInt,
+        key -> Text,
+        name -> Text,
+        website -> Text,
+        website_key -> Text,
+        kind -> Text,
+        chatons -> Bool,
+        country -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     software (id) {
         id -> BigInt,
         slug -> Text,
@@ -322,6 +337,7 @@ diesel::joinable!(places -> centres (centre_id));
 diesel::allow_tables_to_appear_in_same_query!(
     centres,
     software,
+    providers,
     products,
     recommendations,
     recommendation_products,

@@ -1,11 +1,14 @@
 //! The admin forms as browsers post them, turned into the API's inputs (so the same validation
 //! applies), and back for editing; field errors placed next to the form control they concern.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
 use crate::domain::FieldError;
 use crate::domain::contact::{Area, Consent, ContactInput, SCOPE_TERMS, Visibility};
+use crate::domain::provider::{ProviderCard, ProviderRef};
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
 
@@ -64,35 +67,26 @@ fn list(value: &str) -> Vec<String> {
         .collect()
 }
 
-/// Hosting options, one per line: `Name | https://…` (or the name then the URL).
-fn hosting(value: &str) -> Result<Vec<Hosting>, FieldError> {
-    value
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .enumerate()
-        .map(|(i, line)| {
-            let (name, url) = match line.split_once('|') {
-                Some((name, url)) => (name.trim(), url.trim()),
-                None => match line.rsplit_once(char::is_whitespace) {
-                    Some((name, url)) => (name.trim(), url.trim()),
-                    None => ("", line),
-                },
-            };
-            if name.is_empty() || url.is_empty() {
-                return Err(FieldError::coded(
-                    format!("hosting.{i}"),
-                    "hosting-line",
-                    "must read `Name | https://address`",
-                    &[("line", &(i + 1))],
-                ));
-            }
-            Ok(Hosting {
-                name: name.to_owned(),
-                url: url.to_owned(),
-            })
-        })
-        .collect()
+/// One hosted offer of the recommendation form: a provider picked from the node's records, the
+/// service's name and its address (both taken from the provider when left blank).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OfferRow {
+    pub provider: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// Blank offer rows under the filled ones: room for new offers without JavaScript.
+const BLANK_OFFERS: usize = 2;
+
+/// A scheme-less address as staff type it (`zaclys.com`) completed with `https://`.
+fn web_address(value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.contains("://") {
+        value.to_owned()
+    } else {
+        format!("https://{value}")
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -109,9 +103,12 @@ pub struct RecommendationForm {
     pub rationale: String,
     pub level: String,
     pub region: String,
-    pub hosting: String,
     pub audience: String,
     pub status: String,
+    /// The offer rows' controls, `offer_{i}_provider`, `offer_{i}_name`, `offer_{i}_url` (and
+    /// whatever else the browser posts, which is ignored).
+    #[serde(flatten)]
+    pub controls: BTreeMap<String, String>,
 }
 
 impl RecommendationForm {
@@ -141,7 +138,74 @@ impl RecommendationForm {
         }
     }
 
-    pub fn to_input(&self) -> Result<RecommendationInput, FieldError> {
+    /// The offers typed in, in row order, without blank rows.
+    pub fn offers(&self) -> Vec<OfferRow> {
+        let mut rows: BTreeMap<usize, OfferRow> = BTreeMap::new();
+        for (control, value) in &self.controls {
+            let Some((i, part)) = control
+                .strip_prefix("offer_")
+                .and_then(|rest| rest.split_once('_'))
+                .and_then(|(i, part)| Some((i.parse::<usize>().ok()?, part)))
+            else {
+                continue;
+            };
+            let row = rows.entry(i).or_default();
+            let value = value.trim().to_owned();
+            match part {
+                "provider" => row.provider = value,
+                "name" => row.name = value,
+                "url" => row.url = value,
+                _ => {}
+            }
+        }
+        rows.into_values()
+            .filter(|r| *r != OfferRow::default())
+            .collect()
+    }
+
+    /// The rows to show: the offers, then blank ones.
+    pub fn offer_rows(&self) -> Vec<OfferRow> {
+        let mut rows = self.offers();
+        rows.extend(std::iter::repeat_n(OfferRow::default(), BLANK_OFFERS));
+        rows
+    }
+
+    fn set_offers(&mut self, offers: &[OfferRow]) {
+        self.controls
+            .retain(|control, _| !control.starts_with("offer_"));
+        for (i, offer) in offers.iter().enumerate() {
+            for (part, value) in [
+                ("provider", &offer.provider),
+                ("name", &offer.name),
+                ("url", &offer.url),
+            ] {
+                self.controls
+                    .insert(format!("offer_{i}_{part}"), value.clone());
+            }
+        }
+    }
+
+    /// The API's input; an offer's blank name or address is its provider's (from `providers`,
+    /// the node's records).
+    pub fn to_input(&self, providers: &[ProviderCard]) -> Result<RecommendationInput, FieldError> {
+        let hosting = self
+            .offers()
+            .into_iter()
+            .map(|offer| {
+                let record = providers.iter().find(|p| p.key == offer.provider);
+                let or_record = |typed: String, from: fn(&ProviderCard) -> &String| match record {
+                    Some(p) if typed.is_empty() => from(p).clone(),
+                    _ => typed,
+                };
+                Hosting {
+                    name: or_record(offer.name, |p| &p.name),
+                    url: web_address(&or_record(offer.url, |p| &p.website)),
+                    provider: Some(offer.provider)
+                        .filter(|p| !p.is_empty())
+                        .map(ProviderRef::Key),
+                }
+            })
+            .collect();
         let level = match self.level.trim() {
             "" => Level::default(),
             other => Level::parse(other)
@@ -167,14 +231,26 @@ impl RecommendationForm {
             rationale: opt(&self.rationale),
             level,
             region: opt(&self.region),
-            hosting: hosting(&self.hosting)?,
+            hosting,
             audience: list(&self.audience),
             status,
         })
     }
 
     pub fn from_input(input: &RecommendationInput) -> Self {
-        Self {
+        let offers: Vec<OfferRow> = input
+            .hosting
+            .iter()
+            .map(|h| OfferRow {
+                provider: match &h.provider {
+                    Some(ProviderRef::Key(key)) => key.clone(),
+                    _ => String::new(),
+                },
+                name: h.name.clone(),
+                url: h.url.clone(),
+            })
+            .collect();
+        let mut form = Self {
             software_name: input.software.name.clone(),
             software_homepage: input.software.homepage.clone(),
             software_repository: input.software.repository.clone().unwrap_or_default(),
@@ -186,15 +262,12 @@ impl RecommendationForm {
             rationale: input.rationale.clone().unwrap_or_default(),
             level: input.level.as_str().to_owned(),
             region: input.region.clone().unwrap_or_default(),
-            hosting: input
-                .hosting
-                .iter()
-                .map(|h| format!("{} | {}", h.name, h.url))
-                .collect::<Vec<_>>()
-                .join("\n"),
             audience: input.audience.join(", "),
             status: input.status.as_str().to_owned(),
-        }
+            controls: BTreeMap::new(),
+        };
+        form.set_offers(&offers);
+        form
     }
 }
 
@@ -383,14 +456,39 @@ mod tests {
     }
 
     #[test]
-    fn hosting_lines_read_name_then_address() {
-        let h = hosting("Framasoft | https://framadrive.org\nZaclys https://zaclys.com\n").unwrap();
-        assert_eq!(h[0].name, "Framasoft");
-        assert_eq!(h[1].url, "https://zaclys.com");
-        assert_eq!(
-            hosting("https://alone.example").unwrap_err().field,
-            "hosting.0"
-        );
+    fn offers_take_blanks_from_their_provider() {
+        let zaclys = ProviderCard {
+            key: "zaclys".into(),
+            name: "La Mère Zaclys".into(),
+            website: "https://www.zaclys.com/".into(),
+            kind: crate::domain::provider::ProviderKind::Association,
+            chatons: true,
+            country: Some("FR".into()),
+        };
+        let mut form = RecommendationForm::new_default();
+        for (control, value) in [
+            ("offer_0_provider", "zaclys"),
+            ("offer_0_url", "nuage.zaclys.com"),
+            ("offer_1_provider", ""),
+            ("offer_1_name", ""),
+            ("offer_1_url", ""),
+            ("offer_2_name", "Framadrive"),
+            ("offer_2_url", "https://framadrive.org"),
+            ("csrf", "x"),
+        ] {
+            form.controls.insert(control.into(), value.into());
+        }
+        let hosting = form
+            .to_input(std::slice::from_ref(&zaclys))
+            .unwrap()
+            .hosting;
+        assert_eq!(hosting.len(), 2, "the blank row is dropped");
+        assert_eq!(hosting[0].name, "La Mère Zaclys");
+        assert_eq!(hosting[0].url, "https://nuage.zaclys.com");
+        assert_eq!(hosting[0].provider, Some(ProviderRef::Key("zaclys".into())));
+        assert_eq!(hosting[1].name, "Framadrive");
+        assert_eq!(hosting[1].provider, None);
+        assert_eq!(form.offer_rows().len(), 2 + BLANK_OFFERS);
     }
 
     #[test]
@@ -401,15 +499,20 @@ mod tests {
             replaces: "Google Drive, Dropbox".into(),
             category: "files".into(),
             summary: "Partage de fichiers.".into(),
-            hosting: "Zaclys | https://zaclys.com".into(),
             audience: "associations".into(),
             ..RecommendationForm::new_default()
         };
-        let input = form.to_input().unwrap();
+        let mut form = form;
+        form.set_offers(&[OfferRow {
+            provider: String::new(),
+            name: "Zaclys".into(),
+            url: "https://zaclys.com".into(),
+        }]);
+        let input = form.to_input(&[]).unwrap();
         assert_eq!(input.replaces, ["Google Drive", "Dropbox"]);
         let back = RecommendationForm::from_input(&input);
         assert_eq!(back.replaces, form.replaces);
-        assert_eq!(back.hosting, form.hosting);
+        assert_eq!(back.offers(), form.offers());
     }
 
     #[test]

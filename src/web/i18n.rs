@@ -224,7 +224,6 @@ mod tests {
             "replaces-needed",
             "language",
             "region",
-            "hosting-line",
             "consent-date",
         ];
         for code in codes {

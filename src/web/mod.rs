@@ -14,6 +14,7 @@ mod forms;
 mod frame;
 pub mod i18n;
 mod places;
+mod providers;
 mod public;
 mod search;
 mod session;
@@ -39,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
         .route("/places", get(places::list))
         .route("/places/{key}", get(places::show))
+        .route("/providers", get(providers::list))
+        .route("/providers/{key}", get(providers::show))
         .route("/lang/{code}", get(public::switch_language))
         .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))

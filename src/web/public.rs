@@ -14,7 +14,7 @@ use crate::directory::recommendations::RecommendationQuery;
 use crate::directory::views::{CentreView, ContactView, RecommendationView, SoftwareView};
 use crate::domain::Window;
 use crate::domain::category::CATEGORIES;
-use crate::domain::recommendation::Hosting;
+use crate::domain::provider::HostedOffer;
 use crate::state::AppState;
 
 use super::error::{PageError, render};
@@ -136,7 +136,7 @@ struct SoftwarePage {
     software: SoftwareView,
     replaces: Vec<String>,
     recommendations: Vec<RecommendationView>,
-    hosting: Vec<Hosting>,
+    hosting: Vec<HostedOffer>,
     mediators: Vec<ContactView>,
     sheet: Sheet,
 }
@@ -162,7 +162,7 @@ pub async fn software(
         return Err(PageError::not_found(visit.lang));
     }
     let mut replaces = Vec::new();
-    let mut hosting: Vec<Hosting> = Vec::new();
+    let mut hosting: Vec<HostedOffer> = Vec::new();
     for r in &recommendations {
         for p in &r.replaces {
             if !replaces.contains(p) {

@@ -132,8 +132,23 @@ async fn publishing_through_the_forms(backend: Backend) {
     create_admin(&node, "camille", PASSWORD).await;
     let visitor = Visitor::new(&node, "fr");
     visitor.log_in("camille", PASSWORD).await;
+    let framasoft = node
+        .post(
+            "/api/v1/providers",
+            &serde_json::json!({"name": "Framasoft", "website": "framasoft.org",
+                "kind": "association", "chatons": true, "country": "FR"}),
+        )
+        .await;
+    assert_eq!(framasoft.status, StatusCode::CREATED, "{}", framasoft.text);
     let form = visitor.get("/admin/recommendations/new").await;
     assert_eq!(form.status, StatusCode::OK);
+    // The offers pick their provider from the records.
+    assert_eq!(
+        form.count("#offer_0_provider option[value='framasoft']"),
+        1,
+        "{}",
+        form.text
+    );
     let csrf = form.csrf();
     let mut fields = vec![
         ("csrf", csrf.as_str()),
@@ -145,7 +160,13 @@ async fn publishing_through_the_forms(backend: Backend) {
         ("language", "fr"),
         ("level", "recommended"),
         ("status", "published"),
-        ("hosting", "Framasoft | https://framatalk.org"),
+        // The provider picked, the address without its scheme, the name left blank.
+        ("offer_0_provider", "framasoft"),
+        ("offer_0_name", ""),
+        ("offer_0_url", "framatalk.org"),
+        ("offer_1_provider", ""),
+        ("offer_1_name", ""),
+        ("offer_1_url", ""),
     ];
 
     // A bad address: the form comes back with what was typed and the error at the field.
@@ -204,6 +225,12 @@ async fn publishing_through_the_forms(backend: Backend) {
     assert_eq!(list.text_of("p.notice").as_deref(), Some("Enregistré."));
     let (_, found) = node.search("q=hangouts").await;
     assert!(found.iter().any(|r| r["name"] == "Jitsi Meet"), "{found:?}");
+    let jitsi = found.iter().find(|r| r["name"] == "Jitsi Meet").unwrap();
+    let offer = &jitsi["recommendations"][0]["hosting"][0];
+    assert_eq!(offer["name"], "Framasoft", "{offer}");
+    assert_eq!(offer["url"], "https://framatalk.org/");
+    assert_eq!(offer["provider"]["key"], "framasoft");
+    assert_eq!(offer["provider"]["chatons"], true);
 
     // Edit: the form is filled with what is stored; the change shows publicly.
     let edit = list
@@ -217,6 +244,11 @@ async fn publishing_through_the_forms(backend: Backend) {
     assert_eq!(
         form.attr("#replaces", "value").as_deref(),
         Some("Zoom, Google Meet")
+    );
+    assert_eq!(
+        form.attr("#offer_0_provider option[selected]", "value")
+            .as_deref(),
+        Some("framasoft")
     );
     let csrf = form.csrf();
     let mut changed = fields.clone();

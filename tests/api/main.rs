@@ -15,6 +15,7 @@ mod export_import;
 mod pages;
 mod persistence;
 mod places;
+mod providers;
 mod readme;
 mod recommendations;
 mod search;

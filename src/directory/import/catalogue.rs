@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::FieldError;
+use crate::domain::provider::{ProviderInput, ProviderKind, ProviderRef};
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
 
@@ -75,6 +76,11 @@ struct Software {
 struct Provider {
     id: String,
     name: String,
+    website: String,
+    kind: ProviderKind,
+    /// Unknown when the sources do not say; read as not a member.
+    chatons: Option<bool>,
+    country: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +221,13 @@ fn input(
         hosting.push(Hosting {
             name: hosting_name(&offer.name, &provider.name),
             url: offer.url.clone(),
+            provider: Some(ProviderRef::Described(ProviderInput {
+                name: provider.name.clone(),
+                website: provider.website.clone(),
+                kind: provider.kind,
+                chatons: provider.chatons.unwrap_or(false),
+                country: provider.country.clone(),
+            })),
         });
         if let Some(url) = &offer.docs {
             docs.push(format!("{} : {url}", offer.name));

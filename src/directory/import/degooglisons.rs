@@ -209,12 +209,17 @@ fn input(key: &str, e: &Entry) -> Result<Option<RecommendationInput>, FieldError
              Dégooglisons Internet. Vérifiez que le service est toujours ouvert : Framasoft en a \
              fermé plusieurs depuis."
         ));
-        hosting.push(Hosting { name, url });
+        hosting.push(Hosting {
+            name,
+            url,
+            provider: None,
+        });
     }
     let hosted = listed_links("altOn", e.hosted.as_deref())?;
     hosting.extend(hosted.iter().map(|l| Hosting {
         name: l.text.clone(),
         url: l.url.clone(),
+        provider: None,
     }));
     if !with.is_empty() {
         // "Thunderbird + Enigmail", "WebODF ou PDFy": the others the entry names with it.

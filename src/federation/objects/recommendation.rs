@@ -10,13 +10,17 @@ use url::Url;
 
 use super::centre::ApubCentre;
 use super::html;
+use crate::domain::provider::{HostedOffer, ProviderInput, ProviderKind, ProviderRef};
 use crate::domain::recommendation::{
     Hosting, Level, RecommendationDraft, RecommendationInput, Status,
 };
 use crate::domain::software::SoftwareInput;
 use crate::federation::FederationError;
-use crate::federation::protocol::note::{HostingExt, Note, RecommendationExt, SoftwareExt};
+use crate::federation::protocol::note::{
+    HostingExt, Note, ProviderExt, RecommendationExt, SoftwareExt,
+};
 use crate::storage::centres::CentreRow;
+use crate::storage::providers;
 use crate::storage::recommendations::{self, RecommendationIdentity, RecommendationRow};
 use crate::storage::software::{self as software_rows, SoftwareRow};
 use crate::storage::{Conn, StorageError, now};
@@ -45,6 +49,18 @@ pub(super) fn prepare(ext: RecommendationExt) -> Result<RecommendationDraft, Fed
             .map(|h| Hosting {
                 name: h.name,
                 url: h.url,
+                // A kind this node does not know (a later version's) leaves the offer without
+                // its provider rather than refusing the recommendation.
+                provider: h.provider.and_then(|p| {
+                    let kind = ProviderKind::parse("kind", &p.kind).ok()?;
+                    Some(ProviderRef::Described(ProviderInput {
+                        name: p.name,
+                        website: p.url,
+                        kind,
+                        chatons: p.chatons,
+                        country: p.country,
+                    }))
+                }),
             })
             .collect(),
         audience: ext.audience,
@@ -79,10 +95,12 @@ pub(super) fn apply(
         .as_ref()
         .and_then(|(r, _, _)| r.published_at)
         .or(Some(updated));
+    let offers = providers::offers(conn, &draft.hosting, now)?;
     let fields = recommendations::fields(
         draft,
         author,
         &software,
+        &offers,
         published_before,
         Some(updated),
         now,
@@ -159,7 +177,7 @@ pub(super) fn note(
 ) -> Result<Note, FederationError> {
     let Recommended { rec, software, .. } = what;
     let english = rec.language.starts_with("en");
-    let hosting: Vec<Hosting> = serde_json::from_str(&rec.hosting).unwrap_or_default();
+    let hosting: Vec<HostedOffer> = serde_json::from_str(&rec.hosting).unwrap_or_default();
     let audience: Vec<String> = serde_json::from_str(&rec.audience).unwrap_or_default();
     let mut content = text(&what, &hosting, english);
     let (links, tag_objects): (Vec<String>, Vec<serde_json::Value>) = hashtags(&what, english)
@@ -193,7 +211,7 @@ pub(super) fn note(
 
 /// The Note's HTML before its hashtags: the software and what it replaces, the summary, who
 /// hosts it, its homepage.
-fn text(what: &Recommended<'_>, hosting: &[Hosting], english: bool) -> String {
+fn text(what: &Recommended<'_>, hosting: &[HostedOffer], english: bool) -> String {
     let Recommended {
         rec,
         software,
@@ -261,7 +279,7 @@ fn hashtags(what: &Recommended<'_>, english: bool) -> Vec<String> {
 /// The structured recommendation other directories read (schema.org terms).
 fn structured(
     what: &Recommended<'_>,
-    hosting: Vec<Hosting>,
+    hosting: Vec<HostedOffer>,
     audience: Vec<String>,
 ) -> RecommendationExt {
     let Recommended {
@@ -293,6 +311,13 @@ fn structured(
             .map(|h| HostingExt {
                 name: h.name,
                 url: h.url,
+                provider: h.provider.map(|p| ProviderExt {
+                    name: p.name,
+                    url: p.website,
+                    kind: p.kind.as_str().to_owned(),
+                    chatons: p.chatons,
+                    country: p.country,
+                }),
             })
             .collect(),
     }

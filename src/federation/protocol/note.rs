@@ -125,6 +125,30 @@ pub struct SoftwareExt {
 pub struct HostingExt {
     pub name: String,
     pub url: String,
+    /// Who runs the service (Maillage term).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderExt>,
+}
+
+/// A hosting provider as offers carry it. The receiver files it under its own record of the
+/// same website, or makes one; it never changes an existing record.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct ProviderExt {
+    pub name: String,
+    /// The provider's website.
+    pub url: String,
+    /// `association`, `cooperative`, `company` or `public-body` (Maillage term).
+    pub kind: String,
+    /// Member of the CHATONS collective (Maillage term).
+    #[serde(default)]
+    pub chatons: bool,
+    /// ISO 3166-1 alpha-2 code (schema.org term).
+    #[serde(
+        default,
+        rename = "addressCountry",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub country: Option<String>,
 }
 
 /// A mediator contact card, limited to what the person consented to publish.

@@ -7,6 +7,7 @@ mod export;
 mod network;
 pub mod openapi;
 mod places;
+mod providers;
 mod recommendations;
 mod search;
 
@@ -40,6 +41,13 @@ pub fn routes() -> Router<AppState> {
             get(places::show)
                 .patch(places::update)
                 .delete(places::delete),
+        )
+        .route("/providers", get(providers::list).post(providers::create))
+        .route(
+            "/providers/{key}",
+            get(providers::show)
+                .patch(providers::update)
+                .delete(providers::delete),
         )
         .route("/centres", get(centres::list).post(centres::create))
         .route(

@@ -9,6 +9,7 @@ use axum::response::Response;
 use crate::directory::views::RecommendationView;
 use crate::domain::Window;
 use crate::domain::category::{CATEGORIES, Category};
+use crate::domain::provider::ProviderCard;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
 use crate::web::forms::{FormError, RecommendationForm};
@@ -62,6 +63,8 @@ struct FormPage {
     form: RecommendationForm,
     error: FormError,
     categories: &'static [Category],
+    /// The provider records an offer can name.
+    providers: Vec<ProviderCard>,
 }
 
 fn form_page(
@@ -70,6 +73,7 @@ fn form_page(
     key: &str,
     form: RecommendationForm,
     error: FormError,
+    providers: Vec<ProviderCard>,
 ) -> Response {
     let title = if key.is_empty() {
         visit.tr().t("new-recommendation")
@@ -89,6 +93,7 @@ fn form_page(
         form,
         error,
         categories: CATEGORIES,
+        providers,
     };
     let mut res = render(visit.lang, &page);
     *res.status_mut() = status;
@@ -102,21 +107,34 @@ pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVis
         "",
         RecommendationForm::new_default(),
         FormError::default(),
+        providers(&state).await,
     )
+}
+
+/// The provider records, for the offers' picker; none when they cannot be read (the form
+/// still works with typed names and addresses).
+async fn providers(state: &AppState) -> Vec<ProviderCard> {
+    state
+        .directory
+        .provider_cards()
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "provider records unavailable to the form"))
+        .unwrap_or_default()
 }
 
 pub async fn create(
     State(state): State<AppState>,
     AdminForm { visit, form }: AdminForm<RecommendationForm>,
 ) -> Result<Response, PageError> {
-    let input = form.to_input();
+    let providers = providers(&state).await;
+    let input = form.to_input(&providers);
     save(
         visit.lang,
         RecommendationForm::CONTROLS,
         input,
         async |input| state.directory.create_recommendation(None, &input).await,
         "/admin/recommendations",
-        |error| form_page(&state, &visit, "", form, error),
+        |error| form_page(&state, &visit, "", form, error, providers),
     )
     .await
 }
@@ -137,6 +155,7 @@ pub async fn edit_form(
         &key,
         RecommendationForm::from_input(&input),
         FormError::default(),
+        providers(&state).await,
     ))
 }
 
@@ -145,14 +164,15 @@ pub async fn update(
     Path(key): Path<String>,
     AdminForm { visit, form }: AdminForm<RecommendationForm>,
 ) -> Result<Response, PageError> {
-    let input = form.to_input();
+    let providers = providers(&state).await;
+    let input = form.to_input(&providers);
     save(
         visit.lang,
         RecommendationForm::CONTROLS,
         input,
         async |input| state.directory.update_recommendation(&key, &input).await,
         "/admin/recommendations",
-        |error| form_page(&state, &visit, &key, form, error),
+        |error| form_page(&state, &visit, &key, form, error, providers),
     )
     .await
 }
