@@ -239,11 +239,11 @@ pub(crate) fn offer_pattern(key: &str) -> String {
     }
 }
 
+/// A recommendation's id, ActivityPub id, offers (JSON), locality and status.
+type Offering = (i64, String, String, bool, Status);
+
 /// The recommendations whose offers name the provider `key`.
-fn offering(
-    conn: &mut Conn,
-    key: &str,
-) -> Result<Vec<(i64, String, String, bool, Status)>, StorageError> {
+fn offering(conn: &mut Conn, key: &str) -> Result<Vec<Offering>, StorageError> {
     Ok(recommendations::table
         .filter(recommendations::hosting.like(offer_pattern(key)))
         .select((

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::FieldError;
 use crate::domain::contact::{Area, Consent, ContactInput, SCOPE_TERMS, Visibility};
-use crate::domain::provider::{ProviderCard, ProviderRef};
+use crate::domain::provider::{ProviderCard, ProviderInput, ProviderKind, ProviderRef};
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
 
@@ -86,6 +86,51 @@ fn web_address(value: &str) -> String {
         value.to_owned()
     } else {
         format!("https://{value}")
+    }
+}
+
+/// The provider form: a hosting provider's record.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProviderForm {
+    pub name: String,
+    pub website: String,
+    pub kind: String,
+    /// The checkbox: present when ticked.
+    pub chatons: Option<String>,
+    pub country: String,
+}
+
+impl ProviderForm {
+    pub const CONTROLS: &'static [&'static str] =
+        &["name", "website", "kind", "chatons", "country"];
+
+    pub fn new_default() -> Self {
+        Self {
+            kind: ProviderKind::Association.as_str().into(),
+            country: "FR".into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn to_input(&self) -> Result<ProviderInput, FieldError> {
+        Ok(ProviderInput {
+            name: self.name.trim().to_owned(),
+            website: self.website.trim().to_owned(),
+            kind: ProviderKind::parse("kind", &self.kind)?,
+            chatons: self.chatons.is_some(),
+            country: opt(&self.country),
+        })
+    }
+
+    pub fn from_input(input: &ProviderInput) -> Self {
+        Self {
+            name: input.name.clone(),
+            website: input.website.clone(),
+            kind: input.kind.as_str().into(),
+            chatons: input.chatons.then(|| "on".into()),
+            country: input.country.clone().unwrap_or_default(),
+        }
     }
 }
 

@@ -530,3 +530,128 @@ on_both_backends!(
     every_admin_page_renders_in_french_and_english,
     every_admin_page_in_both_languages
 );
+
+/// Staff keep the provider records the offers pick from: errors at the field, the record
+/// refused for deletion while an offer names it.
+async fn provider_records_in_the_admin(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "fr");
+    visitor.log_in("camille", PASSWORD).await;
+    let dashboard = visitor.get("/admin").await;
+    assert_eq!(dashboard.count("a[href='/admin/providers']"), 1);
+    let form = visitor.get("/admin/providers/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.unlabelled_controls().is_empty(),
+        "{:?}",
+        form.unlabelled_controls()
+    );
+    let csrf = form.csrf();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("name", "La Mère Zaclys"),
+        ("website", "zaclys.com"),
+        ("kind", "association"),
+        ("chatons", "on"),
+        ("country", "France"),
+    ];
+    let refused = visitor.post("/admin/providers/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.attr("#country", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        refused.attr("#website", "value").as_deref(),
+        Some("zaclys.com")
+    );
+    fields[5] = ("country", "fr");
+    let saved = visitor.post("/admin/providers/new", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let record = node.get_public("/api/v1/providers/la-mere-zaclys").await;
+    assert_eq!(record.body["website"], "https://zaclys.com/");
+    assert_eq!(record.body["chatons"], true);
+    assert_eq!(record.body["country"], "FR");
+
+    // The edit form is filled with the record; unticking CHATONS is saved.
+    let edit = visitor.get("/admin/providers/la-mere-zaclys/edit").await;
+    assert_eq!(
+        edit.attr("#name", "value").as_deref(),
+        Some("La Mère Zaclys")
+    );
+    assert_eq!(edit.attr("#chatons", "checked").as_deref(), Some(""));
+    let csrf = edit.csrf();
+    let res = visitor
+        .post(
+            "/admin/providers/la-mere-zaclys/edit",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Zaclys"),
+                ("website", "https://zaclys.com/"),
+                ("kind", "association"),
+                ("country", "FR"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let record = node.get_public("/api/v1/providers/la-mere-zaclys").await;
+    assert_eq!(record.body["name"], "Zaclys");
+    assert_eq!(record.body["chatons"], false);
+
+    // Named by an offer: no delete button, and a forced delete says why.
+    let mut nextcloud = crate::helpers::recommendation(
+        "Nextcloud",
+        "https://nextcloud.com",
+        &["Google Drive"],
+        "files",
+    );
+    nextcloud["hosting"] = serde_json::json!([{"name": "Nuage", "url": "https://nuage.zaclys.com",
+        "provider": "la-mere-zaclys"}]);
+    let created = node.create_recommendation(&nextcloud).await;
+    let list = visitor.get("/admin/providers").await;
+    assert_eq!(
+        list.count("form[action='/admin/providers/la-mere-zaclys/delete']"),
+        0
+    );
+    let res = visitor
+        .post(
+            "/admin/providers/la-mere-zaclys/delete",
+            &[("csrf", &list.csrf())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.text_of("p.error").unwrap().contains("la-mere-zaclys"),
+        "{}",
+        res.text
+    );
+    let res = node
+        .patch(
+            &format!(
+                "/api/v1/recommendations/{}",
+                crate::helpers::key(&created["id"])
+            ),
+            &serde_json::json!({"hosting": []}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let list = visitor.get("/admin/providers").await;
+    let res = visitor
+        .post(
+            "/admin/providers/la-mere-zaclys/delete",
+            &[("csrf", &list.csrf())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        node.get_public("/api/v1/providers/la-mere-zaclys")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+on_both_backends!(
+    providers_are_kept_in_the_admin,
+    provider_records_in_the_admin
+);

@@ -263,7 +263,7 @@ async fn degooglisons(backend: Backend) {
     // Twice changes nothing.
     // Its providers become records, each with its kind and CHATONS membership, named by
     // their offers.
-    let providers = node.get_public("/api/v1/providers?limit=100").await.body;
+    let providers = node.get_public("/api/v1/providers?per_page=100").await.body;
     let catalogue: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let offered: std::collections::BTreeSet<&str> = catalogue["offers"]
         .as_array()

@@ -897,3 +897,91 @@ async fn remote_input(backend: Backend) {
     .await;
 }
 on_both_backends!(remote_input_is_checked_and_sanitised, remote_input);
+
+/// Offers carry their provider's card: a peer files it under its own record of the same
+/// website (never changing that record) or makes one; an edit of the provider reaches peers
+/// as an `Update` of the recommendations that offer its services.
+async fn providers_travel_with_offers(backend: Backend) {
+    let [a, b] = TestNodes::start(backend, ["loire", "bretagne"].map(|n| spec(n, false))).await;
+    // B already knows Framasoft, and says it differently.
+    let res = b
+        .post(
+            "/api/v1/providers",
+            &json!({"name": "Frama (fiche locale)", "website": "https://framasoft.org",
+                "kind": "association", "chatons": false}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    for provider in [
+        json!({"name": "La Mère Zaclys", "website": "zaclys.com", "kind": "association",
+            "chatons": true, "country": "FR"}),
+        json!({"name": "Framasoft", "website": "framasoft.org", "kind": "association",
+            "chatons": true, "country": "FR"}),
+    ] {
+        let res = a.post("/api/v1/providers", &provider).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    let mut nextcloud = recommendation(
+        "Nextcloud",
+        "https://nextcloud.com",
+        &["Google Drive"],
+        "files",
+    );
+    nextcloud["hosting"] = json!([
+        {"name": "Nuage", "url": "https://nuage.zaclys.com", "provider": "la-mere-zaclys"},
+        {"name": "Framaspace", "url": "https://frama.space", "provider": "framasoft"},
+    ]);
+    let created = a.create_recommendation(&nextcloud).await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let note = note_of(&a, &id).await;
+    let card = &note["maillage:recommendation"]["hosting"][0]["provider"];
+    assert_eq!(card["name"], "La Mère Zaclys", "{note}");
+    assert_eq!(card["url"], "https://zaclys.com/");
+    assert_eq!(card["kind"], "association");
+    assert_eq!(card["chatons"], true);
+    assert_eq!(card["addressCountry"], "FR");
+
+    follow(&b, &a).await;
+    let copy = eventually("A's recommendation on B", || async {
+        find(&public_search(&b, "q=nextcloud").await, &id).cloned()
+    })
+    .await;
+    let zaclys = &copy["hosting"][0]["provider"];
+    assert_eq!(zaclys["name"], "La Mère Zaclys", "{copy}");
+    assert_eq!(zaclys["chatons"], true);
+    // B's own record of Framasoft, unchanged by A's description.
+    let framasoft = &copy["hosting"][1]["provider"];
+    assert_eq!(framasoft["name"], "Frama (fiche locale)", "{copy}");
+    assert_eq!(framasoft["chatons"], false);
+    let (total, _) = listing(&b.get_public("/api/v1/providers").await.body);
+    assert_eq!(
+        total, 2,
+        "B made a record of Zaclys, kept its own Framasoft"
+    );
+
+    // A renames Zaclys: its recommendation is sent again, with the new card.
+    let res = a
+        .patch(
+            "/api/v1/providers/la-mere-zaclys",
+            &json!({"name": "Zaclys"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let note = note_of(&a, &id).await;
+    assert_eq!(
+        note["maillage:recommendation"]["hosting"][0]["provider"]["name"],
+        "Zaclys"
+    );
+    assert_ne!(note["updated"], note["published"], "{note}");
+    let before = copy["updated"].clone();
+    eventually("the Update of A's recommendation on B", || async {
+        find(&public_search(&b, "q=nextcloud").await, &id)
+            .filter(|r| r["updated"] != before)
+            .cloned()
+    })
+    .await;
+}
+on_both_backends!(
+    providers_travel_with_the_offers_that_name_them,
+    providers_travel_with_offers
+);

@@ -4,6 +4,7 @@
 mod contacts;
 mod login;
 mod network;
+mod providers;
 mod recommendations;
 
 use askama::Template;
@@ -52,6 +53,16 @@ pub fn routes() -> Router<AppState> {
             get(contacts::edit_form).post(contacts::update),
         )
         .route("/admin/contacts/{key}/delete", post(contacts::delete))
+        .route("/admin/providers", get(providers::list))
+        .route(
+            "/admin/providers/new",
+            get(providers::new_form).post(providers::create),
+        )
+        .route(
+            "/admin/providers/{key}/edit",
+            get(providers::edit_form).post(providers::update),
+        )
+        .route("/admin/providers/{key}/delete", post(providers::delete))
         .route("/admin/network", get(network::page))
         .route("/admin/follow", post(network::follow))
         .route("/admin/follows/{key}/delete", post(network::unfollow))

@@ -406,3 +406,15 @@ chatons-title = Collective of Alternative, Transparent, Open, Neutral and Solida
 chatons-member = Member of the collective
 chatons-not-member = Not a member
 offer-by = by
+
+admin-providers = Hosting providers
+admin-providers-lead = The organisations hosting the services your recommendations offer. Each offer picks its provider from this list; a change here shows in all its offers and is sent to your followers.
+new-provider = New provider
+edit-provider = Edit { $name }
+provider-offers-column = Recommendations
+provider-still-offered = “{ $key }” still hosts at least one offer: remove it from those recommendations before deleting it.
+field-chatons = Member of the CHATONS collective
+hint-provider-website = Its website, for example zaclys.com (https:// is added).
+create = Create
+yes = Yes
+no = No

@@ -406,3 +406,15 @@ chatons-title = Collectif des Hébergeurs Alternatifs, Transparents, Ouverts, Ne
 chatons-member = Membre du collectif
 chatons-not-member = Non membre
 offer-by = par
+
+admin-providers = Hébergeurs
+admin-providers-lead = Les organisations qui hébergent les services proposés dans vos recommandations. Chaque offre choisit son hébergeur dans cette liste ; une modification ici s’affiche dans toutes ses offres et est envoyée à vos abonnés.
+new-provider = Nouvel hébergeur
+edit-provider = Modifier { $name }
+provider-offers-column = Recommandations
+provider-still-offered = « { $key } » est encore l’hébergeur d’au moins une offre : retirez-le de ces recommandations avant de le supprimer.
+field-chatons = Membre du collectif CHATONS
+hint-provider-website = Son site, par exemple zaclys.com (https:// est ajouté).
+create = Créer
+yes = Oui
+no = Non
