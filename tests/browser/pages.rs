@@ -138,6 +138,25 @@ async fn log_in_and_publish_a_recommendation_through_the_form() {
     axe(&browser, "the network page").await;
     browser.goto("/admin/contacts/new").await;
     axe(&browser, "the contact form").await;
+    browser.goto("/admin/providers").await;
+    axe(&browser, "the providers list").await;
+    browser.goto("/admin/providers/new").await;
+    axe(&browser, "the provider form").await;
+    browser.goto("/providers").await;
+    axe(&browser, "the public providers list").await;
+    browser.click("ul.providers li a").await;
+    browser.wait_for("dl.facts").await;
+    assert!(browser.path().await.starts_with("/providers/"));
+    axe(&browser, "a provider page").await;
+    // The offers of the recommendation form at phone width: the picker and both fields fit.
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser.goto("/admin/recommendations/new").await;
+    browser.eval("document.querySelector('#hosting').scrollIntoView()").await;
+    browser.screenshot("offers-picker-phone").await;
+    let overflow = browser
+        .eval("String(document.documentElement.scrollWidth - document.documentElement.clientWidth)")
+        .await;
+    assert_eq!(overflow, "0", "the form scrolls sideways at 390 px");
     browser.close().await;
     drop(node);
 }
