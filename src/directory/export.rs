@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::domain::provider::HostedOffer;
 use crate::storage::Window;
 
 use super::contacts::ContactQuery;
@@ -189,8 +190,28 @@ fn cell(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// One line per recommendation. Lists are joined with ` | `; hosting as `name <url>`. Every
-/// cell goes through [`cell`].
+/// A hosted offer as a schema.org `Service`, with its `provider` (an `Organization`; its kind
+/// and CHATONS membership in Maillage terms).
+fn service(offer: &HostedOffer) -> Value {
+    let mut service = json!({"@type": "Service", "name": offer.name, "url": offer.url});
+    if let Some(p) = &offer.provider {
+        let mut organisation = json!({
+            "@type": "Organization",
+            "name": p.name,
+            "url": p.website,
+            "maillage:kind": p.kind,
+            "maillage:chatons": p.chatons,
+        });
+        if let Some(country) = &p.country {
+            organisation["address"] = json!({"@type": "PostalAddress", "addressCountry": country});
+        }
+        service["provider"] = organisation;
+    }
+    service
+}
+
+/// One line per recommendation. Lists are joined with ` | `; hosting as `name <url>`, then
+/// `(provider)` when a provider runs it. Every cell goes through [`cell`].
 fn csv_of(export: &Export) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_HEADER)?;
@@ -198,7 +219,10 @@ fn csv_of(export: &Export) -> Result<Vec<u8>, csv::Error> {
         let hosting: Vec<String> = r
             .hosting
             .iter()
-            .map(|h| format!("{} <{}>", h.name, h.url))
+            .map(|h| match &h.provider {
+                Some(p) => format!("{} <{}> ({})", h.name, h.url, p.name),
+                None => format!("{} <{}>", h.name, h.url),
+            })
             .collect();
         let record = [
             r.id.as_str(),
@@ -280,7 +304,7 @@ fn json_ld(export: &Export, directory: &Directory) -> Value {
             "dateModified": r.updated,
             "maillage:replaces": r.replaces,
             "maillage:level": r.level,
-            "maillage:hosting": r.hosting.iter().map(|h| json!({"@type": "Service", "name": h.name, "url": h.url})).collect::<Vec<_>>(),
+            "maillage:hosting": r.hosting.iter().map(service).collect::<Vec<_>>(),
         }));
     }
     for c in &export.contacts {

@@ -231,6 +231,12 @@ async fn formats(backend: Backend) {
     );
     // Commas and accents inside fields survive.
     assert!(nextcloud[column("summary")].contains("alternative libre à Google Drive, Dropbox"));
+    // An offer says who runs it.
+    assert!(
+        nextcloud[column("hosting")].contains("(Framasoft)"),
+        "{}",
+        &nextcloud[column("hosting")]
+    );
 
     let res = node.get_public("/api/v1/export?format=jsonld").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -253,6 +259,11 @@ async fn formats(backend: Backend) {
         .unwrap();
     assert_eq!(software["@type"], "SoftwareApplication");
     assert_eq!(software["name"], "Nextcloud");
+    let provider = &rec["maillage:hosting"][0]["provider"];
+    assert_eq!(provider["@type"], "Organization", "{rec}");
+    assert_eq!(provider["name"], "Framasoft");
+    assert_eq!(provider["maillage:chatons"], true);
+    assert_eq!(provider["address"]["addressCountry"], "FR");
     assert_eq!(
         software["license"],
         "https://spdx.org/licenses/AGPL-3.0-only"

@@ -151,7 +151,9 @@ async fn log_in_and_publish_a_recommendation_through_the_form() {
     // The offers of the recommendation form at phone width: the picker and both fields fit.
     browser.client.set_window_size(390, 844).await.unwrap();
     browser.goto("/admin/recommendations/new").await;
-    browser.eval("document.querySelector('#hosting').scrollIntoView()").await;
+    browser
+        .eval("document.querySelector('#hosting').scrollIntoView()")
+        .await;
     browser.screenshot("offers-picker-phone").await;
     let overflow = browser
         .eval("String(document.documentElement.scrollWidth - document.documentElement.clientWidth)")
