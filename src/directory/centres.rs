@@ -6,6 +6,7 @@ use crate::storage::centres::{CentreProfileChanges, CentreRow, NewCentreRow};
 
 use super::views::CentreView;
 use super::{Directory, DirectoryError, now};
+use crate::federation::publish;
 
 impl Directory {
     /// Creates the configured first centre if the node has no centre yet. Returns it (or the
@@ -224,10 +225,17 @@ impl Directory {
             contact,
             updated_at: now(),
         };
+        let urls = self.urls().clone();
+        let manual_approval = self.federation().data().policy.manual_approval;
         let updated = self
             .db()
-            .write(move |conn| CentreRow::update_profile(conn, row.id, &changes))
+            .write(move |conn| {
+                let updated = CentreRow::update_profile(conn, row.id, &changes)?;
+                publish::profile_changed(conn, &urls, &updated, manual_approval)?;
+                Ok(updated)
+            })
             .await?;
+        self.federation().wake();
         Ok((&updated).into())
     }
 }

@@ -202,6 +202,11 @@ pub fn triage(activity: &Value) -> Triage {
     if kind == "Delete" && object_id.is_some() && object_id == actor {
         return Triage::Ignore("an account deleting itself");
     }
+    if kind == "Update" && object_id.is_some() && object_id == actor {
+        // A profile change (Mastodon sends one on every save): refreshes the actor if we know
+        // it (see `activities::update_actor`).
+        return Triage::Handle;
+    }
     if kind == "Create" || kind == "Update" {
         let Some(object) = object.filter(|o| o.is_object()) else {
             return Triage::Ignore("a Create or Update without an embedded object");

@@ -48,6 +48,16 @@ pub fn entry_changed(
     queue_delete(conn, urls, &centre, ap_id, &removed, before, had_peers)
 }
 
+/// A local centre's profile changed: an Update of its actor to its followers.
+pub fn profile_changed(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    centre: &CentreRow,
+    manual_approval: bool,
+) -> Result<(), StorageError> {
+    super::activities::update_actor::queue(conn, urls, centre, manual_approval)
+}
+
 /// A local entry was deleted: its audience gets a Delete, and its id answers 410 from now on.
 pub fn entry_deleted(
     conn: &mut Conn,

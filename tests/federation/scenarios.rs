@@ -985,3 +985,55 @@ on_both_backends!(
     providers_travel_with_the_offers_that_name_them,
     providers_travel_with_offers
 );
+
+/// A profile edit reaches followers at once as an `Update` of the actor (as Mastodon sends on
+/// every profile save); only the actor itself can update it.
+async fn profile_updates(backend: Backend) {
+    let [a, b, c] = TestNodes::start(
+        backend,
+        ["loire", "bretagne", "geneve"].map(|n| spec(n, false)),
+    )
+    .await;
+    follow(&b, &a).await;
+    let res = a
+        .patch(
+            "/api/v1/centres/loire",
+            &json!({"name": "Loire Numérique", "summary": "Les ateliers du jeudi.",
+                    "icon": "https://loire.example/logo.png"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let remote = eventually("A's new profile on B", || async {
+        let (_, centres) = listing(&b.get_public("/api/v1/centres").await.body);
+        centres
+            .into_iter()
+            .find(|c| c["id"] == actor(&a) && c["name"] == "Loire Numérique")
+    })
+    .await;
+    assert_eq!(remote["summary"], "Les ateliers du jeudi.");
+    assert_eq!(remote["icon"], "https://loire.example/logo.png");
+
+    // C (whom B also knows) cannot rename A: dropped unread (202) or refused, B keeps A's name.
+    follow(&b, &c).await;
+    let signer = Signer::centre_of(&c).await;
+    let mut forged = note_of(&a, &actor(&a)).await;
+    forged["name"] = json!("Usurpé");
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Update", "id": format!("{}/activities/update/forged", c.base),
+        "actor": actor(&c), "object": forged,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let (status, text) = deliver(&inbox(&b), &update, &signer, Tamper::default()).await;
+    assert!(
+        status == StatusCode::ACCEPTED || status.is_client_error(),
+        "{status} {text}"
+    );
+    let (_, centres) = listing(&b.get_public("/api/v1/centres").await.body);
+    let a_on_b = centres.iter().find(|x| x["id"] == actor(&a)).unwrap();
+    assert_eq!(a_on_b["name"], "Loire Numérique");
+}
+on_both_backends!(
+    a_profile_edit_reaches_followers_as_an_update,
+    profile_updates
+);

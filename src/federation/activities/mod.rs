@@ -8,6 +8,7 @@
 //! | `reject.rs`           | Reject of a Follow                                            |
 //! | `undo.rs`             | Undo of a Follow (unfollow) or of an Announce                |
 //! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
+//! | `update_actor.rs`     | Update of an actor: a centre's profile changed               |
 //! | `delete.rs`           | Delete of an entry (a `Tombstone`)                           |
 //! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
 //!
@@ -23,6 +24,7 @@ pub(crate) mod delete;
 pub(crate) mod follow;
 pub(crate) mod reject;
 pub(crate) mod undo;
+pub(crate) mod update_actor;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -40,6 +42,7 @@ pub use delete::{Delete, Tombstone};
 pub use follow::Follow;
 pub use reject::Reject;
 pub use undo::Undo;
+pub use update_actor::UpdateActor;
 
 /// Every activity the inboxes take. Types not listed are acknowledged and ignored.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -50,6 +53,8 @@ pub enum InboxActivity {
     Reject(Reject),
     Undo(Undo),
     CreateOrUpdate(Box<CreateOrUpdate>),
+    /// After entries: an Update whose object is not a directory entry.
+    UpdateActor(Box<UpdateActor>),
     Delete(Delete),
     Announce(Announce),
 }
@@ -62,6 +67,7 @@ macro_rules! each {
             InboxActivity::Reject($a) => $body,
             InboxActivity::Undo($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
+            InboxActivity::UpdateActor($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Announce($a) => $body,
         }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::domain::region;
+use crate::domain::urls::NodeUrls;
 use crate::federation::protocol::actor::{Actor, DirectoryCentre, Endpoints, Image};
 use crate::federation::{FederationData, FederationError, authority};
 use crate::storage::centres::{CentreRow, NewCentreRow};
@@ -22,6 +23,64 @@ pub struct ApubCentre {
 }
 
 impl ApubCentre {
+    /// The actor document: what `GET` of the actor answers and what an `Update` of it carries.
+    pub(crate) fn document(
+        &self,
+        urls: &NodeUrls,
+        manual_approval: bool,
+    ) -> Result<Actor, FederationError> {
+        let row = &self.row;
+        let profile = urls.base().join(&format!("centres/{}", row.username))?;
+        Ok(Actor {
+            kind: "Organization".into(),
+            id: self.id.clone().into(),
+            preferred_username: row.username.clone(),
+            name: Some(row.name.clone()),
+            summary: row.summary.as_deref().map(html::paragraphs),
+            url: Some(profile),
+            inbox: Url::parse(&row.inbox_url)?,
+            outbox: Some(self.outbox_url()),
+            followers: Some(self.followers_url()),
+            following: Some(self.following_url()),
+            endpoints: row
+                .shared_inbox_url
+                .as_deref()
+                .map(Url::parse)
+                .transpose()?
+                .map(|u| Endpoints {
+                    shared_inbox: Some(u),
+                }),
+            public_key: self.public_key(),
+            icon: row
+                .avatar()
+                .as_deref()
+                .map(Url::parse)
+                .transpose()?
+                .map(|url| Image {
+                    kind: "Image".into(),
+                    url,
+                }),
+            image: row
+                .header
+                .as_deref()
+                .map(Url::parse)
+                .transpose()?
+                .map(|url| Image {
+                    kind: "Image".into(),
+                    url,
+                }),
+            attachment: profile_fields(row),
+            manually_approves_followers: manual_approval,
+            discoverable: Some(true),
+            indexable: Some(true),
+            published: Some(row.created_at.and_utc()),
+            directory: Some(DirectoryCentre {
+                website: row.website.as_deref().map(Url::parse).transpose()?,
+                region: row.region.clone(),
+            }),
+        })
+    }
+
     pub fn new(row: CentreRow) -> Result<Self, FederationError> {
         let id = Url::parse(&row.actor_id)?;
         Ok(Self { id, row })
@@ -76,59 +135,7 @@ impl Object for ApubCentre {
     }
 
     async fn into_json(self, data: &Data<FederationData>) -> Result<Actor, FederationError> {
-        let row = &self.row;
-        let profile = data
-            .urls
-            .base()
-            .join(&format!("centres/{}", row.username))?;
-        Ok(Actor {
-            kind: "Organization".into(),
-            id: self.id.clone().into(),
-            preferred_username: row.username.clone(),
-            name: Some(row.name.clone()),
-            summary: row.summary.as_deref().map(html::paragraphs),
-            url: Some(profile),
-            inbox: Url::parse(&row.inbox_url)?,
-            outbox: Some(self.outbox_url()),
-            followers: Some(self.followers_url()),
-            following: Some(self.following_url()),
-            endpoints: row
-                .shared_inbox_url
-                .as_deref()
-                .map(Url::parse)
-                .transpose()?
-                .map(|u| Endpoints {
-                    shared_inbox: Some(u),
-                }),
-            public_key: self.public_key(),
-            icon: row
-                .avatar()
-                .as_deref()
-                .map(Url::parse)
-                .transpose()?
-                .map(|url| Image {
-                    kind: "Image".into(),
-                    url,
-                }),
-            image: row
-                .header
-                .as_deref()
-                .map(Url::parse)
-                .transpose()?
-                .map(|url| Image {
-                    kind: "Image".into(),
-                    url,
-                }),
-            attachment: profile_fields(row),
-            manually_approves_followers: data.policy.manual_approval,
-            discoverable: Some(true),
-            indexable: Some(true),
-            published: Some(row.created_at.and_utc()),
-            directory: Some(DirectoryCentre {
-                website: row.website.as_deref().map(Url::parse).transpose()?,
-                region: row.region.clone(),
-            }),
-        })
+        self.document(&data.urls, data.policy.manual_approval)
     }
 
     async fn verify(
