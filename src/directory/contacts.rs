@@ -61,15 +61,17 @@ impl Directory {
         import_ref: Option<String>,
     ) -> Result<ContactView, DirectoryError> {
         let key = new_key();
+        // One instant for both: a card's Note says `updated` only once it was edited.
+        let at = now();
         let identity = ContactIdentity {
             ap_id: self.urls().contact(&key).to_string(),
             key: key.clone(),
             centre_id: centre.id,
             import_ref,
             local: true,
-            created_at: now(),
+            created_at: at,
         };
-        let fields = contacts::fields(&draft, &centre, None, now())?;
+        let fields = contacts::fields(&draft, &centre, None, at)?;
         let (ap_id, audience) = (identity.ap_id.clone(), contact_audience(draft.visibility));
         let urls = self.urls().clone();
         self.db()

@@ -131,7 +131,26 @@ async fn documents_satisfy_mastodon() {
             .iter()
             .any(|t| t == "https://www.w3.org/ns/activitystreams#Public")
     );
-    assert!(note["published"].is_string() && note["updated"].is_string());
+    // app/lib/activitypub/activity/create.rb: a status with `updated` is shown as edited, so
+    // a new Note has none, and an edited one has a later one.
+    assert!(note["published"].is_string());
+    assert!(note.get("updated").is_none(), "{note}");
+    let res = a
+        .patch(
+            &format!(
+                "/api/v1/recommendations/{}",
+                crate::helpers::key(&rec["id"])
+            ),
+            &json!({"summary": "Vos fichiers chez vous."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let note = note_of(&a, rec["id"].as_str().unwrap()).await;
+    let time = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(note[field].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{field} of {note}: {e}"))
+    };
+    assert!(time("updated") > time("published"), "{note}");
     assert!(note.get("summary").is_none());
     assert!(note["contentMap"]["fr"].is_string());
     let tags = note["tag"].as_array().unwrap();

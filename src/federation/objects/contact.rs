@@ -171,7 +171,8 @@ pub(super) fn note(
         content_map: None,
         content,
         published: Some(row.created_at.and_utc()),
-        updated: Some(row.updated_at.and_utc()),
+        // Only after an edit: Mastodon shows a post with `updated` as edited.
+        updated: (row.updated_at > row.created_at).then(|| row.updated_at.and_utc()),
         url: Some(id.clone()),
         tag: Vec::new(),
         attachment: Vec::new(),

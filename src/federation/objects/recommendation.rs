@@ -200,7 +200,11 @@ pub(super) fn note(
         ),
         content,
         published: rec.published_at.map(|t| t.and_utc()),
-        updated: Some(rec.updated_at.and_utc()),
+        // Only after an edit: Mastodon shows a post with `updated` as edited.
+        updated: rec
+            .published_at
+            .is_none_or(|published| rec.updated_at > published)
+            .then(|| rec.updated_at.and_utc()),
         url: Some(id.clone()),
         tag: tag_objects,
         attachment: vec![homepage],
