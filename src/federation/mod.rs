@@ -151,6 +151,10 @@ impl Federation {
             .domain(domain)
             // Fetches are signed by the instance actor (authorized-fetch servers require it).
             .signed_fetch_actor(&instance)
+            // Draft-cavage as Mastodon reads it: `Host` and `Date` signed (the library's
+            // default signs `(created)`/`(expires)` and, on GETs, no host: Mastodon in
+            // authorized-fetch mode refuses those fetches).
+            .http_signature_compat(true)
             // Every URL the library fetches (redirects and WebFinger included) is first
             // checked by the node's own rules.
             .url_verifier(Box::new(egress::Verifier(data.clone())))

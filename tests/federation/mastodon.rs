@@ -375,3 +375,77 @@ async fn atom_feed(backend: Backend) {
     );
 }
 on_both_backends!(each_centre_has_an_atom_feed, atom_feed);
+
+/// What we sign, as a Mastodon server checks it: the instance actor's fetch (Mastodon in
+/// authorized-fetch mode refuses a GET whose signature leaves out `Host`) and a delivery, read
+/// from the requests a peer actually received.
+async fn signatures_as_mastodon_reads_them(backend: Backend) {
+    let [a] = TestNodes::start(backend, ["loire"]).await;
+    let stub = StubActor::spawn(false).await;
+    let res = a
+        .post("/api/v1/follows", &json!({"target": stub.actor_id()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let seen = eventually("the Follow delivered to the stub", || async {
+        let seen = stub.seen();
+        seen.iter().any(|r| r.method == "POST").then_some(seen)
+    })
+    .await;
+    let key_of = |key_id: String| {
+        let client = a.client.clone();
+        async move {
+            let actor = key_id.split('#').next().unwrap().to_owned();
+            let doc = get_json(&client, &actor, "application/activity+json").await;
+            assert_eq!(doc["publicKey"]["id"], key_id.as_str());
+            doc["publicKey"]["publicKeyPem"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let fetch = seen
+        .iter()
+        .find(|r| r.method == "GET" && r.path == "/users/stub")
+        .expect("the stub's actor was fetched");
+    let key_id = fetch.signature()["keyId"].clone();
+    assert_eq!(
+        key_id,
+        format!("{}/actor#main-key", a.base),
+        "signed by the instance actor"
+    );
+    let signed = fetch.signature()["headers"].clone();
+    for header in ["(request-target)", "host", "date"] {
+        assert!(
+            signed.split(' ').any(|h| h == header),
+            "{header} not in {signed}"
+        );
+    }
+    fetch
+        .verify_as_mastodon(&key_of(key_id).await)
+        .unwrap_or_else(|e| panic!("the fetch: {e}"));
+
+    let delivery = seen.iter().find(|r| r.method == "POST").unwrap();
+    let key_id = delivery.signature()["keyId"].clone();
+    assert_eq!(key_id, format!("{}#main-key", actor(&a)));
+    delivery
+        .verify_as_mastodon(&key_of(key_id).await)
+        .unwrap_or_else(|e| panic!("the delivery: {e}"));
+    // What FEDERATION.md says we sign is what was sent.
+    let documented =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/FEDERATION.md")).unwrap();
+    for (request, what) in [(fetch, "fetches"), (delivery, "deliveries")] {
+        let params = request.signature();
+        let line = format!(
+            "{what}: `{}` over `{}`",
+            params["algorithm"], params["headers"]
+        );
+        assert!(
+            documented.contains(&line),
+            "FEDERATION.md should say: {line}"
+        );
+    }
+}
+on_both_backends!(
+    signatures_pass_mastodons_checks,
+    signatures_as_mastodon_reads_them
+);

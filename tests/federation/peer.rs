@@ -138,6 +138,8 @@ pub struct StubActor {
     pub base: String,
     pub signer: Signer,
     pub requests: Arc<Mutex<Vec<String>>>,
+    /// Every request with its headers, as received.
+    pub seen: Arc<Mutex<Vec<SeenRequest>>>,
     _server: tokio::task::JoinHandle<()>,
 }
 
@@ -167,7 +169,9 @@ impl StubActor {
             doc["maillage:directory"] = json!({});
         }
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::new(Mutex::new(Vec::new()));
         let state = (doc, requests.clone());
+        let recorder = seen.clone();
         let app = Router::new()
             .route(
                 "/users/stub",
@@ -208,7 +212,16 @@ impl StubActor {
                     StatusCode::ACCEPTED
                 },
             )
-            .with_state(state);
+            .with_state(state)
+            .layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                    let recorder = recorder.clone();
+                    async move {
+                        recorder.lock().unwrap().push(SeenRequest::of(&req));
+                        next.run(req).await
+                    }
+                },
+            ));
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
@@ -219,6 +232,7 @@ impl StubActor {
                 key,
             },
             requests,
+            seen,
             _server: server,
         }
     }
@@ -229,5 +243,133 @@ impl StubActor {
 
     pub fn requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
+    }
+
+    pub fn seen(&self) -> Vec<SeenRequest> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// A request as a peer received it: what a signature is checked against.
+#[derive(Debug, Clone)]
+pub struct SeenRequest {
+    pub method: String,
+    pub path: String,
+    /// Names lower-cased, as HTTP/1.1 servers read them.
+    pub headers: Vec<(String, String)>,
+}
+
+impl SeenRequest {
+    fn of(req: &axum::extract::Request) -> Self {
+        Self {
+            method: req.method().as_str().to_owned(),
+            path: req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            headers: req
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+                .collect(),
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The signature's parameters (`keyId`, `algorithm`, `headers`, `signature`, `created`…).
+    pub fn signature(&self) -> std::collections::BTreeMap<String, String> {
+        let header = self.header("signature").unwrap_or_default();
+        let mut params = std::collections::BTreeMap::new();
+        // `name="value"` or `name=number`, comma-separated; values hold no quotes.
+        for part in header.split(',') {
+            if let Some((name, value)) = part.split_once('=') {
+                params.insert(
+                    name.trim().to_owned(),
+                    value.trim().trim_matches('"').to_owned(),
+                );
+            }
+        }
+        params
+    }
+
+    /// Checks the signature with Mastodon's rules (app/controllers/concerns/
+    /// signature_verification.rb and app/lib/signed_request.rb, v4): the `Date` header or
+    /// `(created)` signed; `Host` signed on a GET, `Digest` on a POST; the time within 12 hours
+    /// before and 1 hour after now; the signing string rebuilt from the headers received and
+    /// verified with `public_key_pem` (rsa-sha256, or hs2019 read as rsa-sha256).
+    pub fn verify_as_mastodon(&self, public_key_pem: &str) -> Result<(), String> {
+        use rsa::pkcs8::DecodePublicKey;
+        let params = self.signature();
+        let signed: Vec<&str> = params
+            .get("headers")
+            .map_or("date", String::as_str)
+            .split_whitespace()
+            .collect();
+        if !signed.contains(&"date") && !signed.contains(&"(created)") {
+            return Err(
+                "Mastodon requires the Date header or (created) pseudo-header to be signed".into(),
+            );
+        }
+        if self.method == "GET" && !signed.contains(&"host") {
+            return Err(
+                "Mastodon requires the Host header to be signed when doing a GET request".into(),
+            );
+        }
+        if self.method == "POST" && !signed.contains(&"digest") {
+            return Err(
+                "Mastodon requires the Digest header to be signed when doing a POST request".into(),
+            );
+        }
+        let now = std::time::SystemTime::now();
+        let in_window = |at: std::time::SystemTime| {
+            at <= now + std::time::Duration::from_secs(3600)
+                && at + std::time::Duration::from_secs(12 * 3600) >= now
+        };
+        if signed.contains(&"date") {
+            let date = self
+                .header("date")
+                .and_then(|d| httpdate::parse_http_date(d).ok())
+                .ok_or("no readable Date header")?;
+            if !in_window(date) {
+                return Err("Signed request date outside acceptable time window".into());
+            }
+        }
+        let mut lines = Vec::new();
+        for name in &signed {
+            let value = match *name {
+                "(request-target)" => format!("{} {}", self.method.to_lowercase(), self.path),
+                "(created)" | "(expires)" => params
+                    .get(name.trim_matches(['(', ')']))
+                    .cloned()
+                    .ok_or_else(|| format!("{name} is signed but not given"))?,
+                header => self
+                    .header(header)
+                    .ok_or_else(|| format!("{header} is signed but was not received"))?
+                    .to_owned(),
+            };
+            lines.push(format!("{name}: {value}"));
+        }
+        let algorithm = params.get("algorithm").map_or("hs2019", String::as_str);
+        if algorithm != "rsa-sha256" && algorithm != "hs2019" {
+            return Err(format!("Unsupported signature algorithm {algorithm}"));
+        }
+        let signature = base64::engine::general_purpose::STANDARD
+            .decode(params.get("signature").ok_or("no signature")?)
+            .map_err(|e| e.to_string())?;
+        let key =
+            rsa::RsaPublicKey::from_public_key_pem(public_key_pem).map_err(|e| e.to_string())?;
+        key.verify(
+            Pkcs1v15Sign::new::<Sha256>(),
+            &Sha256::digest(lines.join("\n").as_bytes()),
+            &signature,
+        )
+        .map_err(|_| format!("Verification failed for {}", lines.join(" | ")))
     }
 }

@@ -1,7 +1,8 @@
 //! Signing and sending one stored activity to one inbox, and what the answer means.
-//! draft-cavage signatures (`rsa-sha256`, `(request-target) host date digest`) made with
-//! http-signature-normalization, as the ActivityPub library does, but sent here so the
-//! status and `Retry-After` of each answer are seen.
+//! draft-cavage signatures over `(request-target) content-type date digest host` (as Mastodon
+//! reads them: no `(created)`, the same settings as the library's signed fetches, see
+//! FEDERATION.md) made with http-signature-normalization, as the ActivityPub library does, but
+//! sent here so the status and `Retry-After` of each answer are seen.
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -29,8 +30,11 @@ pub(crate) enum Outcome {
     Gone,
 }
 
-static CONFIG: LazyLock<Config> =
-    LazyLock::new(|| Config::new().set_expiration(Duration::from_secs(3600)));
+static CONFIG: LazyLock<Config> = LazyLock::new(|| {
+    Config::new()
+        .mastodon_compat()
+        .set_expiration(Duration::from_secs(3600))
+});
 
 pub(crate) async fn send(
     client: &reqwest::Client,
