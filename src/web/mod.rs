@@ -25,8 +25,9 @@ use axum::routing::get;
 use crate::state::AppState;
 
 /// The pages at URLs that are also ActivityPub ids (`/centres/{handle}`,
-/// `/recommendations/{key}`, `/contacts/{key}`): `startup` routes them, giving ActivityPub
-/// clients federation's documents and browsers these pages.
+/// `/recommendations/{key}`, `/contacts/{key}`, `/places/{key}`): `startup` routes them, giving
+/// ActivityPub clients federation's documents and browsers these pages.
+pub(crate) use places::show as place;
 pub(crate) use public::{centre, contact, recommendation};
 
 pub fn routes() -> Router<AppState> {
@@ -38,7 +39,6 @@ pub fn routes() -> Router<AppState> {
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
         .route("/places", get(places::list))
-        .route("/places/{key}", get(places::show))
         .route("/lang/{code}", get(public::switch_language))
         .route("/tags/{name}", get(public::tag))
         .route("/static/site.css", get(assets::stylesheet))

@@ -8,7 +8,8 @@
 //! | `reject.rs`           | Reject of a Follow                                            |
 //! | `undo.rs`             | Undo of a Follow (unfollow) or of an Announce                |
 //! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
-//! | `delete.rs`           | Delete of an entry (a `Tombstone`)                           |
+//! | `place.rs`            | Create and Update of a mediation place (a `Place`)           |
+//! | `delete.rs`           | Delete of an entry or a place (a `Tombstone`)                |
 //! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
 //!
 //! Sending never goes to the network directly: activities are put on the persistent queue
@@ -21,6 +22,7 @@ pub(crate) mod announce;
 pub(crate) mod create_or_update;
 pub(crate) mod delete;
 pub(crate) mod follow;
+pub(crate) mod place;
 pub(crate) mod reject;
 pub(crate) mod undo;
 
@@ -38,6 +40,7 @@ pub use announce::Announce;
 pub use create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 pub use delete::{Delete, Tombstone};
 pub use follow::Follow;
+pub use place::CreateOrUpdatePlace;
 pub use reject::Reject;
 pub use undo::Undo;
 
@@ -50,6 +53,7 @@ pub enum InboxActivity {
     Reject(Reject),
     Undo(Undo),
     CreateOrUpdate(Box<CreateOrUpdate>),
+    CreateOrUpdatePlace(Box<CreateOrUpdatePlace>),
     Delete(Delete),
     Announce(Announce),
 }
@@ -62,6 +66,7 @@ macro_rules! each {
             InboxActivity::Reject($a) => $body,
             InboxActivity::Undo($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
+            InboxActivity::CreateOrUpdatePlace($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Announce($a) => $body,
         }
@@ -91,8 +96,10 @@ impl Activity for InboxActivity {
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        if let Self::CreateOrUpdate(a) = self {
-            return a.receive(data).await;
+        match self {
+            Self::CreateOrUpdate(a) => return a.receive(data).await,
+            Self::CreateOrUpdatePlace(a) => return a.receive(data).await,
+            _ => {}
         }
         let id = self.id().to_string();
         let host = crate::federation::authority(self.actor());
