@@ -158,6 +158,17 @@ async fn publish_edit_delete(backend: Backend) {
     .await;
     assert_eq!(object_of(&a, &id).await.0, StatusCode::GONE);
     assert!(place_on(&b, &before_id).await.is_some());
+
+    // Blocking A's domain on B removes A's places from B.
+    let res = b
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": format!("localhost:{}", a.port), "rule": "block"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.body["removed_places"], 1);
+    assert!(place_on(&b, &before_id).await.is_none());
 }
 on_both_backends!(places_publish_edit_delete, publish_edit_delete);
 
