@@ -703,7 +703,7 @@ const EN_DAYS: [&str; 7] = [
 ];
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
