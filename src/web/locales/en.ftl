@@ -411,3 +411,6 @@ reason-postcode = “{ $value }” is not a postcode (5 digits).
 reason-pivot = “{ $value }” is not a SIRET, RNA or RIDET (9 to 14 digits or letters).
 reason-insee = “{ $value }” is not an INSEE commune code (5 characters).
 reason-date = “{ $value }” is not a date written YYYY-MM-DD.
+nearby-heading = Who can help near you
+nearby-none = No mediation place known to this directory near there.
+nearby-all = Every place near “{ $query }”

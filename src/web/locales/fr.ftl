@@ -411,3 +411,6 @@ reason-postcode = « { $value } » n’est pas un code postal (5 chiffres).
 reason-pivot = « { $value } » n’est pas un SIRET, RNA ou RIDET (9 à 14 chiffres ou lettres).
 reason-insee = « { $value } » n’est pas un code INSEE de commune (5 caractères).
 reason-date = « { $value } » n’est pas une date AAAA-MM-JJ.
+nearby-heading = Qui peut vous aider près de chez vous
+nearby-none = Aucun lieu de médiation connu de cet annuaire près d’ici.
+nearby-all = Tous les lieux près de « { $query } »
