@@ -12,7 +12,7 @@ use url::Url;
 
 use super::centre::ApubCentre;
 use super::html;
-use crate::domain::place::{COLUMNS, PlaceDraft, PlaceInput};
+use crate::domain::place::{PlaceDraft, PlaceInput, field_names};
 use crate::federation::activities::Tombstone;
 use crate::federation::checks::{check_domain, verify_same_authority};
 use crate::federation::protocol::place::{Place, PlaceType, PostalAddress};
@@ -99,9 +99,7 @@ pub fn prepare(place: Place) -> Result<Prepared, FederationError> {
             "{id}: maillage:place is not an object"
         )));
     };
-    fields.retain(|name, _| {
-        name == "source_id" || (name != "id" && COLUMNS.contains(&name.as_str()))
-    });
+    fields.retain(|name, _| field_names().any(|known| known == name));
     for value in fields.values_mut() {
         untag(value);
     }

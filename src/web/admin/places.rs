@@ -2,6 +2,8 @@
 //! follow), create, edit, delete. Every field of the national schema is on the form; its
 //! checks are the API's, and a refusal comes back at its field.
 
+use std::sync::LazyLock;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -13,7 +15,7 @@ use crate::domain::FieldError;
 use crate::domain::Window;
 use crate::domain::place::{
     ACCESS_MODES, FEES, ITINERANCE, NATIONAL_PROGRAMMES, PUBLICS, PlaceInput, SERVICES,
-    SPECIFIC_SUPPORT, SUPPORT_MODES, TRAINING_LABELS,
+    SPECIFIC_SUPPORT, SUPPORT_MODES, TRAINING_LABELS, field_names,
 };
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
@@ -116,43 +118,10 @@ const CHOICES: &[Choices] = &[
     },
 ];
 
-impl PlaceForm {
-    /// The form controls, named as the schema's fields (so an error lands at its field).
-    pub const CONTROLS: &'static [&'static str] = &[
-        "source_id",
-        "pivot",
-        "nom",
-        "commune",
-        "code_postal",
-        "code_insee",
-        "adresse",
-        "complement_adresse",
-        "latitude",
-        "longitude",
-        "typologie",
-        "telephone",
-        "courriels",
-        "site_web",
-        "horaires",
-        "presentation_resume",
-        "presentation_detail",
-        "source",
-        "structure_parente",
-        "date_maj",
-        "autres_formations_labels",
-        "fiche_acces_libre",
-        "prise_rdv",
-        "itinerance",
-        "services",
-        "publics_specifiquement_adresses",
-        "prise_en_charge_specifique",
-        "frais_a_charge",
-        "dispositif_programmes_nationaux",
-        "formations_labels",
-        "modalites_acces",
-        "modalites_accompagnement",
-    ];
+/// The form controls, named as the schema's fields (so an error lands at its field).
+static CONTROLS: LazyLock<Vec<&'static str>> = LazyLock::new(|| field_names().collect());
 
+impl PlaceForm {
     pub fn new_default(today: &str) -> Self {
         Self {
             date_maj: today.to_owned(),
@@ -359,7 +328,7 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     save(
         visit.lang,
-        PlaceForm::CONTROLS,
+        &CONTROLS,
         form.to_input(),
         async |input| state.directory.create_place(None, &input).await,
         "/admin/places",
@@ -394,7 +363,7 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     save(
         visit.lang,
-        PlaceForm::CONTROLS,
+        &CONTROLS,
         form.to_input(),
         async |input| state.directory.update_place(&key, &input).await,
         "/admin/places",
@@ -425,11 +394,7 @@ mod tests {
         let place = crate::domain::place::tests::example();
         let form = PlaceForm::from_input(&place);
         assert_eq!(form.to_input().unwrap(), place);
-        assert!(
-            CHOICES
-                .iter()
-                .all(|c| PlaceForm::CONTROLS.contains(&c.name))
-        );
+        assert!(CHOICES.iter().all(|c| CONTROLS.contains(&c.name)));
     }
 
     #[test]
