@@ -84,6 +84,17 @@ fn shared_ids() -> Router<AppState> {
                 negotiate(state, request, activitypub::contact, crate::web::contact)
             }),
         )
+        .route(
+            "/places/{key}",
+            get(|State(state), request| {
+                negotiate(
+                    state,
+                    request,
+                    crate::federation::objects::place::serve,
+                    crate::web::place,
+                )
+            }),
+        )
 }
 
 async fn negotiate<A, AT, P, PT>(

@@ -9,9 +9,11 @@ use crate::domain::provider::HostedOffer;
 use crate::storage::Window;
 
 use super::contacts::ContactQuery;
+use super::places::{PlaceQuery, PlaceView};
 use super::recommendations::RecommendationQuery;
 use super::views::{CentreView, ContactView, Listing, RecommendationView, SoftwareView};
 use super::{Access, Directory, DirectoryError};
+use crate::domain::place::PlaceInput;
 
 pub const EXPORT_FORMAT: &str = "maillage-export";
 pub const EXPORT_VERSION: u32 = 1;
@@ -70,6 +72,35 @@ pub struct Export {
     pub software: Vec<SoftwareView>,
     pub recommendations: Vec<RecommendationView>,
     pub contacts: Vec<ContactView>,
+    /// Mediation places (absent from exports made before places existed).
+    #[serde(default)]
+    pub places: Vec<ExportedPlace>,
+}
+
+/// A place in the export: the API's view, less what is computed when it is read (whether it is
+/// open now, its point on a map, a distance).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportedPlace {
+    pub id: String,
+    /// The publishing centre's actor id.
+    pub origin: String,
+    /// Whether the exporting node publishes it (not a copy received from a peer).
+    pub local: bool,
+    #[serde(flatten)]
+    pub place: PlaceInput,
+    pub updated: DateTime<Utc>,
+}
+
+impl From<PlaceView> for ExportedPlace {
+    fn from(view: PlaceView) -> Self {
+        Self {
+            id: view.id,
+            origin: view.origin,
+            local: view.local,
+            place: view.place,
+            updated: view.updated,
+        }
+    }
 }
 
 impl Directory {
@@ -84,6 +115,12 @@ impl Directory {
                 .await?;
         let contacts =
             all_pages(|window| self.list_contacts(&every_contact, window, access)).await?;
+        let every_place = PlaceQuery::default();
+        let places = all_pages(|window| self.list_places(&every_place, window, access))
+            .await?
+            .into_iter()
+            .map(ExportedPlace::from)
+            .collect();
         let mut software: Vec<SoftwareView> = Vec::new();
         for rec in &recommendations {
             if !software.iter().any(|s| s.slug == rec.software.slug) {
@@ -100,6 +137,7 @@ impl Directory {
             software,
             recommendations,
             contacts,
+            places,
         })
     }
 

@@ -421,15 +421,35 @@ fn plan_export(export: Export) -> Result<Plan, ImportRefused> {
         |(id, input): &(String, ContactInput)| input.validate(now).map(|d| (id.clone(), d)),
         &mut errors,
     );
+    // The exporting node's own places; copies it received come back from their centres.
+    let (own, received): (Vec<_>, Vec<_>) = export
+        .places
+        .into_iter()
+        .enumerate()
+        .partition(|(_, p)| p.local);
+    let places = validate_all(
+        own.into_iter()
+            .map(|(i, p)| (format!("places.{i}"), p.place)),
+        PlaceInput::validate,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(ImportRefused(errors));
+    }
+    let mut not_imported = Vec::new();
+    if !received.is_empty() {
+        not_imported.push(format!(
+            "{} mediation place(s) received from other nodes: they come back from their centres \
+             when this node follows them",
+            received.len()
+        ));
     }
     Ok(Plan {
         format: "Maillage export",
         recommendations: recommendations.into_iter().map(|(_, d)| d).collect(),
         contacts: contacts.into_iter().map(|(_, d)| d).collect(),
-        places: Vec::new(),
-        not_imported: Vec::new(),
+        places: places.into_iter().map(|(_, d)| d).collect(),
+        not_imported,
     })
 }
 

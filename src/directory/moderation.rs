@@ -44,6 +44,7 @@ pub struct BlockReport {
     /// Copies removed from this node's directory by a block.
     pub removed_recommendations: usize,
     pub removed_contacts: usize,
+    pub removed_places: usize,
     /// Follows ended by a block (the domain's actors following this node's centres, and this
     /// node's centres following them).
     pub removed_follows: usize,
@@ -98,6 +99,7 @@ impl Directory {
             rule: rule.as_str().to_owned(),
             removed_recommendations: purged.recommendations,
             removed_contacts: purged.contacts,
+            removed_places: purged.places,
             removed_follows: purged.follows,
             cancelled_deliveries: purged.deliveries,
         })

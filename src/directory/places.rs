@@ -7,8 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::communes;
 use crate::domain::place::{HoursNow, PlaceDraft, PlaceInput, hours_now};
+use crate::federation::publish::{place_changed, place_deleted};
 use crate::storage::centres::CentreRow;
-use crate::storage::places::{self, PlaceFilter, PlaceIdentity, PlaceRecord, PlaceRow};
+use crate::storage::places::{
+    self, PlaceFields, PlaceFilter, PlaceIdentity, PlaceRecord, PlaceRow,
+};
 use crate::storage::{StorageError, Window};
 
 use super::recommendations::words;
@@ -131,19 +134,27 @@ impl Directory {
         draft: PlaceDraft,
     ) -> Result<String, DirectoryError> {
         let key = new_key();
+        // One instant for both: a place's object says `updated` only once it was edited.
+        let at = now();
         let identity = PlaceIdentity {
             ap_id: self.urls().place(&key).to_string(),
             key: key.clone(),
             centre_id: centre.id,
             local: true,
-            created_at: now(),
+            created_at: at,
         };
-        let mut fields = places::fields(&draft, centre, None, now())?;
+        let mut fields = places::fields(&draft, centre, None, at)?;
         // Every place has a producer's id, so that an export imports back onto itself.
         fields.source_id.get_or_insert_with(|| key.clone());
+        let urls = self.urls().clone();
         self.db()
-            .write(move |conn| PlaceRow::insert(conn, &identity, &fields).map(|_| ()))
+            .write(move |conn| {
+                PlaceRow::insert(conn, &identity, &fields)?;
+                // The activities go in the same transaction as the change.
+                place_changed(conn, &urls, &identity.ap_id, true)
+            })
             .await?;
+        self.federation().wake();
         Ok(key)
     }
 
@@ -170,9 +181,7 @@ impl Directory {
         if row.input()? == *draft.place() {
             return Ok(Upserted::Unchanged);
         }
-        let fields = places::fields(&draft, centre, None, now())?;
-        self.db()
-            .write(move |conn| PlaceRow::update(conn, row.id, &fields).map(|_| ()))
+        self.write_place(row, places::fields(&draft, centre, None, now())?)
             .await?;
         Ok(Upserted::Updated)
     }
@@ -201,20 +210,36 @@ impl Directory {
         let draft = input.validate()?;
         let (row, centre) = self.find_place(key).await?;
         ensure_local(&row)?;
-        let fields = places::fields(&draft, &centre, None, now())?;
-        self.db()
-            .write(move |conn| PlaceRow::update(conn, row.id, &fields).map(|_| ()))
+        self.write_place(row, places::fields(&draft, &centre, None, now())?)
             .await?;
         self.place(key, Access::Staff).await
     }
 
+    /// Saves an edit of a local place, and its Update for the followers.
+    async fn write_place(&self, row: PlaceRow, fields: PlaceFields) -> Result<(), DirectoryError> {
+        let urls = self.urls().clone();
+        self.db()
+            .write(move |conn| {
+                PlaceRow::update(conn, row.id, &fields)?;
+                place_changed(conn, &urls, &row.ap_id, false)
+            })
+            .await?;
+        self.federation().wake();
+        Ok(())
+    }
+
     #[tracing::instrument(skip(self))]
     pub async fn delete_place(&self, key: &str) -> Result<(), DirectoryError> {
-        let (row, _) = self.find_place(key).await?;
+        let (row, centre) = self.find_place(key).await?;
         ensure_local(&row)?;
+        let urls = self.urls().clone();
         self.db()
-            .write(move |conn| PlaceRow::delete(conn, row.id))
+            .write(move |conn| {
+                PlaceRow::delete(conn, row.id)?;
+                place_deleted(conn, &urls, &row.ap_id, &centre)
+            })
             .await?;
+        self.federation().wake();
         Ok(())
     }
 

@@ -142,6 +142,14 @@ pub const COLUMNS: [&str; 32] = [
     "prise_rdv",
 ];
 
+/// The schema's fields as [`PlaceInput`] names them, in the schema's order (its `id` is
+/// `source_id`).
+pub fn field_names() -> impl Iterator<Item = &'static str> {
+    COLUMNS
+        .iter()
+        .map(|&column| if column == "id" { "source_id" } else { column })
+}
+
 /// The schema's fields that hold lists (`|` between items in CSV).
 pub const LIST_FIELDS: [&str; 12] = [
     "typologie",
@@ -703,7 +711,7 @@ const EN_DAYS: [&str; 7] = [
 ];
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 

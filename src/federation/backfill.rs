@@ -13,8 +13,10 @@ use super::activities::object_id;
 use super::checks::verify_same_authority;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
+use super::objects::place;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::protocol::note::Note;
+use super::protocol::place::Place;
 use super::{FederationData, FederationError};
 use crate::storage::follows::FollowRow;
 use crate::storage::now;
@@ -101,8 +103,7 @@ pub(crate) async fn run(
     Ok(taken)
 }
 
-/// One outbox item: a Create of the centre's own entry, or an Announce (endorsement).
-/// One outbox item: a Create of the centre's own entry (checked and returned, to be stored
+/// One outbox item: a Create of the centre's own entry or place (checked and returned, to be stored
 /// with the rest of its page), or an Announce (an endorsement, taken in at once).
 async fn take(
     item: &Value,
@@ -110,6 +111,14 @@ async fn take(
     data: &Data<FederationData>,
 ) -> Result<Option<entry::Prepared>, FederationError> {
     match item.get("type").and_then(Value::as_str) {
+        Some("Create") if item.pointer("/object/type").and_then(Value::as_str) == Some("Place") => {
+            let object: Place =
+                serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
+            place::verify(&object, &target.id, data).await?;
+            Ok(Some(entry::Prepared::Place(Box::new(place::prepare(
+                object,
+            )?))))
+        }
         Some("Create") => {
             let note: Note =
                 serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;

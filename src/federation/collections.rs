@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::activities::{Announce, CreateOrUpdate};
+use super::activities::{Announce, CreateOrUpdate, CreateOrUpdatePlace};
 use super::objects::centre::ApubCentre;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::routes::{activity_json, local_centre};
@@ -18,6 +18,7 @@ use crate::domain::urls::NodeUrls;
 use crate::storage::contacts::{ContactFilter, ContactRow};
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
+use crate::storage::places::{PlaceFilter, PlaceRow};
 use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
 use crate::storage::{Conn, StorageError, Window};
 
@@ -29,8 +30,8 @@ pub(super) struct PageQuery {
     page: Option<u32>,
 }
 
-/// The outbox: a Create for every published entry (public contact cards included) and an
-/// Announce for every endorsement, newest first, in pages. `network` cards are never listed.
+/// The outbox: a Create for every published entry (public contact cards and places included)
+/// and an Announce for every endorsement, newest first, in pages. `network` cards are never listed.
 pub(super) async fn outbox(
     State(fed): State<Federation>,
     Path(username): Path<String>,
@@ -66,12 +67,14 @@ pub(super) async fn outbox(
 }
 
 /// What a centre's outbox lists, in order: its public recommendations, then its public
-/// cards, then its endorsements. A page is a window on that sequence.
+/// cards, then its places, then its endorsements. A page is a window on that sequence.
 struct Listed {
     recs_filter: RecommendationFilter,
     cards_filter: ContactFilter,
+    places_filter: PlaceFilter,
     recs_total: i64,
     cards_total: i64,
+    places_total: i64,
     endorsements: Vec<EndorsementRow>,
 }
 
@@ -90,8 +93,17 @@ impl Listed {
             visibilities: vec![Visibility::Public],
             ..Default::default()
         };
-        let (rf, cf) = (recs_filter.clone(), cards_filter.clone());
-        let (recs_total, cards_total, endorsements) = data
+        let places_filter = PlaceFilter {
+            origin: Some(actor_id.clone()),
+            only_local: true,
+            ..Default::default()
+        };
+        let (rf, cf, pf) = (
+            recs_filter.clone(),
+            cards_filter.clone(),
+            places_filter.clone(),
+        );
+        let (recs_total, cards_total, places_total, endorsements) = data
             .db
             .run(move |conn| {
                 let none = Window {
@@ -101,6 +113,7 @@ impl Listed {
                 Ok((
                     RecommendationRow::list(conn, &rf, none)?.total,
                     ContactRow::list(conn, &cf, none)?.total,
+                    PlaceRow::list(conn, &pf, none)?.total,
                     EndorsementRow::by_centre(conn, centre_id)?,
                 ))
             })
@@ -108,8 +121,10 @@ impl Listed {
         Ok(Self {
             recs_filter,
             cards_filter,
+            places_filter,
             recs_total,
             cards_total,
+            places_total,
             endorsements,
         })
     }
@@ -117,6 +132,7 @@ impl Listed {
     fn total(&self) -> i64 {
         self.recs_total
             + self.cards_total
+            + self.places_total
             + i64::try_from(self.endorsements.len()).unwrap_or(i64::MAX)
     }
 
@@ -165,8 +181,33 @@ impl Listed {
                 .await?;
             items.extend(cards);
         }
-        let skip =
-            usize::try_from((start - self.recs_total - self.cards_total).max(0)).unwrap_or(0);
+        let places_window = Window {
+            offset: (start - self.recs_total - self.cards_total).max(0),
+            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
+        };
+        if places_window.limit > 0 {
+            let pf = self.places_filter.clone();
+            let places = data
+                .db
+                .run(move |conn| {
+                    let page = PlaceRow::list(conn, &pf, places_window)?;
+                    page.rows
+                        .iter()
+                        .map(|(place, _)| {
+                            Ok(serde_json::to_value(CreateOrUpdatePlace::in_outbox(
+                                conn,
+                                &place.ap_id,
+                            )?)?)
+                        })
+                        .collect::<Result<Vec<_>, StorageError>>()
+                })
+                .await?;
+            items.extend(places);
+        }
+        let skip = usize::try_from(
+            (start - self.recs_total - self.cards_total - self.places_total).max(0),
+        )
+        .unwrap_or(0);
         let room = usize::try_from(OUTBOX_PAGE)
             .unwrap_or(50)
             .saturating_sub(items.len());

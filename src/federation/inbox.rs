@@ -211,13 +211,19 @@ pub fn triage(activity: &Value) -> Triage {
         let Some(object) = object.filter(|o| o.is_object()) else {
             return Triage::Ignore("a Create or Update without an embedded object");
         };
-        if object.get("type").and_then(Value::as_str) != Some("Note") {
-            return Triage::Ignore("not a Note (directory entries are Notes)");
-        }
-        if object.get("maillage:recommendation").is_none()
-            && object.get("maillage:contact").is_none()
-        {
-            return Triage::Ignore("a Note that is not a directory entry");
+        match object.get("type").and_then(Value::as_str) {
+            Some("Note") => {
+                if object.get("maillage:recommendation").is_none()
+                    && object.get("maillage:contact").is_none()
+                {
+                    return Triage::Ignore("a Note that is not a directory entry");
+                }
+            }
+            Some("Place") if object.get("maillage:place").is_none() => {
+                return Triage::Ignore("a Place that is not a directory place");
+            }
+            Some("Place") => {}
+            _ => return Triage::Ignore("not a Note or a Place (directory entries are Notes)"),
         }
     }
     Triage::Handle

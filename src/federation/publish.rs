@@ -8,6 +8,7 @@ use url::Url;
 use super::activities::CreateOrUpdateType;
 use super::activities::create_or_update::queue_entry;
 use super::activities::delete::queue_delete;
+pub use super::activities::place::{place_changed, place_deleted};
 use super::audience::{Audience, reached};
 use super::objects::centre::ApubCentre;
 use super::objects::entry::ApubEntry;

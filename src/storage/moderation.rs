@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    centres, contacts, deliveries, domain_rules, followers, follows, recommendations,
+    centres, contacts, deliveries, domain_rules, followers, follows, places, recommendations,
 };
 use super::{Conn, StorageError};
 
@@ -119,6 +119,7 @@ fn like_escape(text: &str) -> String {
 pub struct Purged {
     pub recommendations: usize,
     pub contacts: usize,
+    pub places: usize,
     /// Follows of our centres by the domain's actors, and ours of them.
     pub follows: usize,
     /// Deliveries to the domain that were still waiting.
@@ -135,6 +136,8 @@ pub(crate) fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, Stor
             .execute(conn)?;
     let contacts = diesel::delete(contacts::table.filter(contacts::centre_id.eq_any(&actors)))
         .execute(conn)?;
+    let places =
+        diesel::delete(places::table.filter(places::centre_id.eq_any(&actors))).execute(conn)?;
     let follows = diesel::delete(followers::table.filter(followers::actor_id.eq_any(&actors)))
         .execute(conn)?
         + diesel::delete(follows::table.filter(follows::target_id.eq_any(&actors)))
@@ -160,6 +163,7 @@ pub(crate) fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, Stor
     Ok(Purged {
         recommendations,
         contacts,
+        places,
         follows,
         deliveries: deliveries_cancelled,
     })

@@ -53,12 +53,12 @@ impl FormError {
     }
 }
 
-fn opt(value: &str) -> Option<String> {
+pub(crate) fn opt(value: &str) -> Option<String> {
     Some(value.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Comma- or line-separated values.
-fn list(value: &str) -> Vec<String> {
+pub(crate) fn list(value: &str) -> Vec<String> {
     value
         .split([',', '\n'])
         .map(str::trim)

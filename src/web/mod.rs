@@ -26,8 +26,9 @@ use axum::routing::get;
 use crate::state::AppState;
 
 /// The pages at URLs that are also ActivityPub ids (`/centres/{handle}`,
-/// `/recommendations/{key}`, `/contacts/{key}`): `startup` routes them, giving ActivityPub
-/// clients federation's documents and browsers these pages.
+/// `/recommendations/{key}`, `/contacts/{key}`, `/places/{key}`): `startup` routes them, giving
+/// ActivityPub clients federation's documents and browsers these pages.
+pub(crate) use places::show as place;
 pub(crate) use public::{centre, contact, recommendation};
 
 pub fn routes() -> Router<AppState> {

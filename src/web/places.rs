@@ -30,6 +30,56 @@ pub struct PlacesForm {
     pub near: Option<String>,
 }
 
+/// "Who can help near you", on the pages of a software: the few places of this node's
+/// directory nearest to the postcode or commune the visitor typed.
+#[derive(Debug, Default)]
+pub struct Nearby {
+    /// What the visitor typed (empty: the form alone is shown).
+    pub query: String,
+    /// The postcode or commune is not in the table.
+    pub unknown: bool,
+    pub places: Vec<PlaceView>,
+}
+
+/// How many places a software page shows near a postcode.
+const NEARBY: Window = Window {
+    offset: 0,
+    limit: 3,
+};
+
+/// The places nearest `near` (a postcode or a commune), if the visitor gave one.
+pub(super) async fn nearby(
+    state: &AppState,
+    visit: &Visit,
+    near: Option<String>,
+) -> Result<Nearby, PageError> {
+    let query = near.unwrap_or_default().trim().to_owned();
+    if query.is_empty() {
+        return Ok(Nearby::default());
+    }
+    let places = PlaceQuery {
+        near: Some(query.clone()),
+        ..Default::default()
+    };
+    match state
+        .directory
+        .list_places(&places, NEARBY, visit.access())
+        .await
+    {
+        Ok(listing) => Ok(Nearby {
+            query,
+            unknown: false,
+            places: listing.results,
+        }),
+        Err(DirectoryError::Invalid(e)) if e.field == "near" => Ok(Nearby {
+            query,
+            unknown: true,
+            places: Vec::new(),
+        }),
+        Err(e) => Err(PageError::from_directory(visit.lang, e)),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "places.html")]
 struct PlacesPage {
@@ -119,7 +169,7 @@ pub async fn show(
 
 impl PlaceView {
     /// Whether it is open now, in the page's language.
-    fn open_now(&self, lang: &str) -> Option<&str> {
+    pub(super) fn open_now(&self, lang: &str) -> Option<&str> {
         let now = self.hours_now.as_ref()?;
         Some(match Lang::parse(lang) {
             Some(Lang::En) => &now.en,
@@ -127,7 +177,7 @@ impl PlaceView {
         })
     }
 
-    fn is_open(&self) -> bool {
+    pub(super) fn is_open(&self) -> bool {
         self.hours_now.as_ref().is_some_and(|h| h.state == "open")
     }
 
@@ -136,7 +186,7 @@ impl PlaceView {
     }
 
     /// The distance, as people read it (`10,6 km` / `10.6 km`).
-    fn distance(&self, lang: &str) -> Option<String> {
+    pub(super) fn distance(&self, lang: &str) -> Option<String> {
         let km = format!("{:.1} km", self.distance_km?);
         Some(if lang == "fr" {
             km.replace('.', ",")

@@ -20,6 +20,7 @@ use crate::state::AppState;
 use super::error::{PageError, render};
 use super::frame::{Frame, Visit};
 use super::i18n::{LANG_COOKIE, Lang};
+use super::places::{Nearby, PlacesForm, nearby};
 use super::search::{Elsewhere, SearchForm, SearchPage};
 use super::sheet::Sheet;
 
@@ -139,12 +140,14 @@ struct SoftwarePage {
     hosting: Vec<HostedOffer>,
     mediators: Vec<ContactView>,
     sheet: Sheet,
+    nearby: Nearby,
 }
 
 pub async fn software(
     State(state): State<AppState>,
     visit: Visit,
     Path(slug): Path<String>,
+    Query(form): Query<PlacesForm>,
 ) -> PageResult {
     let d = &state.directory;
     let err = |e| PageError::from_directory(visit.lang, e);
@@ -187,8 +190,10 @@ pub async fn software(
         .await
         .map_err(err)?
         .results;
+    let nearby = nearby(&state, &visit, form.near).await?;
     let frame = visit.frame(&state, software.name.clone());
     let page = SoftwarePage {
+        nearby,
         sheet: Sheet::of(&state, &frame).await,
         page: frame,
         software,

@@ -150,11 +150,59 @@ async fn round_trip(backend: Backend) {
     let (public, results) = listing(&c.get_public("/api/v1/contacts").await.body);
     assert_eq!(public, 3, "{results:?}");
     assert_eq!(listing(&c.get("/api/v1/contacts").await.body).0, 5);
+
+    // The places go with it, every field of the schema, and a second import changes nothing.
+    let exported = full_json["places"].as_array().unwrap();
+    assert_eq!(exported.len(), 3, "{exported:?}");
+    assert_eq!(exported[0]["local"], true);
+    let (total, imported) = listing(&c.get_public("/api/v1/places?per_page=100").await.body);
+    assert_eq!(total, 3);
+    let schema_fields = |p: &Value| {
+        let mut p = p.as_object().unwrap().clone();
+        for computed in [
+            "id",
+            "origin",
+            "origin_name",
+            "local",
+            "updated",
+            "kind",
+            "hours_now",
+            "point",
+        ] {
+            p.remove(computed);
+        }
+        p
+    };
+    for place in exported {
+        let copy = imported
+            .iter()
+            .find(|p| p["source_id"] == place["source_id"])
+            .unwrap_or_else(|| panic!("{} on C", place["nom"]));
+        assert_eq!(schema_fields(copy), schema_fields(place));
+        assert_eq!(
+            copy["origin"],
+            format!("{}/centres/{}", c.base, c.settings.centre.username)
+        );
+    }
+    let out = maillage(&c)
+        .args(["import", full.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("places:   0 created, 0 updated, 3 already there"),
+        "{report}"
+    );
 }
 on_both_backends!(export_then_import_into_another_node, round_trip);
 
 /// A node's own `export --all` imported back (a restore over itself) creates nothing: its
-/// recommendations and its contact cards are recognised as already there.
+/// recommendations, its contact cards and its places are recognised as already there.
 async fn own_export(backend: Backend) {
     let a = TestNodes::sample(backend).await;
     let count = |path: &'static str| {
@@ -163,7 +211,8 @@ async fn own_export(backend: Backend) {
     };
     let contacts = count("/api/v1/contacts?per_page=1").await;
     let recommendations = count("/api/v1/recommendations?per_page=1").await;
-    assert!(contacts > 0 && recommendations > 0);
+    let places = count("/api/v1/places?per_page=1").await;
+    assert!(contacts > 0 && recommendations > 0 && places > 0);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("all.json");
     let out = maillage(&a)
@@ -191,7 +240,14 @@ async fn own_export(backend: Backend) {
         )),
         "{report}"
     );
+    assert!(
+        report.contains(&format!(
+            "places:   0 created, 0 updated, {places} already there"
+        )),
+        "{report}"
+    );
     assert_eq!(count("/api/v1/contacts?per_page=1").await, contacts);
+    assert_eq!(count("/api/v1/places?per_page=1").await, places);
     assert_eq!(
         count("/api/v1/recommendations?per_page=1").await,
         recommendations

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod admin_pages;
+mod admin_places;
 mod auth;
 mod catalogue;
 mod centres;

@@ -407,3 +407,46 @@ async fn pages(node: &TestNode) {
         "{hours}"
     );
 }
+
+/// A software page says who can help near a postcode, without JavaScript: the form, then the
+/// nearest places of the directory with their distance.
+async fn help_near_you(backend: Backend) {
+    let node = TestNodes::sample(backend).await;
+    let visitor = Visitor::new(&node, "fr-FR,fr;q=0.9");
+    let page = visitor.get("/software/nextcloud").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert_eq!(
+        page.text_of("section.nearby h2").as_deref(),
+        Some("Qui peut vous aider près de chez vous")
+    );
+    assert_eq!(page.count("section.nearby form input[name=near]"), 1);
+    assert_eq!(page.count("section.nearby li.place"), 0);
+
+    let page = visitor.get("/software/nextcloud?near=42400").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let places = page.texts("section.nearby li.place .address");
+    assert_eq!(places.len(), 3, "{places:?}");
+    assert!(places[0].contains("42000 Saint-Étienne"), "{places:?}");
+    assert!(places[1].contains("42000 Saint-Étienne"), "{places:?}");
+    assert!(places[2].contains("35000 Rennes"), "{places:?}");
+    let km = page.texts("section.nearby .distance");
+    assert!(km[0].ends_with(" km") && km[0].contains(','), "{km:?}");
+    assert_eq!(
+        page.attr("section.nearby input[name=near]", "value")
+            .as_deref(),
+        Some("42400")
+    );
+    assert_eq!(page.count("section.nearby a[href='/places?near=42400']"), 1);
+    let href = page.attr("section.nearby li.place h3 a", "href").unwrap();
+    assert_eq!(visitor.get(&href).await.status, StatusCode::OK);
+
+    let unknown = visitor.get("/software/nextcloud?near=Atlantide").await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(
+        unknown
+            .text_of("section.nearby p.notice")
+            .unwrap()
+            .contains("Atlantide")
+    );
+}
+on_both_backends!(software_pages_say_who_can_help_nearby, help_near_you);

@@ -14,6 +14,7 @@ mod hostile;
 mod mastodon;
 mod network;
 mod peer;
+mod places;
 mod production;
 mod queue;
 mod scenarios;

@@ -20,7 +20,7 @@ async fn fetch(client: &reqwest::Client, url: &str, accept: &str) -> (String, Va
 }
 
 /// Replaces what changes from run to run: the port, 32-hex-digit keys, PEM keys.
-fn stable(value: &Value, port: u16) -> Value {
+pub(crate) fn stable(value: &Value, port: u16) -> Value {
     let text = value
         .to_string()
         .replace(&format!("localhost:{port}"), "localhost:PORT");

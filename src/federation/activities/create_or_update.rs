@@ -147,55 +147,61 @@ impl Activity for CreateOrUpdate {
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        // Verified already: the author is the actor. One transaction records the activity id
-        // (applied once), revives the sender's host if deliveries to it were waiting, checks
-        // that this node follows it, and stores the object.
         let prepared = entry::prepare(self.object)?;
-        let (activity, actor_id) = (self.id.to_string(), self.actor.inner().to_string());
-        let host = authority(self.actor.inner());
-        let outcome = data
-            .db
-            .write_grouped(move |conn| {
-                let now = now();
-                if !activities::record_received(conn, &activity, now)? {
-                    return Ok(Outcome::Duplicate);
-                }
-                let revived =
-                    delivery::is_waiting(conn, &host, now)? && delivery::revive(conn, &host, now)?;
-                let Some(actor) = CentreRow::find_by_actor_id(conn, &actor_id)? else {
-                    return Ok(Outcome::Ignored(revived));
-                };
-                // The directory takes in what the centres it follows publish, nothing else.
-                if !actor.is_directory || !FollowRow::is_followed(conn, actor.id)? {
-                    return Ok(Outcome::Ignored(revived));
-                }
-                Ok(Outcome::Applied(
-                    entry::apply(conn, &prepared, &actor)?,
-                    revived,
-                ))
-            })
-            .await?;
-        match outcome {
-            Outcome::Duplicate => Ok(()),
-            Outcome::Ignored(revived) => {
-                wake_if(revived, data);
-                tracing::info!(
-                    "ignoring {}: not from a directory centre this node follows",
-                    self.id
-                );
-                Ok(())
+        receive_prepared(&self.id, self.actor.inner(), prepared, data).await
+    }
+}
+
+/// Stores a received, verified object (its author is the actor). One transaction records the
+/// activity id (applied once), revives the sender's host if deliveries to it were waiting,
+/// checks that this node follows it, and stores the object.
+pub(crate) async fn receive_prepared(
+    activity_id: &Url,
+    actor: &Url,
+    prepared: entry::Prepared,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let (activity, actor_id) = (activity_id.to_string(), actor.to_string());
+    let host = authority(actor);
+    let outcome = data
+        .db
+        .write_grouped(move |conn| {
+            let now = now();
+            if !activities::record_received(conn, &activity, now)? {
+                return Ok(Outcome::Duplicate);
             }
-            Outcome::Applied(stored, revived) => {
-                wake_if(revived, data);
-                match stored {
-                    Ok(()) => Ok(()),
-                    // A deleted object stays deleted: a late or replayed Create is dropped.
-                    Err(FederationError::Gone(id)) => {
-                        tracing::info!("ignoring {} of {id}, which was deleted", self.id);
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
+            let revived =
+                delivery::is_waiting(conn, &host, now)? && delivery::revive(conn, &host, now)?;
+            let Some(actor) = CentreRow::find_by_actor_id(conn, &actor_id)? else {
+                return Ok(Outcome::Ignored(revived));
+            };
+            // The directory takes in what the centres it follows publish, nothing else.
+            if !actor.is_directory || !FollowRow::is_followed(conn, actor.id)? {
+                return Ok(Outcome::Ignored(revived));
+            }
+            Ok(Outcome::Applied(
+                entry::apply(conn, &prepared, &actor)?,
+                revived,
+            ))
+        })
+        .await?;
+    match outcome {
+        Outcome::Duplicate => Ok(()),
+        Outcome::Ignored(revived) => {
+            wake_if(revived, data);
+            tracing::info!("ignoring {activity_id}: not from a directory centre this node follows");
+            Ok(())
+        }
+        Outcome::Applied(stored, revived) => {
+            wake_if(revived, data);
+            match stored {
+                Ok(()) => Ok(()),
+                // A deleted object stays deleted: a late or replayed Create is dropped.
+                Err(FederationError::Gone(id)) => {
+                    tracing::info!("ignoring {activity_id} of {id}, which was deleted");
+                    Ok(())
                 }
+                Err(e) => Err(e),
             }
         }
     }

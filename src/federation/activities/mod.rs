@@ -9,7 +9,8 @@
 //! | `undo.rs`             | Undo of a Follow (unfollow) or of an Announce                |
 //! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
 //! | `update_actor.rs`     | Update of an actor: a centre's profile changed               |
-//! | `delete.rs`           | Delete of an entry (a `Tombstone`)                           |
+//! | `place.rs`            | Create and Update of a mediation place (a `Place`)           |
+//! | `delete.rs`           | Delete of an entry or a place (a `Tombstone`)                |
 //! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
 //!
 //! Sending never goes to the network directly: activities are put on the persistent queue
@@ -22,6 +23,7 @@ pub(crate) mod announce;
 pub(crate) mod create_or_update;
 pub(crate) mod delete;
 pub(crate) mod follow;
+pub(crate) mod place;
 pub(crate) mod reject;
 pub(crate) mod undo;
 pub(crate) mod update_actor;
@@ -40,6 +42,7 @@ pub use announce::Announce;
 pub use create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 pub use delete::{Delete, Tombstone};
 pub use follow::Follow;
+pub use place::CreateOrUpdatePlace;
 pub use reject::Reject;
 pub use undo::Undo;
 pub use update_actor::UpdateActor;
@@ -55,6 +58,7 @@ pub enum InboxActivity {
     CreateOrUpdate(Box<CreateOrUpdate>),
     /// After entries: an Update whose object is not a directory entry.
     UpdateActor(Box<UpdateActor>),
+    CreateOrUpdatePlace(Box<CreateOrUpdatePlace>),
     Delete(Delete),
     Announce(Announce),
 }
@@ -68,6 +72,7 @@ macro_rules! each {
             InboxActivity::Undo($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
             InboxActivity::UpdateActor($a) => $body,
+            InboxActivity::CreateOrUpdatePlace($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Announce($a) => $body,
         }
@@ -97,8 +102,10 @@ impl Activity for InboxActivity {
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        if let Self::CreateOrUpdate(a) = self {
-            return a.receive(data).await;
+        match self {
+            Self::CreateOrUpdate(a) => return a.receive(data).await,
+            Self::CreateOrUpdatePlace(a) => return a.receive(data).await,
+            _ => {}
         }
         let id = self.id().to_string();
         let host = crate::federation::authority(self.actor());

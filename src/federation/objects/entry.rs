@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use url::Url;
 
 use super::centre::{self, ApubCentre};
-use super::{contact, recommendation};
+use super::{contact, place, recommendation};
 use crate::domain::contact::{ContactDraft, Visibility};
 use crate::domain::recommendation::{RecommendationDraft, Status};
 use crate::domain::urls::NodeUrls;
@@ -217,6 +217,8 @@ pub enum Prepared {
         draft: ContactDraft,
         updated: NaiveDateTime,
     },
+    /// A mediation place (`objects::place`).
+    Place(Box<place::Prepared>),
 }
 
 /// Stores or updates the copy of a received entry, on a connection (one transaction may apply
@@ -231,6 +233,7 @@ pub fn apply(
         Prepared::Recommendation { id, updated, .. } | Prepared::Contact { id, updated, .. } => {
             (id, *updated)
         }
+        Prepared::Place(place) => return place::apply(conn, place, author),
     };
     if activities::is_tombstoned(conn, id.as_str())? {
         return Ok(Err(FederationError::Gone(id.to_string())));
@@ -240,6 +243,7 @@ pub fn apply(
             recommendation::apply(conn, id, draft, updated, author)
         }
         Prepared::Contact { draft, .. } => contact::apply(conn, id, draft, updated, author),
+        Prepared::Place(place) => place::apply(conn, place, author),
     }
 }
 

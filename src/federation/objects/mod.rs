@@ -6,6 +6,7 @@ pub mod contact;
 pub mod entry;
 pub mod html;
 pub mod instance;
+pub mod place;
 pub mod recommendation;
 
 /// At most `max` characters of remote text: peers' strings are stored bounded, not refused.

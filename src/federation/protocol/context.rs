@@ -20,6 +20,12 @@ pub(crate) fn context() -> Value {
             "indexable": "toot:indexable",
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
+            "PostalAddress": "schema:PostalAddress",
+            "address": "schema:address",
+            "streetAddress": "schema:streetAddress",
+            "postalCode": "schema:postalCode",
+            "addressLocality": "schema:addressLocality",
+            "addressCountry": "schema:addressCountry",
         }
     ])
 }

@@ -6,5 +6,6 @@ pub mod actor;
 pub mod collections;
 pub mod context;
 pub mod note;
+pub mod place;
 
 pub use activitypub_federation::kinds::public as public_collection;

@@ -1,10 +1,11 @@
-//! The admin pages: login, the dashboard (with the delivery queue), recommendations and contact
-//! cards, and the network (follows, followers, endorsements, moderation).
+//! The admin pages: login, the dashboard (with the delivery queue), recommendations, contact
+//! cards and mediation places, and the network (follows, followers, endorsements, moderation).
 
 mod contacts;
 mod login;
 mod network;
 mod providers;
+mod places;
 mod recommendations;
 
 use askama::Template;
@@ -63,6 +64,16 @@ pub fn routes() -> Router<AppState> {
             get(providers::edit_form).post(providers::update),
         )
         .route("/admin/providers/{key}/delete", post(providers::delete))
+        .route("/admin/places", get(places::list))
+        .route(
+            "/admin/places/new",
+            get(places::new_form).post(places::create),
+        )
+        .route(
+            "/admin/places/{key}/edit",
+            get(places::edit_form).post(places::update),
+        )
+        .route("/admin/places/{key}/delete", post(places::delete))
         .route("/admin/network", get(network::page))
         .route("/admin/follow", post(network::follow))
         .route("/admin/follows/{key}/delete", post(network::unfollow))
@@ -141,6 +152,7 @@ struct Dashboard {
     notice: Option<String>,
     recommendations: i64,
     contacts: i64,
+    places: i64,
     pending_followers: usize,
     follows: usize,
     queue: QueueStatus,
@@ -168,6 +180,11 @@ async fn dashboard(
         .await
         .map_err(err)?
         .total;
+    let places = d
+        .list_places(&Default::default(), one, staff)
+        .await
+        .map_err(err)?
+        .total;
     let pending_followers = d.followers(Some("pending")).await.map_err(err)?.len();
     let follows = d.follows().await.map_err(err)?.len();
     let queue = d.queue_status().await.map_err(err)?;
@@ -177,6 +194,7 @@ async fn dashboard(
         page,
         recommendations,
         contacts,
+        places,
         pending_followers,
         follows,
         queue,
