@@ -40,7 +40,6 @@ pub fn routes() -> Router<AppState> {
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
         .route("/places", get(places::list))
-        .route("/places/{key}", get(places::show))
         .route("/providers", get(providers::list))
         .route("/providers/{key}", get(providers::show))
         .route("/lang/{code}", get(public::switch_language))
