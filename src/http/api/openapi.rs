@@ -18,6 +18,8 @@ use utoipa::{Modify, OpenApi};
         super::contacts::update, super::contacts::delete,
         super::places::list, super::places::create, super::places::show,
         super::places::update, super::places::delete,
+        super::events::list, super::events::create, super::events::show,
+        super::events::update, super::events::delete,
         super::centres::list, super::centres::create, super::centres::show,
         super::centres::update,
         super::search::search, super::search::suggest, super::catalogue::categories, super::catalogue::software,
