@@ -84,6 +84,12 @@ fn shared_ids() -> Router<AppState> {
                 negotiate(state, request, activitypub::contact, crate::web::contact)
             }),
         )
+        .route(
+            "/events/{key}",
+            get(|State(state), request| {
+                negotiate(state, request, activitypub::event, crate::web::event)
+            }),
+        )
 }
 
 async fn negotiate<A, AT, P, PT>(

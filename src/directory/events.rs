@@ -8,6 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::FieldError;
 use crate::domain::event::{EventDraft, EventInput, EventLocation, format_time};
+use crate::federation::audience::Audience;
+use crate::federation::publish;
 use crate::storage::centres::CentreRow;
 use crate::storage::events::{self, EventFilter, EventIdentity, EventRecord, EventRow};
 use crate::storage::places::PlaceRow;
@@ -126,9 +128,15 @@ impl Directory {
             created_at: now(),
         };
         let fields = events::fields(&draft, place_id, None, None, now())?;
+        let urls = self.urls().clone();
+        // The event and its Create for the followers, in one transaction.
         self.db()
-            .write(move |conn| EventRow::insert(conn, &identity, &fields).map(|_| ()))
+            .write(move |conn| {
+                EventRow::insert(conn, &identity, &fields)?;
+                publish::event_changed(conn, &urls, &identity.ap_id, true)
+            })
             .await?;
+        self.federation().wake();
         self.event(&key, Access::Staff).await
     }
 
@@ -207,19 +215,30 @@ impl Directory {
         ensure_local(&row)?;
         let place_id = self.resolve_place(&centre, &draft).await?;
         let fields = events::fields(&draft, place_id, None, None, now())?;
+        let urls = self.urls().clone();
         self.db()
-            .write(move |conn| EventRow::update(conn, row.id, &fields).map(|_| ()))
+            .write(move |conn| {
+                EventRow::update(conn, row.id, &fields)?;
+                publish::event_changed(conn, &urls, &row.ap_id, false)
+            })
             .await?;
+        self.federation().wake();
         self.event(key, Access::Staff).await
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn delete_event(&self, key: &str) -> Result<(), DirectoryError> {
-        let (row, _, _) = self.find_event(key).await?;
+        let (row, centre, _) = self.find_event(key).await?;
         ensure_local(&row)?;
+        let urls = self.urls().clone();
+        // Gone for good: its id answers 410 and the followers get a Delete.
         self.db()
-            .write(move |conn| EventRow::delete(conn, row.id))
+            .write(move |conn| {
+                EventRow::delete(conn, row.id)?;
+                publish::entry_deleted(conn, &urls, &row.ap_id, &centre, Audience::Everyone)
+            })
             .await?;
+        self.federation().wake();
         Ok(())
     }
 

@@ -167,7 +167,24 @@ pub fn format_time(time: &DateTime<FixedOffset>) -> String {
 }
 
 impl EventInput {
+    /// Checks a local event: every rule of [`validate_copy`](Self::validate_copy), and it
+    /// takes place somewhere (a place or online).
     pub fn validate(&self) -> Result<EventDraft, FieldError> {
+        let draft = self.validate_copy()?;
+        if draft.place.is_none() && draft.online_url.is_none() {
+            return Err(FieldError::coded(
+                "place",
+                "event-where",
+                "an event takes place at one of the centre's places, or online (give online_url)",
+                &[],
+            ));
+        }
+        Ok(draft)
+    }
+
+    /// Checks the fields one by one (a copy received from a peer says where it takes place
+    /// with its own location, checked apart).
+    pub fn validate_copy(&self) -> Result<EventDraft, FieldError> {
         let name = text::bounded("name", &self.name, 1, NAME_MAX, false)?;
         let start = parse_time("start", &self.start)?;
         let end = parse_time("end", &self.end)?;
@@ -192,14 +209,6 @@ impl EventInput {
         };
         let booking_url = url("booking_url", self.booking_url.as_deref())?;
         let online_url = url("online_url", self.online_url.as_deref())?;
-        if place.is_none() && online_url.is_none() {
-            return Err(FieldError::coded(
-                "place",
-                "event-where",
-                "an event takes place at one of the centre's places, or online (give online_url)",
-                &[],
-            ));
-        }
         Ok(EventDraft {
             name,
             start,
@@ -227,6 +236,59 @@ impl EventDraft {
     }
 }
 
+const WEEKDAYS_FR: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// When an event takes place, in words, at the organiser's offset: `jeudi 10 décembre 2026,
+/// 14:00–16:00` (`fr`) or `Thursday 10 December 2026, 14:00–16:00` (any other language); an
+/// event over several days gives both dates.
+pub fn when_text(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>, lang: &str) -> String {
+    use chrono::Datelike;
+    let french = lang.starts_with("fr");
+    let date = |t: &DateTime<FixedOffset>| {
+        if french {
+            let day = t.day();
+            format!(
+                "{} {}{} {} {}",
+                WEEKDAYS_FR[t.weekday().num_days_from_monday() as usize],
+                day,
+                if day == 1 { "er" } else { "" },
+                MONTHS_FR[t.month0() as usize],
+                t.year()
+            )
+        } else {
+            t.format("%A %-d %B %Y").to_string()
+        }
+    };
+    let time = |t: &DateTime<FixedOffset>| t.format("%H:%M").to_string();
+    if start.date_naive() == end.date_naive() {
+        format!("{}, {}–{}", date(start), time(start), time(end))
+    } else {
+        format!(
+            "{}, {} – {}, {}",
+            date(start),
+            time(start),
+            date(end),
+            time(end)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,6 +309,25 @@ mod tests {
         assert_eq!(draft.start.offset().local_minus_utc(), 3600);
         assert_eq!(draft.input().start, "2026-12-10T14:00:00+01:00");
         assert_eq!(draft.input().end, "2026-12-10T16:00:00+01:00");
+    }
+
+    #[test]
+    fn times_read_in_french_and_english() {
+        let draft = input().validate().unwrap();
+        assert_eq!(
+            when_text(&draft.start, &draft.end, "fr"),
+            "jeudi 10 décembre 2026, 14:00–16:00"
+        );
+        assert_eq!(
+            when_text(&draft.start, &draft.end, "en"),
+            "Thursday 10 December 2026, 14:00–16:00"
+        );
+        let first = parse_time("start", "2027-01-01T09:30:00+01:00").unwrap();
+        let next = parse_time("end", "2027-01-02T12:00:00+01:00").unwrap();
+        assert_eq!(
+            when_text(&first, &next, "fr"),
+            "vendredi 1er janvier 2027, 09:30 – samedi 2 janvier 2027, 12:00"
+        );
     }
 
     #[test]

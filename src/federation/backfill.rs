@@ -13,7 +13,9 @@ use super::activities::object_id;
 use super::checks::verify_same_authority;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
+use super::objects::event::{self, ApubEvent, PreparedEvent};
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
+use super::protocol::event::EventObject;
 use super::protocol::note::Note;
 use super::{FederationData, FederationError};
 use crate::storage::follows::FollowRow;
@@ -81,7 +83,10 @@ pub(crate) async fn run(
             .write(move |conn| {
                 prepared
                     .iter()
-                    .map(|p| entry::apply(conn, p, &author))
+                    .map(|p| match p {
+                        Taken::Entry(p) => entry::apply(conn, p, &author),
+                        Taken::Event(p) => event::apply(conn, p, &author),
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .await?;
@@ -101,15 +106,35 @@ pub(crate) async fn run(
     Ok(taken)
 }
 
-/// One outbox item: a Create of the centre's own entry, or an Announce (endorsement).
-/// One outbox item: a Create of the centre's own entry (checked and returned, to be stored
-/// with the rest of its page), or an Announce (an endorsement, taken in at once).
+/// A checked outbox item, to be stored with the rest of its page.
+enum Taken {
+    Entry(entry::Prepared),
+    Event(PreparedEvent),
+}
+
+/// One outbox item: a Create of the centre's own entry or event (checked and returned, to be
+/// stored with the rest of its page), or an Announce (an endorsement, taken in at once).
 async fn take(
     item: &Value,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<Option<entry::Prepared>, FederationError> {
+) -> Result<Option<Taken>, FederationError> {
+    let object_type = item
+        .get("object")
+        .and_then(|o| o.get("type"))
+        .and_then(Value::as_str);
     match item.get("type").and_then(Value::as_str) {
+        Some("Create") if object_type == Some("Event") => {
+            let object: EventObject =
+                serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
+            if object.attributed_to.inner() != &target.id {
+                return Err(FederationError::Forbidden(
+                    "an outbox item by someone else".into(),
+                ));
+            }
+            ApubEvent::verify(&object, &target.id, data).await?;
+            event::prepare(object).map(|p| Some(Taken::Event(p)))
+        }
         Some("Create") => {
             let note: Note =
                 serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
@@ -119,7 +144,7 @@ async fn take(
                 ));
             }
             ApubEntry::verify(&note, &target.id, data).await?;
-            entry::prepare(note).map(Some)
+            entry::prepare(note).map(|p| Some(Taken::Entry(p)))
         }
         Some("Announce") => {
             let id = item

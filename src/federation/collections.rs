@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::activities::{Announce, CreateOrUpdate};
+use super::activities::{Announce, CreateOrUpdate, CreateOrUpdateEvent};
 use super::objects::centre::ApubCentre;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::routes::{activity_json, local_centre};
@@ -17,6 +17,7 @@ use crate::domain::contact::Visibility;
 use crate::domain::urls::NodeUrls;
 use crate::storage::contacts::{ContactFilter, ContactRow};
 use crate::storage::endorsements::EndorsementRow;
+use crate::storage::events::EventRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
 use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
 use crate::storage::{Conn, StorageError, Window};
@@ -29,8 +30,8 @@ pub(super) struct PageQuery {
     page: Option<u32>,
 }
 
-/// The outbox: a Create for every published entry (public contact cards included) and an
-/// Announce for every endorsement, newest first, in pages. `network` cards are never listed.
+/// The outbox: a Create for every published entry (public contact cards included) and every
+/// workshop or permanence, and an Announce for every endorsement, newest first, in pages. `network` cards are never listed.
 pub(super) async fn outbox(
     State(fed): State<Federation>,
     Path(username): Path<String>,
@@ -66,12 +67,14 @@ pub(super) async fn outbox(
 }
 
 /// What a centre's outbox lists, in order: its public recommendations, then its public
-/// cards, then its endorsements. A page is a window on that sequence.
+/// cards, then its events, then its endorsements. A page is a window on that sequence.
 struct Listed {
     recs_filter: RecommendationFilter,
     cards_filter: ContactFilter,
+    centre_id: i64,
     recs_total: i64,
     cards_total: i64,
+    events_total: i64,
     endorsements: Vec<EndorsementRow>,
 }
 
@@ -91,7 +94,7 @@ impl Listed {
             ..Default::default()
         };
         let (rf, cf) = (recs_filter.clone(), cards_filter.clone());
-        let (recs_total, cards_total, endorsements) = data
+        let (recs_total, cards_total, events_total, endorsements) = data
             .db
             .run(move |conn| {
                 let none = Window {
@@ -101,6 +104,7 @@ impl Listed {
                 Ok((
                     RecommendationRow::list(conn, &rf, none)?.total,
                     ContactRow::list(conn, &cf, none)?.total,
+                    EventRow::ap_ids_of_centre(conn, centre_id, none)?.total,
                     EndorsementRow::by_centre(conn, centre_id)?,
                 ))
             })
@@ -108,8 +112,10 @@ impl Listed {
         Ok(Self {
             recs_filter,
             cards_filter,
+            centre_id,
             recs_total,
             cards_total,
+            events_total,
             endorsements,
         })
     }
@@ -117,6 +123,7 @@ impl Listed {
     fn total(&self) -> i64 {
         self.recs_total
             + self.cards_total
+            + self.events_total
             + i64::try_from(self.endorsements.len()).unwrap_or(i64::MAX)
     }
 
@@ -153,6 +160,7 @@ impl Listed {
         };
         if cards_window.limit > 0 {
             let cf = self.cards_filter.clone();
+            let urls = urls.clone();
             let cards = data
                 .db
                 .run(move |conn| {
@@ -165,8 +173,32 @@ impl Listed {
                 .await?;
             items.extend(cards);
         }
-        let skip =
-            usize::try_from((start - self.recs_total - self.cards_total).max(0)).unwrap_or(0);
+        let events_window = Window {
+            offset: (start - self.recs_total - self.cards_total).max(0),
+            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
+        };
+        if events_window.limit > 0 {
+            let centre_id = self.centre_id;
+            let events = data
+                .db
+                .run(move |conn| {
+                    let page = EventRow::ap_ids_of_centre(conn, centre_id, events_window)?;
+                    page.rows
+                        .iter()
+                        .map(|ap_id| {
+                            Ok(serde_json::to_value(CreateOrUpdateEvent::in_outbox(
+                                conn, ap_id,
+                            )?)?)
+                        })
+                        .collect::<Result<Vec<_>, StorageError>>()
+                })
+                .await?;
+            items.extend(events);
+        }
+        let skip = usize::try_from(
+            (start - self.recs_total - self.cards_total - self.events_total).max(0),
+        )
+        .unwrap_or(0);
         let room = usize::try_from(OUTBOX_PAGE)
             .unwrap_or(50)
             .saturating_sub(items.len());

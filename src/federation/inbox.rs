@@ -206,8 +206,15 @@ pub fn triage(activity: &Value) -> Triage {
         let Some(object) = object.filter(|o| o.is_object()) else {
             return Triage::Ignore("a Create or Update without an embedded object");
         };
+        if object.get("type").and_then(Value::as_str) == Some("Event") {
+            return if object.get("maillage:event").is_some() {
+                Triage::Handle
+            } else {
+                Triage::Ignore("an Event not from a directory")
+            };
+        }
         if object.get("type").and_then(Value::as_str) != Some("Note") {
-            return Triage::Ignore("not a Note (directory entries are Notes)");
+            return Triage::Ignore("not a Note (directory entries are Notes, workshops Events)");
         }
         if object.get("maillage:recommendation").is_none()
             && object.get("maillage:contact").is_none()

@@ -10,6 +10,7 @@ mod admin;
 mod assets;
 mod avatar;
 mod error;
+mod events;
 mod forms;
 mod frame;
 pub mod i18n;
@@ -25,8 +26,9 @@ use axum::routing::get;
 use crate::state::AppState;
 
 /// The pages at URLs that are also ActivityPub ids (`/centres/{handle}`,
-/// `/recommendations/{key}`, `/contacts/{key}`): `startup` routes them, giving ActivityPub
+/// `/recommendations/{key}`, `/contacts/{key}`, `/events/{key}`): `startup` routes them, giving ActivityPub
 /// clients federation's documents and browsers these pages.
+pub(crate) use events::event;
 pub(crate) use public::{centre, contact, recommendation};
 
 pub fn routes() -> Router<AppState> {

@@ -8,7 +8,8 @@
 //! | `reject.rs`           | Reject of a Follow                                            |
 //! | `undo.rs`             | Undo of a Follow (unfollow) or of an Announce                |
 //! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
-//! | `delete.rs`           | Delete of an entry (a `Tombstone`)                           |
+//! | `event.rs`            | Create and Update of a workshop or permanence (an `Event`)   |
+//! | `delete.rs`           | Delete of an entry or an event (a `Tombstone`)               |
 //! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
 //!
 //! Sending never goes to the network directly: activities are put on the persistent queue
@@ -20,6 +21,7 @@ pub(crate) mod accept;
 pub(crate) mod announce;
 pub(crate) mod create_or_update;
 pub(crate) mod delete;
+pub(crate) mod event;
 pub(crate) mod follow;
 pub(crate) mod reject;
 pub(crate) mod undo;
@@ -37,6 +39,7 @@ pub use accept::Accept;
 pub use announce::Announce;
 pub use create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 pub use delete::{Delete, Tombstone};
+pub use event::CreateOrUpdateEvent;
 pub use follow::Follow;
 pub use reject::Reject;
 pub use undo::Undo;
@@ -50,6 +53,8 @@ pub enum InboxActivity {
     Reject(Reject),
     Undo(Undo),
     CreateOrUpdate(Box<CreateOrUpdate>),
+    /// Tried after `CreateOrUpdate`, whose object must be a Note.
+    CreateOrUpdateEvent(Box<CreateOrUpdateEvent>),
     Delete(Delete),
     Announce(Announce),
 }
@@ -62,6 +67,7 @@ macro_rules! each {
             InboxActivity::Reject($a) => $body,
             InboxActivity::Undo($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
+            InboxActivity::CreateOrUpdateEvent($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Announce($a) => $body,
         }
@@ -92,6 +98,9 @@ impl Activity for InboxActivity {
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
         if let Self::CreateOrUpdate(a) = self {
+            return a.receive(data).await;
+        }
+        if let Self::CreateOrUpdateEvent(a) = self {
             return a.receive(data).await;
         }
         let id = self.id().to_string();

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod collections;
 pub mod context;
+pub mod event;
 pub mod note;
 
 pub use activitypub_federation::kinds::public as public_collection;
