@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/categories/{id}", get(public::category))
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
+        .route("/centres/{username}/events.ics", get(events::calendar))
         .route("/places", get(places::list))
         .route("/places/{key}", get(places::show))
         .route("/lang/{code}", get(public::switch_language))

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestNode, TestNodes, key};
 use crate::on_both_backends;
 use crate::places::example_place;
+use crate::site::Visitor;
 
 /// A workshop at `place` in the coming days (`days` from now; negative: already over).
 pub fn workshop(place: Option<&str>, days: i64) -> Value {
@@ -183,3 +184,168 @@ async fn crud(backend: Backend) {
     assert!(kept.body["results"][0].get("place").is_none());
 }
 on_both_backends!(events_are_created_listed_edited_and_deleted, crud);
+
+/// The lines of an iCalendar text, unfolded (RFC 5545 §3.1: a line break followed by a space
+/// or a tab continues the line).
+fn unfolded(ics: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for raw in ics.split("\r\n") {
+        match raw.strip_prefix([' ', '\t']) {
+            Some(rest) if !lines.is_empty() => lines.last_mut().unwrap().push_str(rest),
+            _ => lines.push(raw.to_owned()),
+        }
+    }
+    lines
+}
+
+/// The value of `name` (parameters ignored) in each `VEVENT`, in order.
+fn values(lines: &[String], name: &str) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            (key.split(';').next() == Some(name)).then(|| value.to_owned())
+        })
+        .collect()
+}
+
+async fn pages_and_calendar(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    let place = a_place(&node).await;
+    let upcoming = node
+        .post("/api/v1/events", &workshop(Some(&place), 3))
+        .await;
+    assert_eq!(upcoming.status, StatusCode::CREATED, "{}", upcoming.text);
+    let mut old = workshop(Some(&place), -10);
+    old["name"] = json!("Atelier d’hier, sur les mots de passe");
+    let past = node.post("/api/v1/events", &old).await;
+    assert_eq!(past.status, StatusCode::CREATED, "{}", past.text);
+    let username = node.settings.centre.username.clone();
+    let visitor = Visitor::new(&node, "fr");
+
+    // The event's page: the date in French, the place linked, the booking link.
+    let page = visitor
+        .get(&format!("/events/{}", key(&upcoming.body["id"])))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.text_of("h1").as_deref(),
+        Some("Atelier : premiers pas avec Nextcloud")
+    );
+    let when = page.text_of("time").unwrap();
+    assert!(when.ends_with("14:00–16:00"), "{when}");
+    let weekday = when.split(' ').next().unwrap();
+    assert!(
+        [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"
+        ]
+        .contains(&weekday),
+        "{when}"
+    );
+    assert_eq!(
+        page.attr(".facts a[href^='/places/']", "href"),
+        Some(format!("/places/{place}"))
+    );
+    assert_eq!(
+        page.attr("a.button", "href").as_deref(),
+        Some("https://rdv.example/nextcloud")
+    );
+    let english = Visitor::new(&node, "en")
+        .get(&format!("/events/{}", key(&upcoming.body["id"])))
+        .await;
+    assert!(english.text_of("a.button").unwrap().contains("Book"));
+
+    // The place's page and the centre's list the upcoming workshops, not the past ones.
+    for path in [format!("/places/{place}"), format!("/centres/{username}")] {
+        let page = visitor.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            page.text_of("#events").as_deref(),
+            Some("Prochains ateliers"),
+            "{path}"
+        );
+        let items = page.texts("ul.events li");
+        assert_eq!(items.len(), 1, "{path}: {items:?}");
+        assert!(
+            items[0].starts_with("Atelier : premiers pas avec Nextcloud"),
+            "{items:?}"
+        );
+        assert_eq!(
+            page.attr("ul.events a", "href"),
+            Some(format!("/events/{}", key(&upcoming.body["id"])))
+        );
+    }
+    let centre = visitor.get(&format!("/centres/{username}")).await;
+    assert_eq!(
+        centre.attr("a[href$='/events.ics']", "href"),
+        Some(format!("/centres/{username}/events.ics"))
+    );
+
+    // The calendar: both events, by their ids, at their instants in UTC, where they happen.
+    let res = node
+        .client
+        .get(node.url(&format!("/centres/{username}/events.ics")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let ics = res.text().await.unwrap();
+    let lines = unfolded(&ics);
+    assert_eq!(lines.first().map(String::as_str), Some("BEGIN:VCALENDAR"));
+    assert_eq!(
+        values(&lines, "BEGIN")
+            .iter()
+            .filter(|v| *v == "VEVENT")
+            .count(),
+        2
+    );
+    assert_eq!(
+        values(&lines, "UID"),
+        [
+            upcoming.body["id"].as_str().unwrap(),
+            past.body["id"].as_str().unwrap()
+        ]
+    );
+    let utc = |rfc3339: &Value| {
+        chrono::DateTime::parse_from_rfc3339(rfc3339.as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
+    assert_eq!(
+        values(&lines, "DTSTART"),
+        [utc(&upcoming.body["start"]), utc(&past.body["start"])]
+    );
+    assert_eq!(values(&lines, "DTEND")[0], utc(&upcoming.body["end"]));
+    // Text values escape commas (RFC 5545 §3.3.11).
+    assert_eq!(
+        values(&lines, "SUMMARY"),
+        [
+            "Atelier : premiers pas avec Nextcloud",
+            "Atelier d’hier\\, sur les mots de passe"
+        ]
+    );
+    let location = &values(&lines, "LOCATION")[0];
+    assert!(
+        location.starts_with("Médiathèque « L'Île aux mots »\\, 12 rue de la République"),
+        "{location}"
+    );
+    assert!(location.ends_with("42400 Saint-Chamond"), "{location}");
+    assert_eq!(
+        node.client
+            .get(node.url("/centres/nobody/events.ics"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+on_both_backends!(event_pages_and_calendar, pages_and_calendar);
