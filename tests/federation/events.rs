@@ -281,5 +281,16 @@ async fn hostile(backend: Backend) {
     assert!(status.is_client_error(), "{status}");
     let (_, all) = listing(&b.get("/api/v1/events").await.body);
     assert_eq!(all.len(), 1, "{all:?}");
+
+    // Blocking A's domain takes its events away with the rest.
+    let res = b
+        .post(
+            "/api/v1/moderation/domains",
+            &json!({"domain": format!("localhost:{}", a.port), "rule": "block"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let (total, _) = listing(&b.get("/api/v1/events").await.body);
+    assert_eq!(total, 0);
 }
 on_both_backends!(hostile_events_are_cleaned_or_refused, hostile);
