@@ -52,7 +52,8 @@ pub struct EventView {
     pub start_time: DateTime<chrono::FixedOffset>,
     #[serde(skip)]
     pub end_time: DateTime<chrono::FixedOffset>,
-    /// The place's id, for a local event at one of this node's places.
+    /// The place's id, when this node holds the place (its own, or a copy from the event's
+    /// author).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
     /// This node's key of the place (its page is `/places/{key}`).

@@ -289,7 +289,15 @@ pub fn apply(
     }
     let now = now();
     let existing = EventRow::find_by_ap_id(conn, id.as_str())?;
-    let fields = events::fields(draft, None, location.as_ref(), Some(*updated), now)?;
+    // Held at a place of the same author that this node holds a copy of: linked to it, so the
+    // copy's page lists it (the location stays, for when that copy goes).
+    let place_id = match location.as_ref().and_then(|l| l.id.as_deref()) {
+        Some(place) => PlaceRow::find_by_ap_id(conn, place)?
+            .filter(|(p, _)| p.centre_id == author.id && !p.local)
+            .map(|(p, _)| p.id),
+        None => None,
+    };
+    let fields = events::fields(draft, place_id, location.as_ref(), Some(*updated), now)?;
     match existing {
         Some((row, _, _)) => {
             if row.centre_id != author.id || row.local {
