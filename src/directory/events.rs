@@ -121,14 +121,17 @@ impl Directory {
         let centre = self.local_centre_or_first(centre).await?;
         let place_id = self.resolve_place(&centre, &draft).await?;
         let key = new_key();
+        // One instant for both: Mastodon shows an object whose `updated` differs from its
+        // `published` as edited.
+        let at = now();
         let identity = EventIdentity {
             ap_id: self.urls().event(&key).to_string(),
             key: key.clone(),
             centre_id: centre.id,
             local: true,
-            created_at: now(),
+            created_at: at,
         };
-        let fields = events::fields(&draft, place_id, None, None, now())?;
+        let fields = events::fields(&draft, place_id, None, None, at)?;
         let urls = self.urls().clone();
         // The event and its Create for the followers, in one transaction.
         self.db()

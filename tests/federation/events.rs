@@ -110,6 +110,9 @@ async fn publish_edit_delete(backend: Backend) {
         "https://rdv.example/atelier"
     );
 
+    // Not edited yet: Mastodon would show a different `updated` as an edit.
+    assert_eq!(event["updated"], event["published"]);
+
     // B follows A: the earlier event is backfilled, with A as origin and the place's address.
     follow(&b, &a).await;
     let copy = eventually("the earlier event on B", || event_on(&b, &before_id)).await;
