@@ -95,6 +95,12 @@ fn shared_ids() -> Router<AppState> {
                 )
             }),
         )
+        .route(
+            "/events/{key}",
+            get(|State(state), request| {
+                negotiate(state, request, activitypub::event, crate::web::event)
+            }),
+        )
 }
 
 async fn negotiate<A, AT, P, PT>(

@@ -9,6 +9,7 @@ pub mod views;
 pub mod centres;
 pub mod contacts;
 pub mod delivery;
+pub mod events;
 pub mod export;
 pub mod federating;
 pub mod import;

@@ -7,6 +7,7 @@ pub mod category;
 pub mod centre;
 pub mod communes;
 pub mod contact;
+pub mod event;
 pub mod follow;
 pub mod licence;
 pub mod place;

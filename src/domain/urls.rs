@@ -66,6 +66,10 @@ impl NodeUrls {
         self.join(&format!("providers/{key}"))
     }
 
+    pub fn event(&self, key: &str) -> Url {
+        self.join(&format!("events/{key}"))
+    }
+
     pub(crate) fn api(&self, path: &str) -> Url {
         self.join(&format!("api/v1/{path}"))
     }

@@ -13,8 +13,10 @@ use super::activities::object_id;
 use super::checks::verify_same_authority;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
+use super::objects::event::{self, ApubEvent, PreparedEvent};
 use super::objects::place;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
+use super::protocol::event::EventObject;
 use super::protocol::note::Note;
 use super::protocol::place::Place;
 use super::{FederationData, FederationError};
@@ -83,7 +85,10 @@ pub(crate) async fn run(
             .write(move |conn| {
                 prepared
                     .iter()
-                    .map(|p| entry::apply(conn, p, &author))
+                    .map(|p| match p {
+                        Taken::Entry(p) => entry::apply(conn, p, &author),
+                        Taken::Event(p) => event::apply(conn, p, &author),
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .await?;
@@ -103,21 +108,42 @@ pub(crate) async fn run(
     Ok(taken)
 }
 
-/// One outbox item: a Create of the centre's own entry or place (checked and returned, to be stored
-/// with the rest of its page), or an Announce (an endorsement, taken in at once).
+/// A checked outbox item, to be stored with the rest of its page.
+enum Taken {
+    Entry(entry::Prepared),
+    Event(PreparedEvent),
+}
+
+/// One outbox item: a Create of the centre's own entry, place or event (checked and returned, to be
+/// stored with the rest of its page), or an Announce (an endorsement, taken in at once).
 async fn take(
     item: &Value,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<Option<entry::Prepared>, FederationError> {
+) -> Result<Option<Taken>, FederationError> {
+    let object_type = item
+        .get("object")
+        .and_then(|o| o.get("type"))
+        .and_then(Value::as_str);
     match item.get("type").and_then(Value::as_str) {
-        Some("Create") if item.pointer("/object/type").and_then(Value::as_str) == Some("Place") => {
+        Some("Create") if object_type == Some("Place") => {
             let object: Place =
                 serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
             place::verify(&object, &target.id, data).await?;
-            Ok(Some(entry::Prepared::Place(Box::new(place::prepare(
-                object,
-            )?))))
+            Ok(Some(Taken::Entry(entry::Prepared::Place(Box::new(
+                place::prepare(object)?,
+            )))))
+        }
+        Some("Create") if object_type == Some("Event") => {
+            let object: EventObject =
+                serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
+            if object.attributed_to.inner() != &target.id {
+                return Err(FederationError::Forbidden(
+                    "an outbox item by someone else".into(),
+                ));
+            }
+            ApubEvent::verify(&object, &target.id, data).await?;
+            event::prepare(object).map(|p| Some(Taken::Event(p)))
         }
         Some("Create") => {
             let note: Note =
@@ -128,7 +154,7 @@ async fn take(
                 ));
             }
             ApubEntry::verify(&note, &target.id, data).await?;
-            entry::prepare(note).map(Some)
+            entry::prepare(note).map(|p| Some(Taken::Entry(p)))
         }
         Some("Announce") => {
             let id = item

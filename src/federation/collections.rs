@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use super::activities::{Announce, CreateOrUpdate, CreateOrUpdatePlace};
+use super::activities::{Announce, CreateOrUpdate, CreateOrUpdateEvent, CreateOrUpdatePlace};
 use super::objects::centre::ApubCentre;
 use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
 use super::routes::{activity_json, local_centre};
@@ -17,6 +17,7 @@ use crate::domain::contact::Visibility;
 use crate::domain::urls::NodeUrls;
 use crate::storage::contacts::{ContactFilter, ContactRow};
 use crate::storage::endorsements::EndorsementRow;
+use crate::storage::events::EventRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
 use crate::storage::places::{PlaceFilter, PlaceRow};
 use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
@@ -31,7 +32,8 @@ pub(super) struct PageQuery {
 }
 
 /// The outbox: a Create for every published entry (public contact cards and places included)
-/// and an Announce for every endorsement, newest first, in pages. `network` cards are never listed.
+/// and every workshop or permanence, and an Announce for every endorsement, newest first, in
+/// pages. `network` cards are never listed.
 pub(super) async fn outbox(
     State(fed): State<Federation>,
     Path(username): Path<String>,
@@ -67,7 +69,8 @@ pub(super) async fn outbox(
 }
 
 /// What a centre's outbox lists, in order: its public recommendations, then its public
-/// cards, then its places, then its endorsements. A page is a window on that sequence.
+/// cards, then its places, then its events, then its endorsements. A page is a window on that
+/// sequence.
 struct Listed {
     recs_filter: RecommendationFilter,
     cards_filter: ContactFilter,
@@ -75,6 +78,8 @@ struct Listed {
     recs_total: i64,
     cards_total: i64,
     places_total: i64,
+    centre_id: i64,
+    events_total: i64,
     endorsements: Vec<EndorsementRow>,
 }
 
@@ -103,7 +108,7 @@ impl Listed {
             cards_filter.clone(),
             places_filter.clone(),
         );
-        let (recs_total, cards_total, places_total, endorsements) = data
+        let (recs_total, cards_total, places_total, events_total, endorsements) = data
             .db
             .run(move |conn| {
                 let none = Window {
@@ -114,6 +119,7 @@ impl Listed {
                     RecommendationRow::list(conn, &rf, none)?.total,
                     ContactRow::list(conn, &cf, none)?.total,
                     PlaceRow::list(conn, &pf, none)?.total,
+                    EventRow::ap_ids_of_centre(conn, centre_id, none)?.total,
                     EndorsementRow::by_centre(conn, centre_id)?,
                 ))
             })
@@ -125,6 +131,8 @@ impl Listed {
             recs_total,
             cards_total,
             places_total,
+            centre_id,
+            events_total,
             endorsements,
         })
     }
@@ -133,6 +141,7 @@ impl Listed {
         self.recs_total
             + self.cards_total
             + self.places_total
+            + self.events_total
             + i64::try_from(self.endorsements.len()).unwrap_or(i64::MAX)
     }
 
@@ -204,8 +213,31 @@ impl Listed {
                 .await?;
             items.extend(places);
         }
+        let events_window = Window {
+            offset: (start - self.recs_total - self.cards_total - self.places_total).max(0),
+            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
+        };
+        if events_window.limit > 0 {
+            let centre_id = self.centre_id;
+            let events = data
+                .db
+                .run(move |conn| {
+                    let page = EventRow::ap_ids_of_centre(conn, centre_id, events_window)?;
+                    page.rows
+                        .iter()
+                        .map(|ap_id| {
+                            Ok(serde_json::to_value(CreateOrUpdateEvent::in_outbox(
+                                conn, ap_id,
+                            )?)?)
+                        })
+                        .collect::<Result<Vec<_>, StorageError>>()
+                })
+                .await?;
+            items.extend(events);
+        }
         let skip = usize::try_from(
-            (start - self.recs_total - self.cards_total - self.places_total).max(0),
+            (start - self.recs_total - self.cards_total - self.places_total - self.events_total)
+                .max(0),
         )
         .unwrap_or(0);
         let room = usize::try_from(OUTBOX_PAGE)

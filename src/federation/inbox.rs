@@ -223,7 +223,16 @@ pub fn triage(activity: &Value) -> Triage {
                 return Triage::Ignore("a Place that is not a directory place");
             }
             Some("Place") => {}
-            _ => return Triage::Ignore("not a Note or a Place (directory entries are Notes)"),
+            Some("Event") if object.get("maillage:event").is_none() => {
+                return Triage::Ignore("an Event not from a directory");
+            }
+            Some("Event") => {}
+            _ => {
+                return Triage::Ignore(
+                    "not a Note, a Place or an Event (directory entries are Notes, places \
+                     Places, workshops Events)",
+                );
+            }
         }
     }
     Triage::Handle

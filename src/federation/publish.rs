@@ -72,6 +72,11 @@ pub fn entry_deleted(
     queue_delete(conn, urls, centre, ap_id, &had, before, had_peers)
 }
 
+/// A local workshop or permanence was created (`created`) or edited: every follower of its
+/// centre gets a Create or an Update. Its deletion is [`entry_deleted`]'s, with
+/// [`Audience::Everyone`].
+pub(crate) use super::activities::event::event_changed;
+
 /// Queues a Create (or a Delete) of each `network` card of `centre_actor` for `inbox`, the
 /// inbox of the directory centre `peer_actor` (a Delete is addressed to it alone, as the card
 /// was).

@@ -210,6 +210,20 @@ pub async fn contact(
     object(&fed, id).await
 }
 
+/// A local workshop or permanence's Event; 410 with a Tombstone once deleted.
+pub async fn event(
+    State(fed): State<Federation>,
+    Path(key): Path<String>,
+) -> Result<Response, FederationError> {
+    use super::objects::event::ApubEvent;
+    let id = fed.data().urls.event(&key);
+    let data = fed.context();
+    match ApubEvent::load(&id, &data).await?.filter(|e| e.row.local) {
+        Some(event) => Ok(activity_json(event.into_json(&data).await?)),
+        None => gone_or_missing(&data, id).await,
+    }
+}
+
 /// A local object at its id: the Note; 410 with a Tombstone once deleted. Drafts, `hidden`, `local` and `network` cards are not served: they
 /// leave the node only by being pushed to whom may have them.
 async fn object(fed: &Federation, id: Url) -> Result<Response, FederationError> {
@@ -217,18 +231,24 @@ async fn object(fed: &Federation, id: Url) -> Result<Response, FederationError> 
     let entry = ApubEntry::load(&id, &data).await?;
     let Some(entry) = entry.filter(|e| e.is_local() && e.is_federated() && !e.is_network_only())
     else {
-        let key = id.to_string();
-        if data
-            .db
-            .run(move |conn| activities::is_tombstoned(conn, &key))
-            .await?
-        {
-            let mut res = activity_json(Tombstone::new(id));
-            *res.status_mut() = StatusCode::GONE;
-            return Ok(res);
-        }
-        return Err(FederationError::NotFound(id.to_string()));
+        return gone_or_missing(&data, id).await;
     };
     let note = entry.into_json(&data).await?;
     Ok(activity_json(note))
+}
+
+/// What stands at the id of an object we do not serve: a Tombstone (410) once deleted, else
+/// 404.
+async fn gone_or_missing(data: &super::Context, id: Url) -> Result<Response, FederationError> {
+    let key = id.to_string();
+    if data
+        .db
+        .run(move |conn| activities::is_tombstoned(conn, &key))
+        .await?
+    {
+        let mut res = activity_json(Tombstone::new(id));
+        *res.status_mut() = StatusCode::GONE;
+        return Ok(res);
+    }
+    Err(FederationError::NotFound(id.to_string()))
 }

@@ -14,6 +14,7 @@ pub mod centres;
 pub mod contacts;
 pub(crate) mod delivery;
 pub(crate) mod endorsements;
+pub mod events;
 pub mod follows;
 mod group_commit;
 pub mod ids;

@@ -138,6 +138,11 @@ pub(crate) fn purge_domain(conn: &mut Conn, domain: &str) -> Result<Purged, Stor
         .execute(conn)?;
     let places =
         diesel::delete(places::table.filter(places::centre_id.eq_any(&actors))).execute(conn)?;
+    // Their workshops and permanences go too.
+    diesel::delete(
+        super::schema::events::table.filter(super::schema::events::centre_id.eq_any(&actors)),
+    )
+    .execute(conn)?;
     let follows = diesel::delete(followers::table.filter(followers::actor_id.eq_any(&actors)))
         .execute(conn)?
         + diesel::delete(follows::table.filter(follows::target_id.eq_any(&actors)))

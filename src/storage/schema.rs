@@ -175,6 +175,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    events (id) {
+        id -> BigInt,
+        key -> Text,
+        ap_id -> Text,
+        centre_id -> BigInt,
+        place_id -> Nullable<BigInt>,
+        name -> Text,
+        summary -> Nullable<Text>,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        start_offset -> Integer,
+        end_offset -> Integer,
+        booking_url -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        location -> Nullable<Text>,
+        local -> Bool,
+        hidden -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        remote_updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> BigInt,
         token_hash -> Text,
@@ -333,6 +357,8 @@ diesel::joinable!(recommendation_products -> recommendations (recommendation_id)
 diesel::joinable!(recommendation_products -> products (product_id));
 diesel::joinable!(contacts -> centres (centre_id));
 diesel::joinable!(places -> centres (centre_id));
+diesel::joinable!(events -> centres (centre_id));
+diesel::joinable!(events -> places (place_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     centres,
@@ -343,6 +369,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     recommendation_products,
     contacts,
     places,
+    events,
     api_tokens,
     accounts,
     sessions,

@@ -10,6 +10,7 @@ mod admin;
 mod assets;
 mod avatar;
 mod error;
+mod events;
 mod forms;
 mod frame;
 pub mod i18n;
@@ -26,8 +27,9 @@ use axum::routing::get;
 use crate::state::AppState;
 
 /// The pages at URLs that are also ActivityPub ids (`/centres/{handle}`,
-/// `/recommendations/{key}`, `/contacts/{key}`, `/places/{key}`): `startup` routes them, giving
-/// ActivityPub clients federation's documents and browsers these pages.
+/// `/recommendations/{key}`, `/contacts/{key}`, `/places/{key}`, `/events/{key}`): `startup`
+/// routes them, giving ActivityPub clients federation's documents and browsers these pages.
+pub(crate) use events::event;
 pub(crate) use places::show as place;
 pub(crate) use public::{centre, contact, recommendation};
 
@@ -39,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/categories/{id}", get(public::category))
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
+        .route("/centres/{username}/events.ics", get(events::calendar))
         .route("/places", get(places::list))
         .route("/providers", get(providers::list))
         .route("/providers/{key}", get(providers::show))

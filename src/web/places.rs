@@ -147,6 +147,7 @@ pub async fn list(
 struct PlacePage {
     page: Frame,
     p: PlaceView,
+    events: Vec<crate::directory::events::EventView>,
 }
 
 /// `/places/{key}`: one place (its id).
@@ -160,9 +161,13 @@ pub async fn show(
         .place(&key, visit.access())
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let events = super::events::upcoming(&state.directory, None, Some(key))
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
     let page = PlacePage {
         page: visit.frame(&state, p.place.nom.clone()),
         p,
+        events,
     };
     Ok(render(visit.lang, &page))
 }

@@ -287,6 +287,7 @@ struct CentrePage {
     centre: CentreView,
     recommendations: Vec<RecommendationView>,
     contacts: Vec<ContactView>,
+    events: Vec<crate::directory::events::EventView>,
 }
 
 /// `/centres/{username}` and `/centres/{user@domain}` (`startup` gives ActivityPub clients the
@@ -320,11 +321,15 @@ pub async fn centre(
         .await
         .map_err(err)?
         .results;
+    let events = super::events::upcoming(d, Some(centre.id.clone()), None)
+        .await
+        .map_err(err)?;
     let page = CentrePage {
         page: visit.frame(&state, centre.name.clone()),
         centre,
         recommendations,
         contacts,
+        events,
     };
     Ok(render(visit.lang, &page))
 }

@@ -12,6 +12,7 @@ mod centres;
 mod cli;
 mod compose;
 mod contacts;
+mod events;
 mod export_import;
 mod pages;
 mod persistence;

@@ -6,6 +6,7 @@ mod helpers;
 
 mod audience;
 mod delivery;
+mod events;
 mod faulty;
 mod fedify;
 mod fetching;

@@ -23,6 +23,7 @@ use crate::federation::protocol::public_collection;
 use crate::federation::{FederationData, FederationError, activity_id};
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
+use crate::storage::events::EventRow;
 use crate::storage::places::PlaceRow;
 use crate::storage::recommendations::RecommendationRow;
 use crate::storage::software::SoftwareRow;
@@ -197,6 +198,13 @@ impl Activity for Delete {
                         ))));
                     }
                     PlaceRow::delete(conn, row.id)?;
+                } else if let Some((row, centre, _)) = EventRow::find_by_ap_id(conn, id)? {
+                    if centre.actor_id != actor || row.local {
+                        return Ok(Err(FederationError::Forbidden(format!(
+                            "{id} is not {actor}'s"
+                        ))));
+                    }
+                    EventRow::delete(conn, row.id)?;
                 }
                 // Remember it even if we never had it: its Create may still be on its way.
                 activities::add_tombstone(conn, id, now())?;

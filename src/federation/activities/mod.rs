@@ -10,7 +10,8 @@
 //! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
 //! | `update_actor.rs`     | Update of an actor: a centre's profile changed               |
 //! | `place.rs`            | Create and Update of a mediation place (a `Place`)           |
-//! | `delete.rs`           | Delete of an entry or a place (a `Tombstone`)                |
+//! | `event.rs`            | Create and Update of a workshop or permanence (an `Event`)   |
+//! | `delete.rs`           | Delete of an entry, a place or an event (a `Tombstone`)      |
 //! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
 //!
 //! Sending never goes to the network directly: activities are put on the persistent queue
@@ -22,6 +23,7 @@ pub(crate) mod accept;
 pub(crate) mod announce;
 pub(crate) mod create_or_update;
 pub(crate) mod delete;
+pub(crate) mod event;
 pub(crate) mod follow;
 pub(crate) mod place;
 pub(crate) mod reject;
@@ -41,6 +43,7 @@ pub use accept::Accept;
 pub use announce::Announce;
 pub use create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 pub use delete::{Delete, Tombstone};
+pub use event::CreateOrUpdateEvent;
 pub use follow::Follow;
 pub use place::CreateOrUpdatePlace;
 pub use reject::Reject;
@@ -59,6 +62,8 @@ pub enum InboxActivity {
     /// After entries: an Update whose object is not a directory entry.
     UpdateActor(Box<UpdateActor>),
     CreateOrUpdatePlace(Box<CreateOrUpdatePlace>),
+    /// Tried after `CreateOrUpdate`, whose object must be a Note.
+    CreateOrUpdateEvent(Box<CreateOrUpdateEvent>),
     Delete(Delete),
     Announce(Announce),
 }
@@ -73,6 +78,7 @@ macro_rules! each {
             InboxActivity::CreateOrUpdate($a) => $body,
             InboxActivity::UpdateActor($a) => $body,
             InboxActivity::CreateOrUpdatePlace($a) => $body,
+            InboxActivity::CreateOrUpdateEvent($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Announce($a) => $body,
         }
@@ -102,9 +108,12 @@ impl Activity for InboxActivity {
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
+        // Creates and Updates of entries, places and events record their id in the
+        // transaction that stores their object.
         match self {
             Self::CreateOrUpdate(a) => return a.receive(data).await,
             Self::CreateOrUpdatePlace(a) => return a.receive(data).await,
+            Self::CreateOrUpdateEvent(a) => return a.receive(data).await,
             _ => {}
         }
         let id = self.id().to_string();

@@ -4,6 +4,7 @@
 pub mod centre;
 pub mod contact;
 pub mod entry;
+pub mod event;
 pub mod html;
 pub mod instance;
 pub mod place;

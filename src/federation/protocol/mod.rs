@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod collections;
 pub mod context;
+pub mod event;
 pub mod note;
 pub mod place;
 

@@ -3,6 +3,7 @@
 mod catalogue;
 mod centres;
 mod contacts;
+mod events;
 mod export;
 mod network;
 pub mod openapi;
@@ -48,6 +49,13 @@ pub fn routes() -> Router<AppState> {
             get(providers::show)
                 .patch(providers::update)
                 .delete(providers::delete),
+        )
+        .route("/events", get(events::list).post(events::create))
+        .route(
+            "/events/{key}",
+            get(events::show)
+                .patch(events::update)
+                .delete(events::delete),
         )
         .route("/centres", get(centres::list).post(centres::create))
         .route(

@@ -20,6 +20,8 @@ use utoipa::{Modify, OpenApi};
         super::places::update, super::places::delete,
         super::providers::list, super::providers::create, super::providers::show,
         super::providers::update, super::providers::delete,
+        super::events::list, super::events::create, super::events::show,
+        super::events::update, super::events::delete,
         super::centres::list, super::centres::create, super::centres::show,
         super::centres::update,
         super::search::search, super::search::suggest, super::catalogue::categories, super::catalogue::software,

@@ -4,8 +4,8 @@
 mod contacts;
 mod login;
 mod network;
-mod providers;
 mod places;
+mod providers;
 mod recommendations;
 
 use askama::Template;

@@ -386,6 +386,14 @@ place-about = About
 place-accessibility = Accessibility sheet (Acceslibre)
 place-updated = Information updated on { $date }
 place-source = source: { $source }
+event-where = Where
+event-online = Online
+event-booking = Book a seat
+event-about = What to expect
+event-past = This workshop is over.
+events-upcoming = Upcoming workshops
+events-none = No workshop planned yet.
+events-calendar = Add to my calendar (iCalendar)
 places-map-label = Map of the places
 
 providers-title = Hosting providers

@@ -386,6 +386,14 @@ place-about = Présentation
 place-accessibility = Fiche d’accessibilité (Acceslibre)
 place-updated = Informations mises à jour le { $date }
 place-source = source : { $source }
+event-where = Où
+event-online = En ligne
+event-booking = S’inscrire
+event-about = Au programme
+event-past = Cet atelier a eu lieu.
+events-upcoming = Prochains ateliers
+events-none = Aucun atelier prévu pour le moment.
+events-calendar = Ajouter à mon agenda (iCalendar)
 places-map-label = Carte des lieux
 
 providers-title = Hébergeurs
