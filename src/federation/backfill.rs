@@ -1,6 +1,7 @@
 //! Backfill: when a follow is accepted, the follower pages once through the followed centre's
 //! outbox (a bounded number of pages) and takes in what it published before; pushed activities
-//! keep it current afterwards.
+//! keep it current afterwards. Outboxes that list their items inline, page through `first` and
+//! `next` (URLs or embedded pages), or leave out `totalItems` are all read.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
@@ -15,7 +16,7 @@ use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
 use super::objects::event::{self, ApubEvent, PreparedEvent};
 use super::objects::place;
-use super::protocol::collections::{OrderedCollection, OrderedCollectionPage};
+use super::protocol::collections::{PageRef, RemoteCollection};
 use super::protocol::event::EventObject;
 use super::protocol::note::Note;
 use super::protocol::place::Place;
@@ -51,61 +52,99 @@ pub(crate) async fn run(
     };
     let outbox = Url::parse(outbox)?;
     verify_same_authority(&outbox, &target.id)?;
-    let collection =
-        fetch_object_http::<_, OrderedCollection>(&outbox, &data.reset_request_count())
-            .await?
-            .object;
-    let mut next = collection.first;
+    let collection = fetch_object_http::<_, RemoteCollection>(&outbox, &data.reset_request_count())
+        .await?
+        .object;
+    // The outbox's own items (servers that list them inline) are a first page; then `first`
+    // and each page's `next`, embedded or fetched. Only fetched pages count against the bound
+    // (embedded ones came in the same, size-limited answer).
+    let mut next = Some(PageRef::Page(Box::new(collection)));
     let mut taken = 0;
     let mut pages = 0;
-    while let Some(page_url) = next.take() {
+    while let Some(reference) = next.take() {
+        // Each page gets its own budget of fetches (announced objects come from their origin).
+        let page_data = data.reset_request_count();
+        let page_url = match reference {
+            // An embedded page that only names itself is fetched like a URL.
+            PageRef::Page(page)
+                if page.ordered_items.is_empty() && page.first.is_none() && page.next.is_none() =>
+            {
+                match page.id {
+                    Some(id) if pages > 0 || id != outbox => id,
+                    _ => break,
+                }
+            }
+            PageRef::Page(page) => {
+                next = take_page(*page, target, &page_data, &mut taken).await?;
+                continue;
+            }
+            PageRef::Url(url) => url,
+            PageRef::Other(_) => break,
+        };
         if pages >= data.policy.backfill_pages {
             tracing::info!("backfill from {} stopped after {pages} pages", target.id);
             break;
         }
         pages += 1;
         verify_same_authority(&page_url, &target.id)?;
-        // Each page gets its own budget of fetches (announced objects come from their origin).
-        let page_data = data.reset_request_count();
-        let page = fetch_object_http::<_, OrderedCollectionPage>(&page_url, &page_data)
+        let page = fetch_object_http::<_, RemoteCollection>(&page_url, &page_data)
             .await?
             .object;
-        // The page's entries are checked one by one, then stored in one transaction.
-        let mut prepared = Vec::new();
-        for item in page.ordered_items {
-            match take(&item, target, &page_data).await {
-                Ok(Some(entry)) => prepared.push(entry),
-                Ok(None) => {}
-                Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
-            }
-        }
-        let author = target.row.clone();
-        let outcomes = data
-            .db
-            .write(move |conn| {
-                prepared
-                    .iter()
-                    .map(|p| match p {
-                        Taken::Entry(p) => entry::apply(conn, p, &author),
-                        Taken::Event(p) => event::apply(conn, p, &author),
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .await?;
-        for outcome in outcomes {
-            match outcome {
-                Ok(()) => taken += 1,
-                Err(FederationError::Gone(_)) => {}
-                Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
-            }
-        }
-        next = page.next;
+        next = take_page(page, target, &page_data, &mut taken).await?;
     }
     let id = follow.id;
     data.db
         .write(move |conn| FollowRow::mark_backfilled(conn, id, now()))
         .await?;
     Ok(taken)
+}
+
+/// Takes in one page's items (checked one by one, stored in one transaction) and says where
+/// to go next: a collection leads on with `first`, a page with `next`.
+async fn take_page(
+    page: RemoteCollection,
+    target: &ApubCentre,
+    page_data: &Data<FederationData>,
+    taken: &mut usize,
+) -> Result<Option<PageRef>, FederationError> {
+    let RemoteCollection {
+        ordered_items,
+        first,
+        next,
+        ..
+    } = page;
+    let mut prepared = Vec::new();
+    for item in ordered_items {
+        match take(&item, target, page_data).await {
+            Ok(Some(entry)) => prepared.push(entry),
+            Ok(None) => {}
+            Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
+        }
+    }
+    if prepared.is_empty() {
+        return Ok(next.or(first));
+    }
+    let author = target.row.clone();
+    let outcomes = page_data
+        .db
+        .write(move |conn| {
+            prepared
+                .iter()
+                .map(|p| match p {
+                    Taken::Entry(p) => entry::apply(conn, p, &author),
+                    Taken::Event(p) => event::apply(conn, p, &author),
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    for outcome in outcomes {
+        match outcome {
+            Ok(()) => *taken += 1,
+            Err(FederationError::Gone(_)) => {}
+            Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
+        }
+    }
+    Ok(next.or(first))
 }
 
 /// A checked outbox item, to be stored with the rest of its page.

@@ -261,31 +261,6 @@ async fn degooglisons(backend: Backend) {
     }
 
     // Twice changes nothing.
-    // Its providers become records, each with its kind and CHATONS membership, named by
-    // their offers.
-    let providers = node.get_public("/api/v1/providers?per_page=100").await.body;
-    let catalogue: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    let offered: std::collections::BTreeSet<&str> = catalogue["offers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["registration"] != "closed")
-        .map(|o| o["provider"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        providers["total"].as_u64().unwrap() as usize,
-        offered.len(),
-        "one record per provider of an open offer: {providers}"
-    );
-    let framasoft = providers["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "Framasoft")
-        .expect("Framasoft is a record");
-    assert_eq!(framasoft["kind"], "association");
-    assert_eq!(framasoft["chatons"], true);
-    assert!(framasoft["offers"].as_u64().unwrap() >= 3, "{framasoft}");
     let second = import(&node, &file);
     assert!(
         second.contains("created:  0 recommendations, 0 software, 0 contacts"),
@@ -338,6 +313,31 @@ async fn starter_from_the_command_line(backend: Backend) {
         first.contains("created:  138 recommendations, 125 software, 0 contacts"),
         "{first}"
     );
+    // Its providers become records, each with its kind and CHATONS membership, named by
+    // their offers.
+    let providers = node.get_public("/api/v1/providers?per_page=100").await.body;
+    let catalogue: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let offered: std::collections::BTreeSet<&str> = catalogue["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["registration"] != "closed")
+        .map(|o| o["provider"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        providers["total"].as_u64().unwrap() as usize,
+        offered.len(),
+        "one record per provider of an open offer: {providers}"
+    );
+    let framasoft = providers["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Framasoft")
+        .expect("Framasoft is a record");
+    assert_eq!(framasoft["kind"], "association");
+    assert_eq!(framasoft["chatons"], true);
+    assert!(framasoft["offers"].as_u64().unwrap() >= 3, "{framasoft}");
     let second = import(&node, &file);
     assert!(
         second.contains("created:  0 recommendations, 0 software, 0 contacts"),

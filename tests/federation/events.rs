@@ -123,7 +123,37 @@ async fn publish_edit_delete(backend: Backend) {
     assert_eq!(copy["booking_url"], "https://rdv.example/atelier");
     assert_eq!(copy["location"]["locality"], "Saint-Chamond");
     assert_eq!(copy["location"]["latitude"], 45.4766);
-    assert!(copy.get("place").is_none(), "a copy names no local place");
+    // The place came first in A's outbox: B's copy of the event is at B's copy of the place,
+    // whose page lists it among its upcoming workshops.
+    let place_id = a.url(&format!("/places/{place_key}"));
+    assert_eq!(copy["place"], place_id.as_str(), "{copy}");
+    let get_html = |path: String| {
+        let client = b.client.clone();
+        let url = b.url(&path);
+        async move {
+            let res = client
+                .get(url)
+                .header("accept-language", "fr")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.text().await.unwrap()
+        }
+    };
+    let list = get_html("/places".into()).await;
+    let keys: std::collections::BTreeSet<&str> = list
+        .split("href=\"/places/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|k| !k.is_empty() && !k.contains('?'))
+        .collect();
+    assert_eq!(keys.len(), 1, "B lists A's place once: {keys:?}");
+    let page = get_html(format!("/places/{}", keys.first().unwrap())).await;
+    assert!(
+        page.contains("Atelier Nextcloud"),
+        "B's page of A's place lists the workshop: {page}"
+    );
     // A's page for it says when in French, links the place's page and the booking.
     let page = a
         .client

@@ -38,6 +38,8 @@ struct Shared {
     arrived: Arc<Mutex<Vec<Value>>>,
     received: Arc<Mutex<Vec<Value>>>,
     actor: Value,
+    /// Documents served at their path (an outbox and its pages), set by the test.
+    documents: Arc<Mutex<std::collections::HashMap<String, Value>>>,
 }
 
 pub struct FaultyPeer {
@@ -76,12 +78,14 @@ impl FaultyPeer {
         });
         if directory {
             actor["maillage:directory"] = json!({});
+            actor["outbox"] = json!(format!("{actor_id}/outbox"));
         }
         let shared = Shared {
             mode: Arc::new(tokio::sync::watch::Sender::new(Mode::Up)),
             arrived: Arc::new(Mutex::new(Vec::new())),
             received: Arc::new(Mutex::new(Vec::new())),
             actor,
+            documents: Arc::new(Mutex::new(std::collections::HashMap::new())),
         };
         let mut peer = Self {
             port,
@@ -110,10 +114,22 @@ impl FaultyPeer {
             )
             .route("/inbox", post(inbox))
             .route("/users/faulty/inbox", post(inbox))
+            .route("/users/faulty/outbox", get(document))
+            .route("/users/faulty/outbox/{page}", get(document))
             .with_state(self.shared.clone());
         self.server = Some(tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         }));
+    }
+
+    /// Serves `doc` at `path` (`/users/faulty/outbox`, `/users/faulty/outbox/2`); the actor
+    /// of a directory peer names `/users/faulty/outbox` as its outbox.
+    pub fn serve_document(&self, path: &str, doc: Value) {
+        self.shared
+            .documents
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), doc);
     }
 
     /// Stops listening: connections are refused.
@@ -293,4 +309,15 @@ async fn inbox(
     }
     s.received.lock().unwrap().push(activity);
     StatusCode::ACCEPTED.into_response()
+}
+
+async fn document(State(s): State<Shared>, uri: axum::http::Uri) -> Response {
+    match s.documents.lock().unwrap().get(uri.path()) {
+        Some(doc) => (
+            [("content-type", "application/activity+json")],
+            Json(doc.clone()),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }

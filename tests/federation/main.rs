@@ -5,6 +5,7 @@
 mod helpers;
 
 mod audience;
+mod backfill_styles;
 mod delivery;
 mod events;
 mod faulty;

@@ -34,3 +34,29 @@ pub struct OrderedCollectionPage {
     #[serde(default)]
     pub ordered_items: Vec<Value>,
 }
+
+/// A collection or page of another server as backfill reads it, whatever its style: items
+/// inline (`orderedItems`, or `items` for an unordered one), or paged through `first` (a URL
+/// or an embedded page) and `next`; `totalItems` optional (some servers leave it out).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteCollection {
+    #[serde(default)]
+    pub id: Option<Url>,
+    #[serde(default, alias = "items")]
+    pub ordered_items: Vec<Value>,
+    #[serde(default)]
+    pub first: Option<PageRef>,
+    #[serde(default)]
+    pub next: Option<PageRef>,
+}
+
+/// `first` or `next`: a page's URL, or the page itself.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum PageRef {
+    Url(Url),
+    Page(Box<RemoteCollection>),
+    /// Anything else (an id-only object…) leads nowhere.
+    Other(Value),
+}
