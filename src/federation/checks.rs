@@ -27,6 +27,23 @@ pub(crate) fn verify_activity_origin(id: &Url, actor: &Url) -> Result<(), Federa
     verify_same_authority(id, actor)
 }
 
+/// A Create or Update of an object: the activity on the actor's server, the object attributed
+/// to the actor (only the author creates or edits its objects) and on the same server.
+pub(crate) fn verify_authored(
+    activity: &Url,
+    actor: &Url,
+    object: &Url,
+    attributed_to: &Url,
+) -> Result<(), FederationError> {
+    verify_activity_origin(activity, actor)?;
+    if attributed_to != actor {
+        return Err(FederationError::Forbidden(format!(
+            "{object} is attributed to {attributed_to}, not to {actor}"
+        )));
+    }
+    verify_same_authority(object, actor)
+}
+
 /// Refuses actors and objects from blocked domains, and, in allow-list mode, from domains not
 /// on the list.
 pub(crate) async fn check_domain(data: &FederationData, url: &Url) -> Result<(), FederationError> {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::domain::urls::NodeUrls;
-use crate::federation::checks::{verify_activity_origin, verify_same_authority};
+use crate::federation::checks::verify_authored;
 use crate::federation::delivery::queue::enqueue_in;
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{self, ApubEntry};
@@ -132,17 +132,12 @@ impl Activity for CreateOrUpdate {
     }
 
     async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        verify_activity_origin(&self.id, self.actor.inner())?;
-        // Only the author creates or edits its objects.
-        if self.object.attributed_to.inner() != self.actor.inner() {
-            return Err(FederationError::Forbidden(format!(
-                "{} is attributed to {}, not to {}",
-                self.object.id.inner(),
-                self.object.attributed_to.inner(),
-                self.actor.inner()
-            )));
-        }
-        verify_same_authority(self.object.id.inner(), self.actor.inner())?;
+        verify_authored(
+            &self.id,
+            self.actor.inner(),
+            self.object.id.inner(),
+            self.object.attributed_to.inner(),
+        )?;
         ApubEntry::verify(&self.object, self.actor.inner(), data).await
     }
 

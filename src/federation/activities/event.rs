@@ -15,7 +15,7 @@ use url::Url;
 use super::CreateOrUpdateType;
 use crate::domain::urls::NodeUrls;
 use crate::federation::audience::{Audience, reached};
-use crate::federation::checks::{verify_activity_origin, verify_same_authority};
+use crate::federation::checks::verify_authored;
 use crate::federation::delivery::queue::enqueue_in;
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::event::{self, ApubEvent};
@@ -117,17 +117,12 @@ impl Activity for CreateOrUpdateEvent {
     }
 
     async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        verify_activity_origin(&self.id, self.actor.inner())?;
-        // Only the author creates or edits its events.
-        if self.object.attributed_to.inner() != self.actor.inner() {
-            return Err(FederationError::Forbidden(format!(
-                "{} is attributed to {}, not to {}",
-                self.object.id.inner(),
-                self.object.attributed_to.inner(),
-                self.actor.inner()
-            )));
-        }
-        verify_same_authority(self.object.id.inner(), self.actor.inner())?;
+        verify_authored(
+            &self.id,
+            self.actor.inner(),
+            self.object.id.inner(),
+            self.object.attributed_to.inner(),
+        )?;
         ApubEvent::verify(&self.object, self.actor.inner(), data).await
     }
 

@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::event::ApubEvent;
+pub use crate::federation::protocol::place::PostalAddress;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -104,26 +105,6 @@ pub struct PlaceObject {
         deserialize_with = "deserialize_skip_error"
     )]
     pub longitude: Option<f64>,
-}
-
-/// schema.org `PostalAddress`.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostalAddress {
-    #[serde(rename = "type", default = "postal_address")]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_locality: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_country: Option<String>,
-}
-
-fn postal_address() -> String {
-    "PostalAddress".into()
 }
 
 /// `maillage:event`: what the author wrote, for directory peers.
