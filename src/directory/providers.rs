@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::provider::{ProviderCard, ProviderInput, ProviderKind};
+use crate::storage::Window;
 use crate::storage::providers::{self, ProviderRow};
-use crate::storage::{StorageError, Window};
 
 use super::federating::recommendation_audience;
 use super::recommendations::words;
@@ -67,14 +67,15 @@ impl Directory {
             .db()
             .run(move |conn| {
                 let page = ProviderRow::list(conn, &words, window)?;
-                let rows = page
+                let counts = providers::offer_counts(conn)?;
+                let rows: Vec<(ProviderRow, usize)> = page
                     .rows
                     .into_iter()
                     .map(|row| {
-                        let offers = providers::offer_count(conn, &row.key)?;
-                        Ok((row, offers))
+                        let offers = counts.get(&row.key).copied().unwrap_or(0);
+                        (row, offers)
                     })
-                    .collect::<Result<Vec<_>, StorageError>>()?;
+                    .collect();
                 Ok((page.total, rows))
             })
             .await?;

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::text;
-use super::web_url::HttpUrl;
+use super::web_url::{HttpUrl, with_scheme};
 
 /// What kind of organisation runs the service: who answers, and on what terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -192,16 +192,6 @@ pub struct HostedOffer {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<ProviderCard>,
-}
-
-/// `zaclys.com` → `https://zaclys.com`: what staff type for a website is a host name.
-fn with_scheme(value: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() || value.contains("://") {
-        value.to_owned()
-    } else {
-        format!("https://{value}")
-    }
 }
 
 /// An ISO 3166-1 alpha-2 country code, upper-cased.

@@ -10,6 +10,17 @@ use super::FieldError;
 /// Longest URL we store; longer ones are almost always garbage or an attack.
 pub const MAX_URL_LENGTH: usize = 2048;
 
+/// A scheme-less address as people type it (`zaclys.com`) completed with `https://`; anything
+/// with a scheme, and the empty string, as it is.
+pub(crate) fn with_scheme(value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.contains("://") {
+        value.to_owned()
+    } else {
+        format!("https://{value}")
+    }
+}
+
 /// An absolute `http` or `https` URL with a host.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

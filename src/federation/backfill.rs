@@ -14,7 +14,7 @@ use super::activities::object_id;
 use super::checks::verify_same_authority;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
-use super::objects::event::{self, ApubEvent, PreparedEvent};
+use super::objects::event::{self, ApubEvent};
 use super::objects::place;
 use super::protocol::collections::{PageRef, RemoteCollection};
 use super::protocol::event::EventObject;
@@ -130,10 +130,7 @@ async fn take_page(
         .write(move |conn| {
             prepared
                 .iter()
-                .map(|p| match p {
-                    Taken::Entry(p) => entry::apply(conn, p, &author),
-                    Taken::Event(p) => event::apply(conn, p, &author),
-                })
+                .map(|p| entry::apply(conn, p, &author))
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
@@ -147,19 +144,13 @@ async fn take_page(
     Ok(next.or(first))
 }
 
-/// A checked outbox item, to be stored with the rest of its page.
-enum Taken {
-    Entry(entry::Prepared),
-    Event(PreparedEvent),
-}
-
 /// One outbox item: a Create of the centre's own entry, place or event (checked and returned, to be
 /// stored with the rest of its page), or an Announce (an endorsement, taken in at once).
 async fn take(
     item: &Value,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<Option<Taken>, FederationError> {
+) -> Result<Option<entry::Prepared>, FederationError> {
     let object_type = item
         .get("object")
         .and_then(|o| o.get("type"))
@@ -169,9 +160,9 @@ async fn take(
             let object: Place =
                 serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
             place::verify(&object, &target.id, data).await?;
-            Ok(Some(Taken::Entry(entry::Prepared::Place(Box::new(
-                place::prepare(object)?,
-            )))))
+            Ok(Some(entry::Prepared::Place(Box::new(place::prepare(
+                object,
+            )?))))
         }
         Some("Create") if object_type == Some("Event") => {
             let object: EventObject =
@@ -182,7 +173,7 @@ async fn take(
                 ));
             }
             ApubEvent::verify(&object, &target.id, data).await?;
-            event::prepare(object).map(|p| Some(Taken::Event(p)))
+            event::prepare(object).map(|p| Some(entry::Prepared::Event(Box::new(p))))
         }
         Some("Create") => {
             let note: Note =
@@ -193,7 +184,7 @@ async fn take(
                 ));
             }
             ApubEntry::verify(&note, &target.id, data).await?;
-            entry::prepare(note).map(|p| Some(Taken::Entry(p)))
+            entry::prepare(note).map(Some)
         }
         Some("Announce") => {
             let id = item

@@ -258,7 +258,37 @@ fn offering(conn: &mut Conn, key: &str) -> Result<Vec<Offering>, StorageError> {
 
 /// How many recommendations offer a service of this provider.
 pub fn offer_count(conn: &mut Conn, key: &str) -> Result<usize, StorageError> {
-    Ok(offering(conn, key)?.len())
+    let count: i64 = recommendations::table
+        .filter(recommendations::hosting.like(offer_pattern(key)))
+        .count()
+        .get_result(conn)?;
+    Ok(usize::try_from(count).unwrap_or(0))
+}
+
+/// How many recommendations offer a service of each provider, by key, read in one pass (a
+/// listing of providers asks for all of them at once).
+pub fn offer_counts(
+    conn: &mut Conn,
+) -> Result<std::collections::HashMap<String, usize>, StorageError> {
+    let offered: Vec<String> = recommendations::table
+        .filter(recommendations::hosting.like("%\"key\":\"%"))
+        .select(recommendations::hosting)
+        .load(conn)?;
+    let mut counts = std::collections::HashMap::new();
+    for hosting in offered {
+        let offers: Vec<HostedOffer> = serde_json::from_str(&hosting)?;
+        let mut keys: Vec<String> = offers
+            .into_iter()
+            .filter_map(|o| o.provider)
+            .map(|p| p.key)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            *counts.entry(key).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
 }
 
 /// Rewrites the card of `row` in every offer that names it, and returns the recommendations

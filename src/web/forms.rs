@@ -11,6 +11,7 @@ use crate::domain::contact::{Area, Consent, ContactInput, SCOPE_TERMS, Visibilit
 use crate::domain::provider::{ProviderCard, ProviderInput, ProviderKind, ProviderRef};
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
+use crate::domain::web_url::with_scheme;
 
 use super::i18n::Tr;
 
@@ -79,17 +80,6 @@ pub struct OfferRow {
 /// Blank offer rows under the filled ones: room for new offers without JavaScript.
 const BLANK_OFFERS: usize = 2;
 
-/// A scheme-less address as staff type it (`zaclys.com`) completed with `https://`.
-fn web_address(value: &str) -> String {
-    let value = value.trim();
-    if value.is_empty() || value.contains("://") {
-        value.to_owned()
-    } else {
-        format!("https://{value}")
-    }
-}
-
-/// The provider form: a hosting provider's record.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ProviderForm {
@@ -244,7 +234,7 @@ impl RecommendationForm {
                 };
                 Hosting {
                     name: or_record(offer.name, |p| &p.name),
-                    url: web_address(&or_record(offer.url, |p| &p.website)),
+                    url: with_scheme(&or_record(offer.url, |p| &p.website)),
                     provider: Some(offer.provider)
                         .filter(|p| !p.is_empty())
                         .map(ProviderRef::Key),

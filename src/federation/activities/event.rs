@@ -13,17 +13,17 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::CreateOrUpdateType;
+use super::create_or_update::receive_prepared;
 use crate::domain::urls::NodeUrls;
 use crate::federation::audience::{Audience, reached};
 use crate::federation::checks::verify_authored;
 use crate::federation::delivery::queue::enqueue_in;
 use crate::federation::objects::centre::ApubCentre;
+use crate::federation::objects::entry;
 use crate::federation::objects::event::{self, ApubEvent};
 use crate::federation::protocol::event::EventObject;
-use crate::federation::{FederationData, FederationError, activity_id, authority};
-use crate::storage::centres::CentreRow;
-use crate::storage::follows::FollowRow;
-use crate::storage::{Conn, StorageError, activities, delivery, now};
+use crate::federation::{FederationData, FederationError, activity_id};
+use crate::storage::{Conn, StorageError};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -127,53 +127,8 @@ impl Activity for CreateOrUpdateEvent {
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
-        // As for entries: one transaction records the activity id (applied once), revives the
-        // sender's host if deliveries to it were waiting, checks that this node follows it,
-        // and stores the event.
-        let prepared = event::prepare(self.object)?;
-        let (activity, actor_id) = (self.id.to_string(), self.actor.inner().to_string());
-        let host = authority(self.actor.inner());
-        let (stored, revived) = data
-            .db
-            .write_grouped(move |conn| {
-                let now = now();
-                if !activities::record_received(conn, &activity, now)? {
-                    return Ok((None, false));
-                }
-                let revived =
-                    delivery::is_waiting(conn, &host, now)? && delivery::revive(conn, &host, now)?;
-                let Some(actor) = CentreRow::find_by_actor_id(conn, &actor_id)? else {
-                    return Ok((Some(Ok(false)), revived));
-                };
-                // The directory takes in what the centres it follows publish, nothing else.
-                if !actor.is_directory || !FollowRow::is_followed(conn, actor.id)? {
-                    return Ok((Some(Ok(false)), revived));
-                }
-                Ok((
-                    Some(event::apply(conn, &prepared, &actor)?.map(|()| true)),
-                    revived,
-                ))
-            })
-            .await?;
-        if revived {
-            data.wake.notify_one();
-        }
-        match stored {
-            // Already applied.
-            None | Some(Ok(true)) => Ok(()),
-            Some(Ok(false)) => {
-                tracing::info!(
-                    "ignoring {}: not from a directory centre this node follows",
-                    self.id
-                );
-                Ok(())
-            }
-            // A deleted event stays deleted: a late or replayed Create is dropped.
-            Some(Err(FederationError::Gone(id))) => {
-                tracing::info!("ignoring {} of {id}, which was deleted", self.id);
-                Ok(())
-            }
-            Some(Err(e)) => Err(e),
-        }
+        // As for entries: applied once, only from a directory centre this node follows.
+        let prepared = entry::Prepared::Event(Box::new(event::prepare(self.object)?));
+        receive_prepared(&self.id, self.actor.inner(), prepared, data).await
     }
 }

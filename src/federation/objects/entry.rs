@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use url::Url;
 
 use super::centre::{self, ApubCentre};
-use super::{contact, place, recommendation};
+use super::{contact, event, place, recommendation};
 use crate::domain::contact::{ContactDraft, Visibility};
 use crate::domain::recommendation::{RecommendationDraft, Status};
 use crate::domain::urls::NodeUrls;
@@ -219,6 +219,8 @@ pub enum Prepared {
     },
     /// A mediation place (`objects::place`).
     Place(Box<place::Prepared>),
+    /// A workshop or permanence (`objects::event`).
+    Event(Box<event::PreparedEvent>),
 }
 
 /// Stores or updates the copy of a received entry, on a connection (one transaction may apply
@@ -234,6 +236,7 @@ pub fn apply(
             (id, *updated)
         }
         Prepared::Place(place) => return place::apply(conn, place, author),
+        Prepared::Event(event) => return event::apply(conn, event, author),
     };
     if activities::is_tombstoned(conn, id.as_str())? {
         return Ok(Err(FederationError::Gone(id.to_string())));
@@ -244,6 +247,7 @@ pub fn apply(
         }
         Prepared::Contact { draft, .. } => contact::apply(conn, id, draft, updated, author),
         Prepared::Place(place) => place::apply(conn, place, author),
+        Prepared::Event(event) => event::apply(conn, event, author),
     }
 }
 

@@ -16,7 +16,8 @@ use crate::domain::event::{
     EventDraft, EventInput, EventLocation, NAME_MAX, SUMMARY_MAX, format_time, when_text,
 };
 use crate::federation::checks::{check_domain, verify_same_authority};
-use crate::federation::protocol::event::{EventExt, EventObject, PlaceObject, PostalAddress};
+use crate::federation::protocol::event::{EventExt, EventObject, PlaceObject};
+use crate::federation::protocol::place::PostalAddress;
 use crate::federation::protocol::public_collection;
 use crate::federation::{FederationData, FederationError};
 use crate::storage::centres::CentreRow;

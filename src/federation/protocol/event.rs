@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::event::ApubEvent;
-pub use crate::federation::protocol::place::PostalAddress;
+use crate::federation::protocol::place::PostalAddress;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
