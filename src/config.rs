@@ -36,6 +36,38 @@ pub struct Settings {
     pub federation: FederationSettings,
     pub http: HttpSettings,
     pub map: MapSettings,
+    pub help: HelpSettings,
+    pub mail: MailSettings,
+}
+
+/// Requests for help (`directory::help`): how long they are kept and how often one address
+/// may send one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelpSettings {
+    pub retention_days: u32,
+    pub per_address: u32,
+}
+
+/// The SMTP server staff are told of new help requests through. (`Debug` is written by hand:
+/// the URL may hold a password.)
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// `smtp://host:port` (plain, or STARTTLS when the server offers it with
+    /// `?tls=required`), `smtps://host:port` (TLS); empty: no mail.
+    pub smtp_url: String,
+    /// The sender of the notifications, `Maillage <maillage@example.org>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &redact(&self.smtp_url))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// (`Debug` is written by hand: the URL may hold a password.)
@@ -356,6 +388,50 @@ impl Settings {
             return Err(ConfigError::Invalid {
                 key: "http.max_page_size",
                 reason: "must be at least 1".into(),
+            });
+        }
+        if self.help.retention_days == 0 {
+            return Err(ConfigError::Invalid {
+                key: "help.retention_days",
+                reason: "must be at least 1 (requests are erased that many days after they \
+                         arrive)"
+                    .into(),
+            });
+        }
+        self.check_mail()?;
+        Ok(())
+    }
+
+    /// `mail.smtp_url` is an SMTP URL, and `mail.from` a mailbox when mail is on.
+    fn check_mail(&self) -> Result<(), ConfigError> {
+        let smtp = self.mail.smtp_url.trim();
+        if smtp.is_empty() {
+            return Ok(());
+        }
+        let scheme_ok = url::Url::parse(smtp)
+            .is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps") && u.host_str().is_some());
+        if !scheme_ok {
+            return Err(ConfigError::Invalid {
+                key: "mail.smtp_url",
+                reason: format!(
+                    "`{}` is not an SMTP URL such as smtp://127.0.0.1:2525 or \
+                     smtps://user:password@mail.example.org",
+                    redact(smtp)
+                ),
+            });
+        }
+        let mailbox = email_address::Options::default()
+            .with_display_text()
+            .with_required_tld();
+        if email_address::EmailAddress::parse_with_options(self.mail.from.trim(), mailbox).is_err()
+        {
+            return Err(ConfigError::Invalid {
+                key: "mail.from",
+                reason: format!(
+                    "`{}` is not a sender address such as `Maillage <maillage@example.org>` \
+                     (needed when mail.smtp_url is set)",
+                    self.mail.from.trim()
+                ),
             });
         }
         Ok(())

@@ -14,7 +14,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("federation", &["domain", "storage", "failure"]),
     (
         "directory",
-        &["domain", "storage", "federation", "search", "config"],
+        &[
+            "domain",
+            "storage",
+            "federation",
+            "search",
+            "config",
+            "mail",
+        ],
     ),
     ("state", &["domain", "directory", "config"]),
     (
@@ -28,6 +35,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("failure", &[]),
     ("config", &["domain"]),
     ("telemetry", &["config"]),
+    ("mail", &["config"]),
 ];
 
 /// The source before its test modules, without comments.

@@ -14,6 +14,8 @@
 //! |              | queue and its workers                                                |
 //! | `directory`  | the use cases: publish, follow, endorse, moderate, import, export,    |
 //! |              | search, tokens, the delivery queue as operators see it               |
+//! | `mail`       | e-mail out through the configured SMTP server (the only user of      |
+//! |              | lettre): staff notifications of help requests                        |
 //! | `search`     | the full-text index, derived from the database and fed by its change |
 //! |              | feed (the only user of tantivy): one document per software, contact  |
 //! |              | and centre; reads queries with a reviewed lexicon; answers keys,     |
@@ -46,6 +48,7 @@ mod fuzzing;
 pub(crate) mod http;
 #[cfg(test)]
 mod layering;
+pub mod mail;
 pub mod search;
 pub mod startup;
 pub(crate) mod state;

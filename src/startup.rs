@@ -186,6 +186,10 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             index_dir: Some(settings.data_dir.join("search-index")),
             max_page_size: settings.http.max_page_size,
         },
+        crate::directory::help::HelpPolicy {
+            retention_days: settings.help.retention_days,
+            per_address: settings.help.per_address,
+        },
     );
     let centre = directory
         .ensure_first_centre(&settings.centre.username, &settings.centre.name)
@@ -304,11 +308,15 @@ impl Application {
         // queued and go out at the next start.
         let workers = self.state.directory.federation().start_delivery();
         let search = tokio::spawn(refresh_search(self.state.directory.clone()));
+        let mailer = crate::mail::Mailer::from_settings(&self.state.settings.mail)
+            .context("mail.smtp_url")?;
+        let help = tokio::spawn(help_chores(self.state.directory.clone(), mailer));
         let header_timeout = Duration::from_secs(self.state.settings.http.header_timeout_seconds);
         let router = router(self.state);
         serve(self.listener, router, header_timeout, shutdown).await;
         workers.abort();
         search.abort();
+        help.abort();
         Ok(())
     }
 
@@ -382,6 +390,33 @@ async fn refresh_search(directory: Directory) {
         };
         if let Err(e) = refreshed {
             tracing::warn!("search index: {e}");
+        }
+    }
+}
+
+/// Help requests: staff told by e-mail as soon as one arrives (and again, a few times, when
+/// the SMTP server failed), and requests past the retention period erased, at start and every
+/// hour.
+async fn help_chores(directory: Directory, mailer: Option<crate::mail::Mailer>) {
+    const RETRY: Duration = Duration::from_secs(60);
+    const ERASE_EVERY: Duration = Duration::from_secs(3600);
+    let arrived = directory.federation().data().help_wake.clone();
+    let mut last_erase: Option<tokio::time::Instant> = None;
+    loop {
+        if last_erase.is_none_or(|at| at.elapsed() >= ERASE_EVERY) {
+            if let Err(e) = directory.erase_expired_help_requests().await {
+                tracing::warn!("erasing expired help requests: {e}");
+            }
+            last_erase = Some(tokio::time::Instant::now());
+        }
+        if let Some(mailer) = &mailer
+            && let Err(e) = directory.notify_help_requests(mailer).await
+        {
+            tracing::warn!("telling staff of help requests: {e}");
+        }
+        tokio::select! {
+            () = arrived.notified() => {}
+            () = tokio::time::sleep(RETRY) => {}
         }
     }
 }

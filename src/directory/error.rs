@@ -19,6 +19,9 @@ pub enum DirectoryError {
     /// The object is not this node's to change (a copy received from a peer).
     #[error("{0}")]
     Forbidden(String),
+    /// Too many requests from one client lately: try again later.
+    #[error("{0}")]
+    Throttled(String),
     /// A remote server could not be reached, or answered something unusable.
     #[error("{0}")]
     Remote(String),

@@ -12,6 +12,7 @@ pub mod delivery;
 pub mod events;
 pub mod export;
 pub mod federating;
+pub mod help;
 pub mod import;
 pub mod lieux;
 pub mod moderation;
@@ -53,6 +54,7 @@ struct Inner {
     bootstrap_token: Option<String>,
     federation: Federation,
     search: SearchSettings,
+    help: help::HelpPolicy,
     /// Opened at the first search (a serving node opens it at start), so that CLI commands
     /// that never search do not build it.
     index: tokio::sync::OnceCell<Arc<SearchIndex>>,
@@ -73,6 +75,7 @@ impl Directory {
         bootstrap_token: Option<String>,
         federation: Federation,
         search: SearchSettings,
+        help: help::HelpPolicy,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -81,6 +84,7 @@ impl Directory {
                 bootstrap_token,
                 federation,
                 search,
+                help,
                 index: tokio::sync::OnceCell::new(),
             }),
         }

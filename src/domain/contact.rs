@@ -299,24 +299,19 @@ pub(crate) fn allows(consent: Option<&Consent>, term: &str) -> bool {
     }
 }
 
-fn email(field: &str, value: &str) -> Result<Option<String>, FieldError> {
+pub(crate) fn email(field: &str, value: &str) -> Result<Option<String>, FieldError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
     let value = text::bounded(field, value, 3, 254, false)?;
-    let valid = match value.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !value.contains(char::is_whitespace)
-        }
-        None => false,
-    };
+    // The syntax of RFC 5322 as the library reads it, with a top-level domain: a bare host
+    // (`marie@localhost`) or an address literal is valid mail syntax but never a visitor's.
+    let options = email_address::Options::default()
+        .without_display_text()
+        .without_domain_literal()
+        .with_required_tld();
+    let valid = email_address::EmailAddress::parse_with_options(&value, options).is_ok();
     if valid {
         Ok(Some(value))
     } else {
@@ -329,7 +324,7 @@ fn email(field: &str, value: &str) -> Result<Option<String>, FieldError> {
     }
 }
 
-fn phone(field: &str, value: &str) -> Result<Option<String>, FieldError> {
+pub(crate) fn phone(field: &str, value: &str) -> Result<Option<String>, FieldError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);

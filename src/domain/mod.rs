@@ -9,6 +9,7 @@ pub mod communes;
 pub mod contact;
 pub mod event;
 pub mod follow;
+pub mod help;
 pub mod licence;
 pub mod place;
 pub mod product;

@@ -75,9 +75,94 @@ pub fn in_french(code: &str) -> Option<&'static str> {
         .map(|(.., phrase)| *phrase)
 }
 
+/// The departments of each French region (ISO 3166-2:FR), by the first characters of their
+/// communes' INSEE codes: what "the region of this postcode" means.
+const DEPARTMENTS: &[(&str, &[&str])] = &[
+    (
+        "FR-ARA",
+        &[
+            "01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74",
+        ],
+    ),
+    ("FR-BFC", &["21", "25", "39", "58", "70", "71", "89", "90"]),
+    ("FR-BRE", &["22", "29", "35", "56"]),
+    ("FR-CVL", &["18", "28", "36", "37", "41", "45"]),
+    ("FR-20R", &["2A", "2B"]),
+    (
+        "FR-GES",
+        &["08", "10", "51", "52", "54", "55", "57", "67", "68", "88"],
+    ),
+    ("FR-HDF", &["02", "59", "60", "62", "80"]),
+    ("FR-IDF", &["75", "77", "78", "91", "92", "93", "94", "95"]),
+    ("FR-NOR", &["14", "27", "50", "61", "76"]),
+    (
+        "FR-NAQ",
+        &[
+            "16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87",
+        ],
+    ),
+    (
+        "FR-OCC",
+        &[
+            "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
+        ],
+    ),
+    ("FR-PDL", &["44", "49", "53", "72", "85"]),
+    ("FR-PAC", &["04", "05", "06", "13", "83", "84"]),
+    ("FR-971", &["971"]),
+    ("FR-972", &["972"]),
+    ("FR-973", &["973"]),
+    ("FR-974", &["974"]),
+    ("FR-976", &["976"]),
+];
+
+/// The region (`FR-ARA`) of a commune of France, by its INSEE code (`42218`); None for the
+/// overseas collectivities, which are in no region.
+pub fn of_commune(insee: &str) -> Option<&'static str> {
+    let department = if insee.starts_with("97") {
+        insee.get(..3)?
+    } else {
+        insee.get(..2)?
+    };
+    DEPARTMENTS
+        .iter()
+        .find(|(_, departments)| departments.contains(&department))
+        .map(|(region, _)| *region)
+}
+
+/// The name of a French region (`Bretagne` for `FR-BRE`).
+pub fn name_in_french(code: &str) -> Option<&'static str> {
+    FRENCH
+        .iter()
+        .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+        .map(|(_, name, _)| *name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_metropolitan_department_is_in_one_region() {
+        let all: Vec<&str> = DEPARTMENTS
+            .iter()
+            .flat_map(|(_, d)| d.iter().copied())
+            .collect();
+        assert_eq!(all.len(), 96 + 5);
+        let unique: std::collections::BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(unique.len(), all.len());
+        assert_eq!(of_commune("42218"), Some("FR-ARA"));
+        assert_eq!(of_commune("2A004"), Some("FR-20R"));
+        assert_eq!(of_commune("97411"), Some("FR-974"));
+        assert_eq!(of_commune("35238"), Some("FR-BRE"));
+        assert_eq!(of_commune("98735"), None);
+        for (code, ..) in FRENCH.iter().skip(1) {
+            assert!(
+                DEPARTMENTS.iter().any(|(r, _)| r == code),
+                "{code} has departments"
+            );
+        }
+    }
 
     #[test]
     fn french_regions_read_as_a_sentence_says_them() {

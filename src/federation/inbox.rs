@@ -178,6 +178,16 @@ fn is_bad_signature(outcome: &Result<(), FederationError>) -> bool {
     )
 }
 
+/// Whether a Note has a `Mention` tag.
+fn mentions_someone(note: &Value) -> bool {
+    let mention = |t: &Value| t.get("type").and_then(Value::as_str) == Some("Mention");
+    match note.get("tag") {
+        Some(Value::Array(tags)) => tags.iter().any(mention),
+        Some(tag @ Value::Object(_)) => mention(tag),
+        _ => false,
+    }
+}
+
 /// What the inbox does with an activity, decided from its JSON alone (before any fetch).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Triage {
@@ -213,10 +223,16 @@ pub fn triage(activity: &Value) -> Triage {
         };
         match object.get("type").and_then(Value::as_str) {
             Some("Note") => {
-                if object.get("maillage:recommendation").is_none()
-                    && object.get("maillage:contact").is_none()
-                {
-                    return Triage::Ignore("a Note that is not a directory entry");
+                let entry = object.get("maillage:recommendation").is_some()
+                    || object.get("maillage:contact").is_some();
+                // A message to a centre (a help request, a mention): see
+                // `activities::help_message`.
+                let message = kind == "Create"
+                    && (object.get("maillage:helpRequest").is_some() || mentions_someone(object));
+                if !entry && !message {
+                    return Triage::Ignore(
+                        "a Note that is neither a directory entry nor a message to someone",
+                    );
                 }
             }
             Some("Place") if object.get("maillage:place").is_none() => {

@@ -78,6 +78,8 @@ pub struct FederationData {
     pub policy: Policy,
     /// Wakes the delivery workers when activities were queued.
     pub wake: std::sync::Arc<tokio::sync::Notify>,
+    /// Wakes the notifier of help requests (`directory::help`) when one arrived.
+    pub help_wake: std::sync::Arc<tokio::sync::Notify>,
     /// Moderation rules by domain, cached for a few seconds.
     pub domain_rules: moka::future::Cache<String, Option<crate::storage::moderation::RuleKind>>,
     /// Whether a URL may be contacted (scheme, addresses, ports).
@@ -109,6 +111,7 @@ impl FederationData {
             urls,
             policy,
             wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+            help_wake: std::sync::Arc::new(tokio::sync::Notify::new()),
             domain_rules: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(5))

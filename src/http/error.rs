@@ -100,6 +100,9 @@ impl From<DirectoryError> for ApiError {
             DirectoryError::Remote(message) => {
                 Self::new(StatusCode::BAD_GATEWAY, "remote_error", message)
             }
+            DirectoryError::Throttled(message) => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+            }
             DirectoryError::Storage(e) => Self::internal(&e),
             DirectoryError::Search(e) => Self::internal(&e),
             DirectoryError::Internal(e) => Self::internal(&e),

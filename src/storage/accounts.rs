@@ -136,6 +136,19 @@ pub(crate) fn count_login_attempt(
     Ok((address, others))
 }
 
+/// One more attempt under `key` (another rate, such as help requests per address, counted in
+/// the same table and window as logins): the count within the window, this one included.
+pub(crate) fn count_attempt(
+    conn: &mut Conn,
+    key: &str,
+    now: NaiveDateTime,
+    window_start: NaiveDateTime,
+) -> Result<i64, StorageError> {
+    diesel::delete(login_failures::table.filter(login_failures::last_failure_at.lt(window_start)))
+        .execute(conn)?;
+    count_one(conn, key, now, window_start)
+}
+
 #[derive(QueryableByName)]
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]

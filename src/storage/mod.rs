@@ -17,6 +17,7 @@ pub(crate) mod endorsements;
 pub mod events;
 pub mod follows;
 mod group_commit;
+pub mod help_requests;
 pub mod ids;
 pub(crate) mod instance;
 pub(crate) mod moderation;

@@ -337,7 +337,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    help_requests (id) {
+        id -> BigInt,
+        reference -> Text,
+        centre_id -> BigInt,
+        channel -> Text,
+        routing -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        postcode -> Nullable<Text>,
+        commune -> Nullable<Text>,
+        organisation_kind -> Text,
+        need -> Text,
+        software -> Nullable<Text>,
+        category -> Nullable<Text>,
+        consent_text -> Text,
+        consent_given_at -> Timestamp,
+        account_actor_id -> Nullable<Text>,
+        account_handle -> Nullable<Text>,
+        account_inbox -> Nullable<Text>,
+        origin_node -> Nullable<Text>,
+        source_id -> Nullable<Text>,
+        status -> Text,
+        assigned_contact_id -> Nullable<BigInt>,
+        staff_notes -> Text,
+        notified_at -> Nullable<Timestamp>,
+        notify_attempts -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    help_messages (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        direction -> Text,
+        author -> Text,
+        body -> Text,
+        ap_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(help_requests -> centres (centre_id));
+diesel::joinable!(help_messages -> help_requests (request_id));
 
 diesel::table! {
     search_changes (seq) {
@@ -385,4 +432,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_hosts,
     search_changes,
     login_failures,
+    help_requests,
+    help_messages,
 );

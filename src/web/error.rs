@@ -65,6 +65,9 @@ impl PageError {
             DirectoryError::Remote(m) => {
                 Self::new(lang, StatusCode::BAD_GATEWAY, "error-remote").detail(m)
             }
+            DirectoryError::Throttled(_) => {
+                Self::new(lang, StatusCode::TOO_MANY_REQUESTS, "error-throttled")
+            }
             other => Self::internal(lang, &other),
         }
     }

@@ -13,6 +13,7 @@ mod error;
 mod events;
 mod forms;
 mod frame;
+mod help;
 pub mod i18n;
 mod places;
 mod providers;
@@ -42,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
         .route("/centres/{username}/events.ics", get(events::calendar))
+        .route("/help", get(help::form).post(help::submit))
+        .route("/help/erase", get(help::erase_form).post(help::erase))
         .route("/places", get(places::list))
         .route("/providers", get(providers::list))
         .route("/providers/{key}", get(providers::show))

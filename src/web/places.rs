@@ -148,6 +148,7 @@ struct PlacePage {
     page: Frame,
     p: PlaceView,
     events: Vec<crate::directory::events::EventView>,
+    help: super::help::HelpBox,
 }
 
 /// `/places/{key}`: one place (its id).
@@ -164,7 +165,10 @@ pub async fn show(
     let events = super::events::upcoming(&state.directory, None, Some(key))
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let help =
+        super::help::HelpBox::short(&state, visit.tr(), None, Some((&p.origin, &p.origin_name)));
     let page = PlacePage {
+        help,
         page: visit.frame(&state, p.place.nom.clone()),
         p,
         events,

@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 use super::error::{PageError, render};
 use super::frame::{Frame, Visit};
+use super::help::HelpBox;
 use super::i18n::{LANG_COOKIE, Lang};
 use super::places::{Nearby, PlacesForm, nearby};
 use super::search::{Elsewhere, SearchForm, SearchPage};
@@ -47,6 +48,7 @@ struct HomePage {
     recent: Vec<RecommendationView>,
     /// On an empty directory: the centres the node knows, its own first.
     centres: Vec<CentreOverview>,
+    help: HelpBox,
 }
 
 pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
@@ -81,6 +83,7 @@ pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
         shortcuts,
         recent,
         centres,
+        help: HelpBox::short(&state, visit.tr(), None, None),
     };
     Ok(render(visit.lang, &page))
 }
@@ -141,6 +144,7 @@ struct SoftwarePage {
     mediators: Vec<ContactView>,
     sheet: Sheet,
     nearby: Nearby,
+    help: HelpBox,
 }
 
 pub async fn software(
@@ -193,6 +197,7 @@ pub async fn software(
     let nearby = nearby(&state, &visit, form.near).await?;
     let frame = visit.frame(&state, software.name.clone());
     let page = SoftwarePage {
+        help: HelpBox::short(&state, visit.tr(), Some(&software.name), None),
         nearby,
         sheet: Sheet::of(&state, &frame).await,
         page: frame,
@@ -288,6 +293,7 @@ struct CentrePage {
     recommendations: Vec<RecommendationView>,
     contacts: Vec<ContactView>,
     events: Vec<crate::directory::events::EventView>,
+    help: HelpBox,
 }
 
 /// `/centres/{username}` and `/centres/{user@domain}` (`startup` gives ActivityPub clients the
@@ -324,7 +330,9 @@ pub async fn centre(
     let events = super::events::upcoming(d, Some(centre.id.clone()), None)
         .await
         .map_err(err)?;
+    let help = HelpBox::short(&state, visit.tr(), None, Some((&centre.id, &centre.name)));
     let page = CentrePage {
+        help,
         page: visit.frame(&state, centre.name.clone()),
         centre,
         recommendations,

@@ -7,6 +7,7 @@
 //! | `accept.rs`           | Accept of a Follow (then the `network` cards for a trusted peer) |
 //! | `reject.rs`           | Reject of a Follow                                            |
 //! | `undo.rs`             | Undo of a Follow (unfollow) or of an Announce                |
+//! | `help_message.rs`     | Create of a direct message (a `Note`): help requests, replies |
 //! | `create_or_update.rs` | Create and Update of a directory entry (a `Note`)            |
 //! | `update_actor.rs`     | Update of an actor: a centre's profile changed               |
 //! | `place.rs`            | Create and Update of a mediation place (a `Place`)           |
@@ -25,6 +26,7 @@ pub(crate) mod create_or_update;
 pub(crate) mod delete;
 pub(crate) mod event;
 pub(crate) mod follow;
+pub(crate) mod help_message;
 pub(crate) mod place;
 pub(crate) mod reject;
 pub(crate) mod undo;
@@ -45,6 +47,7 @@ pub use create_or_update::{CreateOrUpdate, CreateOrUpdateType};
 pub use delete::{Delete, Tombstone};
 pub use event::CreateOrUpdateEvent;
 pub use follow::Follow;
+pub use help_message::CreateMessage;
 pub use place::CreateOrUpdatePlace;
 pub use reject::Reject;
 pub use undo::Undo;
@@ -58,6 +61,8 @@ pub enum InboxActivity {
     Accept(Accept),
     Reject(Reject),
     Undo(Undo),
+    /// Before entries: a Note that mentions someone and is no directory entry.
+    CreateMessage(Box<CreateMessage>),
     CreateOrUpdate(Box<CreateOrUpdate>),
     /// After entries: an Update whose object is not a directory entry.
     UpdateActor(Box<UpdateActor>),
@@ -75,6 +80,7 @@ macro_rules! each {
             InboxActivity::Accept($a) => $body,
             InboxActivity::Reject($a) => $body,
             InboxActivity::Undo($a) => $body,
+            InboxActivity::CreateMessage($a) => $body,
             InboxActivity::CreateOrUpdate($a) => $body,
             InboxActivity::UpdateActor($a) => $body,
             InboxActivity::CreateOrUpdatePlace($a) => $body,

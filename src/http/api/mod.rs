@@ -5,6 +5,7 @@ mod centres;
 mod contacts;
 mod events;
 mod export;
+mod help;
 mod network;
 pub mod openapi;
 mod places;
@@ -57,6 +58,12 @@ pub fn routes() -> Router<AppState> {
                 .patch(events::update)
                 .delete(events::delete),
         )
+        .route("/help-requests", get(help::list).post(help::create))
+        .route(
+            "/help-requests/{reference}",
+            get(help::show).patch(help::update).delete(help::erase),
+        )
+        .route("/help-requests/{reference}/replies", post(help::reply))
         .route("/centres", get(centres::list).post(centres::create))
         .route(
             "/centres/{username}",

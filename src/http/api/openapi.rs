@@ -22,6 +22,8 @@ use utoipa::{Modify, OpenApi};
         super::providers::update, super::providers::delete,
         super::events::list, super::events::create, super::events::show,
         super::events::update, super::events::delete,
+        super::help::create, super::help::list, super::help::show, super::help::update,
+        super::help::reply, super::help::erase,
         super::centres::list, super::centres::create, super::centres::show,
         super::centres::update,
         super::search::search, super::search::suggest, super::catalogue::categories, super::catalogue::software,

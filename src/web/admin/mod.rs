@@ -2,6 +2,7 @@
 //! cards and mediation places, and the network (follows, followers, endorsements, moderation).
 
 mod contacts;
+mod help;
 mod login;
 mod network;
 mod places;
@@ -74,6 +75,13 @@ pub fn routes() -> Router<AppState> {
             get(places::edit_form).post(places::update),
         )
         .route("/admin/places/{key}/delete", post(places::delete))
+        .route("/admin/help", get(help::list))
+        .route("/admin/help/{reference}", get(help::show).post(help::save))
+        .route("/admin/help/{reference}/reply", post(help::reply))
+        .route(
+            "/admin/help/{reference}/erase",
+            get(help::confirm_erase).post(help::erase),
+        )
         .route("/admin/network", get(network::page))
         .route("/admin/follow", post(network::follow))
         .route("/admin/follows/{key}/delete", post(network::unfollow))
@@ -156,6 +164,7 @@ struct Dashboard {
     pending_followers: usize,
     follows: usize,
     queue: QueueStatus,
+    help: crate::directory::help::HelpCounts,
 }
 
 async fn dashboard(
@@ -188,6 +197,7 @@ async fn dashboard(
     let pending_followers = d.followers(Some("pending")).await.map_err(err)?.len();
     let follows = d.follows().await.map_err(err)?.len();
     let queue = d.queue_status().await.map_err(err)?;
+    let help = d.help_counts().await.map_err(err)?;
     let page = visit.frame(&state, visit.tr().t("admin-title"));
     let page = Dashboard {
         notice: done.message(&page),
@@ -198,6 +208,7 @@ async fn dashboard(
         pending_followers,
         follows,
         queue,
+        help,
     };
     Ok(render(visit.lang, &page))
 }

@@ -1,0 +1,2 @@
+DROP TABLE help_messages;
+DROP TABLE help_requests;
