@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::header::ContentTransferEncoding;
+use lettre::message::{Body, Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::MailSettings;
@@ -21,6 +22,14 @@ pub enum MailError {
     Message(String),
     #[error("the SMTP server refused or could not be reached: {0}")]
     Send(String),
+}
+
+/// The body in 8 bits when its lines allow it, so that French text stays readable in the raw
+/// message (every SMTP server of this century takes 8BITMIME); else as the library chooses
+/// (quoted-printable or base64).
+fn readable(body: String) -> Body {
+    Body::new_with_encoding(body.clone(), ContentTransferEncoding::EightBit)
+        .unwrap_or_else(|_| Body::new(body))
 }
 
 /// A connection pool to the SMTP server, and the sender's address.
@@ -59,8 +68,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
+            .singlepart(SinglePart::plain(readable(body)))
             .map_err(|e| MailError::Message(e.to_string()))?;
         self.transport
             .send(message)

@@ -750,9 +750,9 @@ impl Directory {
             body.push_str(&format!("Compte du fediverse : {account}\n"));
         }
         body.push_str(&format!(
-            "\nBesoin :\n{}\n\nPour la traiter : {link}\n\n\
-             Cette demande contient des données personnelles : elle sera effacée \
-             {} jours après son arrivée.\n",
+            "\nBesoin :\n{}\n\nPour la traiter :\n{link}\n\n\
+             Cette demande contient des données personnelles :\n\
+             elle sera effacée {} jours après son arrivée.\n",
             row.need,
             self.help_policy().retention_days
         ));

@@ -419,13 +419,18 @@ pub fn parse_reference(value: &str) -> Option<String> {
     let letters: String = value
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| match c.to_ascii_uppercase() {
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let body: String = letters
+        .strip_prefix(PREFIX)
+        .unwrap_or(&letters)
+        .chars()
+        .map(|c| match c {
             'O' => '0',
             'I' | 'L' => '1',
             c => c,
         })
         .collect();
-    let body = letters.strip_prefix(PREFIX).unwrap_or(&letters);
     if body.len() != GROUPS * GROUP || !body.bytes().all(|b| ALPHABET.contains(&b)) {
         return None;
     }

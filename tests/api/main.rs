@@ -14,6 +14,7 @@ mod compose;
 mod contacts;
 mod events;
 mod export_import;
+mod help;
 mod pages;
 mod persistence;
 mod places;
