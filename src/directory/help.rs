@@ -397,11 +397,18 @@ impl Directory {
             // A centre named by its actor id (the pages of places name theirs so).
             if chosen.starts_with("http://") || chosen.starts_with("https://") {
                 let id = chosen.to_owned();
-                let row = self
+                let known = self
                     .db()
                     .run(move |conn| CentreRow::find_by_actor_id(conn, &id))
-                    .await?
-                    .ok_or_else(|| not_a_centre(chosen))?;
+                    .await?;
+                let row = match known {
+                    Some(row) => row,
+                    None => self
+                        .federation()
+                        .resolve_actor(chosen)
+                        .await
+                        .map_err(|_| not_a_centre(chosen))?,
+                };
                 return match (row.local, row.is_directory) {
                     (true, _) => Ok(Destination::Local(row, Routing::Chosen)),
                     (false, true) => Ok(Destination::Peer(row)),

@@ -12,6 +12,7 @@ mod faulty;
 mod fedify;
 mod fetching;
 mod fixtures;
+mod help;
 mod hostile;
 mod mastodon;
 mod network;

@@ -140,6 +140,8 @@ pub struct StubActor {
     pub requests: Arc<Mutex<Vec<String>>>,
     /// Every request with its headers, as received.
     pub seen: Arc<Mutex<Vec<SeenRequest>>>,
+    /// The JSON bodies posted to it (its inboxes), in order.
+    pub posted: Arc<Mutex<Vec<Value>>>,
     _server: tokio::task::JoinHandle<()>,
 }
 
@@ -170,13 +172,14 @@ impl StubActor {
         }
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let state = (doc, requests.clone());
+        let posted = Arc::new(Mutex::new(Vec::new()));
+        let state = (doc, requests.clone(), posted.clone());
         let recorder = seen.clone();
         let app = Router::new()
             .route(
                 "/users/stub",
                 get(
-                    |State((doc, log)): State<(Value, Arc<Mutex<Vec<String>>>)>,
+                    |State((doc, log, _)): State<Shared>,
                      headers: axum::http::HeaderMap| async move {
                         let signed = if headers.contains_key("signature") {
                             " (signed)"
@@ -204,11 +207,16 @@ impl StubActor {
                 }),
             )
             .fallback(
-                |State((_, log)): State<(Value, Arc<Mutex<Vec<String>>>)>,
-                 req: axum::extract::Request| async move {
+                |State((_, log, posted)): State<Shared>, req: axum::extract::Request| async move {
                     log.lock()
                         .unwrap()
                         .push(format!("{} {}", req.method(), req.uri()));
+                    let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                        .await
+                        .unwrap_or_default();
+                    if let Ok(json) = serde_json::from_slice::<Value>(&body) {
+                        posted.lock().unwrap().push(json);
+                    }
                     StatusCode::ACCEPTED
                 },
             )
@@ -233,6 +241,7 @@ impl StubActor {
             },
             requests,
             seen,
+            posted,
             _server: server,
         }
     }
@@ -248,7 +257,15 @@ impl StubActor {
     pub fn seen(&self) -> Vec<SeenRequest> {
         self.seen.lock().unwrap().clone()
     }
+
+    /// The activities posted to its inboxes.
+    pub fn posted(&self) -> Vec<Value> {
+        self.posted.lock().unwrap().clone()
+    }
 }
+
+/// The state of a stub's routes: its actor document, its request log, what was posted.
+type Shared = (Value, Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<Value>>>);
 
 /// A request as a peer received it: what a signature is checked against.
 #[derive(Debug, Clone)]
