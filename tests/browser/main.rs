@@ -16,6 +16,7 @@ mod site;
 mod harness;
 
 mod harness_checks;
+mod help;
 mod pages;
 mod places;
 mod sheet;
