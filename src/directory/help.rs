@@ -699,7 +699,7 @@ impl Directory {
             let Some(to) = centre
                 .contact
                 .as_deref()
-                .and_then(|c| help::email_of_contact(c))
+                .and_then(help::email_of_contact)
             else {
                 tracing::info!(centre = %centre.username, "no e-mail address to tell of a help request");
                 self.db()

@@ -72,7 +72,11 @@ async fn reaches_the_right_centre(backend: Backend) {
     let domain = node.settings.domain.clone();
     let cases = [
         // Saint-Étienne is 11 km from the place in Saint-Chamond.
-        (request("Quitter Gmail pour l’association"), "forez", "place"),
+        (
+            request("Quitter Gmail pour l’association"),
+            "forez",
+            "place",
+        ),
         (
             with(
                 request("Un drive partagé pour la coopérative"),
@@ -108,7 +112,10 @@ async fn reaches_the_right_centre(backend: Backend) {
             .await;
         assert_eq!(stored.status, StatusCode::OK, "{}", stored.text);
         assert_eq!(stored.body["routing"]["by"], by, "{}", stored.text);
-        assert_eq!(stored.body["centre"]["handle"], format!("@{centre}@{domain}"));
+        assert_eq!(
+            stored.body["centre"]["handle"],
+            format!("@{centre}@{domain}")
+        );
         assert_eq!(stored.body["channel"], "api");
         assert_eq!(stored.body["status"], "new");
         references.push(reference);
@@ -132,7 +139,10 @@ async fn reaches_the_right_centre(backend: Backend) {
             "email",
         ),
         (
-            with(request("Un centre inconnu ici"), json!({"centre": "nulle-part"})),
+            with(
+                request("Un centre inconnu ici"),
+                json!({"centre": "nulle-part"}),
+            ),
             StatusCode::UNPROCESSABLE_ENTITY,
             "centre",
         ),
@@ -142,7 +152,10 @@ async fn reaches_the_right_centre(backend: Backend) {
             "postcode",
         ),
         (
-            with(request("Type inconnu"), json!({"organisation_kind": "club"})),
+            with(
+                request("Type inconnu"),
+                json!({"organisation_kind": "club"}),
+            ),
             StatusCode::UNPROCESSABLE_ENTITY,
             "organisation_kind",
         ),
@@ -151,7 +164,11 @@ async fn reaches_the_right_centre(backend: Backend) {
         assert_eq!(res.status, status, "{}", res.text);
         assert_eq!(res.error_field(), Some(field), "{}", res.text);
     }
-    assert_eq!(requests(&node).await.0, 4, "a refused request is not stored");
+    assert_eq!(
+        requests(&node).await.0,
+        4,
+        "a refused request is not stored"
+    );
 
     // Never without the token; never in what the directory publishes.
     for path in [
@@ -224,7 +241,11 @@ async fn from_the_website(backend: Backend) {
     let visitor = Visitor::new(&node, "fr");
     let page = visitor.get("/help?software=Nextcloud").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.unlabelled_controls().is_empty(), "{:?}", page.unlabelled_controls());
+    assert!(
+        page.unlabelled_controls().is_empty(),
+        "{:?}",
+        page.unlabelled_controls()
+    );
     let form = [
         ("need", "Notre association veut quitter Google Drive."),
         ("name", "Awa Diallo"),
@@ -250,7 +271,11 @@ async fn from_the_website(backend: Backend) {
         Some("need"),
         "the form comes back"
     );
-    assert!(refused.text.contains("Notre association veut quitter Google Drive."));
+    assert!(
+        refused
+            .text
+            .contains("Notre association veut quitter Google Drive.")
+    );
     assert_eq!(requests(&node).await.0, 0);
     // The honeypot filled: refused.
     let mut robot = form.to_vec();
@@ -349,9 +374,7 @@ async fn retention(backend: Backend) {
             .then_some(())
     })
     .await;
-    let res = node
-        .get(&format!("/api/v1/help-requests/{recent}"))
-        .await;
+    let res = node.get(&format!("/api/v1/help-requests/{recent}")).await;
     assert_eq!(res.status, StatusCode::OK, "a recent request stays");
     assert!(res.body["erased_after"].as_str().is_some());
 }
@@ -453,7 +476,10 @@ async fn staff_are_told(backend: Backend) {
     .await;
     assert!(message.contains("To: accueil@loire.example"), "{message}");
     assert!(message.contains("maillage@loire.example"), "{message}");
-    assert!(message.contains(&format!("/admin/help/{reference}")), "{message}");
+    assert!(
+        message.contains(&format!("/admin/help/{reference}")),
+        "{message}"
+    );
     let res = node
         .get(&format!("/api/v1/help-requests/{reference}"))
         .await;

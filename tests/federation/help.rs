@@ -78,7 +78,10 @@ async fn to_another_node(backend: Backend) {
     assert_eq!(stored["origin_node"], a.settings.domain.as_str());
     assert_eq!(stored["email"], "awa@example.org");
     assert_eq!(stored["commune"], "Rennes");
-    assert_eq!(stored["centre"]["handle"], format!("@bretagne@{}", b.settings.domain));
+    assert_eq!(
+        stored["centre"]["handle"],
+        format!("@bretagne@{}", b.settings.domain)
+    );
     assert!(
         stored["consent"]["text"]
             .as_str()
@@ -89,7 +92,10 @@ async fn to_another_node(backend: Backend) {
     assert_eq!(help_requests(&a).await.0, 0);
 }
 
-on_both_backends!(a_request_to_another_nodes_centre_arrives_there, to_another_node);
+on_both_backends!(
+    a_request_to_another_nodes_centre_arrives_there,
+    to_another_node
+);
 
 /// On the wire: one direct message, to that centre's inbox alone, addressed to it alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -108,7 +114,10 @@ async fn a_forwarded_request_is_a_direct_message_to_that_centre_only() {
     let only = json!([stub.actor_id()]);
     assert_eq!(create["to"], only, "{create}");
     assert_eq!(create["object"]["to"], only, "{create}");
-    assert!(create.get("cc").is_none_or(|cc| cc == &json!([])), "{create}");
+    assert!(
+        create.get("cc").is_none_or(|cc| cc == &json!([])),
+        "{create}"
+    );
     assert!(!names_public(&create), "{create}");
     assert!(!create.to_string().contains("/followers"), "{create}");
     assert_eq!(create["object"]["type"], "Note");
@@ -191,7 +200,13 @@ async fn mention_and_reply(backend: Backend) {
     let follower = StubActor::spawn(false).await;
     follow_from(&follower, &a).await;
     let inbox = format!("{}/centres/loire/inbox", a.base);
-    let message = mention(&stub, &centre, 1, "Bonjour, je voudrais quitter Gmail.", None);
+    let message = mention(
+        &stub,
+        &centre,
+        1,
+        "Bonjour, je voudrais quitter Gmail.",
+        None,
+    );
     let (status, text) = deliver(&inbox, &message, &stub.signer, Tamper::default()).await;
     assert!(status.is_success(), "{status} {text}");
     let request = eventually("the mention to become a request", || async {
@@ -202,14 +217,23 @@ async fn mention_and_reply(backend: Backend) {
     assert_eq!(request["channel"], "fediverse");
     assert_eq!(request["account"], format!("@stub@{stub_host}"));
     assert_eq!(request["need"], "Bonjour, je voudrais quitter Gmail.");
-    assert_eq!(request["centre"]["handle"], format!("@loire@{}", a.settings.domain));
+    assert_eq!(
+        request["centre"]["handle"],
+        format!("@loire@{}", a.settings.domain)
+    );
     let reference = request["reference"].as_str().unwrap().to_owned();
     // Delivered again: stored once.
     let (status, _) = deliver(&inbox, &message, &stub.signer, Tamper::default()).await;
     assert!(status.is_success());
     assert_eq!(help_requests(&a).await.0, 1);
     // A Note mentioning someone else is no request for us.
-    let elsewhere = mention(&stub, &format!("{}/users/other", stub.base), 2, "Salut", None);
+    let elsewhere = mention(
+        &stub,
+        &format!("{}/users/other", stub.base),
+        2,
+        "Salut",
+        None,
+    );
     let (status, _) = deliver(
         &format!("{}/inbox", a.base),
         &elsewhere,
@@ -235,9 +259,12 @@ async fn mention_and_reply(backend: Backend) {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     assert_eq!(res.body["status"], "in-progress");
     let reply = eventually("the reply at the account", || async {
-        stub.posted()
-            .into_iter()
-            .find(|p| p["type"] == "Create" && p["object"]["content"].as_str().is_some_and(|c| c.contains("Passez nous voir")))
+        stub.posted().into_iter().find(|p| {
+            p["type"] == "Create"
+                && p["object"]["content"]
+                    .as_str()
+                    .is_some_and(|c| c.contains("Passez nous voir"))
+        })
     })
     .await;
     let only = json!([stub.actor_id()]);
