@@ -696,11 +696,7 @@ impl Directory {
         let mut sent = 0;
         for (row, centre) in waiting {
             let id = row.id;
-            let Some(to) = centre
-                .contact
-                .as_deref()
-                .and_then(help::email_of_contact)
-            else {
+            let Some(to) = centre.contact.as_deref().and_then(help::email_of_contact) else {
                 tracing::info!(centre = %centre.username, "no e-mail address to tell of a help request");
                 self.db()
                     .write(move |conn| HelpRequestRow::mark_notified(conn, id, now()))

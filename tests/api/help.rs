@@ -502,3 +502,98 @@ async fn staff_are_told(backend: Backend) {
 }
 
 on_both_backends!(staff_receive_an_email_for_each_request, staff_are_told);
+
+/// Staff handle requests in the admin pages: the count on the dashboard, the inbox, one
+/// request with its consent, status and notes saved, erasure after a confirmation page.
+async fn staff_pages(backend: Backend) {
+    const PASSWORD: &str = "un mot de passe assez long";
+    let node = TestNodes::one(backend).await;
+    let res = ask(&node, &request("Quitter Gmail pour l’association")).await;
+    let reference = res.body["reference"].as_str().unwrap().to_owned();
+    let visitor = Visitor::new(&node, "fr");
+    let closed = visitor.get("/admin/help").await;
+    assert_eq!(
+        closed.status,
+        StatusCode::SEE_OTHER,
+        "logged out: to the login"
+    );
+    crate::site::create_admin(&node, "camille", PASSWORD).await;
+    visitor.log_in("camille", PASSWORD).await;
+    let dashboard = visitor.get("/admin").await;
+    assert!(
+        dashboard.text.contains("Demandes d’aide"),
+        "{}",
+        dashboard.text
+    );
+    assert!(dashboard.text.contains("1 nouvelle"), "{}", dashboard.text);
+    let inbox = visitor.get("/admin/help?status=new").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(inbox.text.contains(&reference) && inbox.text.contains("Awa Diallo"));
+    assert!(
+        visitor
+            .get("/admin/help?status=done")
+            .await
+            .text
+            .contains("Aucune demande")
+    );
+    let path = format!("/admin/help/{reference}");
+    let page = visitor.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.unlabelled_controls().is_empty(),
+        "{:?}",
+        page.unlabelled_controls()
+    );
+    assert!(page.text.contains("awa@example.org"));
+    assert!(
+        page.text
+            .contains("J’accepte que le centre conserve ma demande")
+    );
+    assert_eq!(page.count("#reply"), 0, "no fediverse account to reply to");
+    let csrf = page.csrf();
+    let saved = visitor
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("status", "done"),
+                ("assigned_to", ""),
+                ("notes", "Rappelée mardi."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stored = node
+        .get(&format!("/api/v1/help-requests/{reference}"))
+        .await;
+    assert_eq!(stored.body["status"], "done");
+    assert_eq!(stored.body["notes"], "Rappelée mardi.");
+    // Without the form's token: refused.
+    let forged = visitor.post(&path, &[("status", "new")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Erasing asks first.
+    let confirm = visitor.get(&format!("{path}/erase")).await;
+    assert!(
+        confirm.text.contains("Effacer définitivement"),
+        "{}",
+        confirm.text
+    );
+    assert_eq!(
+        node.get(&format!("/api/v1/help-requests/{reference}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let erased = visitor
+        .post(&format!("{path}/erase"), &[("csrf", &confirm.csrf())])
+        .await;
+    assert_eq!(erased.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        node.get(&format!("/api/v1/help-requests/{reference}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+on_both_backends!(staff_handle_requests_in_the_admin_pages, staff_pages);

@@ -72,8 +72,10 @@ fn every_activity_is_handled_or_ignored_on_purpose() {
             Triage::Ignore(why) => ignored.push(format!("{name}: {why}")),
         }
     }
-    // Follows, answers to follows, undos, deletes and announces are handled; Creates and
-    // Updates of posts that are not directory entries, Likes and account deletions are not.
+    // Follows, answers to follows, undos, deletes and announces are handled, and so are
+    // Creates of Notes that mention someone (a message to one of our centres becomes a help
+    // request; one to anyone else is dropped on receipt); Creates and Updates of other posts
+    // that are not directory entries, Likes and account deletions are not.
     for expected in [
         "mastodon/follow-asonix.json",
         "mastodon/accept-follow-embedded.json",
@@ -84,6 +86,8 @@ fn every_activity_is_handled_or_ignored_on_purpose() {
         "mitra/accept-follow-id-only.json",
         "misskey/undo-follow.json",
         "gotosocial/delete-bare-id.json",
+        "mastodon/create-note-madrid.json",
+        "misskey/create-note.json",
     ] {
         assert!(
             handled.iter().any(|h| h == expected),
@@ -91,7 +95,7 @@ fn every_activity_is_handled_or_ignored_on_purpose() {
         );
     }
     for expected in [
-        "mastodon/create-note-madrid.json",
+        "pixelfed/create-note-location.json",
         "mastodon/like-madrid.json",
         "mastodon/delete-actor-framapiaf.json",
         "mobilizon/create-event.json",
