@@ -791,34 +791,15 @@ fn new_row(
     channel: Channel,
     routing: &Routing,
 ) -> NewHelpRequest {
-    let now = now();
-    NewHelpRequest {
-        reference: reference.to_owned(),
-        centre_id: centre.id,
-        channel: channel.as_str().into(),
-        routing: routing.stored(),
-        name: draft.name.clone(),
-        email: draft.email.clone(),
-        phone: draft.phone.clone(),
-        postcode: draft.postcode.clone(),
-        commune: draft.commune_name(),
-        organisation_kind: draft.organisation_kind.as_str().into(),
-        need: draft.need.clone(),
-        software: draft.software.clone(),
-        category: draft.category.clone(),
-        consent_text: draft.consent.text.clone(),
-        consent_given_at: draft.consent.given_at.naive_utc(),
-        account_actor_id: None,
-        account_handle: None,
-        account_inbox: None,
-        origin_node: None,
-        source_id: None,
-        status: HelpStatus::New.as_str().into(),
-        staff_notes: String::new(),
-        notify_attempts: 0,
-        created_at: now,
-        updated_at: now,
-    }
+    NewHelpRequest::from_draft(
+        draft,
+        reference,
+        centre.id,
+        channel,
+        routing.stored(),
+        None,
+        None,
+    )
 }
 
 /// The centre of this node nearest the visitor: by its places, then its region, then the

@@ -5,6 +5,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::help::{Channel, HelpDraft, HelpStatus};
+
 use super::centres::CentreRow;
 use super::schema::{centres, contacts, help_messages, help_requests};
 use super::{Conn, Page, StorageError, Window};
@@ -70,6 +72,49 @@ pub struct NewHelpRequest {
     pub notify_attempts: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl NewHelpRequest {
+    /// A checked request from a person (website, API, or a peer's visitor), new, for
+    /// `centre_id`. `routing` says why it went there (stored for staff).
+    pub fn from_draft(
+        draft: &HelpDraft,
+        reference: &str,
+        centre_id: i64,
+        channel: Channel,
+        routing: String,
+        origin_node: Option<String>,
+        source_id: Option<String>,
+    ) -> Self {
+        let now = super::now();
+        Self {
+            reference: reference.to_owned(),
+            centre_id,
+            channel: channel.as_str().into(),
+            routing,
+            name: draft.name.clone(),
+            email: draft.email.clone(),
+            phone: draft.phone.clone(),
+            postcode: draft.postcode.clone(),
+            commune: draft.commune_name(),
+            organisation_kind: draft.organisation_kind.as_str().into(),
+            need: draft.need.clone(),
+            software: draft.software.clone(),
+            category: draft.category.clone(),
+            consent_text: draft.consent.text.clone(),
+            consent_given_at: draft.consent.given_at.naive_utc(),
+            account_actor_id: None,
+            account_handle: None,
+            account_inbox: None,
+            origin_node,
+            source_id,
+            status: HelpStatus::New.as_str().into(),
+            staff_notes: String::new(),
+            notify_attempts: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 /// What staff change on a request.

@@ -204,6 +204,24 @@ fn page(
     response
 }
 
+/// The public forms take posts from this site's pages only (there is no session to carry a
+/// token; browsers send `Origin` on POST).
+fn refuse_other_sites(
+    headers: &HeaderMap,
+    state: &AppState,
+    visit: &Visit,
+) -> Result<(), PageError> {
+    if same_origin(headers, state) {
+        Ok(())
+    } else {
+        Err(PageError::new(
+            visit.lang,
+            StatusCode::FORBIDDEN,
+            "error-csrf",
+        ))
+    }
+}
+
 /// `POST /help`: the request sent, or the form again with every error.
 pub async fn submit(
     State(state): State<AppState>,
@@ -212,13 +230,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<HelpForm>,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state) {
-        return Err(PageError::new(
-            visit.lang,
-            StatusCode::FORBIDDEN,
-            "error-csrf",
-        ));
-    }
+    refuse_other_sites(&headers, &state, &visit)?;
     let tr = visit.tr();
     if !form.website.trim().is_empty() {
         let error = FormError {
@@ -348,13 +360,7 @@ pub async fn erase(
     headers: HeaderMap,
     Form(form): Form<EraseForm>,
 ) -> Result<Response, PageError> {
-    if !same_origin(&headers, &state) {
-        return Err(PageError::new(
-            visit.lang,
-            StatusCode::FORBIDDEN,
-            "error-csrf",
-        ));
-    }
+    refuse_other_sites(&headers, &state, &visit)?;
     let outcome = match state.directory.erase_help_request(&form.reference).await {
         Ok(()) => true,
         Err(DirectoryError::NotFound(_)) => false,

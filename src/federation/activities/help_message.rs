@@ -532,37 +532,17 @@ fn store_forwarded(
     let reference = help::parse_reference(&ext.reference)
         .filter(|r| !matches!(HelpRequestRow::find_by_reference(conn, r), Ok(Some(_))))
         .unwrap_or_else(help::new_reference);
-    let now = now();
-    let consent = draft.consent;
     HelpRequestRow::insert(
         conn,
-        &NewHelpRequest {
-            reference: reference.clone(),
-            centre_id: centre.id,
-            channel: Channel::Peer.as_str().into(),
-            routing: "chosen".into(),
-            name: draft.name,
-            email: draft.email,
-            phone: draft.phone,
-            postcode: draft.postcode,
-            commune: draft.commune.map(|c| c.name.clone()),
-            organisation_kind: draft.organisation_kind.as_str().into(),
-            need: draft.need,
-            software: draft.software,
-            category: draft.category,
-            consent_text: consent.text,
-            consent_given_at: consent.given_at.naive_utc(),
-            account_actor_id: None,
-            account_handle: None,
-            account_inbox: None,
-            origin_node: Some(sender.domain.clone()),
-            source_id: Some(source),
-            status: HelpStatus::New.as_str().into(),
-            staff_notes: String::new(),
-            notify_attempts: 0,
-            created_at: now,
-            updated_at: now,
-        },
+        &NewHelpRequest::from_draft(
+            &draft,
+            &reference,
+            centre.id,
+            Channel::Peer,
+            "chosen".into(),
+            Some(sender.domain.clone()),
+            Some(source),
+        ),
     )?;
     Ok(Stored::Request(reference))
 }
