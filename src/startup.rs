@@ -186,6 +186,7 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             index_dir: Some(settings.data_dir.join("search-index")),
             max_page_size: settings.http.max_page_size,
         },
+        settings.data_dir.join("media"),
     );
     let centre = directory
         .ensure_first_centre(&settings.centre.username, &settings.centre.name)

@@ -14,6 +14,7 @@ pub mod export;
 pub mod federating;
 pub mod import;
 pub mod lieux;
+pub mod media;
 pub mod moderation;
 pub mod places;
 pub mod providers;
@@ -53,6 +54,8 @@ struct Inner {
     bootstrap_token: Option<String>,
     federation: Federation,
     search: SearchSettings,
+    /// `<data_dir>/media`: the images uploaded for profiles.
+    media_dir: PathBuf,
     /// Opened at the first search (a serving node opens it at start), so that CLI commands
     /// that never search do not build it.
     index: tokio::sync::OnceCell<Arc<SearchIndex>>,
@@ -73,6 +76,7 @@ impl Directory {
         bootstrap_token: Option<String>,
         federation: Federation,
         search: SearchSettings,
+        media_dir: PathBuf,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -81,6 +85,7 @@ impl Directory {
                 bootstrap_token,
                 federation,
                 search,
+                media_dir,
                 index: tokio::sync::OnceCell::new(),
             }),
         }

@@ -14,6 +14,7 @@ mod events;
 mod forms;
 mod frame;
 pub mod i18n;
+mod images;
 mod places;
 mod providers;
 mod public;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/categories/{id}", get(public::category))
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
+        .route("/centres/{username}/images/{name}", get(images::image))
         .route("/centres/{username}/events.ics", get(events::calendar))
         .route("/places", get(places::list))
         .route("/providers", get(providers::list))

@@ -145,6 +145,84 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminForm<T> {
     }
 }
 
+/// A form with files (`multipart/form-data`) posted by a logged-in admin from one of our pages:
+/// origin and CSRF token checked as for [`AdminForm`]. Text controls come as `fields`, files
+/// as `files` (empty file controls, which browsers send when nothing was picked, are left
+/// out). Each file is read up to `file_cap + 1` bytes, so that the form can name the control
+/// of one too large (files are images: the cap is `directory::media::MAX_IMAGE_BYTES`); the
+/// whole body is capped by the route's `DefaultBodyLimit`.
+pub struct AdminUpload {
+    pub visit: Visit,
+    pub fields: std::collections::HashMap<String, String>,
+    pub files: std::collections::HashMap<String, Vec<u8>>,
+}
+
+impl AdminUpload {
+    pub fn field(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+}
+
+impl FromRequest<AppState> for AdminUpload {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let file_cap = crate::directory::media::MAX_IMAGE_BYTES;
+        let (mut parts, body) = req.into_parts();
+        let Ok(visit) = Visit::from_request_parts(&mut parts, state).await;
+        let Some(session) = visit.session.clone() else {
+            return Err(to_login("/admin"));
+        };
+        if !same_origin(&parts.headers, state) {
+            return Err(forbidden(&visit));
+        }
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            let (status, key) = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+            } else {
+                (StatusCode::BAD_REQUEST, "error-bad-form")
+            };
+            PageError::new(visit.lang, status, key)
+                .detail(e.body_text())
+                .into_response()
+        };
+        let request = Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|e| {
+                PageError::new(visit.lang, StatusCode::BAD_REQUEST, "error-bad-form")
+                    .detail(e.body_text())
+                    .into_response()
+            })?;
+        let mut fields = std::collections::HashMap::new();
+        let mut files = std::collections::HashMap::new();
+        while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if field.file_name().is_some() {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    let room = (file_cap + 1).saturating_sub(bytes.len());
+                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                if !bytes.is_empty() {
+                    files.insert(name, bytes);
+                }
+            } else {
+                fields.insert(name, field.text().await.map_err(bad)?);
+            }
+        }
+        let csrf = fields.get("csrf").map(String::as_str).unwrap_or_default();
+        if !tokens_match(csrf, &csrf_token(&session)) {
+            return Err(forbidden(&visit));
+        }
+        Ok(Self {
+            visit,
+            fields,
+            files,
+        })
+    }
+}
+
 fn forbidden(visit: &Visit) -> Response {
     PageError::new(visit.lang, StatusCode::FORBIDDEN, "error-csrf").into_response()
 }

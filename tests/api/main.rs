@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin_pages;
 mod admin_places;
+mod admin_profile;
 mod auth;
 mod catalogue;
 mod centres;

@@ -5,6 +5,7 @@ mod contacts;
 mod login;
 mod network;
 mod places;
+mod profile;
 mod providers;
 mod recommendations;
 
@@ -85,6 +86,19 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/domains", post(network::domain_rule))
         .route("/admin/domains/delete", post(network::remove_domain_rule))
         .route("/admin/queue/retry", post(network::retry_host))
+        .merge(staff_routes())
+}
+
+/// The pages of issue 12 that run the centre itself: its profile.
+fn staff_routes() -> Router<AppState> {
+    Router::new().route(
+        "/admin/profile",
+        get(profile::form)
+            .post(profile::update)
+            .layer(axum::extract::DefaultBodyLimit::max(
+                profile::UPLOAD_BODY_LIMIT,
+            )),
+    )
 }
 
 /// `?done=…` after a form: which confirmation to show (only known message keys are shown).

@@ -457,3 +457,36 @@ reason-date = “{ $value }” is not a date written YYYY-MM-DD.
 nearby-heading = Who can help near you
 nearby-none = No mediation place known to this directory near there.
 nearby-all = Every place near “{ $query }”
+
+## Centre profile (issue 12)
+admin-profile = Centre profile
+profile-intro = What visitors and the fediverse see of your centre. Each save is sent at once to your followers.
+profile-see-public = See the public page
+field-centre-name = Display name
+field-centre-summary = Description
+hint-centre-summary = A few sentences: who you are, what you offer, where and when.
+hint-website = For instance www.my-centre.org (https:// is added when missing).
+hint-centre-contact = An email address or the address of a contact page.
+region-none = No region
+field-avatar = Avatar
+field-header = Header image
+field-image-file = Choose an image on the computer
+hint-icon-file = PNG, JPEG or WebP, 5 MiB at most. Cropped to a 400 pixel square.
+hint-header-file = PNG, JPEG or WebP, 5 MiB at most. Cropped to 1500 × 500 pixels.
+field-image-remove = Remove the current image
+profile-current-image = Current image
+reason-not-an-image = { $field ->
+    [icon] The avatar
+    [header] The header image
+   *[other] This file
+  } is not a PNG, JPEG or WebP image.
+reason-image-too-large = { $field ->
+    [icon] The avatar
+    [header] The header image
+   *[other] The image
+  } is larger than { $max } MiB.
+reason-image-too-wide = { $field ->
+    [icon] The avatar
+    [header] The header image
+   *[other] The image
+  } is more than { $max } pixels wide or high.

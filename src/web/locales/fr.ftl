@@ -457,3 +457,36 @@ reason-date = « { $value } » n’est pas une date AAAA-MM-JJ.
 nearby-heading = Qui peut vous aider près de chez vous
 nearby-none = Aucun lieu de médiation connu de cet annuaire près d’ici.
 nearby-all = Tous les lieux près de « { $query } »
+
+## Profil du centre (issue 12)
+admin-profile = Profil du centre
+profile-intro = Ce que les visiteurs et le fédivers voient de votre centre. Chaque enregistrement est envoyé aussitôt à vos abonnés.
+profile-see-public = Voir la page publique
+field-centre-name = Nom affiché
+field-centre-summary = Présentation
+hint-centre-summary = Quelques phrases : qui vous êtes, ce que vous proposez, où et quand.
+hint-website = Par exemple www.mon-centre.fr (https:// est ajouté s’il manque).
+hint-centre-contact = Une adresse électronique ou l’adresse d’une page de contact.
+region-none = Aucune région
+field-avatar = Avatar
+field-header = Image d’en-tête
+field-image-file = Choisir une image sur l’ordinateur
+hint-icon-file = PNG, JPEG ou WebP, 5 Mio au plus. Recadrée en carré de 400 pixels.
+hint-header-file = PNG, JPEG ou WebP, 5 Mio au plus. Recadrée à 1500 × 500 pixels.
+field-image-remove = Retirer l’image actuelle
+profile-current-image = Image actuelle
+reason-not-an-image = { $field ->
+    [icon] L’avatar
+    [header] L’image d’en-tête
+   *[other] Ce fichier
+  } n’est pas une image PNG, JPEG ou WebP.
+reason-image-too-large = { $field ->
+    [icon] L’avatar
+    [header] L’image d’en-tête
+   *[other] L’image
+  } dépasse { $max } Mio.
+reason-image-too-wide = { $field ->
+    [icon] L’avatar
+    [header] L’image d’en-tête
+   *[other] L’image
+  } dépasse { $max } pixels de côté.
