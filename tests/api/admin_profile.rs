@@ -1,26 +1,13 @@
 //! The centre's profile page (issue 12): what staff change there reaches the public page, the
 //! actor document and the API; uploaded images are checked, re-encoded, and served immutable.
 
-use std::io::Cursor;
-
 use reqwest::StatusCode;
 
-use crate::helpers::{Backend, TestNode, TestNodes};
+use crate::helpers::{Backend, TestNode, TestNodes, picture};
 use crate::on_both_backends;
 use crate::site::{Visitor, create_admin};
 
 const PASSWORD: &str = "un mot de passe assez long";
-
-/// A `width`×`height` picture in `format`, as a camera or a drawing program would save it.
-pub fn picture(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
-    }))
-    .write_to(&mut Cursor::new(&mut out), format)
-    .unwrap();
-    out
-}
 
 async fn actor(node: &TestNode) -> serde_json::Value {
     node.client
