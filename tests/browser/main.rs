@@ -19,4 +19,5 @@ mod harness_checks;
 mod pages;
 mod places;
 mod sheet;
+mod staff;
 mod suggest;
