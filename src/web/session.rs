@@ -97,8 +97,47 @@ impl FromRequestParts<AppState> for AdminVisit {
         if visit.admin.is_none() {
             return Err(to_login(&visit.here));
         }
+        refuse_editors(&visit, parts.uri.path())?;
         Ok(Self(visit))
     }
+}
+
+/// The admin pages only administrators open (issue 12): the centre's profile, the network
+/// (follows, followers, endorsements, moderation, the delivery queue) and the accounts.
+/// Editors keep the content: recommendations, contact cards, places, providers, events. One
+/// list, read by every admin extractor, so that no handler can forget the check.
+const ADMINISTRATOR_PAGES: &[&str] = &[
+    "/admin/profile",
+    "/admin/accounts",
+    "/admin/network",
+    "/admin/follow",
+    "/admin/follows/",
+    "/admin/followers/",
+    "/admin/endorse",
+    "/admin/endorsements/",
+    "/admin/hide",
+    "/admin/domains",
+    "/admin/queue/",
+];
+
+pub fn administrators_only(path: &str) -> bool {
+    ADMINISTRATOR_PAGES.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| prefix.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// An editor asking for an administrator's page is refused (403), with a page that says why.
+fn refuse_editors(visit: &Visit, path: &str) -> Result<(), Response> {
+    if administrators_only(path) && !visit.administrator() {
+        return Err(PageError::new(
+            visit.lang,
+            StatusCode::FORBIDDEN,
+            "error-administrators-only",
+        )
+        .into_response());
+    }
+    Ok(())
 }
 
 pub fn to_login(back: &str) -> Response {
@@ -125,6 +164,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminForm<T> {
         if !same_origin(&parts.headers, state) {
             return Err(forbidden(&visit));
         }
+        refuse_editors(&visit, parts.uri.path())?;
         let limit = state.settings.http.max_body_bytes;
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
             PageError::new(visit.lang, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
@@ -176,6 +216,7 @@ impl FromRequest<AppState> for AdminUpload {
         if !same_origin(&parts.headers, state) {
             return Err(forbidden(&visit));
         }
+        refuse_editors(&visit, parts.uri.path())?;
         let bad = |e: axum::extract::multipart::MultipartError| {
             let (status, key) = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
@@ -238,6 +279,36 @@ pub fn login_token_ok(headers: &HeaderMap, state: &AppState, submitted: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn administrator_pages_are_told_from_editor_pages() {
+        for path in [
+            "/admin/profile",
+            "/admin/accounts",
+            "/admin/accounts/camille/delete",
+            "/admin/network",
+            "/admin/follow",
+            "/admin/follows/abc/delete",
+            "/admin/followers/abc/decide",
+            "/admin/endorse",
+            "/admin/domains/delete",
+            "/admin/queue/retry",
+        ] {
+            assert!(administrators_only(path), "{path}");
+        }
+        for path in [
+            "/admin",
+            "/admin/password",
+            "/admin/recommendations/new",
+            "/admin/contacts",
+            "/admin/places/x/edit",
+            "/admin/providers",
+            "/admin/profiles",
+            "/admin/networking",
+        ] {
+            assert!(!administrators_only(path), "{path}");
+        }
+    }
 
     #[test]
     fn csrf_tokens_are_tied_to_the_session() {

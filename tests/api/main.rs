@@ -26,4 +26,5 @@ mod search_queries;
 mod service;
 mod sessions;
 mod site;
+mod staff;
 mod web_security;

@@ -1,6 +1,7 @@
 //! The admin pages: login, the dashboard (with the delivery queue), recommendations, contact
 //! cards and mediation places, and the network (follows, followers, endorsements, moderation).
 
+mod accounts;
 mod contacts;
 mod login;
 mod network;
@@ -89,16 +90,32 @@ pub fn routes() -> Router<AppState> {
         .merge(staff_routes())
 }
 
-/// The pages of issue 12 that run the centre itself: its profile.
+/// The pages of issue 12 that run the centre itself: its profile, its staff accounts (both
+/// for administrators only, see `session::administrators_only`), one's own password.
 fn staff_routes() -> Router<AppState> {
-    Router::new().route(
-        "/admin/profile",
-        get(profile::form)
-            .post(profile::update)
-            .layer(axum::extract::DefaultBodyLimit::max(
-                profile::UPLOAD_BODY_LIMIT,
-            )),
-    )
+    Router::new()
+        .route(
+            "/admin/profile",
+            get(profile::form)
+                .post(profile::update)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    profile::UPLOAD_BODY_LIMIT,
+                )),
+        )
+        .route(
+            "/admin/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .route("/admin/accounts/{name}/role", post(accounts::change_role))
+        .route("/admin/accounts/{name}/reset", post(accounts::reset))
+        .route(
+            "/admin/accounts/{name}/delete",
+            get(accounts::confirm_delete).post(accounts::delete),
+        )
+        .route(
+            "/admin/password",
+            get(accounts::password_form).post(accounts::change_password),
+        )
 }
 
 /// `?done=…` after a form: which confirmation to show (only known message keys are shown).

@@ -490,3 +490,37 @@ reason-image-too-wide = { $field ->
     [header] The header image
    *[other] The image
   } is more than { $max } pixels wide or high.
+
+## Staff accounts (issue 12)
+admin-accounts = Staff accounts
+admin-password = Change my password
+accounts-lead = Administrators manage the centre’s profile, the network and the accounts; editors keep recommendations, contact cards, places, providers and events up to date. The centre always keeps at least one administrator.
+role-administrator = Administrator
+role-editor = Editor
+account-you = you
+account-last-login = last login:
+account-role-of = Role of { $name }
+account-change-role = Change the role
+account-reset = New password for { $name }
+account-delete = Delete the account { $name }
+account-delete-title = Delete the account { $name }?
+account-delete-lead = { $name } will no longer be able to log in and their open sessions will be closed. What they published stays.
+account-new = New account
+account-name = Login name
+hint-account-name = Letters, digits and . _ - @; the person types it to log in.
+account-role = Role
+hint-account-role = An editor sees neither the profile, nor the network, nor the accounts.
+account-create = Create the account
+account-handed-title = One-time password for { $name }
+account-handed-lead = Give this password to the person, in person or through another channel than email if you can. It will never be shown again.
+account-handed-hint = At their first login, they replace it with their own from “Change my password”.
+done-account-created = Account created.
+done-password-reset = New password created; the account’s open sessions are closed.
+password-lead = Your new password must have at least { $min } characters. Your other sessions (another browser, a phone) will be closed; this one stays open.
+password-current = Current password
+password-new = New password
+password-again = New password, once more
+reason-wrong-password = This is not your current password.
+reason-passwords-differ = The two entries of the new password differ.
+error-administrators-only = This page is for the centre’s administrators. Ask one of them if you need to use it.
+account-cancel = Cancel
