@@ -109,3 +109,73 @@ async fn edit_the_profile_with_an_avatar_from_the_computer() {
     assert_eq!(actor["name"], "Loire Numérique");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_edits_recommendations_but_not_the_profile_or_the_accounts() {
+    let node = TestNodes::demo(Backend::Sqlite).await;
+    let Some(browser) = Browser::start_with(&node.base, Options::default()).await else {
+        return;
+    };
+    create_admin(&node, "camille", PASSWORD).await;
+    log_in(&browser, "camille", "/admin/accounts").await;
+    axe(&browser, "the accounts page").await;
+    browser.fill("#name", "dominique").await;
+    browser
+        .eval("document.querySelector('#role').value = 'editor'")
+        .await;
+    browser
+        .click("form[action='/admin/accounts'] button[type=submit]")
+        .await;
+    let one_time = browser
+        .wait_for("#one-time-password")
+        .await
+        .text()
+        .await
+        .unwrap();
+    browser.screenshot("admin-accounts-created").await;
+    axe(&browser, "the accounts page with a one-time password").await;
+    browser.client.set_window_size(360, 800).await.unwrap();
+    assert_eq!(overflow(&browser).await, "0", "the accounts page at 360 px");
+    browser.client.set_window_size(1280, 900).await.unwrap();
+    browser
+        .click("nav form[action='/admin/logout'] button")
+        .await;
+    browser.wait_for("main").await;
+
+    // The editor logs in with the one-time password and edits a recommendation.
+    browser.goto("/admin/recommendations").await;
+    browser.fill("#name", "dominique").await;
+    browser.fill("#password", &one_time).await;
+    browser.click("main form button[type=submit]").await;
+    browser.click("a[href$='/edit']").await;
+    browser.wait_for("#summary").await;
+    browser
+        .fill("#summary", "Relu par Dominique : simple à prendre en main.")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("p.notice").await;
+    assert_eq!(browser.path().await, "/admin/recommendations?done=saved");
+
+    // The profile and the accounts are refused, with a page that says why.
+    for path in ["/admin/profile", "/admin/accounts"] {
+        browser.goto(path).await;
+        let text = browser.text("main").await;
+        assert!(
+            text.contains("réservée aux administrateurs"),
+            "{path}: {text}"
+        );
+    }
+    axe(&browser, "the page refused to an editor").await;
+    // Their own password they change.
+    browser.goto("/admin/password").await;
+    axe(&browser, "the password page").await;
+    browser.fill("#current", &one_time).await;
+    browser.fill("#new", "une phrase de passe bien à moi").await;
+    browser
+        .fill("#again", "une phrase de passe bien à moi")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("p.notice").await;
+    assert_eq!(browser.path().await, "/admin/password?done=saved");
+    browser.close().await;
+}
