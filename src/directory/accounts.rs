@@ -15,6 +15,7 @@ use crate::domain::secret::Secret;
 use crate::domain::staff::Role;
 use crate::storage::accounts::{self, AccountRow, StaffChange};
 
+use super::audit::Action;
 use super::tokens::{hash, random_secret};
 use super::{Directory, DirectoryError, now};
 
@@ -196,6 +197,13 @@ impl Directory {
         };
         refused(change, &name)?;
         tracing::info!(account = %name, role = role.as_str(), "staff account created");
+        self.audited(
+            Action::Created,
+            "account",
+            &name,
+            &format!("{name} ({})", role.as_str()),
+        )
+        .await;
         Ok(Secret::new(password))
     }
 
@@ -208,6 +216,7 @@ impl Directory {
         self.db()
             .write(move |conn| AccountRow::set_password(conn, account.id, &phc, None))
             .await?;
+        self.audited(Action::Updated, "account", name, name).await;
         Ok(Secret::new(password))
     }
 
@@ -223,7 +232,20 @@ impl Directory {
             .db()
             .write(move |conn| AccountRow::change_staff(conn, &owned, role))
             .await?;
-        refused(change, name)
+        refused(change, name)?;
+        match role {
+            Some(role) => {
+                self.audited(
+                    Action::Updated,
+                    "account",
+                    name,
+                    &format!("{name} ({})", role.as_str()),
+                )
+                .await;
+            }
+            None => self.audited(Action::Deleted, "account", name, name).await,
+        }
+        Ok(())
     }
 
     /// The person logged in with `session` changes their own password: the current one is

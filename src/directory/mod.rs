@@ -3,6 +3,7 @@
 //! this module decides who sees what and calls `storage`.
 
 pub mod accounts;
+pub mod audit;
 mod error;
 pub mod views;
 

@@ -361,7 +361,20 @@ diesel::joinable!(places -> centres (centre_id));
 diesel::joinable!(events -> centres (centre_id));
 diesel::joinable!(events -> places (place_id));
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        kind -> Text,
+        object_key -> Text,
+        title -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     centres,
     software,
     providers,

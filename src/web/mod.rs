@@ -33,6 +33,8 @@ use crate::state::AppState;
 pub(crate) use events::event;
 pub(crate) use places::show as place;
 pub(crate) use public::{centre, contact, recommendation};
+/// Middleware naming who acts for the audit log (see `directory::audit`).
+pub(crate) use session::acting;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

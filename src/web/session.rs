@@ -140,6 +140,28 @@ fn refuse_editors(visit: &Visit, path: &str) -> Result<(), Response> {
     Ok(())
 }
 
+/// Middleware: a form posted to an admin page is done as the account of its session, the
+/// name the audit log records (see `directory::audit`).
+pub async fn acting(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes =
+        req.method() == axum::http::Method::POST && req.uri().path().starts_with("/admin/");
+    let token = writes
+        .then(|| cookie(req.headers(), session_cookie_name(secure(&state))))
+        .flatten();
+    let account = match token {
+        Some(token) => state.directory.session(&token).await.ok().flatten(),
+        None => None,
+    };
+    match account {
+        Some(admin) => crate::directory::audit::acting_as(admin.name, next.run(req)).await,
+        None => next.run(req).await,
+    }
+}
+
 pub fn to_login(back: &str) -> Response {
     let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
     Redirect::to(&format!("/admin/login?next={next}")).into_response()

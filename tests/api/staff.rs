@@ -252,3 +252,88 @@ on_both_backends!(
     a_reset_password_closes_that_accounts_sessions,
     reset_by_an_administrator
 );
+
+/// Who changed what, from the pages and with an API token, on the dashboard and paged.
+async fn audit_log(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    create_admin(&node, "camille", PASSWORD).await;
+    let camille = Visitor::new(&node, "fr");
+    camille.log_in("camille", PASSWORD).await;
+    let empty = camille.get("/admin").await;
+    assert_eq!(
+        empty
+            .text_of("section[aria-labelledby=audit-heading] p")
+            .as_deref(),
+        Some("Aucune modification enregistrée pour l’instant.")
+    );
+    let csrf = empty.csrf();
+    let created = camille
+        .post(
+            "/admin/accounts",
+            &[("csrf", &csrf), ("name", "dominique"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK);
+    // With the configured API token, then on the contact form.
+    let rec = node
+        .create_recommendation(&crate::helpers::recommendation(
+            "Nextcloud",
+            "https://nextcloud.com",
+            &["Google Drive"],
+            "files",
+        ))
+        .await;
+    let key = crate::helpers::key(&rec["id"]);
+    assert_eq!(
+        node.delete(&format!("/api/v1/recommendations/{key}"))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    // Reading changes nothing in the log.
+    assert_eq!(
+        node.get("/api/v1/recommendations").await.status,
+        StatusCode::OK
+    );
+
+    let dashboard = camille.get("/admin").await;
+    let entries = dashboard.texts("ol.audit li");
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(
+        entries[0].ends_with("token:configuration a supprimé la recommandation « Nextcloud »"),
+        "{entries:?}"
+    );
+    assert!(
+        entries[1].ends_with("token:configuration a créé la recommandation « Nextcloud »"),
+        "{entries:?}"
+    );
+    assert!(
+        entries[2].ends_with("camille a créé le compte « dominique (editor) »"),
+        "{entries:?}"
+    );
+
+    // Paged on its own page, newest first, 50 a page.
+    for n in 0..50 {
+        let res = node
+            .post(
+                "/api/v1/providers",
+                &serde_json::json!({"name": format!("Hébergeur {n}"), "website": format!("hebergeur{n}.example"),
+                    "kind": "association", "chatons": false, "country": "FR"}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    }
+    let first = camille.get("/admin/audit").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.count("ol.audit li"), 50);
+    assert!(first.texts("ol.audit li")[0].contains("« Hébergeur 49 »"));
+    assert_eq!(
+        first.attr("a[rel=next]", "href").as_deref(),
+        Some("/admin/audit?page=2")
+    );
+    let second = camille.get("/admin/audit?page=2").await;
+    assert_eq!(second.count("ol.audit li"), 3);
+    assert!(second.attr("a[rel=next]", "href").is_none());
+    assert_eq!(camille.get("/admin").await.count("ol.audit li"), 8);
+}
+on_both_backends!(changes_are_logged_with_who_made_them, audit_log);

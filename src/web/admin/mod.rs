@@ -2,6 +2,7 @@
 //! cards and mediation places, and the network (follows, followers, endorsements, moderation).
 
 mod accounts;
+mod audit;
 mod contacts;
 mod login;
 mod network;
@@ -116,6 +117,7 @@ fn staff_routes() -> Router<AppState> {
             "/admin/password",
             get(accounts::password_form).post(accounts::change_password),
         )
+        .route("/admin/audit", get(audit::page))
 }
 
 /// `?done=…` after a form: which confirmation to show (only known message keys are shown).
@@ -187,6 +189,8 @@ struct Dashboard {
     pending_followers: usize,
     follows: usize,
     queue: QueueStatus,
+    /// The latest changes staff made (issue 12).
+    audit: Vec<audit::AuditLine>,
 }
 
 async fn dashboard(
@@ -219,6 +223,13 @@ async fn dashboard(
     let pending_followers = d.followers(Some("pending")).await.map_err(err)?.len();
     let follows = d.follows().await.map_err(err)?.len();
     let queue = d.queue_status().await.map_err(err)?;
+    let latest = d
+        .audit_log(crate::domain::Window {
+            offset: 0,
+            limit: audit::ON_DASHBOARD,
+        })
+        .await
+        .map_err(err)?;
     let page = visit.frame(&state, visit.tr().t("admin-title"));
     let page = Dashboard {
         notice: done.message(&page),
@@ -229,6 +240,7 @@ async fn dashboard(
         pending_followers,
         follows,
         queue,
+        audit: audit::lines(visit.tr(), latest.results),
     };
     Ok(render(visit.lang, &page))
 }

@@ -524,3 +524,28 @@ reason-wrong-password = This is not your current password.
 reason-passwords-differ = The two entries of the new password differ.
 error-administrators-only = This page is for the centre’s administrators. Ask one of them if you need to use it.
 account-cancel = Cancel
+
+## Change log (issue 12)
+admin-audit = Change log
+audit-heading = Latest changes
+audit-all = The whole log
+audit-lead = Who created, changed or deleted what, from these pages or with an API token, newest first.
+audit-empty = No change recorded yet.
+audit-pages = Pages of the log
+audit-page = Page { $number }
+audit-newer = Newer
+audit-older = Older
+audit-entry = { $actor } { $action ->
+    [created] created
+    [updated] changed
+   *[deleted] deleted
+  } { $kind ->
+    [recommendation] the recommendation
+    [contact] the contact card
+    [place] the place
+    [provider] the provider
+    [event] the event
+    [profile] the centre’s profile
+    [account] the account
+   *[other] the item
+  } “{ $title }”

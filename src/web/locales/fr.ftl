@@ -524,3 +524,28 @@ reason-wrong-password = Ce n’est pas votre mot de passe actuel.
 reason-passwords-differ = Les deux saisies du nouveau mot de passe diffèrent.
 error-administrators-only = Cette page est réservée aux administrateurs du centre. Demandez à l’un d’eux si vous avez besoin d’y accéder.
 account-cancel = Annuler
+
+## Journal des modifications (issue 12)
+admin-audit = Journal des modifications
+audit-heading = Dernières modifications
+audit-all = Tout le journal
+audit-lead = Qui a créé, modifié ou supprimé quoi, depuis ces pages ou avec un jeton de l’API, du plus récent au plus ancien.
+audit-empty = Aucune modification enregistrée pour l’instant.
+audit-pages = Pages du journal
+audit-page = Page { $number }
+audit-newer = Plus récentes
+audit-older = Plus anciennes
+audit-entry = { $actor } { $action ->
+    [created] a créé
+    [updated] a modifié
+   *[deleted] a supprimé
+  } { $kind ->
+    [recommendation] la recommandation
+    [contact] la fiche contact
+    [place] le lieu
+    [provider] l’hébergeur
+    [event] l’événement
+    [profile] le profil du centre
+    [account] le compte
+   *[other] l’élément
+  } « { $title } »
