@@ -97,7 +97,9 @@ impl FromRequestParts<AppState> for AdminVisit {
         if visit.admin.is_none() {
             return Err(to_login(&visit.here));
         }
-        refuse_editors(&visit, parts.uri.path())?;
+        if let Some(refusal) = refuse_editors(&visit, parts.uri.path()) {
+            return Err(refusal);
+        }
         Ok(Self(visit))
     }
 }
@@ -127,17 +129,17 @@ pub fn administrators_only(path: &str) -> bool {
     })
 }
 
-/// An editor asking for an administrator's page is refused (403), with a page that says why.
-fn refuse_editors(visit: &Visit, path: &str) -> Result<(), Response> {
-    if administrators_only(path) && !visit.administrator() {
-        return Err(PageError::new(
+/// The refusal (403, with a page that says why) of an editor asking for an administrator's
+/// page.
+fn refuse_editors(visit: &Visit, path: &str) -> Option<Response> {
+    (administrators_only(path) && !visit.administrator()).then(|| {
+        PageError::new(
             visit.lang,
             StatusCode::FORBIDDEN,
             "error-administrators-only",
         )
-        .into_response());
-    }
-    Ok(())
+        .into_response()
+    })
 }
 
 /// Middleware: a form posted to an admin page is done as the account of its session, the
@@ -186,7 +188,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminForm<T> {
         if !same_origin(&parts.headers, state) {
             return Err(forbidden(&visit));
         }
-        refuse_editors(&visit, parts.uri.path())?;
+        if let Some(refusal) = refuse_editors(&visit, parts.uri.path()) {
+            return Err(refusal);
+        }
         let limit = state.settings.http.max_body_bytes;
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
             PageError::new(visit.lang, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
@@ -238,7 +242,9 @@ impl FromRequest<AppState> for AdminUpload {
         if !same_origin(&parts.headers, state) {
             return Err(forbidden(&visit));
         }
-        refuse_editors(&visit, parts.uri.path())?;
+        if let Some(refusal) = refuse_editors(&visit, parts.uri.path()) {
+            return Err(refusal);
+        }
         let bad = |e: axum::extract::multipart::MultipartError| {
             let (status, key) = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
