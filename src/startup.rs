@@ -36,6 +36,15 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .merge(shared_ids())
         .fallback(|| async { ApiError::not_found("no such page or endpoint") })
+        // Who acts, for the audit log: the admin session's account, or the API token.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::acting,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::extract::acting,
+        ))
         .layer(DefaultBodyLimit::max(limit))
         // A body trickled in to hold a connection (the headers have their own deadline).
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
@@ -190,6 +199,7 @@ pub async fn open_directory(settings: &Settings) -> anyhow::Result<(Directory, C
             retention_days: settings.help.retention_days,
             per_address: settings.help.per_address,
         },
+        settings.data_dir.join("media"),
     );
     let centre = directory
         .ensure_first_centre(&settings.centre.username, &settings.centre.name)

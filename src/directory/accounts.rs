@@ -1,5 +1,7 @@
-//! Admin accounts of the web pages: created from the command line, logged in with a password
-//! hashed with Argon2id, kept logged in by a session whose token only the browser holds.
+//! Staff accounts of the web pages: the first created from the command line, others by an
+//! administrator from the accounts page (issue 12), each an administrator or an editor;
+//! logged in with a password hashed with Argon2id, kept logged in by a session whose token only
+//! the browser holds.
 
 use std::net::IpAddr;
 
@@ -10,8 +12,10 @@ use chrono::Duration;
 
 use crate::domain::FieldError;
 use crate::domain::secret::Secret;
-use crate::storage::accounts::{self, AccountRow};
+use crate::domain::staff::Role;
+use crate::storage::accounts::{self, AccountRow, StaffChange};
 
+use super::audit::Action;
 use super::tokens::{hash, random_secret};
 use super::{Directory, DirectoryError, now};
 
@@ -37,6 +41,60 @@ const MAX_PASSWORD_CHARS: usize = 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admin {
     pub name: String,
+    pub role: Role,
+}
+
+/// A staff account as the accounts page lists it.
+#[derive(Debug, Clone)]
+pub struct StaffView {
+    pub name: String,
+    pub role: Role,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Letters and digits that cannot be mistaken for one another when read aloud or copied
+/// from a screen (no 0/o, 1/l/i).
+const ONE_TIME_ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyz";
+
+/// A password an administrator hands to a new colleague, who changes it at first login:
+/// 20 characters in groups of five (about 99 bits), easy to copy.
+fn one_time_password() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..4)
+        .map(|_| {
+            (0..5)
+                .map(|_| ONE_TIME_ALPHABET[rng.gen_range(0..ONE_TIME_ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+async fn hash_off_thread(password: &str) -> Result<String, DirectoryError> {
+    let password = password.to_owned();
+    // Argon2 is slow on purpose: off the async threads.
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| DirectoryError::Internal(e.to_string()))?
+}
+
+fn refused(change: StaffChange, name: &str) -> Result<(), DirectoryError> {
+    match change {
+        StaffChange::Done => Ok(()),
+        StaffChange::Unknown => Err(DirectoryError::NotFound(format!("account `{name}`"))),
+        StaffChange::Taken => Err(DirectoryError::Conflict {
+            field: Some("name".into()),
+            message: format!("an account named `{name}` already exists"),
+        }),
+        StaffChange::LastAdministrator => Err(DirectoryError::Conflict {
+            field: Some("role".into()),
+            message: format!(
+                "`{name}` is the last administrator: name another administrator first"
+            ),
+        }),
+    }
 }
 
 /// What a login attempt gave.
@@ -113,15 +171,149 @@ impl Directory {
     pub async fn create_account(&self, name: &str, password: &str) -> Result<bool, DirectoryError> {
         let name = check_name(name)?;
         check_password(password)?;
-        let password = password.to_owned();
-        // Argon2 is slow on purpose: off the async threads.
-        let phc = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| DirectoryError::Internal(e.to_string()))??;
+        let phc = hash_off_thread(password).await?;
         Ok(self
             .db()
             .write(move |conn| AccountRow::upsert(conn, &name, &phc, now()))
             .await?)
+    }
+
+    /// Creates an account with `role` from the accounts page and returns its one-time
+    /// password, shown once to the administrator who hands it over.
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn add_account(
+        &self,
+        name: &str,
+        role: Role,
+    ) -> Result<Secret, DirectoryError> {
+        let name = check_name(name)?;
+        let password = one_time_password();
+        let phc = hash_off_thread(&password).await?;
+        let change = {
+            let name = name.clone();
+            self.db()
+                .write(move |conn| AccountRow::insert(conn, &name, &phc, role, now()))
+                .await?
+        };
+        refused(change, &name)?;
+        tracing::info!(account = %name, role = role.as_str(), "staff account created");
+        self.audited(
+            Action::Created,
+            "account",
+            &name,
+            &format!("{name} ({})", role.as_str()),
+        )
+        .await;
+        Ok(Secret::new(password))
+    }
+
+    /// A new one-time password for someone who lost theirs; their sessions are closed.
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn reset_password(&self, name: &str) -> Result<Secret, DirectoryError> {
+        let account = self.account_named(name).await?;
+        let password = one_time_password();
+        let phc = hash_off_thread(&password).await?;
+        self.db()
+            .write(move |conn| AccountRow::set_password(conn, account.id, &phc, None))
+            .await?;
+        self.audited(Action::Updated, "account", name, name).await;
+        Ok(Secret::new(password))
+    }
+
+    /// Gives an account another role, or removes it (`None`); never the last administrator.
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn change_staff(
+        &self,
+        name: &str,
+        role: Option<Role>,
+    ) -> Result<(), DirectoryError> {
+        let owned = name.to_owned();
+        let change = self
+            .db()
+            .write(move |conn| AccountRow::change_staff(conn, &owned, role))
+            .await?;
+        refused(change, name)?;
+        match role {
+            Some(role) => {
+                self.audited(
+                    Action::Updated,
+                    "account",
+                    name,
+                    &format!("{name} ({})", role.as_str()),
+                )
+                .await;
+            }
+            None => self.audited(Action::Deleted, "account", name, name).await,
+        }
+        Ok(())
+    }
+
+    /// The person logged in with `session` changes their own password: the current one is
+    /// checked, and their other sessions (another browser, a lost phone) are closed.
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn change_own_password(
+        &self,
+        session: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), DirectoryError> {
+        let token_hash = hash(session);
+        let lookup = token_hash.clone();
+        let account = self
+            .db()
+            .run(move |conn| accounts::session_account(conn, &lookup, now()))
+            .await?
+            .ok_or_else(|| DirectoryError::Forbidden("this session has ended".into()))?;
+        let stored = account.password_hash.clone();
+        let current = current.to_owned();
+        let matches =
+            tokio::task::spawn_blocking(move || password_matches(&current, stored.expose()))
+                .await
+                .map_err(|e| DirectoryError::Internal(e.to_string()))?;
+        if !matches {
+            return Err(FieldError::coded(
+                "current",
+                "wrong-password",
+                "is not the current password",
+                &[],
+            )
+            .into());
+        }
+        check_password(new).map_err(|e| FieldError {
+            field: "new".into(),
+            ..e
+        })?;
+        let phc = hash_off_thread(new).await?;
+        self.db()
+            .write(move |conn| AccountRow::set_password(conn, account.id, &phc, Some(&token_hash)))
+            .await?;
+        tracing::info!(account = %account.name, "password changed");
+        Ok(())
+    }
+
+    async fn account_named(&self, name: &str) -> Result<AccountRow, DirectoryError> {
+        let lookup = name.trim().to_owned();
+        self.db()
+            .run(move |conn| AccountRow::find_by_name(conn, &lookup))
+            .await?
+            .ok_or_else(|| DirectoryError::NotFound(format!("account `{}`", name.trim())))
+    }
+
+    /// The staff accounts, by name.
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn staff(&self) -> Result<Vec<StaffView>, DirectoryError> {
+        Ok(self
+            .db()
+            .run(AccountRow::list)
+            .await?
+            .into_iter()
+            .map(|a| StaffView {
+                name: a.name,
+                role: a.role,
+                created_at: a.created_at.and_utc(),
+                last_login_at: a.last_login_at.map(|t| t.and_utc()),
+            })
+            .collect())
     }
 
     /// Names of the admin accounts.
@@ -231,7 +423,10 @@ impl Directory {
             .db()
             .run(move |conn| accounts::session_account(conn, &token_hash, now()))
             .await?
-            .map(|a| Admin { name: a.name }))
+            .map(|a| Admin {
+                name: a.name,
+                role: a.role,
+            }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -267,6 +462,15 @@ mod tests {
         assert!(password_matches("correct horse battery", &a));
         assert!(!password_matches("correct horse batterie", &a));
         assert!(!password_matches("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn one_time_passwords_are_long_enough_and_unambiguous() {
+        let password = one_time_password();
+        assert!(check_password(&password).is_ok(), "{password}");
+        assert_eq!(password.len(), 23, "{password}");
+        assert!(!password.contains(['0', 'o', '1', 'l', 'i']), "{password}");
+        assert_ne!(password, one_time_password());
     }
 
     #[test]

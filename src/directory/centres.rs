@@ -4,6 +4,7 @@ use crate::domain::centre::{CentreProfile, CentreProfileInput, NewCentreInput, U
 use crate::federation::keys;
 use crate::storage::centres::{CentreProfileChanges, CentreRow, NewCentreRow};
 
+use super::audit::Action;
 use super::views::CentreView;
 use super::{Directory, DirectoryError, now};
 use crate::federation::publish;
@@ -236,6 +237,8 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
+        self.audited(Action::Updated, "profile", &updated.username, &updated.name)
+            .await;
         Ok((&updated).into())
     }
 }

@@ -9,6 +9,7 @@ use crate::storage::centres::CentreRow;
 use crate::storage::contacts::{self, ContactFilter, ContactIdentity, ContactRecord, ContactRow};
 use crate::storage::{StorageError, Window};
 
+use super::audit::Action;
 use super::federating::contact_audience;
 use super::recommendations::words;
 use super::views::{ContactView, Listing};
@@ -49,7 +50,10 @@ impl Directory {
     ) -> Result<ContactView, DirectoryError> {
         let draft = input.validate(Utc::now())?;
         let centre = self.local_centre_or_first(centre).await?;
-        self.insert_contact(centre, draft, None).await
+        let view = self.insert_contact(centre, draft, None).await?;
+        self.audited(Action::Created, "contact", &view.key, &view.name)
+            .await;
+        Ok(view)
     }
 
     /// Inserts a validated card for a local centre; `import_ref` records where an imported card
@@ -147,12 +151,16 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
-        self.contact(key, Access::Staff).await
+        let view = self.contact(key, Access::Staff).await?;
+        self.audited(Action::Updated, "contact", key, &view.name)
+            .await;
+        Ok(view)
     }
 
     #[tracing::instrument(skip(self))]
     pub(crate) async fn delete_contact(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre) = self.find_contact(key).await?;
+        let title = row.name.clone();
         ensure_local(&row)?;
         let (ap_id, before) = (row.ap_id.clone(), contact_audience(row.visibility));
         let urls = self.urls().clone();
@@ -163,6 +171,7 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
+        self.audited(Action::Deleted, "contact", key, &title).await;
         Ok(())
     }
 

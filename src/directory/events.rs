@@ -15,6 +15,7 @@ use crate::storage::events::{self, EventFilter, EventIdentity, EventRecord, Even
 use crate::storage::places::PlaceRow;
 use crate::storage::{StorageError, Window};
 
+use super::audit::Action;
 use super::views::Listing;
 use super::{Access, Directory, DirectoryError, new_key, now};
 
@@ -141,7 +142,10 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
-        self.event(&key, Access::Staff).await
+        let view = self.event(&key, Access::Staff).await?;
+        self.audited(Action::Created, "event", &key, &view.name)
+            .await;
+        Ok(view)
     }
 
     /// The id of the centre's place the draft names (by key or id), refused when it is not one
@@ -227,12 +231,16 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
-        self.event(key, Access::Staff).await
+        let view = self.event(key, Access::Staff).await?;
+        self.audited(Action::Updated, "event", key, &view.name)
+            .await;
+        Ok(view)
     }
 
     #[tracing::instrument(skip(self))]
     pub async fn delete_event(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre, _) = self.find_event(key).await?;
+        let title = row.name.clone();
         ensure_local(&row)?;
         let urls = self.urls().clone();
         // Gone for good: its id answers 410 and the followers get a Delete.
@@ -243,6 +251,7 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
+        self.audited(Action::Deleted, "event", key, &title).await;
         Ok(())
     }
 

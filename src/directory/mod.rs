@@ -3,6 +3,7 @@
 //! this module decides who sees what and calls `storage`.
 
 pub mod accounts;
+pub mod audit;
 mod error;
 pub mod views;
 
@@ -15,6 +16,7 @@ pub mod federating;
 pub mod help;
 pub mod import;
 pub mod lieux;
+pub mod media;
 pub mod moderation;
 pub mod places;
 pub mod providers;
@@ -55,6 +57,8 @@ struct Inner {
     federation: Federation,
     search: SearchSettings,
     help: help::HelpPolicy,
+    /// `<data_dir>/media`: the images uploaded for profiles.
+    media_dir: PathBuf,
     /// Opened at the first search (a serving node opens it at start), so that CLI commands
     /// that never search do not build it.
     index: tokio::sync::OnceCell<Arc<SearchIndex>>,
@@ -76,6 +80,7 @@ impl Directory {
         federation: Federation,
         search: SearchSettings,
         help: help::HelpPolicy,
+        media_dir: PathBuf,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -85,6 +90,7 @@ impl Directory {
                 federation,
                 search,
                 help,
+                media_dir,
                 index: tokio::sync::OnceCell::new(),
             }),
         }

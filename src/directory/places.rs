@@ -14,6 +14,7 @@ use crate::storage::places::{
 };
 use crate::storage::{StorageError, Window};
 
+use super::audit::Action;
 use super::recommendations::words;
 use super::views::Listing;
 use super::{Access, Directory, DirectoryError, new_key, now};
@@ -125,7 +126,10 @@ impl Directory {
         let draft = input.validate()?;
         let centre = self.local_centre_or_first(centre).await?;
         let key = self.insert_place(&centre, draft).await?;
-        self.place(&key, Access::Staff).await
+        let view = self.place(&key, Access::Staff).await?;
+        self.audited(Action::Created, "place", &key, &view.place.nom)
+            .await;
+        Ok(view)
     }
 
     async fn insert_place(
@@ -212,7 +216,10 @@ impl Directory {
         ensure_local(&row)?;
         self.write_place(row, places::fields(&draft, &centre, None, now())?)
             .await?;
-        self.place(key, Access::Staff).await
+        let view = self.place(key, Access::Staff).await?;
+        self.audited(Action::Updated, "place", key, &view.place.nom)
+            .await;
+        Ok(view)
     }
 
     /// Saves an edit of a local place, and its Update for the followers.
@@ -231,6 +238,7 @@ impl Directory {
     #[tracing::instrument(skip(self))]
     pub async fn delete_place(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre) = self.find_place(key).await?;
+        let title = row.nom.clone();
         ensure_local(&row)?;
         let urls = self.urls().clone();
         self.db()
@@ -240,6 +248,7 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
+        self.audited(Action::Deleted, "place", key, &title).await;
         Ok(())
     }
 

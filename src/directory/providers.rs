@@ -10,6 +10,7 @@ use crate::domain::provider::{ProviderCard, ProviderInput, ProviderKind};
 use crate::storage::Window;
 use crate::storage::providers::{self, ProviderRow};
 
+use super::audit::Action;
 use super::federating::recommendation_audience;
 use super::recommendations::words;
 use super::views::Listing;
@@ -121,7 +122,10 @@ impl Directory {
                 ProviderRow::insert(conn, &spec, now()).map(Ok)
             })
             .await??;
-        Ok(self.provider_view(&row, 0))
+        let view = self.provider_view(&row, 0);
+        self.audited(Action::Created, "provider", &view.key, &view.name)
+            .await;
+        Ok(view)
     }
 
     /// Edits the record, rewrites the offers that name it, and sends an `Update` of each of
@@ -153,13 +157,17 @@ impl Directory {
             })
             .await??;
         self.federation().wake();
-        Ok(self.provider_view(&row, offers))
+        let view = self.provider_view(&row, offers);
+        self.audited(Action::Updated, "provider", &view.key, &view.name)
+            .await;
+        Ok(view)
     }
 
     /// Deletes a record that no offer names any more.
     #[tracing::instrument(skip(self))]
     pub async fn delete_provider(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, offers) = self.find_provider(key).await?;
+        let title = row.name.clone();
         if offers > 0 {
             return Err(DirectoryError::Conflict {
                 field: None,
@@ -173,6 +181,7 @@ impl Directory {
         self.db()
             .write(move |conn| ProviderRow::delete(conn, row.id))
             .await?;
+        self.audited(Action::Deleted, "provider", key, &title).await;
         Ok(())
     }
 

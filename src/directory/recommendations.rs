@@ -19,6 +19,7 @@ use crate::storage::recommendations::{
 use crate::storage::software::{self, SoftwareRow};
 use crate::storage::{Conn, StorageError, Window, products};
 
+use super::audit::Action;
 use super::federating::recommendation_audience;
 use super::views::{Listing, RecommendationView};
 use super::{Access, Directory, DirectoryError, new_key, now};
@@ -68,7 +69,12 @@ impl Directory {
         self.check_providers(&draft).await?;
         let centre = self.local_centre_or_first(centre).await?;
         match self.insert_recommendation(centre, draft).await? {
-            Inserted::New(key) => self.recommendation(&key, Access::Staff).await,
+            Inserted::New(key) => {
+                let view = self.recommendation(&key, Access::Staff).await?;
+                self.audited(Action::Created, "recommendation", &key, &view.software.name)
+                    .await;
+                Ok(view)
+            }
             Inserted::Existing {
                 key,
                 software,
@@ -239,7 +245,10 @@ impl Directory {
             .await?;
         outcome?;
         self.federation().wake();
-        self.recommendation(key, Access::Staff).await
+        let view = self.recommendation(key, Access::Staff).await?;
+        self.audited(Action::Updated, "recommendation", key, &view.software.name)
+            .await;
+        Ok(view)
     }
 
     /// Every provider named by key exists (a described one is found or created on write).
@@ -270,6 +279,7 @@ impl Directory {
         ensure_local(&rec)?;
         let (ap_id, before) = (rec.ap_id.clone(), recommendation_audience(rec.status));
         let urls = self.urls().clone();
+        let title = software.name.clone();
         self.db()
             .write(move |conn| {
                 RecommendationRow::delete(conn, rec.id)?;
@@ -278,6 +288,8 @@ impl Directory {
             })
             .await?;
         self.federation().wake();
+        self.audited(Action::Deleted, "recommendation", key, &title)
+            .await;
         Ok(())
     }
 

@@ -89,17 +89,24 @@ impl Directory {
     /// Whether `token` grants staff access: the configured bootstrap token or an unrevoked one.
     #[tracing::instrument(level = "debug", skip_all)]
     pub(crate) async fn verify_token(&self, token: &str) -> Result<bool, DirectoryError> {
+        Ok(self.token_holder(token).await?.is_some())
+    }
+
+    /// Who acts with this token, as the audit log names them: `token:LABEL` (the label given
+    /// at `maillage token create`), or `token:configuration` for the configured admin token;
+    /// None for an unknown or revoked token.
+    pub(crate) async fn token_holder(&self, token: &str) -> Result<Option<String>, DirectoryError> {
         if let Some(bootstrap) = &self.inner.bootstrap_token
             && constant_time_eq(bootstrap.as_bytes(), token.as_bytes())
         {
-            return Ok(true);
+            return Ok(Some("token:configuration".into()));
         }
         let token_hash = hash(token);
         let found = self
             .db()
             .run(move |conn| TokenRow::find_active(conn, &token_hash))
             .await?;
-        Ok(found.is_some())
+        Ok(found.map(|t| format!("token:{}", t.label)))
     }
 }
 

@@ -18,6 +18,7 @@ pub mod recommendation;
 pub mod region;
 pub mod secret;
 pub mod software;
+pub mod staff;
 pub mod text;
 pub mod urls;
 pub mod validation;

@@ -138,6 +138,12 @@ pub fn name_in_french(code: &str) -> Option<&'static str> {
         .map(|(_, name, _)| *name)
 }
 
+/// The regions a form offers by name, France first: `(code, name)`. The code is what is
+/// stored and federated; people pick the name.
+pub fn named() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FRENCH.iter().map(|(code, name, _)| (*code, *name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

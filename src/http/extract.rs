@@ -113,6 +113,40 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
     }
 }
 
+/// The bearer token of a request, if it sends one in the `Bearer TOKEN` shape.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()
+        .and_then(|h| {
+            let (scheme, token) = h.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        })
+        .filter(|t| !t.is_empty())
+}
+
+/// Middleware: a write made with a valid API token is done as `token:LABEL`, the name the
+/// audit log records (see `directory::audit`).
+pub(crate) async fn acting(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let holder = match bearer(req.headers()) {
+        Some(token) if writes => state.directory.token_holder(token).await.ok().flatten(),
+        _ => None,
+    };
+    match holder {
+        Some(who) => crate::directory::audit::acting_as(who, next.run(req)).await,
+        None => next.run(req).await,
+    }
+}
+
 /// Who is calling: staff with a valid bearer token, or the public without one.
 /// A token that is present but wrong answers 401 rather than falling back to public access.
 pub(crate) struct Caller(pub Access);
@@ -121,20 +155,12 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+        if !parts.headers.contains_key(AUTHORIZATION) {
             return Ok(Self(Access::Public));
-        };
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| {
-                let (scheme, token) = h.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::unauthorized("the Authorization header must be `Bearer TOKEN`")
-            })?;
+        }
+        let token = bearer(&parts.headers).ok_or_else(|| {
+            ApiError::unauthorized("the Authorization header must be `Bearer TOKEN`")
+        })?;
         if state.directory.verify_token(token).await? {
             Ok(Self(Access::Staff))
         } else {

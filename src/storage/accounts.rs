@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{accounts, login_failures, sessions};
 use super::{Conn, StorageError};
 use crate::domain::secret::Secret;
+use crate::domain::staff::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -15,6 +16,19 @@ pub struct AccountRow {
     pub password_hash: Secret,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
+    pub role: Role,
+}
+
+/// Why an account change was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffChange {
+    Done,
+    /// No account of that name.
+    Unknown,
+    /// It would leave the node without an administrator.
+    LastAdministrator,
+    /// An account of that name exists already.
+    Taken,
 }
 
 impl AccountRow {
@@ -46,6 +60,88 @@ impl AccountRow {
             ))
             .execute(conn)?;
         Ok(true)
+    }
+
+    /// Creates an account with a role; refuses a name already taken.
+    pub(crate) fn insert(
+        conn: &mut Conn,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+        now: NaiveDateTime,
+    ) -> Result<StaffChange, StorageError> {
+        if Self::find_by_name(conn, name)?.is_some() {
+            return Ok(StaffChange::Taken);
+        }
+        diesel::insert_into(accounts::table)
+            .values((
+                accounts::name.eq(name),
+                accounts::password_hash.eq(password_hash),
+                accounts::created_at.eq(now),
+                accounts::role.eq(role.as_str()),
+            ))
+            .execute(conn)?;
+        Ok(StaffChange::Done)
+    }
+
+    /// Sets the password of account `id` and closes its sessions, except `keep` (the session
+    /// of the person changing their own password).
+    pub(crate) fn set_password(
+        conn: &mut Conn,
+        id: i64,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<(), StorageError> {
+        diesel::update(accounts::table.find(id))
+            .set(accounts::password_hash.eq(password_hash))
+            .execute(conn)?;
+        let sessions_of = sessions::table.filter(sessions::account_id.eq(id));
+        match keep {
+            Some(token_hash) => {
+                diesel::delete(sessions_of.filter(sessions::token_hash.ne(token_hash)))
+                    .execute(conn)?
+            }
+            None => diesel::delete(sessions_of).execute(conn)?,
+        };
+        Ok(())
+    }
+
+    /// Gives account `name` the role `role`, or deletes it (`role` None) with its sessions;
+    /// never leaves the node without an administrator. On PostgreSQL the administrators' rows
+    /// are locked first, so two administrators demoting each other at once cannot both
+    /// succeed (on SQLite the write transaction already holds the whole database).
+    pub(crate) fn change_staff(
+        conn: &mut Conn,
+        name: &str,
+        role: Option<Role>,
+    ) -> Result<StaffChange, StorageError> {
+        let administrators = accounts::table
+            .filter(accounts::role.eq(Role::Administrator.as_str()))
+            .select(accounts::id);
+        let ids: Vec<i64> = match conn {
+            Conn::Postgresql(c) => administrators.for_update().load(c)?,
+            Conn::Sqlite(c) => administrators.load(c)?,
+        };
+        let Some(account) = Self::find_by_name(conn, name)? else {
+            return Ok(StaffChange::Unknown);
+        };
+        let stays_administrator = role == Some(Role::Administrator);
+        if ids == [account.id] && !stays_administrator {
+            return Ok(StaffChange::LastAdministrator);
+        }
+        match role {
+            Some(role) => {
+                diesel::update(accounts::table.find(account.id))
+                    .set(accounts::role.eq(role.as_str()))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::delete(sessions::table.filter(sessions::account_id.eq(account.id)))
+                    .execute(conn)?;
+                diesel::delete(accounts::table.find(account.id)).execute(conn)?;
+            }
+        }
+        Ok(StaffChange::Done)
     }
 
     pub fn find_by_name(conn: &mut Conn, name: &str) -> Result<Option<Self>, StorageError> {
@@ -221,6 +317,7 @@ mod tests {
             password_hash: Secret::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
             created_at: NaiveDateTime::default(),
             last_login_at: None,
+            role: Role::Editor,
         };
         let printed = format!("{row:?}");
         assert!(!printed.contains("argon2id"), "{printed}");

@@ -10,6 +10,7 @@ pub mod schema;
 
 pub mod accounts;
 pub mod activities;
+pub(crate) mod audit;
 pub mod centres;
 pub mod contacts;
 pub(crate) mod delivery;

@@ -324,6 +324,7 @@ diesel::table! {
         password_hash -> Text,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        role -> Text,
     }
 }
 
@@ -407,7 +408,20 @@ diesel::joinable!(places -> centres (centre_id));
 diesel::joinable!(events -> centres (centre_id));
 diesel::joinable!(events -> places (place_id));
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        kind -> Text,
+        object_key -> Text,
+        title -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     centres,
     software,
     providers,

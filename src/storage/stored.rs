@@ -11,6 +11,7 @@ use super::moderation::RuleKind;
 use crate::domain::contact::Visibility;
 use crate::domain::follow::FollowState;
 use crate::domain::recommendation::{Level, Status};
+use crate::domain::staff::Role;
 
 macro_rules! stored_as_text {
     ($($ty:ty => $what:literal),* $(,)?) => {$(
@@ -47,6 +48,7 @@ stored_as_text!(
     FollowState => "follow state",
     DeliveryState => "delivery state",
     RuleKind => "domain rule",
+    Role => "staff role",
 );
 
 #[cfg(test)]

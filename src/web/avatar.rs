@@ -18,6 +18,14 @@ const SIZE: u32 = 420;
 const CELLS: u32 = 5;
 const MARGIN: u32 = 1;
 
+/// Whether the request's `If-None-Match` names `etag` (then 304 is the answer).
+pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+}
+
 pub async fn avatar(
     State(state): State<AppState>,
     Path(username): Path<String>,
@@ -41,11 +49,7 @@ pub async fn avatar(
         (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
         (header::ETAG, etag.clone()),
     ];
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
+    if etag_matches(&headers, &etag) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
     let png = tokio::task::spawn_blocking(move || generated(&username)).await;

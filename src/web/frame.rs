@@ -65,6 +65,7 @@ impl Visit {
             title: title.into(),
             here: self.here.clone(),
             admin: self.admin.as_ref().map(|a| a.name.clone()),
+            administrator: self.administrator(),
             csrf: self
                 .session
                 .as_deref()
@@ -72,6 +73,13 @@ impl Visit {
                 .unwrap_or_default(),
             node: state.settings.centre.name.clone(),
         }
+    }
+
+    /// Whether the person logged in is an administrator (not only an editor).
+    pub fn administrator(&self) -> bool {
+        self.admin
+            .as_ref()
+            .is_some_and(|a| a.role.is_administrator())
     }
 
     /// Staff when logged in: admin pages show drafts and every card.
@@ -92,6 +100,9 @@ pub struct Frame {
     pub here: String,
     /// The logged-in admin's name.
     pub admin: Option<String>,
+    /// Whether they are an administrator: editors are not offered the profile, the network
+    /// or the accounts.
+    pub administrator: bool,
     /// The token forms carry; empty when not logged in.
     pub csrf: String,
     /// The node's first centre, shown beside the site name.

@@ -15,6 +15,7 @@ mod forms;
 mod frame;
 mod help;
 pub mod i18n;
+mod images;
 mod places;
 mod providers;
 mod public;
@@ -33,6 +34,8 @@ use crate::state::AppState;
 pub(crate) use events::event;
 pub(crate) use places::show as place;
 pub(crate) use public::{centre, contact, recommendation};
+/// Middleware naming who acts for the audit log (see `directory::audit`).
+pub(crate) use session::acting;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -42,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/categories/{id}", get(public::category))
         .route("/centres", get(public::centres))
         .route("/centres/{username}/avatar.png", get(avatar::avatar))
+        .route("/centres/{username}/images/{name}", get(images::image))
         .route("/centres/{username}/events.ics", get(events::calendar))
         .route("/help", get(help::form).post(help::submit))
         .route("/help/erase", get(help::erase_form).post(help::erase))

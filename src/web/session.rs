@@ -97,7 +97,70 @@ impl FromRequestParts<AppState> for AdminVisit {
         if visit.admin.is_none() {
             return Err(to_login(&visit.here));
         }
+        if let Some(refusal) = refuse_editors(&visit, parts.uri.path()) {
+            return Err(refusal);
+        }
         Ok(Self(visit))
+    }
+}
+
+/// The admin pages only administrators open (issue 12): the centre's profile, the network
+/// (follows, followers, endorsements, moderation, the delivery queue) and the accounts.
+/// Editors keep the content: recommendations, contact cards, places, providers, events. One
+/// list, read by every admin extractor, so that no handler can forget the check.
+const ADMINISTRATOR_PAGES: &[&str] = &[
+    "/admin/profile",
+    "/admin/accounts",
+    "/admin/network",
+    "/admin/follow",
+    "/admin/follows/",
+    "/admin/followers/",
+    "/admin/endorse",
+    "/admin/endorsements/",
+    "/admin/hide",
+    "/admin/domains",
+    "/admin/queue/",
+];
+
+pub fn administrators_only(path: &str) -> bool {
+    ADMINISTRATOR_PAGES.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| prefix.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// The refusal (403, with a page that says why) of an editor asking for an administrator's
+/// page.
+fn refuse_editors(visit: &Visit, path: &str) -> Option<Response> {
+    (administrators_only(path) && !visit.administrator()).then(|| {
+        PageError::new(
+            visit.lang,
+            StatusCode::FORBIDDEN,
+            "error-administrators-only",
+        )
+        .into_response()
+    })
+}
+
+/// Middleware: a form posted to an admin page is done as the account of its session, the
+/// name the audit log records (see `directory::audit`).
+pub async fn acting(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes =
+        req.method() == axum::http::Method::POST && req.uri().path().starts_with("/admin/");
+    let token = writes
+        .then(|| cookie(req.headers(), session_cookie_name(secure(&state))))
+        .flatten();
+    let account = match token {
+        Some(token) => state.directory.session(&token).await.ok().flatten(),
+        None => None,
+    };
+    match account {
+        Some(admin) => crate::directory::audit::acting_as(admin.name, next.run(req)).await,
+        None => next.run(req).await,
     }
 }
 
@@ -125,6 +188,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminForm<T> {
         if !same_origin(&parts.headers, state) {
             return Err(forbidden(&visit));
         }
+        if let Some(refusal) = refuse_editors(&visit, parts.uri.path()) {
+            return Err(refusal);
+        }
         let limit = state.settings.http.max_body_bytes;
         let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
             PageError::new(visit.lang, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
@@ -145,6 +211,87 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminForm<T> {
     }
 }
 
+/// A form with files (`multipart/form-data`) posted by a logged-in admin from one of our pages:
+/// origin and CSRF token checked as for [`AdminForm`]. Text controls come as `fields`, files
+/// as `files` (empty file controls, which browsers send when nothing was picked, are left
+/// out). Each file is read up to `file_cap + 1` bytes, so that the form can name the control
+/// of one too large (files are images: the cap is `directory::media::MAX_IMAGE_BYTES`); the
+/// whole body is capped by the route's `DefaultBodyLimit`.
+pub struct AdminUpload {
+    pub visit: Visit,
+    pub fields: std::collections::HashMap<String, String>,
+    pub files: std::collections::HashMap<String, Vec<u8>>,
+}
+
+impl AdminUpload {
+    pub fn field(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+}
+
+impl FromRequest<AppState> for AdminUpload {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let file_cap = crate::directory::media::MAX_IMAGE_BYTES;
+        let (mut parts, body) = req.into_parts();
+        let Ok(visit) = Visit::from_request_parts(&mut parts, state).await;
+        let Some(session) = visit.session.clone() else {
+            return Err(to_login("/admin"));
+        };
+        if !same_origin(&parts.headers, state) {
+            return Err(forbidden(&visit));
+        }
+        if let Some(refusal) = refuse_editors(&visit, parts.uri.path()) {
+            return Err(refusal);
+        }
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            let (status, key) = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+            } else {
+                (StatusCode::BAD_REQUEST, "error-bad-form")
+            };
+            PageError::new(visit.lang, status, key)
+                .detail(e.body_text())
+                .into_response()
+        };
+        let request = Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|e| {
+                PageError::new(visit.lang, StatusCode::BAD_REQUEST, "error-bad-form")
+                    .detail(e.body_text())
+                    .into_response()
+            })?;
+        let mut fields = std::collections::HashMap::new();
+        let mut files = std::collections::HashMap::new();
+        while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if field.file_name().is_some() {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    let room = (file_cap + 1).saturating_sub(bytes.len());
+                    bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                if !bytes.is_empty() {
+                    files.insert(name, bytes);
+                }
+            } else {
+                fields.insert(name, field.text().await.map_err(bad)?);
+            }
+        }
+        let csrf = fields.get("csrf").map(String::as_str).unwrap_or_default();
+        if !tokens_match(csrf, &csrf_token(&session)) {
+            return Err(forbidden(&visit));
+        }
+        Ok(Self {
+            visit,
+            fields,
+            files,
+        })
+    }
+}
+
 fn forbidden(visit: &Visit) -> Response {
     PageError::new(visit.lang, StatusCode::FORBIDDEN, "error-csrf").into_response()
 }
@@ -160,6 +307,36 @@ pub fn login_token_ok(headers: &HeaderMap, state: &AppState, submitted: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn administrator_pages_are_told_from_editor_pages() {
+        for path in [
+            "/admin/profile",
+            "/admin/accounts",
+            "/admin/accounts/camille/delete",
+            "/admin/network",
+            "/admin/follow",
+            "/admin/follows/abc/delete",
+            "/admin/followers/abc/decide",
+            "/admin/endorse",
+            "/admin/domains/delete",
+            "/admin/queue/retry",
+        ] {
+            assert!(administrators_only(path), "{path}");
+        }
+        for path in [
+            "/admin",
+            "/admin/password",
+            "/admin/recommendations/new",
+            "/admin/contacts",
+            "/admin/places/x/edit",
+            "/admin/providers",
+            "/admin/profiles",
+            "/admin/networking",
+        ] {
+            assert!(!administrators_only(path), "{path}");
+        }
+    }
 
     #[test]
     fn csrf_tokens_are_tied_to_the_session() {

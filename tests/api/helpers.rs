@@ -749,3 +749,19 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A `width`×`height` PNG picture, as staff would upload for an avatar.
+pub fn png_picture(width: u32, height: u32) -> Vec<u8> {
+    picture(width, height, image::ImageFormat::Png)
+}
+
+/// A `width`×`height` picture in `format`, as a camera or a drawing program would save it.
+pub fn picture(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    }))
+    .write_to(&mut std::io::Cursor::new(&mut out), format)
+    .unwrap();
+    out
+}

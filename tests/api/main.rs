@@ -6,6 +6,7 @@ mod helpers;
 
 mod admin_pages;
 mod admin_places;
+mod admin_profile;
 mod auth;
 mod catalogue;
 mod centres;
@@ -26,4 +27,5 @@ mod search_queries;
 mod service;
 mod sessions;
 mod site;
+mod staff;
 mod web_security;

@@ -175,6 +175,54 @@ impl<'a> Visitor<'a> {
         self.read(res).await
     }
 
+    /// Posts a form with files (`multipart/form-data`) as a browser does: `files` are
+    /// `(control, file name, content type, bytes)`; a file control left empty is sent as a
+    /// browser sends it, with an empty file name and no content.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, Vec<u8>)],
+    ) -> Page {
+        let boundary = "----maillage-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, content_type, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; \
+                     filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let res = self
+            .client
+            .post(self.node.url(path))
+            .header(ACCEPT_LANGUAGE, &self.language)
+            .header(COOKIE, self.cookie_header())
+            .header(ORIGIN, &self.node.base)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
     pub fn has_cookie(&self, name: &str) -> bool {
         self.cookies.lock().unwrap().contains_key(name)
     }

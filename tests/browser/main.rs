@@ -20,4 +20,5 @@ mod help;
 mod pages;
 mod places;
 mod sheet;
+mod staff;
 mod suggest;

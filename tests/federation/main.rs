@@ -3,6 +3,10 @@
 
 #[path = "../api/helpers.rs"]
 mod helpers;
+// Shared with the api tests, which use all of it; here the admin pages' visitor.
+#[allow(dead_code)]
+#[path = "../api/site.rs"]
+mod site;
 
 mod audience;
 mod backfill_styles;

@@ -12,6 +12,7 @@ use crate::network::{
 };
 use crate::on_both_backends;
 use crate::peer::{Signer, StubActor, Tamper, deliver};
+use crate::site::{Visitor, create_admin};
 
 fn inbox(node: &TestNode) -> String {
     format!("{}/inbox", node.base)
@@ -1013,6 +1014,45 @@ async fn profile_updates(backend: Backend) {
     assert_eq!(remote["summary"], "Les ateliers du jeudi.");
     assert_eq!(remote["icon"], "https://loire.example/logo.png");
 
+    // Staff save the profile page with an avatar from their computer: the same Update goes out.
+    create_admin(&a, "camille", "un mot de passe assez long").await;
+    let staff = Visitor::new(&a, "fr");
+    staff.log_in("camille", "un mot de passe assez long").await;
+    let csrf = staff.get("/admin/profile").await.csrf();
+    let saved = staff
+        .post_multipart(
+            "/admin/profile",
+            &[
+                ("csrf", &csrf),
+                ("name", "Loire Numérique, ateliers"),
+                ("summary", "Les ateliers du jeudi et du samedi."),
+                ("region", "FR-ARA"),
+                ("icon_current", "https://loire.example/logo.png"),
+            ],
+            &[(
+                "icon_file",
+                "logo.png",
+                "image/png",
+                crate::helpers::png_picture(64, 64),
+            )],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let remote = eventually("A's profile page edit on B", || async {
+        let (_, centres) = listing(&b.get_public("/api/v1/centres").await.body);
+        centres
+            .into_iter()
+            .find(|c| c["id"] == actor(&a) && c["name"] == "Loire Numérique, ateliers")
+    })
+    .await;
+    assert_eq!(remote["summary"], "Les ateliers du jeudi et du samedi.");
+    assert_eq!(remote["region"], "FR-ARA");
+    let icon = remote["icon"].as_str().expect("A's uploaded avatar on B");
+    assert!(
+        icon.starts_with(&format!("{}/images/", actor(&a))),
+        "{icon}"
+    );
+
     // C (whom B also knows) cannot rename A: dropped unread (202) or refused, B keeps A's name.
     follow(&b, &c).await;
     let signer = Signer::centre_of(&c).await;
@@ -1031,7 +1071,7 @@ async fn profile_updates(backend: Backend) {
     );
     let (_, centres) = listing(&b.get_public("/api/v1/centres").await.body);
     let a_on_b = centres.iter().find(|x| x["id"] == actor(&a)).unwrap();
-    assert_eq!(a_on_b["name"], "Loire Numérique");
+    assert_eq!(a_on_b["name"], "Loire Numérique, ateliers");
 }
 on_both_backends!(
     a_profile_edit_reaches_followers_as_an_update,

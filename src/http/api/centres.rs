@@ -58,7 +58,10 @@ pub(super) async fn show(
     Ok(Json(state.directory.get_centre(&username).await?))
 }
 
-/// Edit a centre's profile (name, summary, website, region, icon) with a JSON merge patch.
+/// Edit a centre's profile (name, summary, website (`https://` added when missing), region,
+/// contact, and the `icon` and `header` images as URLs, `null` to clear) with a JSON merge
+/// patch. Images are uploaded from the admin profile page, which stores and re-encodes them;
+/// the API takes the URL of an image, that page's or another's.
 #[utoipa::path(patch, path = "/api/v1/centres/{username}", tag = "centres",
     params(("username" = String, Path)), request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = CentreView), (status = 404, body = ErrorBody),

@@ -1,11 +1,14 @@
 //! The admin pages: login, the dashboard (with the delivery queue), recommendations, contact
 //! cards and mediation places, and the network (follows, followers, endorsements, moderation).
 
+mod accounts;
+mod audit;
 mod contacts;
 mod help;
 mod login;
 mod network;
 mod places;
+mod profile;
 mod providers;
 mod recommendations;
 
@@ -93,6 +96,36 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/domains", post(network::domain_rule))
         .route("/admin/domains/delete", post(network::remove_domain_rule))
         .route("/admin/queue/retry", post(network::retry_host))
+        .merge(staff_routes())
+}
+
+/// The pages of issue 12 that run the centre itself: its profile, its staff accounts (both
+/// for administrators only, see `session::administrators_only`), one's own password.
+fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/profile",
+            get(profile::form)
+                .post(profile::update)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    profile::UPLOAD_BODY_LIMIT,
+                )),
+        )
+        .route(
+            "/admin/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .route("/admin/accounts/{name}/role", post(accounts::change_role))
+        .route("/admin/accounts/{name}/reset", post(accounts::reset))
+        .route(
+            "/admin/accounts/{name}/delete",
+            get(accounts::confirm_delete).post(accounts::delete),
+        )
+        .route(
+            "/admin/password",
+            get(accounts::password_form).post(accounts::change_password),
+        )
+        .route("/admin/audit", get(audit::page))
 }
 
 /// `?done=…` after a form: which confirmation to show (only known message keys are shown).
@@ -165,6 +198,8 @@ struct Dashboard {
     follows: usize,
     queue: QueueStatus,
     help: crate::directory::help::HelpCounts,
+    /// The latest changes staff made (issue 12).
+    audit: Vec<audit::AuditLine>,
 }
 
 async fn dashboard(
@@ -198,6 +233,13 @@ async fn dashboard(
     let follows = d.follows().await.map_err(err)?.len();
     let queue = d.queue_status().await.map_err(err)?;
     let help = d.help_counts().await.map_err(err)?;
+    let latest = d
+        .audit_log(crate::domain::Window {
+            offset: 0,
+            limit: audit::ON_DASHBOARD,
+        })
+        .await
+        .map_err(err)?;
     let page = visit.frame(&state, visit.tr().t("admin-title"));
     let page = Dashboard {
         notice: done.message(&page),
@@ -209,6 +251,7 @@ async fn dashboard(
         follows,
         queue,
         help,
+        audit: audit::lines(visit.tr(), latest.results),
     };
     Ok(render(visit.lang, &page))
 }

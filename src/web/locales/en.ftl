@@ -543,3 +543,94 @@ done-help-saved = Request saved.
 done-help-replied = Reply sent.
 done-help-erased = Request erased.
 help-cancel = Cancel
+## Centre profile (issue 12)
+admin-profile = Centre profile
+profile-intro = What visitors and the fediverse see of your centre. Each save is sent at once to your followers.
+profile-see-public = See the public page
+field-centre-name = Display name
+field-centre-summary = Description
+hint-centre-summary = A few sentences: who you are, what you offer, where and when.
+hint-website = For instance www.my-centre.org (https:// is added when missing).
+hint-centre-contact = An email address or the address of a contact page.
+region-none = No region
+field-avatar = Avatar
+field-header = Header image
+field-image-file = Choose an image on the computer
+hint-icon-file = PNG, JPEG or WebP, 5 MiB at most. Cropped to a 400 pixel square.
+hint-header-file = PNG, JPEG or WebP, 5 MiB at most. Cropped to 1500 × 500 pixels.
+field-image-remove = Remove the current image
+profile-current-image = Current image
+reason-not-an-image = { $field ->
+    [icon] The avatar
+    [header] The header image
+   *[other] This file
+  } is not a PNG, JPEG or WebP image.
+reason-image-too-large = { $field ->
+    [icon] The avatar
+    [header] The header image
+   *[other] The image
+  } is larger than { $max } MiB.
+reason-image-too-wide = { $field ->
+    [icon] The avatar
+    [header] The header image
+   *[other] The image
+  } is more than { $max } pixels wide or high.
+
+## Staff accounts (issue 12)
+admin-accounts = Staff accounts
+admin-password = Change my password
+accounts-lead = Administrators manage the centre’s profile, the network and the accounts; editors keep recommendations, contact cards, places, providers and events up to date. The centre always keeps at least one administrator.
+role-administrator = Administrator
+role-editor = Editor
+account-you = you
+account-last-login = last login:
+account-role-of = Role of { $name }
+account-change-role = Change the role
+account-reset = New password for { $name }
+account-delete = Delete the account { $name }
+account-delete-title = Delete the account { $name }?
+account-delete-lead = { $name } will no longer be able to log in and their open sessions will be closed. What they published stays.
+account-new = New account
+account-name = Login name
+hint-account-name = Letters, digits and . _ - @; the person types it to log in.
+account-role = Role
+hint-account-role = An editor sees neither the profile, nor the network, nor the accounts.
+account-create = Create the account
+account-handed-title = One-time password for { $name }
+account-handed-lead = Give this password to the person, in person or through another channel than email if you can. It will never be shown again.
+account-handed-hint = At their first login, they replace it with their own from “Change my password”.
+done-account-created = Account created.
+done-password-reset = New password created; the account’s open sessions are closed.
+password-lead = Your new password must have at least { $min } characters. Your other sessions (another browser, a phone) will be closed; this one stays open.
+password-current = Current password
+password-new = New password
+password-again = New password, once more
+reason-wrong-password = This is not your current password.
+reason-passwords-differ = The two entries of the new password differ.
+error-administrators-only = This page is for the centre’s administrators. Ask one of them if you need to use it.
+account-cancel = Cancel
+
+## Change log (issue 12)
+admin-audit = Change log
+audit-heading = Latest changes
+audit-all = The whole log
+audit-lead = Who created, changed or deleted what, from these pages or with an API token, newest first.
+audit-empty = No change recorded yet.
+audit-pages = Pages of the log
+audit-page = Page { $number }
+audit-newer = Newer
+audit-older = Older
+audit-entry = { $actor } { $action ->
+    [created] created
+    [updated] changed
+   *[deleted] deleted
+  } { $kind ->
+    [recommendation] the recommendation
+    [contact] the contact card
+    [place] the place
+    [provider] the provider
+    [event] the event
+    [profile] the centre’s profile
+    [account] the account
+   *[other] the item
+  } “{ $title }”

@@ -543,3 +543,94 @@ done-help-saved = Demande enregistrée.
 done-help-replied = Réponse envoyée.
 done-help-erased = Demande effacée.
 help-cancel = Annuler
+## Profil du centre (issue 12)
+admin-profile = Profil du centre
+profile-intro = Ce que les visiteurs et le fédivers voient de votre centre. Chaque enregistrement est envoyé aussitôt à vos abonnés.
+profile-see-public = Voir la page publique
+field-centre-name = Nom affiché
+field-centre-summary = Présentation
+hint-centre-summary = Quelques phrases : qui vous êtes, ce que vous proposez, où et quand.
+hint-website = Par exemple www.mon-centre.fr (https:// est ajouté s’il manque).
+hint-centre-contact = Une adresse électronique ou l’adresse d’une page de contact.
+region-none = Aucune région
+field-avatar = Avatar
+field-header = Image d’en-tête
+field-image-file = Choisir une image sur l’ordinateur
+hint-icon-file = PNG, JPEG ou WebP, 5 Mio au plus. Recadrée en carré de 400 pixels.
+hint-header-file = PNG, JPEG ou WebP, 5 Mio au plus. Recadrée à 1500 × 500 pixels.
+field-image-remove = Retirer l’image actuelle
+profile-current-image = Image actuelle
+reason-not-an-image = { $field ->
+    [icon] L’avatar
+    [header] L’image d’en-tête
+   *[other] Ce fichier
+  } n’est pas une image PNG, JPEG ou WebP.
+reason-image-too-large = { $field ->
+    [icon] L’avatar
+    [header] L’image d’en-tête
+   *[other] L’image
+  } dépasse { $max } Mio.
+reason-image-too-wide = { $field ->
+    [icon] L’avatar
+    [header] L’image d’en-tête
+   *[other] L’image
+  } dépasse { $max } pixels de côté.
+
+## Comptes de l’équipe (issue 12)
+admin-accounts = Comptes de l’équipe
+admin-password = Changer mon mot de passe
+accounts-lead = Les administrateurs gèrent le profil du centre, le réseau et les comptes ; les éditeurs tiennent à jour les recommandations, les fiches contact, les lieux, les hébergeurs et les événements. Le centre garde toujours au moins un administrateur.
+role-administrator = Administrateur ou administratrice
+role-editor = Éditeur ou éditrice
+account-you = vous
+account-last-login = dernière connexion :
+account-role-of = Rôle de { $name }
+account-change-role = Changer le rôle
+account-reset = Nouveau mot de passe pour { $name }
+account-delete = Supprimer le compte { $name }
+account-delete-title = Supprimer le compte { $name } ?
+account-delete-lead = { $name } ne pourra plus se connecter et ses sessions ouvertes seront fermées. Ce qu’il ou elle a publié reste en place.
+account-new = Nouveau compte
+account-name = Identifiant
+hint-account-name = Lettres, chiffres et . _ - @ ; la personne le tape pour se connecter.
+account-role = Rôle
+hint-account-role = Un éditeur ne voit ni le profil, ni le réseau, ni les comptes.
+account-create = Créer le compte
+account-handed-title = Mot de passe à usage unique pour { $name }
+account-handed-lead = Transmettez ce mot de passe à la personne, de vive voix ou par un autre canal que le courriel si possible. Il ne sera plus jamais affiché.
+account-handed-hint = À sa première connexion, elle le remplace par le sien depuis « Changer mon mot de passe ».
+done-account-created = Compte créé.
+done-password-reset = Nouveau mot de passe créé ; les sessions ouvertes de ce compte sont fermées.
+password-lead = Votre nouveau mot de passe doit compter au moins { $min } caractères. Vos autres sessions (un autre navigateur, un téléphone) seront fermées ; celle-ci reste ouverte.
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe
+password-again = Nouveau mot de passe, une seconde fois
+reason-wrong-password = Ce n’est pas votre mot de passe actuel.
+reason-passwords-differ = Les deux saisies du nouveau mot de passe diffèrent.
+error-administrators-only = Cette page est réservée aux administrateurs du centre. Demandez à l’un d’eux si vous avez besoin d’y accéder.
+account-cancel = Annuler
+
+## Journal des modifications (issue 12)
+admin-audit = Journal des modifications
+audit-heading = Dernières modifications
+audit-all = Tout le journal
+audit-lead = Qui a créé, modifié ou supprimé quoi, depuis ces pages ou avec un jeton de l’API, du plus récent au plus ancien.
+audit-empty = Aucune modification enregistrée pour l’instant.
+audit-pages = Pages du journal
+audit-page = Page { $number }
+audit-newer = Plus récentes
+audit-older = Plus anciennes
+audit-entry = { $actor } { $action ->
+    [created] a créé
+    [updated] a modifié
+   *[deleted] a supprimé
+  } { $kind ->
+    [recommendation] la recommandation
+    [contact] la fiche contact
+    [place] le lieu
+    [provider] l’hébergeur
+    [event] l’événement
+    [profile] le profil du centre
+    [account] le compte
+   *[other] l’élément
+  } « { $title } »
