@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin_lists;
 mod admin_pages;
 mod admin_places;
 mod auth;

@@ -16,7 +16,9 @@ mod site;
 mod harness;
 
 mod harness_checks;
+mod lists;
 mod pages;
+mod phones;
 mod places;
 mod sheet;
 mod suggest;

@@ -2,7 +2,7 @@
 //! from the network (hide, endorse).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -10,13 +10,49 @@ use crate::directory::views::RecommendationView;
 use crate::domain::Window;
 use crate::domain::category::{CATEGORIES, Category};
 use crate::domain::provider::ProviderCard;
+use crate::domain::recommendation::Status;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
 use crate::web::forms::{FormError, RecommendationForm};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
+use super::lists::{
+    Bulk, ListQuery, Listing, Tools, bulk_done, confirm_bulk, confirm_delete, refused,
+};
 use super::{Done, done, save};
+
+const LIST: &str = "/admin/recommendations";
+
+/// Staff publish, unpublish (a draft again) or delete several at once.
+const ACTIONS: &[&str] = &["publish", "unpublish", "delete"];
+
+const LISTING: Listing<RecommendationView> = Listing {
+    path: LIST,
+    text: |r| {
+        format!(
+            "{} {} {} {}",
+            r.software.name,
+            r.replaces.join(" "),
+            r.summary,
+            r.origin_name
+        )
+    },
+    status: Some(|r| r.status.clone()),
+    statuses: &["published", "draft", "withdrawn"],
+    status_prefix: "status",
+    sorts: &[
+        ("updated", |a, b| b.updated.cmp(&a.updated)),
+        ("name", |a, b| {
+            crate::domain::text::fold(&a.software.name)
+                .cmp(&crate::domain::text::fold(&b.software.name))
+        }),
+        ("category", |a, b| {
+            (&a.category, &a.software.name).cmp(&(&b.category, &b.software.name))
+        }),
+    ],
+    actions: ACTIONS,
+};
 
 const ALL: Window = Window {
     offset: 0,
@@ -29,29 +65,110 @@ struct ListPage {
     page: Frame,
     notice: Option<String>,
     local: Vec<RecommendationView>,
+    tools: Tools,
     received: Vec<RecommendationView>,
+    received_tools: Tools,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    AdminVisit(visit): AdminVisit,
-    Query(done): Query<Done>,
-) -> Result<Response, PageError> {
-    let all = state
+async fn all(state: &AppState, visit: &Visit) -> Result<Vec<RecommendationView>, PageError> {
+    Ok(state
         .directory
         .list_recommendations(&Default::default(), ALL, visit.access())
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?
-        .results;
-    let (local, received) = all.into_iter().partition(|r| r.local);
+        .results)
+}
+
+/// `GET /admin/recommendations`: ours (searched, filtered, sorted, paged, with bulk actions)
+/// and those received from the network.
+pub async fn list(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    Query(done): Query<Done>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let (local, received): (Vec<_>, Vec<_>) = all(&state, &visit)
+        .await?
+        .into_iter()
+        .partition(|r| r.local);
+    let (local, tools) = LISTING.pick(local, &query, &visit);
+    let (received, received_tools) = LISTING.pick_received(received, &query, &visit);
     let page = visit.frame(&state, visit.tr().t("admin-recommendations"));
     let page = ListPage {
         notice: done.message(&page),
         page,
         local,
+        tools,
         received,
+        received_tools,
     };
     Ok(render(visit.lang, &page))
+}
+
+/// `GET /admin/recommendations/{key}/delete`: asks before deleting.
+pub async fn delete_form(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let input = state
+        .directory
+        .recommendation_input(&key)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    Ok(confirm_delete(
+        &state,
+        &visit,
+        LIST,
+        &key,
+        &input.software.name,
+    ))
+}
+
+/// `GET /admin/recommendations/bulk?action=…&key=…`: asks before a bulk action on ours.
+pub async fn bulk_form(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let bulk = Bulk::from_query(query.as_deref());
+    let names = all(&state, &visit)
+        .await?
+        .into_iter()
+        .filter(|r| r.local && bulk.key.contains(&r.key))
+        .map(|r| (r.key, r.software.name))
+        .collect();
+    confirm_bulk(&state, &visit, LIST, ACTIONS, bulk, names)
+}
+
+/// `POST /admin/recommendations/bulk`: publishing and unpublishing are edits of the status
+/// (an Update, or a Delete when it leaves the network, as one edit sends), deleting is a delete.
+pub async fn bulk(
+    State(state): State<AppState>,
+    AdminForm { visit, form }: AdminForm<Bulk>,
+) -> Result<Response, PageError> {
+    let d = &state.directory;
+    if let Some(nothing) = refused(&form, LIST, ACTIONS) {
+        return Ok(nothing);
+    }
+    let status = match form.action.as_str() {
+        "publish" => Some(Status::Published),
+        "unpublish" => Some(Status::Draft),
+        _ => None,
+    };
+    let err = |e| PageError::from_directory(visit.lang, e);
+    for key in &form.key {
+        let Some(status) = status else {
+            d.delete_recommendation(key).await.map_err(err)?;
+            continue;
+        };
+        let mut input = d.recommendation_input(key).await.map_err(err)?;
+        if input.status != status {
+            input.status = status;
+            d.update_recommendation(key, &input).await.map_err(err)?;
+        }
+    }
+    Ok(bulk_done(LIST, &form))
 }
 
 #[derive(Template)]
@@ -187,5 +304,5 @@ pub async fn delete(
         .delete_recommendation(&key)
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
-    Ok(done("/admin/recommendations", "deleted"))
+    Ok(done(LIST, "deleted"))
 }
