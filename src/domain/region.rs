@@ -75,6 +75,29 @@ pub fn in_french(code: &str) -> Option<&'static str> {
         .map(|(.., phrase)| *phrase)
 }
 
+/// Neighbouring French-speaking countries a centre may be in: the code, the name in French
+/// and in English.
+const COUNTRIES: &[(&str, &str, &str)] = &[
+    ("BE", "Belgique", "Belgium"),
+    ("CH", "Suisse", "Switzerland"),
+    ("LU", "Luxembourg", "Luxembourg"),
+    ("MC", "Monaco", "Monaco"),
+    ("CA", "Canada", "Canada"),
+];
+
+/// The name a visitor reads for a region code (`FR-ARA` -> "Auvergne-Rhône-Alpes"), in French
+/// (`english` false) or English; `None` for a code this list does not know, shown as written.
+/// French regions keep their French names in English, as English texts write them.
+pub fn name(code: &str, english: bool) -> Option<&'static str> {
+    if let Some((_, name, _)) = FRENCH.iter().find(|(c, ..)| c.eq_ignore_ascii_case(code)) {
+        return Some(*name);
+    }
+    COUNTRIES
+        .iter()
+        .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+        .map(|(_, fr, en)| if english { *en } else { *fr })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +110,15 @@ mod tests {
         for (code, ..) in FRENCH {
             assert_eq!(parse("region", code).as_deref(), Ok(*code));
         }
+    }
+
+    #[test]
+    fn codes_read_as_names() {
+        assert_eq!(name("FR-ARA", false), Some("Auvergne-Rhône-Alpes"));
+        assert_eq!(name("fr-idf", true), Some("Île-de-France"));
+        assert_eq!(name("CH", false), Some("Suisse"));
+        assert_eq!(name("CH", true), Some("Switzerland"));
+        assert_eq!(name("CH-GE", false), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod events;
 mod forms;
 mod frame;
 pub mod i18n;
+mod labels;
 mod places;
 mod providers;
 mod public;

@@ -15,6 +15,7 @@ mod compose;
 mod contacts;
 mod events;
 mod export_import;
+mod labels;
 mod pages;
 mod persistence;
 mod places;

@@ -54,3 +54,16 @@ done-bulk-none = Nothing was done: tick at least one item, then choose an action
 done-bulk-publish = Items published.
 done-bulk-unpublish = Items unpublished.
 done-bulk-delete = Items deleted.
+
+# A licence by name (SPDX underneath) and what it means for a visitor.
+licence-or-later = { $name } or later
+licence-and = { $first } and { $last }
+licence-or = { $first } or { $last }, as you choose
+licence-more = { $count ->
+    [one] { $count } other
+   *[other] { $count } others
+}
+licence-libre-copyleft = Libre, copyleft: anyone may use, study, change and share it, and changed versions stay free.
+licence-libre-permissive = Libre, permissive: anyone may use, study, change and share it, even inside software that is not free.
+licence-not-libre = A licence neither the FSF nor the OSI recognise as free.
+licence-spdx = SPDX identifier

@@ -54,3 +54,16 @@ done-bulk-none = Rien n’a été fait : cochez au moins un élément, puis choi
 done-bulk-publish = Éléments publiés.
 done-bulk-unpublish = Éléments dépubliés.
 done-bulk-delete = Éléments supprimés.
+
+# A licence by name (SPDX underneath) and what it means for a visitor.
+licence-or-later = { $name } ou ultérieure
+licence-and = { $first } et { $last }
+licence-or = { $first } ou { $last }, au choix
+licence-more = { $count ->
+    [one] { $count } autre
+   *[other] { $count } autres
+}
+licence-libre-copyleft = Libre, copyleft : chacun peut l’utiliser, l’étudier, le modifier et le partager, et les versions modifiées restent libres.
+licence-libre-permissive = Libre, permissive : chacun peut l’utiliser, l’étudier, le modifier et le partager, même dans un logiciel qui ne l’est pas.
+licence-not-libre = Licence que ni la FSF ni l’OSI ne reconnaissent comme libre.
+licence-spdx = Identifiant SPDX
