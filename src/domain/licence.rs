@@ -111,6 +111,30 @@ const SHORT_NAMES: &[(&str, &str)] = &[
     ("Zlib", "zlib"),
 ];
 
+/// The licences a form offers by name, most used in the directory first; any other SPDX
+/// expression can still be typed.
+pub const COMMON: &[&str] = &[
+    "AGPL-3.0-or-later",
+    "AGPL-3.0-only",
+    "GPL-3.0-or-later",
+    "GPL-3.0-only",
+    "GPL-2.0-or-later",
+    "GPL-2.0-only",
+    "LGPL-3.0-or-later",
+    "LGPL-2.1-or-later",
+    "MPL-2.0",
+    "EUPL-1.2",
+    "CECILL-2.1",
+    "Apache-2.0",
+    "MIT",
+    "BSD-3-Clause",
+    "BSD-2-Clause",
+    "ISC",
+    "EPL-2.0",
+    "CC0-1.0",
+    "Unlicense",
+];
+
 /// Describes a stored expression; `None` when it does not parse (it is then shown as written).
 pub fn describe(expression: &str) -> Option<Described> {
     let parsed = spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX).ok()?;

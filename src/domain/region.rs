@@ -98,6 +98,19 @@ pub fn name(code: &str, english: bool) -> Option<&'static str> {
         .map(|(_, fr, en)| if english { *en } else { *fr })
 }
 
+/// Every region this list names, French regions first: the code and the name.
+pub fn known(english: bool) -> Vec<(&'static str, &'static str)> {
+    FRENCH
+        .iter()
+        .map(|(code, name, _)| (*code, *name))
+        .chain(
+            COUNTRIES
+                .iter()
+                .map(|(code, fr, en)| (*code, if english { *en } else { *fr })),
+        )
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ use super::web_url::HttpUrl;
 pub struct SoftwareInput {
     /// Display name, e.g. "Nextcloud".
     pub name: String,
-    /// The project's website (http or https).
+    /// The project's website (http or https; `www.example.org` is completed with `https://`).
     pub homepage: String,
     /// Source repository URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]

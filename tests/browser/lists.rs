@@ -212,3 +212,101 @@ async fn bulk_unpublish_then_delete_with_one_confirmation() {
     );
     browser.close().await;
 }
+
+/// The catalogue's record of the software `slug`, from the API.
+async fn catalogue(node: &TestNode, slug: &str) -> serde_json::Value {
+    let all: serde_json::Value = reqwest::get(node.url("/api/v1/software?per_page=200"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slug"] == slug)
+        .unwrap_or_else(|| panic!("no {slug} in the catalogue"))
+        .clone()
+}
+
+/// The recommendation form fills what the catalogue knows (issue 12): a known software typed
+/// by name, its website, repository and licence left blank, is saved with the catalogue's;
+/// an unknown one takes its address without `https://` and its licence by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_a_recommendation_by_picking_a_known_software() {
+    let Some((node, browser)) = logged_in(true).await else {
+        return;
+    };
+    let known = catalogue(&node, "libreoffice").await;
+    browser.goto("/admin/recommendations/new").await;
+    assert!(
+        browser
+            .exists("datalist#known-software option[value='LibreOffice']")
+            .await,
+        "the catalogue is suggested"
+    );
+    assert!(
+        browser
+            .exists("datalist#licence-names option[value='GNU AGPL v3 ou ultérieure']")
+            .await
+    );
+    axe(&browser, "the recommendation form with suggestions").await;
+    browser.fill("#software_name", "libreoffice").await;
+    browser.fill("#replaces", "Microsoft Word").await;
+    browser
+        .eval("document.querySelector('#category').value = 'knowledge'")
+        .await;
+    browser
+        .eval("document.querySelector('#region').value = 'FR-BRE'")
+        .await;
+    browser
+        .fill("#summary", "Pour écrire la documentation du centre.")
+        .await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("p.notice").await;
+    assert_eq!(browser.path().await, "/admin/recommendations?done=saved");
+    // The last changed first: the one just saved, under the catalogue's name.
+    browser
+        .click("#main table.records tbody tr:first-child td.actions a[href$='/edit']")
+        .await;
+    browser.wait_for("#software_homepage").await;
+    let value = async |css: &str| {
+        browser
+            .eval(&format!("document.querySelector('{css}').value"))
+            .await
+    };
+    assert_eq!(value("#software_name").await, "LibreOffice");
+    assert_eq!(value("#software_homepage").await, known["homepage"]);
+    assert_eq!(value("#software_repository").await, known["repository"]);
+    assert_eq!(value("#region").await, "FR-BRE");
+    let licence = value("#software_license").await;
+    assert!(
+        !licence.as_str().unwrap().is_empty() && !licence.as_str().unwrap().contains("-only"),
+        "the licence by name: {licence}"
+    );
+
+    // Unknown software: the address completed, the licence chosen by name, stored as SPDX.
+    browser.goto("/admin/recommendations/new").await;
+    browser.fill("#software_name", "Logiciel du Forez").await;
+    browser
+        .fill("#software_homepage", "www.logiciel-du-forez.example")
+        .await;
+    browser
+        .fill("#software_license", "GNU AGPL v3 ou ultérieure")
+        .await;
+    browser.fill("#replaces", "Notion").await;
+    browser
+        .eval("document.querySelector('#category').value = 'knowledge'")
+        .await;
+    browser.fill("#summary", "Un wiki pour le centre.").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("p.notice").await;
+    let software = catalogue(&node, "logiciel-du-forez").await;
+    assert_eq!(
+        software["homepage"],
+        "https://www.logiciel-du-forez.example/"
+    );
+    assert_eq!(software["license"], "AGPL-3.0-or-later");
+    browser.close().await;
+}

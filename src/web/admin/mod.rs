@@ -1,6 +1,7 @@
 //! The admin pages: login, the dashboard (with the delivery queue), recommendations, contact
 //! cards and mediation places, and the network (follows, followers, endorsements, moderation).
 
+mod catalogue;
 mod contacts;
 mod lists;
 mod login;

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::directory::views::RecommendationView;
+use crate::directory::views::{RecommendationView, SoftwareView};
 use crate::domain::Window;
 use crate::domain::category::{CATEGORIES, Category};
 use crate::domain::provider::ProviderCard;
@@ -17,6 +17,7 @@ use crate::web::forms::{FormError, RecommendationForm};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
+use super::catalogue::{LicenceChoice, known_software, licence_by_name, licence_choices, resolve};
 use super::lists::{
     Bulk, ListQuery, Listing, Tools, bulk_done, confirm_bulk, confirm_delete, refused,
 };
@@ -182,15 +183,21 @@ struct FormPage {
     categories: &'static [Category],
     /// The provider records an offer can name.
     providers: Vec<ProviderCard>,
+    /// The catalogue's software, suggested for the name.
+    software: Vec<SoftwareView>,
+    licences: Vec<LicenceChoice>,
+    /// Regions by name, and the stored code when the list does not know it.
+    regions: Vec<(String, String)>,
 }
 
 fn form_page(
     state: &AppState,
     visit: &Visit,
     key: &str,
-    form: RecommendationForm,
+    mut form: RecommendationForm,
     error: FormError,
     providers: Vec<ProviderCard>,
+    software: Vec<SoftwareView>,
 ) -> Response {
     let title = if key.is_empty() {
         visit.tr().t("new-recommendation")
@@ -204,17 +211,34 @@ fn form_page(
     } else {
         StatusCode::OK
     };
+    let frame = visit.frame(state, title);
+    licence_by_name(&mut form, &frame);
     let page = FormPage {
-        page: visit.frame(state, title),
+        licences: licence_choices(&frame),
+        regions: regions(&form.region, frame.lang() == "en"),
+        page: frame,
         key: key.to_owned(),
         form,
         error,
         categories: CATEGORIES,
         providers,
+        software,
     };
     let mut res = render(visit.lang, &page);
     *res.status_mut() = status;
     res
+}
+
+fn regions(current: &str, english: bool) -> Vec<(String, String)> {
+    let mut regions: Vec<(String, String)> = crate::domain::region::known(english)
+        .into_iter()
+        .map(|(code, name)| (code.to_owned(), name.to_owned()))
+        .collect();
+    let current = current.trim();
+    if !current.is_empty() && !regions.iter().any(|(c, _)| c.eq_ignore_ascii_case(current)) {
+        regions.push((current.to_owned(), current.to_owned()));
+    }
+    regions
 }
 
 pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVisit) -> Response {
@@ -225,6 +249,7 @@ pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVis
         RecommendationForm::new_default(),
         FormError::default(),
         providers(&state).await,
+        known_software(&state).await,
     )
 }
 
@@ -244,6 +269,8 @@ pub async fn create(
     AdminForm { visit, form }: AdminForm<RecommendationForm>,
 ) -> Result<Response, PageError> {
     let providers = providers(&state).await;
+    let software = known_software(&state).await;
+    let form = resolve(form, &software, &visit.frame(&state, String::new()));
     let input = form.to_input(&providers);
     save(
         visit.lang,
@@ -251,7 +278,7 @@ pub async fn create(
         input,
         async |input| state.directory.create_recommendation(None, &input).await,
         "/admin/recommendations",
-        |error| form_page(&state, &visit, "", form, error, providers),
+        |error| form_page(&state, &visit, "", form, error, providers, software),
     )
     .await
 }
@@ -273,6 +300,7 @@ pub async fn edit_form(
         RecommendationForm::from_input(&input),
         FormError::default(),
         providers(&state).await,
+        known_software(&state).await,
     ))
 }
 
@@ -282,6 +310,8 @@ pub async fn update(
     AdminForm { visit, form }: AdminForm<RecommendationForm>,
 ) -> Result<Response, PageError> {
     let providers = providers(&state).await;
+    let software = known_software(&state).await;
+    let form = resolve(form, &software, &visit.frame(&state, String::new()));
     let input = form.to_input(&providers);
     save(
         visit.lang,
@@ -289,7 +319,7 @@ pub async fn update(
         input,
         async |input| state.directory.update_recommendation(&key, &input).await,
         "/admin/recommendations",
-        |error| form_page(&state, &visit, &key, form, error, providers),
+        |error| form_page(&state, &visit, &key, form, error, providers, software),
     )
     .await
 }

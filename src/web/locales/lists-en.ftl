@@ -67,3 +67,7 @@ licence-libre-copyleft = Libre, copyleft: anyone may use, study, change and shar
 licence-libre-permissive = Libre, permissive: anyone may use, study, change and share it, even inside software that is not free.
 licence-not-libre = A licence neither the FSF nor the OSI recognise as free.
 licence-spdx = SPDX identifier
+
+# The recommendation form: software from the catalogue, licences and regions by name.
+hint-software-name = Start typing: software from the catalogue fills its website, repository and licence if you leave them blank.
+region-none = Everywhere

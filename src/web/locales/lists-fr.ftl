@@ -67,3 +67,7 @@ licence-libre-copyleft = Libre, copyleft : chacun peut l’utiliser, l’étudie
 licence-libre-permissive = Libre, permissive : chacun peut l’utiliser, l’étudier, le modifier et le partager, même dans un logiciel qui ne l’est pas.
 licence-not-libre = Licence que ni la FSF ni l’OSI ne reconnaissent comme libre.
 licence-spdx = Identifiant SPDX
+
+# The recommendation form: software from the catalogue, licences and regions by name.
+hint-software-name = Commencez à taper : un logiciel du catalogue remplit son site, son dépôt et sa licence si vous les laissez vides.
+region-none = Partout
