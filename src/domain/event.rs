@@ -205,7 +205,7 @@ impl EventInput {
         let place = text::optional("place", self.place.as_deref(), 2048, false)?;
         let summary = text::optional("summary", self.summary.as_deref(), SUMMARY_MAX, true)?;
         let url = |field: &str, value: Option<&str>| -> Result<Option<String>, FieldError> {
-            Ok(HttpUrl::optional(field, value)?.map(|u| u.to_string()))
+            Ok(HttpUrl::typed_optional(field, value)?.map(|u| u.to_string()))
         };
         let booking_url = url("booking_url", self.booking_url.as_deref())?;
         let online_url = url("online_url", self.online_url.as_deref())?;

@@ -96,7 +96,7 @@ impl ProviderInput {
     pub(crate) fn validate(&self) -> Result<ProviderSpec, FieldError> {
         Ok(ProviderSpec {
             name: text::bounded("name", &self.name, 1, 100, false)?,
-            website: HttpUrl::parse("website", &self.website)?,
+            website: HttpUrl::typed("website", &self.website)?,
             kind: self.kind,
             chatons: self.chatons,
             country: country("country", self.country.as_deref())?,

@@ -43,8 +43,8 @@ impl SoftwareInput {
     pub(crate) fn validate(&self) -> Result<SoftwareSpec, FieldError> {
         Ok(SoftwareSpec {
             name: text::bounded("name", &self.name, 1, 100, false)?,
-            homepage: HttpUrl::parse("homepage", &self.homepage)?,
-            repository: HttpUrl::optional("repository", self.repository.as_deref())?,
+            homepage: HttpUrl::typed("homepage", &self.homepage)?,
+            repository: HttpUrl::typed_optional("repository", self.repository.as_deref())?,
             license: Licence::optional("license", self.license.as_deref())?,
             wikidata: WikidataId::optional("wikidata", self.wikidata.as_deref())?,
         })
