@@ -518,7 +518,8 @@ mod tests {
             .hosting;
         assert_eq!(hosting.len(), 2, "the blank row is dropped");
         assert_eq!(hosting[0].name, "La Mère Zaclys");
-        assert_eq!(hosting[0].url, "https://nuage.zaclys.com");
+        // As typed: the domain's validation completes the scheme (`HttpUrl::typed`).
+        assert_eq!(hosting[0].url, "nuage.zaclys.com");
         assert_eq!(hosting[0].provider, Some(ProviderRef::Key("zaclys".into())));
         assert_eq!(hosting[1].name, "Framadrive");
         assert_eq!(hosting[1].provider, None);
