@@ -32,6 +32,7 @@ use crate::storage::help_requests::{
 use crate::storage::places::{PlaceFilter, PlaceRow};
 use crate::storage::{Conn, StorageError, Window, accounts};
 
+use super::audit::Action;
 use super::views::Listing;
 use super::{Directory, DirectoryError, now};
 
@@ -567,6 +568,9 @@ impl Directory {
         if let Err(message) = outcome {
             return Err(crate::domain::FieldError::new("assigned_to", message).into());
         }
+        // The reference, never the person's name: the log outlives the request.
+        self.audited(Action::Updated, "help-request", &reference, &reference)
+            .await;
         self.help_request(&reference).await
     }
 
@@ -640,18 +644,24 @@ impl Directory {
             });
         }
         self.federation().wake();
+        self.audited(Action::Updated, "help-request", &reference, &reference)
+            .await;
         self.help_request(&reference).await
     }
 
     /// Erases a request on demand (anyone holding its reference: the visitor, or staff).
     pub async fn erase_help_request(&self, reference: &str) -> Result<(), DirectoryError> {
         let reference = canonical(reference)?;
+        let lookup = reference.clone();
         let erased = self
             .db()
-            .write(move |conn| HelpRequestRow::erase(conn, &reference))
+            .write(move |conn| HelpRequestRow::erase(conn, &lookup))
             .await?;
         if erased {
             tracing::info!("a help request was erased on demand");
+            // Logged when staff erase it (a visitor erasing theirs is no staff change).
+            self.audited(Action::Deleted, "help-request", &reference, &reference)
+                .await;
             Ok(())
         } else {
             Err(DirectoryError::NotFound("help request".into()))

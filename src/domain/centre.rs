@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::web_url::{HttpUrl, with_scheme};
+use super::web_url::HttpUrl;
 use super::{FieldError, region, text};
 
 /// A centre's local username, the `name` of `@name@domain`. Follows Mastodon's rule for local
@@ -91,10 +91,7 @@ impl CentreProfileInput {
         Ok(CentreProfile {
             name: text::bounded("name", &self.name, 1, 100, false)?,
             summary: text::optional("summary", self.summary.as_deref(), 2000, true)?,
-            website: HttpUrl::optional(
-                "website",
-                self.website.as_deref().map(with_scheme).as_deref(),
-            )?,
+            website: HttpUrl::typed_optional("website", self.website.as_deref())?,
             region: region::optional("region", self.region.as_deref())?,
             icon: HttpUrl::optional("icon", self.icon.as_deref())?,
             header: HttpUrl::optional("header", self.header.as_deref())?,

@@ -218,8 +218,8 @@ impl ContactInput {
                 .map(|p| phone("phone", p))
                 .transpose()?
                 .flatten(),
-            website: HttpUrl::optional("website", self.website.as_deref())?,
-            contact_form: HttpUrl::optional("contact_form", self.contact_form.as_deref())?,
+            website: HttpUrl::typed_optional("website", self.website.as_deref())?,
+            contact_form: HttpUrl::typed_optional("contact_form", self.contact_form.as_deref())?,
             visibility,
             consent,
         })

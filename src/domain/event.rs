@@ -205,7 +205,7 @@ impl EventInput {
         let place = text::optional("place", self.place.as_deref(), 2048, false)?;
         let summary = text::optional("summary", self.summary.as_deref(), SUMMARY_MAX, true)?;
         let url = |field: &str, value: Option<&str>| -> Result<Option<String>, FieldError> {
-            Ok(HttpUrl::optional(field, value)?.map(|u| u.to_string()))
+            Ok(HttpUrl::typed_optional(field, value)?.map(|u| u.to_string()))
         };
         let booking_url = url("booking_url", self.booking_url.as_deref())?;
         let online_url = url("online_url", self.online_url.as_deref())?;
@@ -254,6 +254,23 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 
+/// A day as people write it: `2 décembre 2026`, `1er mars 2027` (`fr`) or `2 December 2026`
+/// (any other language). Pages show every date this way (issue 12).
+pub fn date_text(date: chrono::NaiveDate, lang: &str) -> String {
+    use chrono::Datelike;
+    if lang.starts_with("fr") {
+        let day = date.day();
+        let suffix = if day == 1 { "er" } else { "" };
+        format!(
+            "{day}{suffix} {} {}",
+            MONTHS_FR[date.month0() as usize],
+            date.year()
+        )
+    } else {
+        date.format("%-d %B %Y").to_string()
+    }
+}
+
 /// When an event takes place, in words, at the organiser's offset: `jeudi 10 décembre 2026,
 /// 14:00–16:00` (`fr`) or `Thursday 10 December 2026, 14:00–16:00` (any other language); an
 /// event over several days gives both dates.
@@ -286,6 +303,19 @@ pub fn when_text(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>, lan
             date(end),
             time(end)
         )
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn days_read_in_each_language() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert_eq!(date_text(day(2), "fr"), "2 décembre 2026");
+        assert_eq!(date_text(day(1), "fr"), "1er décembre 2026");
+        assert_eq!(date_text(day(2), "en"), "2 December 2026");
     }
 }
 

@@ -70,6 +70,115 @@ impl fmt::Display for Licence {
     }
 }
 
+/// What a visitor reads for a licence expression, rather than SPDX identifiers: each licence's
+/// usual short name, how they combine, and whether the whole is libre and copyleft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    /// Short names in the expression's order (`GNU GPL v3`, `Apache 2.0`), each with whether a
+    /// later version may be chosen (`…-or-later`, `+`).
+    pub names: Vec<(String, bool)>,
+    /// Whether one of them may be chosen (`OR`) rather than all applying (`AND`).
+    pub any_of: bool,
+    /// Free software by the FSF or open source by the OSI.
+    pub libre: bool,
+    /// Modified versions must stay under the same terms.
+    pub copyleft: bool,
+}
+
+/// Short names of the licences the directory's software mostly uses; others read as SPDX's
+/// full name.
+const SHORT_NAMES: &[(&str, &str)] = &[
+    ("AGPL-3.0", "GNU AGPL v3"),
+    ("GPL-2.0", "GNU GPL v2"),
+    ("GPL-3.0", "GNU GPL v3"),
+    ("LGPL-2.1", "GNU LGPL v2.1"),
+    ("LGPL-3.0", "GNU LGPL v3"),
+    ("GFDL-1.3", "GNU FDL 1.3"),
+    ("MPL-2.0", "Mozilla Public License 2.0"),
+    ("Apache-2.0", "Apache 2.0"),
+    ("MIT", "MIT"),
+    ("BSD-2-Clause", "BSD 2-Clause"),
+    ("BSD-3-Clause", "BSD 3-Clause"),
+    ("ISC", "ISC"),
+    ("EUPL-1.2", "EUPL 1.2"),
+    ("CECILL-2.1", "CeCILL 2.1"),
+    ("CECILL-B", "CeCILL-B"),
+    ("CECILL-C", "CeCILL-C"),
+    ("EPL-2.0", "Eclipse Public License 2.0"),
+    ("CC0-1.0", "CC0"),
+    ("CC-BY-SA-4.0", "CC BY-SA 4.0"),
+    ("Unlicense", "Unlicense"),
+    ("Zlib", "zlib"),
+];
+
+/// The licences a form offers by name, most used in the directory first; any other SPDX
+/// expression can still be typed.
+pub const COMMON: &[&str] = &[
+    "AGPL-3.0-or-later",
+    "AGPL-3.0-only",
+    "GPL-3.0-or-later",
+    "GPL-3.0-only",
+    "GPL-2.0-or-later",
+    "GPL-2.0-only",
+    "LGPL-3.0-or-later",
+    "LGPL-2.1-or-later",
+    "MPL-2.0",
+    "EUPL-1.2",
+    "CECILL-2.1",
+    "Apache-2.0",
+    "MIT",
+    "BSD-3-Clause",
+    "BSD-2-Clause",
+    "ISC",
+    "EPL-2.0",
+    "CC0-1.0",
+    "Unlicense",
+];
+
+/// Describes a stored expression; `None` when it does not parse (it is then shown as written).
+pub fn describe(expression: &str) -> Option<Described> {
+    let parsed = spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX).ok()?;
+    let any_of = parsed.iter().any(|n| {
+        matches!(
+            n,
+            spdx::expression::ExprNode::Op(spdx::expression::Operator::Or)
+        )
+    });
+    let mut names = Vec::new();
+    let (mut libre, mut copyleft) = (Vec::new(), Vec::new());
+    for req in parsed.requirements() {
+        let spdx::LicenseItem::Spdx { id, or_later } = &req.req.license else {
+            return None;
+        };
+        let (base, later) = match id.name.strip_suffix("-or-later") {
+            Some(base) => (base, true),
+            None => (id.name.strip_suffix("-only").unwrap_or(id.name), *or_later),
+        };
+        let name = SHORT_NAMES
+            .iter()
+            .find(|(spdx, _)| *spdx == base)
+            .map_or(id.full_name, |(_, short)| short);
+        if !names.iter().any(|(n, l)| n == name && *l == later) {
+            names.push((name.to_owned(), later));
+        }
+        libre.push(id.is_fsf_free_libre() || id.is_osi_approved());
+        copyleft.push(id.is_copyleft());
+    }
+    // All apply: libre if each is, copyleft if one is. One to choose: libre if one is, and
+    // copyleft only if no choice escapes it.
+    let (libre, copyleft) = if any_of {
+        (libre.iter().any(|l| *l), copyleft.iter().all(|c| *c))
+    } else {
+        (libre.iter().all(|l| *l), copyleft.iter().any(|c| *c))
+    };
+    Some(Described {
+        names,
+        any_of,
+        libre,
+        copyleft,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +223,33 @@ mod tests {
             assert_eq!(err.field, "software.license", "{bad}");
             assert!(err.reason.contains("SPDX"), "{bad}: {}", err.reason);
         }
+    }
+
+    #[test]
+    fn expressions_read_as_short_names_with_their_kind() {
+        let d = describe("GPL-2.0-only AND GPL-3.0-only AND AGPL-3.0-only AND Apache-2.0").unwrap();
+        let names: Vec<&str> = d.names.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["GNU GPL v2", "GNU GPL v3", "GNU AGPL v3", "Apache 2.0"]
+        );
+        assert!(!d.any_of && d.libre && d.copyleft);
+
+        let d = describe("AGPL-3.0-or-later").unwrap();
+        assert_eq!(d.names, [("GNU AGPL v3".to_owned(), true)]);
+        assert!(d.libre && d.copyleft);
+
+        let d = describe("MIT OR Apache-2.0").unwrap();
+        assert!(d.any_of && d.libre && !d.copyleft, "{d:?}");
+        let d = describe("MPL-2.0 OR MIT").unwrap();
+        assert!(!d.copyleft, "a permissive choice escapes the copyleft");
+
+        let d = describe("CC-BY-NC-4.0").unwrap();
+        assert!(!d.libre, "non-commercial is not libre");
+        assert_eq!(
+            d.names[0].0,
+            "Creative Commons Attribution Non Commercial 4.0 International"
+        );
+        assert_eq!(describe("not an expression ((("), None);
     }
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::text;
-use super::web_url::{HttpUrl, with_scheme};
+use super::web_url::HttpUrl;
 
 /// What kind of organisation runs the service: who answers, and on what terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -96,7 +96,7 @@ impl ProviderInput {
     pub(crate) fn validate(&self) -> Result<ProviderSpec, FieldError> {
         Ok(ProviderSpec {
             name: text::bounded("name", &self.name, 1, 100, false)?,
-            website: HttpUrl::parse("website", &with_scheme(&self.website))?,
+            website: HttpUrl::typed("website", &self.website)?,
             kind: self.kind,
             chatons: self.chatons,
             country: country("country", self.country.as_deref())?,

@@ -173,7 +173,7 @@ impl RecommendationInput {
             .map(|(i, h)| {
                 Ok(ValidHosting {
                     name: text::bounded(&format!("hosting.{i}.name"), &h.name, 1, 100, false)?,
-                    url: HttpUrl::parse(&format!("hosting.{i}.url"), &h.url)?,
+                    url: HttpUrl::typed(&format!("hosting.{i}.url"), &h.url)?,
                     provider: h
                         .provider
                         .as_ref()
@@ -264,7 +264,7 @@ mod tests {
         let mut bad = input();
         bad.hosting = vec![Hosting {
             name: "Framasoft".into(),
-            url: "frama.space".into(),
+            url: "frama space".into(),
             provider: None,
         }];
         assert_eq!(bad.validate().unwrap_err().field, "hosting.0.url");

@@ -130,18 +130,46 @@ pub fn of_commune(insee: &str) -> Option<&'static str> {
         .map(|(region, _)| *region)
 }
 
-/// The name of a French region (`Bretagne` for `FR-BRE`).
-pub fn name_in_french(code: &str) -> Option<&'static str> {
-    FRENCH
-        .iter()
-        .find(|(c, ..)| c.eq_ignore_ascii_case(code))
-        .map(|(_, name, _)| *name)
-}
-
 /// The regions a form offers by name, France first: `(code, name)`. The code is what is
 /// stored and federated; people pick the name.
 pub fn named() -> impl Iterator<Item = (&'static str, &'static str)> {
     FRENCH.iter().map(|(code, name, _)| (*code, *name))
+}
+
+/// Neighbouring French-speaking countries a centre may be in: the code, the name in French
+/// and in English.
+const COUNTRIES: &[(&str, &str, &str)] = &[
+    ("BE", "Belgique", "Belgium"),
+    ("CH", "Suisse", "Switzerland"),
+    ("LU", "Luxembourg", "Luxembourg"),
+    ("MC", "Monaco", "Monaco"),
+    ("CA", "Canada", "Canada"),
+];
+
+/// The name a visitor reads for a region code (`FR-ARA` -> "Auvergne-Rhône-Alpes"), in French
+/// (`english` false) or English; `None` for a code this list does not know, shown as written.
+/// French regions keep their French names in English, as English texts write them.
+pub fn name(code: &str, english: bool) -> Option<&'static str> {
+    if let Some((_, name, _)) = FRENCH.iter().find(|(c, ..)| c.eq_ignore_ascii_case(code)) {
+        return Some(*name);
+    }
+    COUNTRIES
+        .iter()
+        .find(|(c, ..)| c.eq_ignore_ascii_case(code))
+        .map(|(_, fr, en)| if english { *en } else { *fr })
+}
+
+/// Every region this list names, French regions first: the code and the name.
+pub fn known(english: bool) -> Vec<(&'static str, &'static str)> {
+    FRENCH
+        .iter()
+        .map(|(code, name, _)| (*code, *name))
+        .chain(
+            COUNTRIES
+                .iter()
+                .map(|(code, fr, en)| (*code, if english { *en } else { *fr })),
+        )
+        .collect()
 }
 
 #[cfg(test)]
@@ -178,6 +206,15 @@ mod tests {
         for (code, ..) in FRENCH {
             assert_eq!(parse("region", code).as_deref(), Ok(*code));
         }
+    }
+
+    #[test]
+    fn codes_read_as_names() {
+        assert_eq!(name("FR-ARA", false), Some("Auvergne-Rhône-Alpes"));
+        assert_eq!(name("fr-idf", true), Some("Île-de-France"));
+        assert_eq!(name("CH", false), Some("Suisse"));
+        assert_eq!(name("CH", true), Some("Switzerland"));
+        assert_eq!(name("CH-GE", false), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::web_url::HttpUrl;
 pub struct SoftwareInput {
     /// Display name, e.g. "Nextcloud".
     pub name: String,
-    /// The project's website (http or https).
+    /// The project's website (http or https; `www.example.org` is completed with `https://`).
     pub homepage: String,
     /// Source repository URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,8 +43,8 @@ impl SoftwareInput {
     pub(crate) fn validate(&self) -> Result<SoftwareSpec, FieldError> {
         Ok(SoftwareSpec {
             name: text::bounded("name", &self.name, 1, 100, false)?,
-            homepage: HttpUrl::parse("homepage", &self.homepage)?,
-            repository: HttpUrl::optional("repository", self.repository.as_deref())?,
+            homepage: HttpUrl::typed("homepage", &self.homepage)?,
+            repository: HttpUrl::typed_optional("repository", self.repository.as_deref())?,
             license: Licence::optional("license", self.license.as_deref())?,
             wikidata: WikidataId::optional("wikidata", self.wikidata.as_deref())?,
         })

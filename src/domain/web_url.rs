@@ -10,11 +10,19 @@ use super::FieldError;
 /// Longest URL we store; longer ones are almost always garbage or an attack.
 pub const MAX_URL_LENGTH: usize = 2048;
 
-/// A scheme-less address as people type it (`zaclys.com`) completed with `https://`; anything
-/// with a scheme, and the empty string, as it is.
+/// A scheme-less address as people type it (`www.libreoffice.org`, `zaclys.com/tarifs`,
+/// `localhost:8080`) completed with `https://`. Only what starts like a host name is completed
+/// (a dot or a port before the first `/`): `javascript:alert(1)` or `mailto:a@b.org` are left
+/// as they are, to be refused for their scheme; so are the empty string and text with a scheme.
 pub(crate) fn with_scheme(value: &str) -> String {
     let value = value.trim();
-    if value.is_empty() || value.contains("://") {
+    let host = value.split(['/', '?', '#']).next().unwrap_or_default();
+    let (name, port) = host.split_once(':').unwrap_or((host, ""));
+    let host_like = !name.is_empty()
+        && !name.contains(|c: char| c.is_whitespace() || c == '@')
+        && (name.contains('.') || !port.is_empty())
+        && port.bytes().all(|b| b.is_ascii_digit());
+    if value.contains("://") || !host_like {
         value.to_owned()
     } else {
         format!("https://{value}")
@@ -27,6 +35,25 @@ pub(crate) fn with_scheme(value: &str) -> String {
 pub struct HttpUrl(Url);
 
 impl HttpUrl {
+    /// An address a person typed, in the API or a form, completed when its scheme is missing
+    /// (`with_scheme`): `www.libreoffice.org` is stored as `https://www.libreoffice.org/`.
+    /// Imported documents and peers' objects go through `parse`, where a link such as
+    /// `page.html` is relative, not a host.
+    pub(crate) fn typed(field: &str, value: &str) -> Result<Self, FieldError> {
+        Self::parse(field, &with_scheme(value))
+    }
+
+    /// `typed` for an optional field.
+    pub(crate) fn typed_optional(
+        field: &str,
+        value: Option<&str>,
+    ) -> Result<Option<Self>, FieldError> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => Self::typed(field, v).map(Some),
+        }
+    }
+
     pub(crate) fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let value = value.trim();
         if value.is_empty() {
@@ -111,6 +138,36 @@ mod tests {
         assert!(
             HttpUrl::parse("homepage", &format!("https://e.org/{}", "a".repeat(3000))).is_err()
         );
+    }
+
+    #[test]
+    fn addresses_typed_without_scheme_are_completed() {
+        let completed = |v: &str| HttpUrl::typed("homepage", v).map(|u| u.to_string());
+        assert_eq!(
+            completed(" www.libreoffice.org ").as_deref(),
+            Ok("https://www.libreoffice.org/")
+        );
+        assert_eq!(
+            completed("zaclys.com/tarifs?x=1").as_deref(),
+            Ok("https://zaclys.com/tarifs?x=1")
+        );
+        assert_eq!(
+            completed("localhost:8080").as_deref(),
+            Ok("https://localhost:8080/")
+        );
+        assert_eq!(
+            completed("http://example.org").as_deref(),
+            Ok("http://example.org/"),
+            "a scheme given is kept"
+        );
+        let refused = HttpUrl::parse("homepage", "javascript:alert(1)").unwrap_err();
+        assert!(
+            refused.reason.contains("http or https"),
+            "{}",
+            refused.reason
+        );
+        assert_eq!(with_scheme("user@example.org"), "user@example.org");
+        assert_eq!(with_scheme(""), "");
     }
 
     #[test]

@@ -11,7 +11,6 @@ use crate::domain::contact::{Area, Consent, ContactInput, SCOPE_TERMS, Visibilit
 use crate::domain::provider::{ProviderCard, ProviderInput, ProviderKind, ProviderRef};
 use crate::domain::recommendation::{Hosting, Level, RecommendationInput, Status};
 use crate::domain::software::SoftwareInput;
-use crate::domain::web_url::with_scheme;
 
 use super::i18n::Tr;
 
@@ -234,7 +233,7 @@ impl RecommendationForm {
                 };
                 Hosting {
                     name: or_record(offer.name, |p| &p.name),
-                    url: with_scheme(&or_record(offer.url, |p| &p.website)),
+                    url: or_record(offer.url, |p| &p.website),
                     provider: Some(offer.provider)
                         .filter(|p| !p.is_empty())
                         .map(ProviderRef::Key),
@@ -519,7 +518,8 @@ mod tests {
             .hosting;
         assert_eq!(hosting.len(), 2, "the blank row is dropped");
         assert_eq!(hosting[0].name, "La Mère Zaclys");
-        assert_eq!(hosting[0].url, "https://nuage.zaclys.com");
+        // As typed: the domain's validation completes the scheme (`HttpUrl::typed`).
+        assert_eq!(hosting[0].url, "nuage.zaclys.com");
         assert_eq!(hosting[0].provider, Some(ProviderRef::Key("zaclys".into())));
         assert_eq!(hosting[1].name, "Framadrive");
         assert_eq!(hosting[1].provider, None);

@@ -199,12 +199,9 @@ impl Frame {
             .unwrap_or_else(|| id.to_owned())
     }
 
-    /// A date as people read it in the page's language ("22/11/2026", "22 Nov 2026").
+    /// A date as people read it in the page's language ("2 décembre 2026", "2 December 2026").
     pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        match self.tr.lang {
-            Lang::Fr => at.format("%d/%m/%Y").to_string(),
-            Lang::En => at.format("%-d %b %Y").to_string(),
-        }
+        crate::domain::event::date_text(at.date_naive(), self.lang())
     }
 }
 

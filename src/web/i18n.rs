@@ -91,21 +91,31 @@ struct Catalog {
     bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
 }
 
+/// Each language's messages: the site's, then those of the admin lists, labels and dates
+/// (issue 12), kept in a file of their own.
+const FR: &[&str] = &[
+    include_str!("locales/fr.ftl"),
+    include_str!("locales/lists-fr.ftl"),
+];
+const EN: &[&str] = &[
+    include_str!("locales/en.ftl"),
+    include_str!("locales/lists-en.ftl"),
+];
+
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     let mut bundles = HashMap::new();
-    for (lang, source) in [
-        (Lang::Fr, include_str!("locales/fr.ftl")),
-        (Lang::En, include_str!("locales/en.ftl")),
-    ] {
+    for (lang, sources) in [(Lang::Fr, FR), (Lang::En, EN)] {
         let id: LanguageIdentifier = lang.code().parse().expect("a valid language tag");
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(_, errors)| panic!("locales/{}.ftl: {errors:?}", lang.code()));
         let mut bundle = FluentBundle::new_concurrent(vec![id]);
         // Isolation marks (U+2068/2069) around placeables would end up inside HTML attributes.
         bundle.set_use_isolating(false);
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|errors| panic!("locales/{}.ftl: {errors:?}", lang.code()));
+        for source in sources {
+            let resource = FluentResource::try_new((*source).to_owned())
+                .unwrap_or_else(|(_, errors)| panic!("locales/{}: {errors:?}", lang.code()));
+            bundle
+                .add_resource(resource)
+                .unwrap_or_else(|errors| panic!("locales/{}: {errors:?}", lang.code()));
+        }
         bundles.insert(lang.code(), bundle);
     }
     Catalog { bundles }
@@ -185,8 +195,8 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_messages() {
-        let mut fr = keys(include_str!("locales/fr.ftl"));
-        let mut en = keys(include_str!("locales/en.ftl"));
+        let mut fr: Vec<String> = FR.iter().flat_map(|s| keys(s)).collect();
+        let mut en: Vec<String> = EN.iter().flat_map(|s| keys(s)).collect();
         fr.sort();
         en.sort();
         assert!(!fr.is_empty());

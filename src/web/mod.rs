@@ -16,6 +16,7 @@ mod frame;
 mod help;
 pub mod i18n;
 mod images;
+mod labels;
 mod places;
 mod providers;
 mod public;

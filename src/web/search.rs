@@ -223,6 +223,8 @@ impl SearchPage {
         match name {
             "kind" => self.page.t(&format!("kind-{value}")),
             "category" => self.page.category(value),
+            "region" => self.page.region(value),
+            "license" => self.page.licence(value).short,
             _ => value.to_owned(),
         }
     }
@@ -231,6 +233,8 @@ impl SearchPage {
         match name {
             "kind" => self.page.t(&format!("kind-{}", v.value)),
             "category" => self.page.category(&v.value),
+            "region" => self.page.region(&v.value),
+            "license" => self.page.licence(&v.value).short,
             _ => v.label.clone(),
         }
     }

@@ -262,12 +262,25 @@ async fn publishing_through_the_forms(backend: Backend) {
         "Visioconférence libre, sans compte."
     );
 
-    // Delete.
+    // Delete: the list links to a page that asks first; only its form deletes, with the token.
     let list = visitor.get("/admin/recommendations").await;
-    let delete = list
-        .attr("td.actions form[action$='/delete']", "action")
-        .unwrap();
-    let res = visitor.post(&delete, &[("csrf", &list.csrf())]).await;
+    let ask = list.attr("td.actions a[href$='/delete']", "href").unwrap();
+    let confirm = visitor.get(&ask).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert_eq!(
+        confirm.text_of("h1").as_deref(),
+        Some("Supprimer « Jitsi Meet » ?")
+    );
+    assert_eq!(node.search("q=jitsi").await.0, 1, "asking deletes nothing");
+    let delete = confirm.attr("div.confirm form", "action").unwrap();
+    assert_eq!(delete, ask, "the confirmation posts to the same address");
+    assert_eq!(
+        confirm.attr("div.confirm a", "href").as_deref(),
+        Some("/admin/recommendations")
+    );
+    let forged = visitor.post(&delete, &[("csrf", "")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let res = visitor.post(&delete, &[("csrf", &confirm.csrf())]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(node.search("q=jitsi").await.0, 0);
 }
@@ -611,7 +624,7 @@ async fn provider_records_in_the_admin(backend: Backend) {
     let created = node.create_recommendation(&nextcloud).await;
     let list = visitor.get("/admin/providers").await;
     assert_eq!(
-        list.count("form[action='/admin/providers/la-mere-zaclys/delete']"),
+        list.count("a[href='/admin/providers/la-mere-zaclys/delete']"),
         0
     );
     let res = visitor

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admin_lists;
 mod admin_pages;
 mod admin_places;
 mod admin_profile;
@@ -16,6 +17,7 @@ mod contacts;
 mod events;
 mod export_import;
 mod help;
+mod labels;
 mod pages;
 mod persistence;
 mod places;

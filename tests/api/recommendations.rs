@@ -104,7 +104,7 @@ async fn bad_input(backend: Backend) {
             "software.homepage",
         ),
         (
-            with("/software/homepage", json!("jitsi.org")),
+            with("/software/homepage", json!("jitsi point org")),
             StatusCode::UNPROCESSABLE_ENTITY,
             "software.homepage",
         ),
@@ -232,6 +232,21 @@ async fn bad_input(backend: Backend) {
     // Nothing was stored by any of them.
     let (total, _) = listing(&node.get("/api/v1/recommendations").await.body);
     assert_eq!(total, 0);
+
+    // An address typed without its scheme is completed, as the forms do (issue 12).
+    let res = node
+        .post(
+            "/api/v1/recommendations",
+            &with("/software/homepage", json!("www.jitsi.org")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["software"]["homepage"], "https://www.jitsi.org/");
+    let completed = key(&res.body["id"]);
+    let res = node
+        .delete(&format!("/api/v1/recommendations/{completed}"))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
 
     // A bad PATCH changes nothing either.
     let created = node.create_recommendation(&valid).await;

@@ -17,7 +17,9 @@ mod harness;
 
 mod harness_checks;
 mod help;
+mod lists;
 mod pages;
+mod phones;
 mod places;
 mod sheet;
 mod staff;

@@ -141,7 +141,8 @@ async fn request_page(
         Routing::Region { region } => tr.t1(
             "help-routing-region",
             "region",
-            crate::domain::region::name_in_french(region).unwrap_or(region),
+            crate::domain::region::name(region, visit.lang == crate::web::i18n::Lang::En)
+                .unwrap_or(region),
         ),
         Routing::Place { place, km } => tr
             .with_args(

@@ -3,8 +3,10 @@
 
 mod accounts;
 mod audit;
+mod catalogue;
 mod contacts;
 mod help;
+mod lists;
 mod login;
 mod network;
 mod places;
@@ -46,7 +48,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/admin/recommendations/{key}/delete",
-            post(recommendations::delete),
+            get(recommendations::delete_form).post(recommendations::delete),
+        )
+        .route(
+            "/admin/recommendations/bulk",
+            get(recommendations::bulk_form).post(recommendations::bulk),
         )
         .route("/admin/contacts", get(contacts::list))
         .route(
@@ -57,7 +63,14 @@ pub fn routes() -> Router<AppState> {
             "/admin/contacts/{key}/edit",
             get(contacts::edit_form).post(contacts::update),
         )
-        .route("/admin/contacts/{key}/delete", post(contacts::delete))
+        .route(
+            "/admin/contacts/{key}/delete",
+            get(contacts::delete_form).post(contacts::delete),
+        )
+        .route(
+            "/admin/contacts/bulk",
+            get(contacts::bulk_form).post(contacts::bulk),
+        )
         .route("/admin/providers", get(providers::list))
         .route(
             "/admin/providers/new",
@@ -67,7 +80,14 @@ pub fn routes() -> Router<AppState> {
             "/admin/providers/{key}/edit",
             get(providers::edit_form).post(providers::update),
         )
-        .route("/admin/providers/{key}/delete", post(providers::delete))
+        .route(
+            "/admin/providers/{key}/delete",
+            get(providers::delete_form).post(providers::delete),
+        )
+        .route(
+            "/admin/providers/bulk",
+            get(providers::bulk_form).post(providers::bulk),
+        )
         .route("/admin/places", get(places::list))
         .route(
             "/admin/places/new",
@@ -77,7 +97,14 @@ pub fn routes() -> Router<AppState> {
             "/admin/places/{key}/edit",
             get(places::edit_form).post(places::update),
         )
-        .route("/admin/places/{key}/delete", post(places::delete))
+        .route(
+            "/admin/places/{key}/delete",
+            get(places::delete_form).post(places::delete),
+        )
+        .route(
+            "/admin/places/bulk",
+            get(places::bulk_form).post(places::bulk),
+        )
         .route("/admin/help", get(help::list))
         .route("/admin/help/{reference}", get(help::show).post(help::save))
         .route("/admin/help/{reference}/reply", post(help::reply))

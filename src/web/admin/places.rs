@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -23,7 +23,101 @@ use crate::web::forms::{self, FormError, opt};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
+use super::lists::{
+    Bulk, ListQuery, Listing, Tools, bulk_done, confirm_bulk, confirm_delete, refused,
+};
 use super::{Done, done, save};
+
+const LIST: &str = "/admin/places";
+
+const ACTIONS: &[&str] = &["delete"];
+
+const LISTING: Listing<PlaceView> = Listing {
+    path: LIST,
+    text: |p| {
+        format!(
+            "{} {} {} {} {}",
+            p.place.nom, p.place.adresse, p.place.code_postal, p.place.commune, p.origin_name
+        )
+    },
+    status: None,
+    statuses: &[],
+    status_prefix: "status",
+    sorts: &[
+        ("updated", |a, b| b.updated.cmp(&a.updated)),
+        ("name", |a, b| {
+            crate::domain::text::fold(&a.place.nom).cmp(&crate::domain::text::fold(&b.place.nom))
+        }),
+        ("place", |a, b| {
+            (crate::domain::text::fold(&a.place.commune), &a.place.nom)
+                .cmp(&(crate::domain::text::fold(&b.place.commune), &b.place.nom))
+        }),
+    ],
+    actions: ACTIONS,
+};
+
+async fn all(state: &AppState, visit: &Visit) -> Result<Vec<PlaceView>, PageError> {
+    Ok(state
+        .directory
+        .list_places(
+            &Default::default(),
+            Window {
+                offset: 0,
+                limit: 1000,
+            },
+            visit.access(),
+        )
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?
+        .results)
+}
+
+/// `GET /admin/places/{key}/delete`: asks before deleting.
+pub async fn delete_form(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let place = state
+        .directory
+        .place_input(&key)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    Ok(confirm_delete(&state, &visit, LIST, &key, &place.nom))
+}
+
+/// `GET /admin/places/bulk?action=delete&key=…`: asks before deleting the ticked places.
+pub async fn bulk_form(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let bulk = Bulk::from_query(query.as_deref());
+    let names = all(&state, &visit)
+        .await?
+        .into_iter()
+        .filter(|p| p.local && bulk.key.contains(&p.key))
+        .map(|p| (p.key, p.place.nom))
+        .collect();
+    confirm_bulk(&state, &visit, LIST, ACTIONS, bulk, names)
+}
+
+/// `POST /admin/places/bulk`: each place deleted as one delete would.
+pub async fn bulk(
+    State(state): State<AppState>,
+    AdminForm { visit, form }: AdminForm<Bulk>,
+) -> Result<Response, PageError> {
+    let d = &state.directory;
+    if let Some(nothing) = refused(&form, LIST, ACTIONS) {
+        return Ok(nothing);
+    }
+    for key in &form.key {
+        d.delete_place(key)
+            .await
+            .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    }
+    Ok(bulk_done(LIST, &form))
+}
 
 /// The place form as browsers post it: text as typed, ticked labels as lists.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -240,34 +334,32 @@ struct ListPage {
     page: Frame,
     notice: Option<String>,
     local: Vec<PlaceView>,
+    tools: Tools,
     received: Vec<PlaceView>,
+    received_tools: Tools,
 }
 
+/// `GET /admin/places`: ours (searched, sorted, paged, bulk delete) and those received.
 pub async fn list(
     State(state): State<AppState>,
     AdminVisit(visit): AdminVisit,
     Query(done): Query<Done>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let all = state
-        .directory
-        .list_places(
-            &Default::default(),
-            Window {
-                offset: 0,
-                limit: 1000,
-            },
-            visit.access(),
-        )
-        .await
-        .map_err(|e| PageError::from_directory(visit.lang, e))?
-        .results;
-    let (local, received) = all.into_iter().partition(|p| p.local);
+    let (local, received): (Vec<_>, Vec<_>) = all(&state, &visit)
+        .await?
+        .into_iter()
+        .partition(|p| p.local);
+    let (local, tools) = LISTING.pick(local, &query, &visit);
+    let (received, received_tools) = LISTING.pick_received(received, &query, &visit);
     let page = visit.frame(&state, visit.tr().t("admin-places"));
     let page = ListPage {
         notice: done.message(&page),
         page,
         local,
+        tools,
         received,
+        received_tools,
     };
     Ok(render(visit.lang, &page))
 }
@@ -382,7 +474,7 @@ pub async fn delete(
         .delete_place(&key)
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
-    Ok(done("/admin/places", "deleted"))
+    Ok(done(LIST, "deleted"))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! (refused while an offer still names the provider, with the reason on the list).
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -16,27 +16,32 @@ use crate::web::forms::{FormError, ProviderForm};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
+use super::lists::{
+    Bulk, ListQuery, Listing, Tools, bulk_done, confirm_bulk, confirm_delete, refused,
+};
 use super::{Done, done, save};
 
 const LIST: &str = "/admin/providers";
 
-#[derive(Template)]
-#[template(path = "admin/providers.html")]
-struct ListPage {
-    page: Frame,
-    notice: Option<String>,
-    /// Why the last delete was refused.
-    refused: Option<String>,
-    providers: Vec<ProviderView>,
-}
+const ACTIONS: &[&str] = &["delete"];
 
-async fn list_page(
-    state: &AppState,
-    visit: &Visit,
-    notice: Option<String>,
-    refused: Option<String>,
-) -> Result<Response, PageError> {
-    let providers = state
+const LISTING: Listing<ProviderView> = Listing {
+    path: LIST,
+    text: |p| format!("{} {}", p.name, p.website),
+    status: Some(|p| p.kind.as_str().to_owned()),
+    statuses: &["association", "cooperative", "company", "public-body"],
+    status_prefix: "provider-kind",
+    sorts: &[
+        ("updated", |a, b| b.updated.cmp(&a.updated)),
+        ("name", |a, b| {
+            crate::domain::text::fold(&a.name).cmp(&crate::domain::text::fold(&b.name))
+        }),
+    ],
+    actions: ACTIONS,
+};
+
+async fn all(state: &AppState, visit: &Visit) -> Result<Vec<ProviderView>, PageError> {
+    Ok(state
         .directory
         .list_providers(
             &ProviderQuery::default(),
@@ -47,7 +52,76 @@ async fn list_page(
         )
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?
-        .results;
+        .results)
+}
+
+/// `GET /admin/providers/{key}/delete`: asks before deleting.
+pub async fn delete_form(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    Path(key): Path<String>,
+) -> Result<Response, PageError> {
+    let provider = state
+        .directory
+        .provider(&key)
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    Ok(confirm_delete(&state, &visit, LIST, &key, &provider.name))
+}
+
+/// `GET /admin/providers/bulk?action=delete&key=…`: asks before deleting the ticked records.
+pub async fn bulk_form(
+    State(state): State<AppState>,
+    AdminVisit(visit): AdminVisit,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
+    let bulk = Bulk::from_query(query.as_deref());
+    let names = all(&state, &visit)
+        .await?
+        .into_iter()
+        .filter(|p| bulk.key.contains(&p.key))
+        .map(|p| (p.key, p.name))
+        .collect();
+    confirm_bulk(&state, &visit, LIST, ACTIONS, bulk, names)
+}
+
+/// `POST /admin/providers/bulk`: each record deleted as one delete would (refused, and the
+/// rest left alone, at the first one an offer still names).
+pub async fn bulk(
+    State(state): State<AppState>,
+    AdminForm { visit, form }: AdminForm<Bulk>,
+) -> Result<Response, PageError> {
+    let d = &state.directory;
+    if let Some(nothing) = refused(&form, LIST, ACTIONS) {
+        return Ok(nothing);
+    }
+    for key in &form.key {
+        d.delete_provider(key)
+            .await
+            .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    }
+    Ok(bulk_done(LIST, &form))
+}
+
+#[derive(Template)]
+#[template(path = "admin/providers.html")]
+struct ListPage {
+    page: Frame,
+    notice: Option<String>,
+    /// Why the last delete was refused.
+    refused: Option<String>,
+    providers: Vec<ProviderView>,
+    tools: Tools,
+}
+
+async fn list_page(
+    state: &AppState,
+    visit: &Visit,
+    query: &ListQuery,
+    notice: Option<String>,
+    refused: Option<String>,
+) -> Result<Response, PageError> {
+    let (providers, tools) = LISTING.pick(all(state, visit).await?, query, visit);
     let status = if refused.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -58,19 +132,22 @@ async fn list_page(
         notice,
         refused,
         providers,
+        tools,
     };
     let mut res = render(visit.lang, &page);
     *res.status_mut() = status;
     Ok(res)
 }
 
+/// `GET /admin/providers`: searched, filtered by kind, sorted, paged, bulk delete.
 pub async fn list(
     State(state): State<AppState>,
     AdminVisit(visit): AdminVisit,
     Query(done): Query<Done>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let frame = visit.frame(&state, String::new());
-    list_page(&state, &visit, done.message(&frame), None).await
+    list_page(&state, &visit, &query, done.message(&frame), None).await
 }
 
 #[derive(Template)]
@@ -184,7 +261,7 @@ pub async fn delete(
         Ok(()) => Ok(done(LIST, "deleted")),
         Err(DirectoryError::Conflict { .. }) => {
             let refused = visit.tr().t1("provider-still-offered", "key", &key);
-            list_page(&state, &visit, None, Some(refused)).await
+            list_page(&state, &visit, &ListQuery::default(), None, Some(refused)).await
         }
         Err(e) => Err(PageError::from_directory(visit.lang, e)),
     }

@@ -217,12 +217,12 @@ consent-withdrawn = withdrawn
 field-software-name = Software name
 field-software-homepage = Software website
 field-software-repository = Source repository
-field-software-license = Licence (SPDX)
+field-software-license = Licence
 field-replaces = Tools it replaces
 field-summary = Summary
 field-rationale = Why recommend it
 field-language = Language of the text
-field-region = Region (ISO 3166)
+field-region = Region
 hint-offers = Pick the provider from the list: the service’s name and address are the provider’s when left blank. For a service whose provider is not listed, type its name and address.
 hint-no-providers = No provider is recorded yet (see Providers).
 offer-provider = Provider
@@ -246,12 +246,12 @@ field-hide = Address of the item to hide
 field-domain = Domain
 field-rule = Rule
 
-hint-url = Full address, starting with https://
-hint-license = SPDX identifier, e.g. AGPL-3.0-or-later
+hint-url = E.g. www.example.org: https:// is added when missing.
+hint-license = Choose it by name (e.g. GNU AGPL v3 or later); an SPDX identifier works too.
 hint-list = Separated by commas
 hint-summary = One or two sentences, shown wherever the recommendation appears.
 hint-language = Language code: fr, en…
-hint-region = E.g. FR or FR-ARA
+hint-region = The region where you recommend it, if not everywhere.
 hint-country = Two-letter code: FR, BE, CH…
 hint-visibility = Public: seen by everyone and sent to followers. Network: sent only to the centres that follow us.
 hint-consent = Without a recorded agreement, only the name and the centre are shown outside the admin pages.
@@ -357,6 +357,7 @@ sheet-printed = Sheet printed on { $date }.
 ready-to-use = Ready to use:
 
 places-title = Where to get help
+nav-help = Ask for help
 nav-places = Places
 places-lead = Digital mediation places: public digital spaces, libraries, drop-in sessions where people help you with computers and the internet.
 places-near-label = Postcode or commune
@@ -552,7 +553,7 @@ field-centre-summary = Description
 hint-centre-summary = A few sentences: who you are, what you offer, where and when.
 hint-website = For instance www.my-centre.org (https:// is added when missing).
 hint-centre-contact = An email address or the address of a contact page.
-region-none = No region
+profile-region-none = No region
 field-avatar = Avatar
 field-header = Header image
 field-image-file = Choose an image on the computer
@@ -632,5 +633,6 @@ audit-entry = { $actor } { $action ->
     [event] the event
     [profile] the centre’s profile
     [account] the account
+    [help-request] the help request
    *[other] the item
   } “{ $title }”

@@ -217,12 +217,12 @@ consent-withdrawn = retiré
 field-software-name = Nom du logiciel
 field-software-homepage = Site du logiciel
 field-software-repository = Dépôt du code source
-field-software-license = Licence (SPDX)
+field-software-license = Licence
 field-replaces = Outils remplacés
 field-summary = Résumé
 field-rationale = Pourquoi le recommander
 field-language = Langue du texte
-field-region = Région (ISO 3166)
+field-region = Région
 hint-offers = Choisissez l’hébergeur dans la liste : le nom et l’adresse du service sont les siens si vous les laissez vides. Pour un service dont l’hébergeur n’est pas listé, écrivez son nom et son adresse.
 hint-no-providers = Aucun hébergeur n’est encore enregistré (voir Hébergeurs).
 offer-provider = Hébergeur
@@ -246,12 +246,12 @@ field-hide = Adresse de l’élément à masquer
 field-domain = Domaine
 field-rule = Règle
 
-hint-url = Adresse complète, commençant par https://
-hint-license = Identifiant SPDX, par ex. AGPL-3.0-or-later
+hint-url = Par ex. www.exemple.org : https:// est ajouté s’il manque.
+hint-license = Choisissez-la par son nom (par ex. GNU AGPL v3 ou ultérieure) ; un identifiant SPDX convient aussi.
 hint-list = Séparés par des virgules
 hint-summary = Une ou deux phrases, affichées partout où la recommandation apparaît.
 hint-language = Code de langue : fr, en…
-hint-region = Par ex. FR ou FR-ARA
+hint-region = La région où vous la recommandez, si elle ne vaut pas partout.
 hint-country = Code à deux lettres : FR, BE, CH…
 hint-visibility = Publique : visible par tous et diffusée aux abonnés. Réseau : envoyée seulement aux centres qui nous suivent.
 hint-consent = Sans accord enregistré, seuls le nom et le centre sont montrés hors de l’administration.
@@ -357,6 +357,7 @@ sheet-printed = Fiche imprimée le { $date }.
 ready-to-use = Prêt à l’emploi :
 
 places-title = Où se faire aider
+nav-help = Demander de l’aide
 nav-places = Lieux
 places-lead = Les lieux de médiation numérique : espaces publics numériques, médiathèques, permanences, où l’on vous aide à utiliser le numérique.
 places-near-label = Code postal ou commune
@@ -552,7 +553,7 @@ field-centre-summary = Présentation
 hint-centre-summary = Quelques phrases : qui vous êtes, ce que vous proposez, où et quand.
 hint-website = Par exemple www.mon-centre.fr (https:// est ajouté s’il manque).
 hint-centre-contact = Une adresse électronique ou l’adresse d’une page de contact.
-region-none = Aucune région
+profile-region-none = Aucune région
 field-avatar = Avatar
 field-header = Image d’en-tête
 field-image-file = Choisir une image sur l’ordinateur
@@ -632,5 +633,6 @@ audit-entry = { $actor } { $action ->
     [event] l’événement
     [profile] le profil du centre
     [account] le compte
+    [help-request] la demande d’aide
    *[other] l’élément
   } « { $title } »
