@@ -543,6 +543,9 @@ help-contact-by = Contact
 done-help-saved = Request saved.
 done-help-replied = Reply sent.
 done-help-erased = Request erased.
+help-staff-where = Town
+help-staff-kind = On behalf of
+help-staff-need = What is needed
 help-cancel = Cancel
 ## Centre profile (issue 12)
 admin-profile = Centre profile

@@ -543,6 +543,9 @@ help-contact-by = Contact
 done-help-saved = Demande enregistrée.
 done-help-replied = Réponse envoyée.
 done-help-erased = Demande effacée.
+help-staff-where = Commune
+help-staff-kind = Au nom de
+help-staff-need = Le besoin
 help-cancel = Annuler
 ## Profil du centre (issue 12)
 admin-profile = Profil du centre
