@@ -419,10 +419,15 @@ async fn help_chores(directory: Directory, mailer: Option<crate::mail::Mailer>) 
             }
             last_erase = Some(tokio::time::Instant::now());
         }
-        if let Some(mailer) = &mailer
-            && let Err(e) = directory.notify_help_requests(mailer).await
-        {
-            tracing::warn!("telling staff of help requests: {e}");
+        if let Some(mailer) = &mailer {
+            // A pass of its own: should a message ever make the mail library panic, this loop
+            // (and the erasing of expired requests) goes on; the request is retried later.
+            let (directory, mailer) = (directory.clone(), mailer.clone());
+            match tokio::spawn(async move { directory.notify_help_requests(&mailer).await }).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!("telling staff of help requests: {e}"),
+                Err(e) => tracing::error!("telling staff of help requests failed: {e}"),
+            }
         }
         tokio::select! {
             () = arrived.notified() => {}
