@@ -125,8 +125,7 @@ impl HelpBox {
         centre_name: Option<&str>,
         full: bool,
     ) -> Self {
-        let local = state.directory.urls().authority();
-        let remote_node = node_of(&form.centre).filter(|node| *node != local);
+        let remote_node = remote_node(state, &form.centre);
         Self {
             kinds: OrganisationKind::ALL
                 .iter()
@@ -142,6 +141,12 @@ impl HelpBox {
             full,
         }
     }
+}
+
+/// The other node a chosen centre is on, if it is not this one: the request would leave it.
+fn remote_node(state: &AppState, centre: &str) -> Option<String> {
+    let local = state.directory.urls().authority();
+    node_of(centre).filter(|node| *node != local)
 }
 
 /// The node of a centre named by handle (`name@node`) or actor id (`https://node/…`).
@@ -285,7 +290,7 @@ fn to_input(form: &HelpForm, tr: Tr, state: &AppState) -> HelpRequestInput {
         (None, Some(contact))
     };
     let opt = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
-    let node = HelpBox::new(state, tr, form.clone(), HelpErrors::default(), None, true).remote_node;
+    let node = remote_node(state, &form.centre);
     HelpRequestInput {
         name: form.name.clone(),
         email,
