@@ -201,6 +201,14 @@ impl Category {
     /// Parses a category id given by a user or a peer. Ids are case-insensitive on input.
     pub(crate) fn parse(field: &str, value: &str) -> Result<&'static Category, FieldError> {
         let id = value.trim().to_lowercase();
+        if id.is_empty() {
+            return Err(FieldError::coded(
+                field,
+                "choose",
+                "must be chosen (see GET /api/v1/categories)",
+                &[],
+            ));
+        }
         Self::find(&id).ok_or_else(|| {
             FieldError::coded(
                 field,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::validation::{Problems, first};
 use super::web_url::HttpUrl;
 use super::{FieldError, region, text};
 
@@ -88,15 +89,31 @@ pub struct CentreProfile {
 
 impl CentreProfileInput {
     pub(crate) fn validate(&self) -> Result<CentreProfile, FieldError> {
-        Ok(CentreProfile {
-            name: text::bounded("name", &self.name, 1, 100, false)?,
-            summary: text::optional("summary", self.summary.as_deref(), 2000, true)?,
-            website: HttpUrl::typed_optional("website", self.website.as_deref())?,
-            region: region::optional("region", self.region.as_deref())?,
-            icon: HttpUrl::optional("icon", self.icon.as_deref())?,
-            header: HttpUrl::optional("header", self.header.as_deref())?,
-            contact: contact("contact", self.contact.as_deref())?,
-        })
+        self.check().map_err(first)
+    }
+
+    /// Every rule the profile breaks, each naming its field (empty when it is valid).
+    pub(crate) fn problems(&self) -> Vec<FieldError> {
+        self.check().err().unwrap_or_default()
+    }
+
+    fn check(&self) -> Result<CentreProfile, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let profile = CentreProfile {
+            name: p.check(text::bounded("name", &self.name, 1, 100, false)),
+            summary: p.check(text::optional(
+                "summary",
+                self.summary.as_deref(),
+                2000,
+                true,
+            )),
+            website: p.check(HttpUrl::typed_optional("website", self.website.as_deref())),
+            region: p.check(region::optional("region", self.region.as_deref())),
+            icon: p.check(HttpUrl::optional("icon", self.icon.as_deref())),
+            header: p.check(HttpUrl::optional("header", self.header.as_deref())),
+            contact: p.check(contact("contact", self.contact.as_deref())),
+        };
+        p.finish(|| Some(profile))
     }
 }
 

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::recommendation::language_tag;
+use super::validation::{Problems, first};
 use super::web_url::HttpUrl;
 use super::{FieldError, region, text};
 
@@ -141,56 +142,46 @@ pub struct ContactDraft {
 
 impl ContactInput {
     /// Validates the card and applies the consent rules. `now` is passed in so the rule
-    /// "consent cannot be given in the future" is testable.
+    /// "consent cannot be given in the future" is testable. Answers the first problem.
     pub(crate) fn validate(&self, now: DateTime<Utc>) -> Result<ContactDraft, FieldError> {
-        let area = self.area.clone().unwrap_or_default();
-        let area = Area {
-            country: match area.country.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(c) => {
-                    let code = region::parse("area.country", c)?;
-                    if code.contains('-') {
-                        return Err(FieldError::coded(
-                            "area.country",
-                            "country",
-                            "must be a country code such as FR or CH",
-                            &[],
-                        ));
-                    }
-                    Some(code)
-                }
-            },
-            region: region::optional("area.region", area.region.as_deref())?,
-            department: text::optional("area.department", area.department.as_deref(), 10, false)?,
-            label: text::optional("area.label", area.label.as_deref(), 100, false)?,
-        };
-        let languages = self
-            .languages
-            .iter()
-            .enumerate()
-            .map(|(i, l)| language_tag(&format!("languages.{i}"), l))
-            .collect::<Result<Vec<_>, _>>()?;
-        if languages.len() > 10 {
-            return Err(FieldError::coded(
-                "languages",
-                "too-many",
-                "must have at most 10 items",
-                &[("max", &10)],
-            ));
-        }
-        let consent = match &self.consent {
-            None => None,
-            Some(c) => Some(validate_consent(c, now)?),
-        };
-        let consented = consent.as_ref().is_some_and(|c| c.withdrawn_at.is_none());
-        let visibility = if consent.as_ref().is_some_and(|c| c.withdrawn_at.is_some()) {
+        self.check(now).map_err(first)
+    }
+
+    /// Every rule the card breaks, each naming its field (empty when it is valid).
+    pub(crate) fn problems(&self, now: DateTime<Utc>) -> Vec<FieldError> {
+        self.check(now).err().unwrap_or_default()
+    }
+
+    /// The card checked, or every problem it has.
+    pub(crate) fn check(&self, now: DateTime<Utc>) -> Result<ContactDraft, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let name = p.check(text::bounded("name", &self.name, 1, 100, false));
+        let role = p.check(text::optional("role", self.role.as_deref(), 100, false));
+        let area = self.area(&mut p);
+        let skills = p.check(text::label_list("skills", &self.skills, 30, 60));
+        let languages = self.languages(&mut p);
+        let email = p.check(self.email.as_deref().map(|e| email("email", e)).transpose());
+        let phone = p.check(self.phone.as_deref().map(|e| phone("phone", e)).transpose());
+        let website = p.check(HttpUrl::typed_optional("website", self.website.as_deref()));
+        let contact_form = p.check(HttpUrl::typed_optional(
+            "contact_form",
+            self.contact_form.as_deref(),
+        ));
+        let consent = p.keep(
+            self.consent
+                .as_ref()
+                .map(|c| validate_consent(c, now))
+                .transpose(),
+        );
+        let visibility = match &consent {
             // Withdrawing consent takes the card out of sight, whatever else the request says.
-            Visibility::Hidden
-        } else {
-            self.visibility
+            Some(Some(c)) if c.withdrawn_at.is_some() => Visibility::Hidden,
+            _ => self.visibility,
         };
-        if visibility != Visibility::Hidden && !consented {
-            return Err(FieldError::coded(
+        let consented = matches!(&consent, Some(Some(c)) if c.withdrawn_at.is_none());
+        // A refused consent is already reported at its own field.
+        if visibility != Visibility::Hidden && !consented && consent.is_some() {
+            p.push(FieldError::coded(
                 "consent",
                 "consent-needed",
                 format!(
@@ -200,29 +191,73 @@ impl ContactInput {
                 &[],
             ));
         }
-        Ok(ContactDraft {
-            name: text::bounded("name", &self.name, 1, 100, false)?,
-            role: text::optional("role", self.role.as_deref(), 100, false)?,
-            area,
-            skills: text::label_list("skills", &self.skills, 30, 60)?,
-            languages,
-            email: self
-                .email
-                .as_deref()
-                .map(|e| email("email", e))
-                .transpose()?
-                .flatten(),
-            phone: self
-                .phone
-                .as_deref()
-                .map(|p| phone("phone", p))
-                .transpose()?
-                .flatten(),
-            website: HttpUrl::typed_optional("website", self.website.as_deref())?,
-            contact_form: HttpUrl::typed_optional("contact_form", self.contact_form.as_deref())?,
-            visibility,
-            consent,
+        p.finish(|| {
+            Some(ContactDraft {
+                name,
+                role,
+                area,
+                skills,
+                languages,
+                email: email.flatten(),
+                phone: phone.flatten(),
+                website,
+                contact_form,
+                visibility,
+                consent: consent?,
+            })
         })
+    }
+
+    fn area(&self, p: &mut Problems) -> Area {
+        let area = self.area.clone().unwrap_or_default();
+        let country = match area.country.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => p.keep(region::parse("area.country", c).and_then(|code| {
+                if code.contains('-') {
+                    Err(FieldError::coded(
+                        "area.country",
+                        "country",
+                        "must be a country code such as FR or CH",
+                        &[],
+                    ))
+                } else {
+                    Ok(code)
+                }
+            })),
+        };
+        Area {
+            country,
+            region: p.check(region::optional("area.region", area.region.as_deref())),
+            department: p.check(text::optional(
+                "area.department",
+                area.department.as_deref(),
+                10,
+                false,
+            )),
+            label: p.check(text::optional(
+                "area.label",
+                area.label.as_deref(),
+                100,
+                false,
+            )),
+        }
+    }
+
+    fn languages(&self, p: &mut Problems) -> Vec<String> {
+        if self.languages.len() > 10 {
+            p.push(FieldError::coded(
+                "languages",
+                "too-many",
+                "must have at most 10 items",
+                &[("max", &10)],
+            ));
+            return Vec::new();
+        }
+        self.languages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| p.keep(language_tag(&format!("languages.{i}"), l)))
+            .collect()
     }
 }
 
@@ -368,6 +403,34 @@ mod tests {
             name: "Camille Exemple".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn every_problem_of_a_card_is_reported() {
+        let bad = ContactInput {
+            name: String::new(),
+            email: Some("camille at example".into()),
+            visibility: Visibility::Public,
+            consent: None,
+            ..card()
+        };
+        let fields: Vec<String> = bad.problems(now()).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "email", "consent"]);
+        // A refused consent is reported once, at its own field.
+        let refused = ContactInput {
+            visibility: Visibility::Public,
+            consent: Some(Consent {
+                given_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+                ..consent()
+            }),
+            ..card()
+        };
+        let fields: Vec<String> = refused
+            .problems(now())
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["consent.given_at"]);
     }
 
     #[test]

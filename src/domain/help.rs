@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use super::communes::{self, Commune};
 use super::contact::{email, phone};
 use super::text;
+use super::validation::Problems;
 use super::{FieldError, category};
 
 pub const NAME_MAX: usize = 120;
@@ -257,9 +258,8 @@ impl HelpRequestInput {
     }
 
     fn check(&self, now: DateTime<Utc>) -> Result<HelpDraft, Vec<FieldError>> {
-        let mut problems = Vec::new();
-        let mut keep = Keep(&mut problems);
-        let given = keep.ok(match &self.consent {
+        let mut keep = Problems::default();
+        let given = keep.keep(match &self.consent {
             None => Err(FieldError::coded(
                 "consent",
                 "help-consent",
@@ -269,75 +269,59 @@ impl HelpRequestInput {
             )),
             Some(c) => consent("consent", c, now),
         });
-        let name = keep.ok(text::bounded("name", &self.name, 1, NAME_MAX, false));
-        let email = keep.ok(email("email", self.email.as_deref().unwrap_or_default()));
-        let phone = keep.ok(phone("phone", self.phone.as_deref().unwrap_or_default()));
+        let name = keep.keep(text::bounded("name", &self.name, 1, NAME_MAX, false));
+        let email = keep.keep(email("email", self.email.as_deref().unwrap_or_default()));
+        let phone = keep.keep(phone("phone", self.phone.as_deref().unwrap_or_default()));
         if matches!((&email, &phone), (Some(None), Some(None))) {
-            keep.ok(Err::<(), _>(FieldError::coded(
+            keep.keep(Err::<(), _>(FieldError::coded(
                 "email",
                 "help-reachable",
                 "give an e-mail address or a phone number, so that the centre can answer",
                 &[],
             )));
         }
-        let place = keep.ok(where_from(
+        let place = keep.keep(where_from(
             self.postcode.as_deref(),
             self.commune.as_deref(),
             self.centre.is_some(),
         ));
-        let organisation_kind = keep.ok(OrganisationKind::parse(
+        let organisation_kind = keep.keep(OrganisationKind::parse(
             "organisation_kind",
             &self.organisation_kind,
         ));
-        let need = keep.ok(text::bounded("need", &self.need, NEED_MIN, NEED_MAX, true));
-        let software = keep.ok(text::optional(
+        let need = keep.keep(text::bounded("need", &self.need, NEED_MIN, NEED_MAX, true));
+        let software = keep.keep(text::optional(
             "software",
             self.software.as_deref(),
             200,
             false,
         ));
-        let category = keep.ok(match self.category.as_deref().map(str::trim) {
+        let category = keep.keep(match self.category.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(id) => category::Category::parse("category", id).map(|c| Some(c.id.to_owned())),
         });
-        let centre = keep.ok(text::optional("centre", self.centre.as_deref(), 300, false));
-        let transfer_consent = keep.ok(match &self.transfer_consent {
+        let centre = keep.keep(text::optional("centre", self.centre.as_deref(), 300, false));
+        let transfer_consent = keep.keep(match &self.transfer_consent {
             None => Ok(None),
             Some(c) => consent("transfer_consent", c, now).map(Some),
         });
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let (postcode, commune) = place.unwrap_or_default();
-        Ok(HelpDraft {
-            name: name.unwrap_or_default(),
-            email: email.flatten(),
-            phone: phone.flatten(),
-            postcode,
-            commune,
-            organisation_kind: organisation_kind.unwrap_or(OrganisationKind::Other),
-            need: need.unwrap_or_default(),
-            software: software.flatten(),
-            category: category.flatten(),
-            centre: centre.flatten(),
-            consent: given.expect("no problem: consent was checked"),
-            transfer_consent: transfer_consent.flatten(),
+        keep.finish(|| {
+            let (postcode, commune) = place?;
+            Some(HelpDraft {
+                name: name?,
+                email: email?,
+                phone: phone?,
+                postcode,
+                commune,
+                organisation_kind: organisation_kind?,
+                need: need?,
+                software: software?,
+                category: category?,
+                centre: centre?,
+                consent: given?,
+                transfer_consent: transfer_consent?,
+            })
         })
-    }
-}
-
-/// Collects the problems of a request while its fields are checked one by one.
-struct Keep<'a>(&'a mut Vec<FieldError>);
-
-impl Keep<'_> {
-    fn ok<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(e) => {
-                self.0.push(e);
-                None
-            }
-        }
     }
 }
 

@@ -17,6 +17,7 @@ use opening_hours::{Context, OpeningHours, RuleKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::validation::{Problems, first};
 use super::web_url::HttpUrl;
 use super::{FieldError, text};
 
@@ -331,199 +332,253 @@ impl PlaceInput {
     }
 
     /// Checks every constraint of schema v1.0.2 (and a few of the node's own: links are http or
-    /// https, texts are bounded, list values hold no `|`). The first fault found is returned,
-    /// naming the field by its schema name (`id` for `source_id`'s column in a file is the
-    /// caller's business).
+    /// https, texts are bounded, list values hold no `|`), naming each field by its schema name
+    /// (`id` for `source_id`'s column in a file is the caller's business). Answers the first
+    /// fault found.
     pub fn validate(&self) -> Result<PlaceDraft, FieldError> {
-        let source_id = text::optional("source_id", self.source_id.as_deref(), 200, false)?;
-        let pivot = text::bounded("pivot", &self.pivot, 1, 14, false)?;
-        if !(9..=14).contains(&pivot.len()) || !pivot.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(FieldError::coded(
-                "pivot",
-                "pivot",
-                format!("`{pivot}` is not a SIRET, RNA or RIDET (9 to 14 letters or digits)"),
-                &[("value", &pivot)],
-            ));
-        }
-        let code_postal = text::bounded("code_postal", &self.code_postal, 1, 5, false)?;
-        if code_postal.len() != 5 || !code_postal.chars().all(|c| c.is_ascii_digit()) {
-            return Err(FieldError::coded(
-                "code_postal",
-                "postcode",
-                format!("`{code_postal}` is not a postcode (5 digits)"),
-                &[("value", &code_postal)],
-            ));
-        }
-        let code_insee = text::optional("code_insee", self.code_insee.as_deref(), 5, false)?;
-        if let Some(code) = &code_insee
-            && !is_insee_code(code)
-        {
-            return Err(FieldError::coded(
-                "code_insee",
-                "insee",
-                format!("`{code}` is not an INSEE commune code (5 characters, 2A/2B for Corsica)"),
-                &[("value", code)],
-            ));
-        }
-        let (latitude, longitude) = match (self.latitude, self.longitude) {
-            (None, None) => (None, None),
-            (Some(_), None) => {
-                return Err(FieldError::new(
-                    "longitude",
-                    "must be given with the latitude",
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(FieldError::new(
-                    "latitude",
-                    "must be given with the longitude",
-                ));
-            }
-            (Some(lat), Some(lon)) => {
-                if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-                    return Err(FieldError::new(
-                        "latitude",
-                        format!("{lat} is not a latitude (-90 to 90)"),
-                    ));
-                }
-                if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-                    return Err(FieldError::new(
-                        "longitude",
-                        format!("{lon} is not a longitude (-180 to 180)"),
-                    ));
-                }
-                (Some(lat), Some(lon))
-            }
-        };
-        let telephone = text::optional("telephone", self.telephone.as_deref(), 20, false)?;
-        if let Some(phone) = &telephone
-            && !is_phone(phone)
-        {
-            return Err(FieldError::coded(
-                "telephone",
-                "phone",
-                format!(
-                    "`{phone}` is not a phone number as the schema writes them (+33 then 6 to 9 \
-                     digits, no spaces)"
-                ),
-                &[("value", phone)],
-            ));
-        }
-        let date_maj = text::bounded("date_maj", &self.date_maj, 1, 10, false)?;
-        let date = NaiveDate::parse_from_str(&date_maj, "%Y-%m-%d")
-            .ok()
-            .filter(|d| d.format("%Y-%m-%d").to_string() == date_maj)
-            .ok_or_else(|| {
-                FieldError::coded(
-                    "date_maj",
-                    "date",
-                    format!("`{date_maj}` is not a date written YYYY-MM-DD"),
-                    &[("value", &date_maj)],
-                )
-            })?;
+        self.check().map_err(first)
+    }
+
+    /// Every rule the place breaks, each naming its field (empty when it is valid).
+    pub fn problems(&self) -> Vec<FieldError> {
+        self.check().err().unwrap_or_default()
+    }
+
+    /// The place checked, or every fault it has.
+    pub fn check(&self) -> Result<PlaceDraft, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let (latitude, longitude) = p.check(coordinates(self.latitude, self.longitude));
+        let date = p.keep(date_maj(&self.date_maj));
         let url = |field: &str, value: Option<&str>| -> Result<Option<String>, FieldError> {
             let value = value.map(str::trim).filter(|v| !v.is_empty());
             HttpUrl::optional(field, value)?;
             Ok(value.map(str::to_owned))
         };
         let place = PlaceInput {
-            source_id,
-            pivot,
-            nom: text::bounded("nom", &self.nom, 1, 200, false)?,
-            commune: text::bounded("commune", &self.commune, 1, 100, false)?,
-            code_postal,
-            code_insee,
-            adresse: text::bounded("adresse", &self.adresse, 1, 300, false)?,
-            complement_adresse: text::optional(
+            source_id: p.check(text::optional(
+                "source_id",
+                self.source_id.as_deref(),
+                200,
+                false,
+            )),
+            pivot: p.check(pivot(&self.pivot)),
+            nom: p.check(text::bounded("nom", &self.nom, 1, 200, false)),
+            commune: p.check(text::bounded("commune", &self.commune, 1, 100, false)),
+            code_postal: p.check(code_postal(&self.code_postal)),
+            code_insee: p.check(code_insee(self.code_insee.as_deref())),
+            adresse: p.check(text::bounded("adresse", &self.adresse, 1, 300, false)),
+            complement_adresse: p.check(text::optional(
                 "complement_adresse",
                 self.complement_adresse.as_deref(),
                 300,
                 false,
-            )?,
+            )),
             latitude,
             longitude,
-            typologie: free_list("typologie", &self.typologie, 40, |v| {
+            typologie: p.check(free_list("typologie", &self.typologie, 40, |v| {
                 v.chars()
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
                     .then_some(())
                     .ok_or("is not a typology code (capital letters, digits and _)")
-            })?,
-            telephone,
-            courriels: free_list("courriels", &self.courriels, 10, |v| {
+            })),
+            telephone: p.check(telephone(self.telephone.as_deref())),
+            courriels: p.check(free_list("courriels", &self.courriels, 10, |v| {
                 let ok = v.split_once('@').is_some_and(|(local, domain)| {
                     !local.is_empty() && domain.contains('.') && !domain.contains('@')
                 }) && !v.contains(char::is_whitespace);
                 ok.then_some(()).ok_or("is not an email address")
-            })?,
-            site_web: free_list("site_web", &self.site_web, 10, |v| {
+            })),
+            site_web: p.check(free_list("site_web", &self.site_web, 10, |v| {
                 HttpUrl::parse("", v)
                     .map(|_| ())
                     .map_err(|_| "is not an http or https URL")
-            })?,
-            horaires: text::optional("horaires", self.horaires.as_deref(), 1000, false)?,
-            presentation_resume: text::optional(
+            })),
+            horaires: p.check(text::optional(
+                "horaires",
+                self.horaires.as_deref(),
+                1000,
+                false,
+            )),
+            presentation_resume: p.check(text::optional(
                 "presentation_resume",
                 self.presentation_resume.as_deref(),
                 280,
                 false,
-            )?,
-            presentation_detail: text::optional(
+            )),
+            presentation_detail: p.check(text::optional(
                 "presentation_detail",
                 self.presentation_detail.as_deref(),
                 10_000,
                 true,
-            )?,
-            source: text::optional("source", self.source.as_deref(), 200, false)?,
-            itinerance: labels("itinerance", &self.itinerance, ITINERANCE)?,
-            structure_parente: text::optional(
+            )),
+            source: p.check(text::optional("source", self.source.as_deref(), 200, false)),
+            itinerance: p.check(labels("itinerance", &self.itinerance, ITINERANCE)),
+            structure_parente: p.check(text::optional(
                 "structure_parente",
                 self.structure_parente.as_deref(),
                 300,
                 false,
-            )?,
-            date_maj,
-            services: labels("services", &self.services, SERVICES)?,
-            publics_specifiquement_adresses: labels(
+            )),
+            date_maj: date
+                .as_ref()
+                .map(|(text, _)| text.clone())
+                .unwrap_or_default(),
+            services: p.check(labels("services", &self.services, SERVICES)),
+            publics_specifiquement_adresses: p.check(labels(
                 "publics_specifiquement_adresses",
                 &self.publics_specifiquement_adresses,
                 PUBLICS,
-            )?,
-            prise_en_charge_specifique: labels(
+            )),
+            prise_en_charge_specifique: p.check(labels(
                 "prise_en_charge_specifique",
                 &self.prise_en_charge_specifique,
                 SPECIFIC_SUPPORT,
-            )?,
-            frais_a_charge: labels("frais_a_charge", &self.frais_a_charge, FEES)?,
-            dispositif_programmes_nationaux: labels(
+            )),
+            frais_a_charge: p.check(labels("frais_a_charge", &self.frais_a_charge, FEES)),
+            dispositif_programmes_nationaux: p.check(labels(
                 "dispositif_programmes_nationaux",
                 &self.dispositif_programmes_nationaux,
                 NATIONAL_PROGRAMMES,
-            )?,
-            formations_labels: labels(
+            )),
+            formations_labels: p.check(labels(
                 "formations_labels",
                 &self.formations_labels,
                 TRAINING_LABELS,
-            )?,
-            autres_formations_labels: text::optional(
+            )),
+            autres_formations_labels: p.check(text::optional(
                 "autres_formations_labels",
                 self.autres_formations_labels.as_deref(),
                 300,
                 false,
-            )?,
-            modalites_acces: labels("modalites_acces", &self.modalites_acces, ACCESS_MODES)?,
-            modalites_accompagnement: labels(
+            )),
+            modalites_acces: p.check(labels(
+                "modalites_acces",
+                &self.modalites_acces,
+                ACCESS_MODES,
+            )),
+            modalites_accompagnement: p.check(labels(
                 "modalites_accompagnement",
                 &self.modalites_accompagnement,
                 SUPPORT_MODES,
-            )?,
-            fiche_acces_libre: url("fiche_acces_libre", self.fiche_acces_libre.as_deref())?,
-            prise_rdv: url("prise_rdv", self.prise_rdv.as_deref())?,
+            )),
+            fiche_acces_libre: p.check(url("fiche_acces_libre", self.fiche_acces_libre.as_deref())),
+            prise_rdv: p.check(url("prise_rdv", self.prise_rdv.as_deref())),
         };
-        Ok(PlaceDraft {
-            place,
-            date_maj: date,
+        p.finish(|| {
+            Some(PlaceDraft {
+                place,
+                date_maj: date?.1,
+            })
         })
     }
+}
+
+fn pivot(value: &str) -> Result<String, FieldError> {
+    let pivot = text::bounded("pivot", value, 1, 14, false)?;
+    if !(9..=14).contains(&pivot.len()) || !pivot.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(FieldError::coded(
+            "pivot",
+            "pivot",
+            format!("`{pivot}` is not a SIRET, RNA or RIDET (9 to 14 letters or digits)"),
+            &[("value", &pivot)],
+        ));
+    }
+    Ok(pivot)
+}
+
+fn code_postal(value: &str) -> Result<String, FieldError> {
+    let code_postal = text::bounded("code_postal", value, 1, 5, false)?;
+    if code_postal.len() != 5 || !code_postal.chars().all(|c| c.is_ascii_digit()) {
+        return Err(FieldError::coded(
+            "code_postal",
+            "postcode",
+            format!("`{code_postal}` is not a postcode (5 digits)"),
+            &[("value", &code_postal)],
+        ));
+    }
+    Ok(code_postal)
+}
+
+fn code_insee(value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let code_insee = text::optional("code_insee", value, 5, false)?;
+    if let Some(code) = &code_insee
+        && !is_insee_code(code)
+    {
+        return Err(FieldError::coded(
+            "code_insee",
+            "insee",
+            format!("`{code}` is not an INSEE commune code (5 characters, 2A/2B for Corsica)"),
+            &[("value", code)],
+        ));
+    }
+    Ok(code_insee)
+}
+
+fn coordinates(
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+) -> Result<(Option<f64>, Option<f64>), FieldError> {
+    match (latitude, longitude) {
+        (None, None) => Ok((None, None)),
+        (Some(_), None) => Err(FieldError::new(
+            "longitude",
+            "must be given with the latitude",
+        )),
+        (None, Some(_)) => Err(FieldError::new(
+            "latitude",
+            "must be given with the longitude",
+        )),
+        (Some(lat), Some(lon)) => {
+            if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+                return Err(FieldError::new(
+                    "latitude",
+                    format!("{lat} is not a latitude (-90 to 90)"),
+                ));
+            }
+            if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+                return Err(FieldError::new(
+                    "longitude",
+                    format!("{lon} is not a longitude (-180 to 180)"),
+                ));
+            }
+            Ok((Some(lat), Some(lon)))
+        }
+    }
+}
+
+fn telephone(value: Option<&str>) -> Result<Option<String>, FieldError> {
+    let telephone = text::optional("telephone", value, 20, false)?;
+    if let Some(phone) = &telephone
+        && !is_phone(phone)
+    {
+        return Err(FieldError::coded(
+            "telephone",
+            "phone",
+            format!(
+                "`{phone}` is not a phone number as the schema writes them (+33 then 6 to 9 \
+                 digits, no spaces)"
+            ),
+            &[("value", phone)],
+        ));
+    }
+    Ok(telephone)
+}
+
+/// The date of the last update, as written and as a date.
+fn date_maj(value: &str) -> Result<(String, NaiveDate), FieldError> {
+    let date_maj = text::bounded("date_maj", value, 1, 10, false)?;
+    let date = NaiveDate::parse_from_str(&date_maj, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.format("%Y-%m-%d").to_string() == date_maj)
+        .ok_or_else(|| {
+            FieldError::coded(
+                "date_maj",
+                "date",
+                format!("`{date_maj}` is not a date written YYYY-MM-DD"),
+                &[("value", &date_maj)],
+            )
+        })?;
+    Ok((date_maj, date))
 }
 
 fn is_insee_code(code: &str) -> bool {
@@ -743,6 +798,21 @@ pub(crate) mod tests {
         let mut input = example();
         change(&mut input);
         input.validate().expect_err("refused")
+    }
+
+    #[test]
+    fn every_fault_of_a_place_is_reported() {
+        let bad = PlaceInput {
+            pivot: "12".into(),
+            code_postal: "5110".into(),
+            longitude: None,
+            date_maj: "02/04/2024".into(),
+            ..example()
+        };
+        let mut fields: Vec<String> = bad.problems().into_iter().map(|e| e.field).collect();
+        fields.sort();
+        assert_eq!(fields, ["code_postal", "date_maj", "longitude", "pivot"]);
+        assert!(example().problems().is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::FieldError;
 use super::text;
+use super::validation::{Problems, first};
 use super::web_url::HttpUrl;
 
 /// What kind of organisation runs the service: who answers, and on what terms.
@@ -94,12 +95,27 @@ pub struct ProviderSpec {
 impl ProviderInput {
     /// Field names in errors are relative (`website`); callers prefix them.
     pub(crate) fn validate(&self) -> Result<ProviderSpec, FieldError> {
-        Ok(ProviderSpec {
-            name: text::bounded("name", &self.name, 1, 100, false)?,
-            website: HttpUrl::typed("website", &self.website)?,
-            kind: self.kind,
-            chatons: self.chatons,
-            country: country("country", self.country.as_deref())?,
+        self.check().map_err(first)
+    }
+
+    /// Every rule the record breaks, each naming its field (empty when it is valid).
+    pub(crate) fn problems(&self) -> Vec<FieldError> {
+        self.check().err().unwrap_or_default()
+    }
+
+    fn check(&self) -> Result<ProviderSpec, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let name = p.check(text::bounded("name", &self.name, 1, 100, false));
+        let website = p.keep(HttpUrl::typed("website", &self.website));
+        let country = p.check(country("country", self.country.as_deref()));
+        p.finish(|| {
+            Some(ProviderSpec {
+                name,
+                website: website?,
+                kind: self.kind,
+                chatons: self.chatons,
+                country,
+            })
         })
     }
 }

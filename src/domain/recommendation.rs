@@ -7,6 +7,7 @@ use super::category::Category;
 use super::product;
 use super::provider::{ProviderChoice, ProviderRef};
 use super::software::{SoftwareInput, SoftwareSpec};
+use super::validation::{Problems, first};
 use super::web_url::HttpUrl;
 use super::{FieldError, region, text};
 
@@ -139,9 +140,22 @@ pub const MAX_SUMMARY: usize = 500;
 pub const MAX_RATIONALE: usize = 5000;
 
 impl RecommendationInput {
+    /// The recommendation checked, or its first problem.
     pub(crate) fn validate(&self) -> Result<RecommendationDraft, FieldError> {
-        let software = self.software.validate().map_err(|e| e.inside("software"))?;
-        let replaces = text::label_list("replaces", &self.replaces, 20, 100)?
+        self.check().map_err(first)
+    }
+
+    /// Every rule the recommendation breaks, each naming its field (empty when it is valid).
+    pub(crate) fn problems(&self) -> Vec<FieldError> {
+        self.check().err().unwrap_or_default()
+    }
+
+    /// The recommendation checked, or every problem it has.
+    pub(crate) fn check(&self) -> Result<RecommendationDraft, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let software = p.nested("software", self.software.check());
+        let replaces = p.check(text::label_list("replaces", &self.replaces, 20, 100));
+        let replaces = replaces
             .iter()
             .map(|name| product::canonical_name(name))
             .fold(Vec::<String>::new(), |mut acc, name| {
@@ -150,55 +164,91 @@ impl RecommendationInput {
                 }
                 acc
             });
-        if replaces.is_empty() {
-            return Err(FieldError::coded(
+        if replaces.is_empty() && !p.has("replaces") {
+            p.push(FieldError::coded(
                 "replaces",
                 "replaces-needed",
                 "must name at least one product this software replaces",
                 &[],
             ));
         }
+        let category = p.keep(Category::parse("category", &self.category));
+        let summary = p.check(text::bounded(
+            "summary",
+            &self.summary,
+            1,
+            MAX_SUMMARY,
+            true,
+        ));
+        let language = p.check(language_tag(
+            "language",
+            self.language.as_deref().unwrap_or("fr"),
+        ));
+        let rationale = p.check(text::optional(
+            "rationale",
+            self.rationale.as_deref(),
+            MAX_RATIONALE,
+            true,
+        ));
+        let region = p.check(region::optional("region", self.region.as_deref()));
+        let hosting = self.hosting(&mut p);
+        let audience = p.check(text::label_list("audience", &self.audience, 20, 60));
+        p.finish(|| {
+            Some(RecommendationDraft {
+                software: software?,
+                replaces,
+                category: category?,
+                summary,
+                language,
+                rationale,
+                level: self.level,
+                region,
+                hosting,
+                audience,
+                status: self.status,
+            })
+        })
+    }
+
+    /// The offers checked one by one; a refused one is left out while its problems are kept.
+    fn hosting(&self, p: &mut Problems) -> Vec<ValidHosting> {
         if self.hosting.len() > 20 {
-            return Err(FieldError::coded(
+            p.push(FieldError::coded(
                 "hosting",
                 "too-many",
                 "must have at most 20 items",
                 &[("max", &20)],
             ));
+            return Vec::new();
         }
-        let hosting = self
-            .hosting
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                Ok(ValidHosting {
-                    name: text::bounded(&format!("hosting.{i}.name"), &h.name, 1, 100, false)?,
-                    url: HttpUrl::typed(&format!("hosting.{i}.url"), &h.url)?,
-                    provider: h
-                        .provider
-                        .as_ref()
-                        .map(|p| p.validate(&format!("hosting.{i}.provider")))
-                        .transpose()?,
-                })
-            })
-            .collect::<Result<Vec<_>, FieldError>>()?;
-        Ok(RecommendationDraft {
-            software,
-            replaces,
-            category: Category::parse("category", &self.category)?,
-            summary: text::bounded("summary", &self.summary, 1, MAX_SUMMARY, true)?,
-            language: language_tag("language", self.language.as_deref().unwrap_or("fr"))?,
-            rationale: text::optional("rationale", self.rationale.as_deref(), MAX_RATIONALE, true)?,
-            level: self.level,
-            region: region::optional("region", self.region.as_deref())?,
-            hosting,
-            audience: text::label_list("audience", &self.audience, 20, 60)?,
-            status: self.status,
-        })
+        let mut valid = Vec::new();
+        for (i, h) in self.hosting.iter().enumerate() {
+            let name = p.keep(text::bounded(
+                &format!("hosting.{i}.name"),
+                &h.name,
+                1,
+                100,
+                false,
+            ));
+            let url = p.keep(HttpUrl::typed(&format!("hosting.{i}.url"), &h.url));
+            let provider = p.keep(
+                h.provider
+                    .as_ref()
+                    .map(|r| r.validate(&format!("hosting.{i}.provider")))
+                    .transpose(),
+            );
+            if let (Some(name), Some(url), Some(provider)) = (name, url, provider) {
+                valid.push(ValidHosting {
+                    name,
+                    url,
+                    provider,
+                });
+            }
+        }
+        valid
     }
 }
 
-/// A BCP 47 language tag, lower-cased primary subtag: `fr`, `en`, `fr-CH`, `br`.
 pub(crate) fn language_tag(field: &str, value: &str) -> Result<String, FieldError> {
     let value = value.trim();
     let mut parts = value.split('-');
@@ -251,6 +301,34 @@ mod tests {
         assert_eq!(draft.level, Level::Recommended);
         assert_eq!(draft.status, Status::Published);
         assert_eq!(draft.software.license.unwrap().to_string(), "AGPL-3.0-only");
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_the_order_of_the_fields() {
+        let mut bad = input();
+        bad.software.homepage = "ftp://nextcloud.com".into();
+        bad.software.license = Some("not a licence at all".into());
+        bad.category = "nothing".into();
+        bad.summary = " ".into();
+        bad.hosting = vec![Hosting {
+            name: String::new(),
+            url: "framadrive.org".into(),
+            provider: None,
+        }];
+        let fields: Vec<String> = bad.problems().into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "software.homepage",
+                "software.license",
+                "category",
+                "summary",
+                "hosting.0.name"
+            ]
+        );
+        // The API still answers the first.
+        assert_eq!(bad.validate().unwrap_err().field, "software.homepage");
+        assert!(input().problems().is_empty());
     }
 
     #[test]

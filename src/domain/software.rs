@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::FieldError;
 use super::licence::Licence;
 use super::text;
+use super::validation::Problems;
 use super::web_url::HttpUrl;
 
 /// The software part of a recommendation, as sent on the wire.
@@ -39,14 +40,26 @@ pub struct SoftwareSpec {
 }
 
 impl SoftwareInput {
-    /// Field names in errors are relative (`homepage`); callers prefix them (`software.homepage`).
-    pub(crate) fn validate(&self) -> Result<SoftwareSpec, FieldError> {
-        Ok(SoftwareSpec {
-            name: text::bounded("name", &self.name, 1, 100, false)?,
-            homepage: HttpUrl::typed("homepage", &self.homepage)?,
-            repository: HttpUrl::typed_optional("repository", self.repository.as_deref())?,
-            license: Licence::optional("license", self.license.as_deref())?,
-            wikidata: WikidataId::optional("wikidata", self.wikidata.as_deref())?,
+    /// The software checked, or every problem it has. Field names in errors are relative
+    /// (`homepage`); callers prefix them (`software.homepage`).
+    pub(crate) fn check(&self) -> Result<SoftwareSpec, Vec<FieldError>> {
+        let mut p = Problems::default();
+        let name = p.check(text::bounded("name", &self.name, 1, 100, false));
+        let homepage = p.keep(HttpUrl::typed("homepage", &self.homepage));
+        let repository = p.check(HttpUrl::typed_optional(
+            "repository",
+            self.repository.as_deref(),
+        ));
+        let license = p.check(Licence::optional("license", self.license.as_deref()));
+        let wikidata = p.check(WikidataId::optional("wikidata", self.wikidata.as_deref()));
+        p.finish(|| {
+            Some(SoftwareSpec {
+                name,
+                homepage: homepage?,
+                repository,
+                license,
+                wikidata,
+            })
         })
     }
 }
@@ -117,14 +130,14 @@ mod tests {
 
     #[test]
     fn validates_each_field_by_name() {
-        assert!(input("https://nextcloud.com").validate().is_ok());
-        assert_eq!(input("nextcloud").validate().unwrap_err().field, "homepage");
+        assert!(input("https://nextcloud.com").check().is_ok());
+        assert_eq!(input("nextcloud").check().unwrap_err()[0].field, "homepage");
         let mut bad = input("https://nextcloud.com");
         bad.license = Some("MIT AND (".into());
-        assert_eq!(bad.validate().unwrap_err().field, "license");
+        assert_eq!(bad.check().unwrap_err()[0].field, "license");
         bad.license = None;
         bad.wikidata = Some("nextcloud".into());
-        assert_eq!(bad.validate().unwrap_err().field, "wikidata");
+        assert_eq!(bad.check().unwrap_err()[0].field, "wikidata");
     }
 
     #[test]
@@ -144,7 +157,7 @@ mod tests {
     fn match_keys_use_normalised_urls() {
         let mut a = input("https://www.nextcloud.com/");
         a.repository = Some("https://github.com/nextcloud/server.git".into());
-        let keys = a.validate().unwrap().match_keys();
+        let keys = a.check().unwrap().match_keys();
         assert_eq!(keys.homepage, "nextcloud.com");
         assert_eq!(
             keys.repository.as_deref(),

@@ -63,3 +63,71 @@ impl fmt::Display for FieldError {
 }
 
 impl std::error::Error for FieldError {}
+
+/// Every problem of an input, collected while its fields are checked one by one, so that a form
+/// can show them all at once (the API answers with the same list).
+///
+/// A field whose check failed takes a stand-in value (`check`) or none (`keep`); `finish` throws
+/// the stand-ins away with the problems, so a refused input never leaks a half-checked value.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(Vec<FieldError>);
+
+impl Problems {
+    /// The checked value, or its type's default while the problem is recorded.
+    pub(crate) fn check<T: Default>(&mut self, result: Result<T, FieldError>) -> T {
+        self.keep(result).unwrap_or_default()
+    }
+
+    /// The checked value, or `None` while the problem is recorded.
+    pub(crate) fn keep<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    /// The value of a nested input checked as a whole; its problems are placed under `parent`.
+    pub(crate) fn nested<T>(
+        &mut self,
+        parent: &str,
+        result: Result<T, Vec<FieldError>>,
+    ) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problems) => {
+                self.0
+                    .extend(problems.into_iter().map(|e| e.inside(parent)));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, problem: FieldError) {
+        self.0.push(problem);
+    }
+
+    /// Whether a problem was already recorded at `field`, so a rule that depends on the field
+    /// does not report it twice.
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    /// The input's value when no check failed: `build` then has every value it asks for.
+    pub(crate) fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, Vec<FieldError>> {
+        if !self.0.is_empty() {
+            return Err(self.0);
+        }
+        Ok(build().expect("a check without a problem leaves its value"))
+    }
+}
+
+/// The first of an input's problems: what a caller that stops at one refusal reports.
+pub(crate) fn first(problems: Vec<FieldError>) -> FieldError {
+    problems
+        .into_iter()
+        .next()
+        .expect("a refused input has at least one problem")
+}
