@@ -131,7 +131,7 @@ fn check_name(name: &str) -> Result<String, FieldError> {
     Ok(name.to_owned())
 }
 
-fn check_password(password: &str) -> Result<(), FieldError> {
+pub(crate) fn check_password(password: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(FieldError::new(

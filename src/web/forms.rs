@@ -20,6 +20,9 @@ pub struct FormError {
     /// The form control's name; empty when the error concerns no single control.
     pub control: String,
     pub message: String,
+    /// The message as the summary at the top says it, naming the field ("Site du logiciel :
+    /// ce champ doit être rempli."); empty when the message already says enough.
+    pub summary: String,
 }
 
 impl FormError {
@@ -41,7 +44,29 @@ impl FormError {
             .code
             .and_then(|code| tr.with_args(&format!("reason-{code}"), &error.args))
             .unwrap_or_else(|| format!("{} {}", error.field, error.reason));
-        Self { control, message }
+        let summary = label_key(&control)
+            .map(|key| {
+                tr.with_args(
+                    "error-at-field",
+                    &[("field", tr.t(key)), ("message", lower_first(&message))],
+                )
+                .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        Self {
+            control,
+            message,
+            summary,
+        }
+    }
+
+    /// What the summary at the top says of this error.
+    pub fn in_summary(&self) -> &str {
+        if self.summary.is_empty() {
+            &self.message
+        } else {
+            &self.summary
+        }
     }
 
     pub fn is(&self, control: &str) -> bool {
@@ -50,6 +75,147 @@ impl FormError {
 
     pub fn any(&self) -> bool {
         !self.message.is_empty()
+    }
+}
+
+/// Every error of a refused form: each shown at its control, all of them in the summary at the
+/// top, in the order of the form's controls (errors that concern no control come last).
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(Vec<FormError>);
+
+impl FormErrors {
+    /// The problems the domain found, placed at the form's `controls`.
+    pub fn from_fields(problems: &[FieldError], controls: &[&str], tr: Tr) -> Self {
+        let errors = problems
+            .iter()
+            .map(|p| FormError::from_field(p, controls, tr))
+            .collect();
+        Self::ordered(errors, controls)
+    }
+
+    /// Errors already placed, put in the order of `controls`.
+    pub fn ordered(mut errors: Vec<FormError>, controls: &[&str]) -> Self {
+        errors.sort_by_key(|e| {
+            controls
+                .iter()
+                .position(|c| *c == e.control)
+                .unwrap_or(controls.len())
+        });
+        Self(errors)
+    }
+
+    pub fn any(&self) -> bool {
+        self.0.iter().any(FormError::any)
+    }
+
+    pub fn count(&self) -> i64 {
+        self.0.len() as i64
+    }
+
+    pub fn is(&self, control: &str) -> bool {
+        self.0.iter().any(|e| e.is(control))
+    }
+
+    /// The messages at `control`, empty when it has none.
+    pub fn at(&self, control: &str) -> String {
+        self.0
+            .iter()
+            .filter(|e| e.is(control))
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Every message, for a form that has a single field.
+    pub fn messages(&self) -> String {
+        self.0
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    pub fn list(&self) -> &[FormError] {
+        &self.0
+    }
+}
+
+impl From<FormError> for FormErrors {
+    fn from(error: FormError) -> Self {
+        Self(vec![error])
+    }
+}
+
+/// The label of an admin form's control, for the error summary ("Site du logiciel : …"). One
+/// table for every form: a control name means the same field wherever it appears.
+fn label_key(control: &str) -> Option<&'static str> {
+    Some(match control {
+        "software_name" => "field-software-name",
+        "software_homepage" => "field-software-homepage",
+        "software_repository" => "field-software-repository",
+        "software_license" => "field-software-license",
+        "replaces" => "field-replaces",
+        "category" => "category",
+        "summary" | "presentation_resume" => "field-summary",
+        "rationale" => "field-rationale",
+        "language" => "field-language",
+        "level" => "level",
+        "region" => "field-region",
+        "hosting" => "field-hosting",
+        "audience" => "field-audience",
+        "status" => "status",
+        "name" | "nom" => "name",
+        "role" => "field-role",
+        "area_country" => "field-area-country",
+        "area_region" => "field-area-region",
+        "area_department" => "field-area-department",
+        "area_label" => "field-area-label",
+        "skills" => "skills",
+        "languages" => "languages",
+        "email" | "courriels" => "email",
+        "phone" | "telephone" => "phone",
+        "website" | "site_web" => "website",
+        "contact" => "contact",
+        "contact_form" => "contact-form",
+        "visibility" => "visibility",
+        "consent" => "field-consent-given",
+        "consent_date" => "field-consent-date",
+        "country" => "provider-country",
+        "kind" => "provider-kind-label",
+        "pivot" => "field-pivot",
+        "adresse" => "field-street",
+        "complement_adresse" => "field-street-more",
+        "commune" => "field-commune",
+        "code_postal" => "field-postcode",
+        "code_insee" => "field-insee",
+        "latitude" => "field-latitude",
+        "longitude" => "field-longitude",
+        "typologie" => "field-typology",
+        "horaires" => "place-hours",
+        "presentation_detail" => "place-about",
+        "source" => "field-source",
+        "source_id" => "field-source-id",
+        "structure_parente" => "place-parent",
+        "date_maj" => "field-date-maj",
+        "fiche_acces_libre" => "place-accessibility",
+        "prise_rdv" => "place-booking",
+        "autres_formations_labels" => "field-other-labels",
+        "current" => "password-current",
+        "new" => "password-new",
+        "again" => "password-again",
+        _ => return None,
+    })
+}
+
+/// "Ce champ…" as it reads after a label and a colon: "ce champ…" (an acronym stays as it is).
+fn lower_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(message.chars().skip(1))
+            .collect(),
+        _ => message.to_owned(),
     }
 }
 
@@ -468,6 +634,37 @@ mod tests {
             Tr::new(Lang::Fr),
         );
         assert_eq!(consent.control, "consent");
+    }
+
+    #[test]
+    fn the_summary_names_the_field_of_each_error() {
+        let problems = [
+            FieldError::coded("summary", "empty", "must not be empty", &[]),
+            FieldError::coded("software.homepage", "empty", "must not be empty", &[]),
+            FieldError::new("nothing.like.this", "is odd"),
+        ];
+        let errors =
+            FormErrors::from_fields(&problems, RecommendationForm::CONTROLS, Tr::new(Lang::Fr));
+        let summary: Vec<&str> = errors.list().iter().map(FormError::in_summary).collect();
+        // In the order of the form; an error without a control last, as the API said it.
+        assert_eq!(
+            summary,
+            [
+                "Site du logiciel : ce champ doit être rempli.",
+                "Résumé : ce champ doit être rempli.",
+                "nothing.like.this is odd",
+            ]
+        );
+        assert_eq!(errors.at("summary"), "Ce champ doit être rempli.");
+        let en = FormErrors::from_fields(
+            &problems[..1],
+            RecommendationForm::CONTROLS,
+            Tr::new(Lang::En),
+        );
+        assert_eq!(
+            en.list()[0].in_summary(),
+            "Summary: this field must be filled in."
+        );
     }
 
     #[test]

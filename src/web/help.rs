@@ -17,7 +17,7 @@ use crate::domain::help::{Channel, ConsentInput, HelpRequestInput, OrganisationK
 use crate::state::{AppState, ClientAddress};
 
 use super::error::{PageError, render};
-use super::forms::FormError;
+use super::forms::{FormError, FormErrors};
 use super::frame::{Frame, Visit, same_origin};
 use super::i18n::Tr;
 
@@ -53,35 +53,11 @@ pub struct HelpForm {
     pub website: String,
 }
 
-/// Every error of a refused form, each at its control.
-#[derive(Debug, Clone, Default)]
-pub struct HelpErrors(Vec<FormError>);
-
-impl HelpErrors {
-    pub fn any(&self) -> bool {
-        !self.0.is_empty()
-    }
-
-    /// The message at `control`, empty when it has none.
-    pub fn at(&self, control: &str) -> String {
-        self.0
-            .iter()
-            .filter(|e| e.control == control)
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    pub fn list(&self) -> &[FormError] {
-        &self.0
-    }
-}
-
 /// The form as a page shows it: its context (the software, the centre) and what was typed.
 #[derive(Debug, Clone)]
 pub struct HelpBox {
     pub form: HelpForm,
-    pub errors: HelpErrors,
+    pub errors: FormErrors,
     /// The chosen centre's name, when a centre is chosen.
     pub centre_name: Option<String>,
     /// The chosen centre's node, when it is another node: the request leaves this one.
@@ -111,7 +87,7 @@ impl HelpBox {
             state,
             tr,
             form,
-            HelpErrors::default(),
+            FormErrors::default(),
             centre.map(|c| c.1),
             false,
         )
@@ -121,7 +97,7 @@ impl HelpBox {
         state: &AppState,
         tr: Tr,
         form: HelpForm,
-        errors: HelpErrors,
+        errors: FormErrors,
         centre_name: Option<&str>,
         full: bool,
     ) -> Self {
@@ -189,14 +165,14 @@ pub async fn form(
         website: String::new(),
         ..form
     };
-    page(&state, &visit, form, HelpErrors::default(), StatusCode::OK)
+    page(&state, &visit, form, FormErrors::default(), StatusCode::OK)
 }
 
 fn page(
     state: &AppState,
     visit: &Visit,
     form: HelpForm,
-    errors: HelpErrors,
+    errors: FormErrors,
     status: StatusCode,
 ) -> Response {
     let tr = visit.tr();
@@ -241,12 +217,13 @@ pub async fn submit(
         let error = FormError {
             control: "website".into(),
             message: tr.t("help-honeypot"),
+            ..FormError::default()
         };
         return Ok(page(
             &state,
             &visit,
             form,
-            HelpErrors(vec![error]),
+            error.into(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
@@ -269,12 +246,11 @@ pub async fn submit(
             Err(other) => return Err(PageError::from_directory(visit.lang, other)),
         }
     }
-    errors.sort_by_key(|e| CONTROLS.iter().position(|c| *c == e.control));
     Ok(page(
         &state,
         &visit,
         form,
-        HelpErrors(errors),
+        FormErrors::ordered(errors, CONTROLS),
         StatusCode::UNPROCESSABLE_ENTITY,
     ))
 }

@@ -196,6 +196,40 @@ async fn publishing_through_the_forms(backend: Backend) {
         1
     );
 
+    // Three mistakes at once: all three come back together, each at its field and in the
+    // summary in the order of the form, so staff mend them in one go.
+    let mut many = fields.clone();
+    many[3] = ("replaces", " ");
+    many[5] = ("summary", "");
+    let refused = visitor.post("/admin/recommendations/new", &many).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for control in ["software_homepage", "replaces", "summary"] {
+        assert_eq!(
+            refused
+                .attr(&format!("#{control}"), "aria-invalid")
+                .as_deref(),
+            Some("true"),
+            "{control}"
+        );
+        assert!(
+            refused.text_of(&format!("#{control}-error")).is_some(),
+            "{control}"
+        );
+    }
+    assert_eq!(refused.count("#error-summary li"), 3, "{}", refused.text);
+    assert_eq!(
+        refused
+            .attr("#error-summary li:first-child a", "href")
+            .as_deref(),
+        Some("#software_homepage")
+    );
+    assert_eq!(
+        refused
+            .attr("#error-summary li:last-child a", "href")
+            .as_deref(),
+        Some("#summary")
+    );
+
     // Without the CSRF token, or from another site: refused, nothing written.
     fields[2] = ("software_homepage", "https://jitsi.org");
     let no_token: Vec<_> = fields

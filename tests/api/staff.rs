@@ -163,6 +163,22 @@ async fn staff_and_roles(backend: Backend) {
         .await;
     assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(differ.text_of("#again-error").is_some());
+    // A new password too short and a copy that differs: both said at once.
+    let both = dominique
+        .post(
+            "/admin/password",
+            &[
+                ("csrf", &editor_csrf),
+                ("current", &one_time),
+                ("new", "court"),
+                ("again", "autre"),
+            ],
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(both.text_of("#new-error").is_some(), "{}", both.text);
+    assert!(both.text_of("#again-error").is_some(), "{}", both.text);
+    assert_eq!(both.count("#error-summary li"), 2);
     let changed = dominique
         .post(
             "/admin/password",

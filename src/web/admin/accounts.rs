@@ -9,13 +9,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::directory::accounts::{MIN_PASSWORD_CHARS, StaffView};
+use crate::directory::accounts::{MIN_PASSWORD_CHARS, StaffView, check_password};
 use crate::domain::FieldError;
 use crate::domain::secret::Secret;
 use crate::domain::staff::Role;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::FormError;
+use crate::web::forms::FormErrors;
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -31,7 +31,7 @@ struct AccountsPage {
     /// The account just created or reset, with its one-time password (shown once).
     handed: Option<(String, Secret)>,
     form: NewAccountForm,
-    error: FormError,
+    error: FormErrors,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -53,7 +53,7 @@ async fn accounts_page(
     notice: Option<String>,
     handed: Option<(String, Secret)>,
     form: NewAccountForm,
-    error: FormError,
+    error: FormErrors,
 ) -> Result<Response, PageError> {
     let accounts = state
         .directory
@@ -90,7 +90,7 @@ pub async fn list(
         role: Role::Editor.as_str().into(),
         ..Default::default()
     };
-    accounts_page(&state, &visit, notice, None, form, FormError::default()).await
+    accounts_page(&state, &visit, notice, None, form, FormErrors::default()).await
 }
 
 /// `POST /admin/accounts`: the new account's one-time password is on the page answered (not
@@ -111,7 +111,7 @@ pub async fn create(
                 role: Role::Editor.as_str().into(),
                 ..Default::default()
             };
-            accounts_page(&state, &visit, notice, handed, fresh, FormError::default()).await
+            accounts_page(&state, &visit, notice, handed, fresh, FormErrors::default()).await
         }
         Err(e) => {
             let error = form_error(visit.lang, e, NEW_ACCOUNT_CONTROLS)?;
@@ -162,7 +162,7 @@ pub async fn reset(
         notice,
         Some((name, password)),
         form,
-        FormError::default(),
+        FormErrors::default(),
     )
     .await
 }
@@ -217,14 +217,14 @@ struct PasswordPage {
     page: Frame,
     notice: Option<String>,
     min_chars: usize,
-    error: FormError,
+    error: FormErrors,
 }
 
 fn password_page(
     state: &AppState,
     visit: &Visit,
     notice: Option<String>,
-    error: FormError,
+    error: FormErrors,
 ) -> Response {
     let status = if error.any() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -249,7 +249,7 @@ pub async fn password_form(
     Query(done): Query<Done>,
 ) -> Response {
     let notice = done.message(&visit.frame(&state, String::new()));
-    password_page(&state, &visit, notice, FormError::default())
+    password_page(&state, &visit, notice, FormErrors::default())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -260,6 +260,29 @@ pub struct PasswordForm {
     again: Secret,
 }
 
+/// The new password's rules and the repeated copy, shown together; whether the current
+/// password is right is the directory's to say, once these hold.
+impl super::Checked for PasswordForm {
+    fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        if let Err(e) = check_password(self.new.expose()) {
+            problems.push(FieldError {
+                field: "new".into(),
+                ..e
+            });
+        }
+        if self.new.expose() != self.again.expose() {
+            problems.push(FieldError::coded(
+                "again",
+                "passwords-differ",
+                "differs from the new password",
+                &[],
+            ));
+        }
+        problems
+    }
+}
+
 const PASSWORD_CONTROLS: &[&str] = &["current", "new", "again"];
 
 /// `POST /admin/password`
@@ -268,16 +291,7 @@ pub async fn change_password(
     AdminForm { visit, form }: AdminForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     let session = visit.session.clone().unwrap_or_default();
-    let input = if form.new.expose() == form.again.expose() {
-        Ok(form)
-    } else {
-        Err(FieldError::coded(
-            "again",
-            "passwords-differ",
-            "differs from the new password",
-            &[],
-        ))
-    };
+    let input = Ok(form);
     save(
         visit.lang,
         PASSWORD_CONTROLS,

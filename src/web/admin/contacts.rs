@@ -10,7 +10,7 @@ use crate::domain::Window;
 use crate::domain::contact::SCOPE_TERMS;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::{ContactForm, FormError};
+use crate::web::forms::{ContactForm, FormErrors};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -155,7 +155,7 @@ struct FormPage {
     page: Frame,
     key: String,
     form: ContactForm,
-    error: FormError,
+    error: FormErrors,
     scope_terms: &'static [&'static str],
 }
 
@@ -164,7 +164,7 @@ fn form_page(
     visit: &Visit,
     key: &str,
     form: ContactForm,
-    error: FormError,
+    error: FormErrors,
 ) -> Response {
     let title = if key.is_empty() {
         visit.tr().t("new-contact")
@@ -194,7 +194,7 @@ pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVis
         &visit,
         "",
         ContactForm::new_default(),
-        FormError::default(),
+        FormErrors::default(),
     )
 }
 
@@ -229,7 +229,7 @@ pub async fn edit_form(
         &visit,
         &key,
         ContactForm::from_input(&input),
-        FormError::default(),
+        FormErrors::default(),
     ))
 }
 

@@ -16,7 +16,7 @@ use crate::domain::Window;
 use crate::domain::help::HelpStatus;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::FormError;
+use crate::web::forms::FormErrors;
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -95,7 +95,7 @@ pub async fn list(
 struct RequestPage {
     page: Frame,
     notice: Option<String>,
-    error: FormError,
+    error: FormErrors,
     request: HelpRequestView,
     routing: String,
     consent_line: String,
@@ -110,7 +110,7 @@ async fn request_page(
     visit: &Visit,
     reference: &str,
     notice: Option<String>,
-    error: FormError,
+    error: FormErrors,
     reply: String,
 ) -> Result<Response, PageError> {
     let err = |e| PageError::from_directory(visit.lang, e);
@@ -194,7 +194,7 @@ pub async fn show(
         &visit,
         &reference,
         done.message(&frame),
-        FormError::default(),
+        FormErrors::default(),
         String::new(),
     )
     .await

@@ -14,7 +14,7 @@ use crate::domain::secret::Secret;
 use crate::state::AppState;
 use crate::state::ClientAddress;
 use crate::web::error::{PageError, render};
-use crate::web::forms::FormError;
+use crate::web::forms::{FormError, FormErrors};
 use crate::web::frame::{Frame, Visit};
 use crate::web::public::local_path;
 use crate::web::session::{
@@ -28,7 +28,7 @@ struct LoginPage {
     token: String,
     name: String,
     next: String,
-    error: FormError,
+    error: FormErrors,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,7 +41,7 @@ fn login_page(
     visit: &Visit,
     name: String,
     next: String,
-    error: FormError,
+    error: FormErrors,
     status: StatusCode,
 ) -> Response {
     let secure = secure(state);
@@ -77,7 +77,7 @@ pub async fn form(
         &visit,
         String::new(),
         next,
-        FormError::default(),
+        FormErrors::default(),
         StatusCode::OK,
     ))
 }
@@ -127,7 +127,9 @@ pub async fn submit(
     let error = FormError {
         control: "password".into(),
         message: visit.tr().t(message),
-    };
+        ..FormError::default()
+    }
+    .into();
     Ok(login_page(
         &state,
         &visit,

@@ -27,7 +27,7 @@ use crate::domain::FieldError;
 use crate::state::AppState;
 
 use super::error::{PageError, render};
-use super::forms::FormError;
+use super::forms::{FormError, FormErrors};
 use super::frame::Frame;
 use super::i18n::{Lang, Tr};
 use super::session::AdminVisit;
@@ -174,34 +174,80 @@ pub fn form_error(
     lang: Lang,
     error: DirectoryError,
     controls: &[&str],
-) -> Result<FormError, PageError> {
+) -> Result<FormErrors, PageError> {
     match error {
-        DirectoryError::Invalid(e) => Ok(FormError::from_field(&e, controls, Tr::new(lang))),
+        DirectoryError::Invalid(e) => Ok(FormErrors::from_fields(&[e], controls, Tr::new(lang))),
         DirectoryError::Conflict { field, message } => Ok(FormError {
             control: field
                 .filter(|f| controls.contains(&f.as_str()))
                 .unwrap_or_default(),
             message,
-        }),
+            ..FormError::default()
+        }
+        .into()),
         other => Err(PageError::from_directory(lang, other)),
     }
 }
 
-/// The flow every admin form shares: the form's own checks (`input`), then the use case; a
-/// refusal shows the form again (`again`) with the error at its field, success goes back to
-/// `list` with a confirmation.
-pub async fn save<I, V>(
+/// What an admin form hands to the directory, checked whole before it is sent, so that the
+/// form shows every problem at once. The directory checks it again and stops at the first
+/// (that is what the API answers); what only the database knows (a name already taken) comes
+/// from there.
+pub trait Checked {
+    fn problems(&self) -> Vec<FieldError>;
+}
+
+impl Checked for crate::domain::recommendation::RecommendationInput {
+    fn problems(&self) -> Vec<FieldError> {
+        Self::problems(self)
+    }
+}
+
+impl Checked for crate::domain::contact::ContactInput {
+    fn problems(&self) -> Vec<FieldError> {
+        Self::problems(self, chrono::Utc::now())
+    }
+}
+
+impl Checked for crate::domain::place::PlaceInput {
+    fn problems(&self) -> Vec<FieldError> {
+        Self::problems(self)
+    }
+}
+
+impl Checked for crate::domain::provider::ProviderInput {
+    fn problems(&self) -> Vec<FieldError> {
+        Self::problems(self)
+    }
+}
+
+impl Checked for crate::domain::centre::CentreProfileInput {
+    fn problems(&self) -> Vec<FieldError> {
+        Self::problems(self)
+    }
+}
+
+/// The flow every admin form shares: the form's own checks (`input`), every problem of the
+/// input, then the use case; a refusal shows the form again (`again`) with each error at its
+/// field, success goes back to `list` with a confirmation.
+pub async fn save<I: Checked, V>(
     lang: Lang,
     controls: &[&str],
     input: Result<I, FieldError>,
     action: impl AsyncFnOnce(I) -> Result<V, DirectoryError>,
     list: &str,
-    again: impl FnOnce(FormError) -> Response,
+    again: impl FnOnce(FormErrors) -> Response,
 ) -> Result<Response, PageError> {
+    let refused =
+        |problems: &[FieldError]| FormErrors::from_fields(problems, controls, Tr::new(lang));
     let input = match input {
         Ok(input) => input,
-        Err(e) => return Ok(again(FormError::from_field(&e, controls, Tr::new(lang)))),
+        Err(e) => return Ok(again(refused(&[e]))),
     };
+    let problems = input.problems();
+    if !problems.is_empty() {
+        return Ok(again(refused(&problems)));
+    }
     match action(input).await {
         Ok(_) => Ok(done(list, "saved")),
         Err(e) => Ok(again(form_error(lang, e, controls)?)),

@@ -11,7 +11,7 @@ use crate::directory::federating::{EndorsementView, FollowView, FollowerView};
 use crate::directory::moderation::{DomainRuleInput, DomainRuleView, HideInput};
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::FormError;
+use crate::web::forms::FormErrors;
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -27,7 +27,7 @@ struct NetworkPage {
     notice: Option<String>,
     /// The form that failed (`follow`, `endorse`, `hide`, `domain`) and why.
     failed: String,
-    error: FormError,
+    error: FormErrors,
     follows: Vec<FollowView>,
     followers: Vec<FollowerView>,
     endorsements: Vec<EndorsementView>,
@@ -40,7 +40,7 @@ async fn network_page(
     visit: &Visit,
     notice: Option<String>,
     failed: &str,
-    error: FormError,
+    error: FormErrors,
 ) -> Result<Response, PageError> {
     let d = &state.directory;
     let err = |e| PageError::from_directory(visit.lang, e);
@@ -69,7 +69,7 @@ pub async fn page(
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let notice = done.message(&visit.frame(&state, ""));
-    network_page(&state, &visit, notice, "", FormError::default()).await
+    network_page(&state, &visit, notice, "", FormErrors::default()).await
 }
 
 /// Runs an action of the page: back to it with a confirmation, or the page again with the

@@ -19,7 +19,7 @@ use crate::domain::place::{
 };
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::{self, FormError, opt};
+use crate::web::forms::{self, FormErrors, opt};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -370,7 +370,7 @@ struct FormPage {
     page: Frame,
     key: String,
     form: PlaceForm,
-    error: FormError,
+    error: FormErrors,
     choices: &'static [Choices],
 }
 
@@ -379,7 +379,7 @@ fn form_page(
     visit: &Visit,
     key: &str,
     form: PlaceForm,
-    error: FormError,
+    error: FormErrors,
 ) -> Response {
     let title = if key.is_empty() {
         visit.tr().t("new-place")
@@ -410,7 +410,7 @@ pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVis
         &visit,
         "",
         PlaceForm::new_default(&today),
-        FormError::default(),
+        FormErrors::default(),
     )
 }
 
@@ -444,7 +444,7 @@ pub async fn edit_form(
         &visit,
         &key,
         PlaceForm::from_input(&input),
-        FormError::default(),
+        FormErrors::default(),
     ))
 }
 

@@ -14,7 +14,7 @@ use crate::domain::centre::CentreProfileInput;
 use crate::domain::region;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::{FormError, opt};
+use crate::web::forms::{FormErrors, opt};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminUpload, AdminVisit};
 
@@ -89,7 +89,7 @@ struct ProfilePage {
     centre_url: String,
     regions: Vec<(String, String)>,
     form: ProfileForm,
-    error: FormError,
+    error: FormErrors,
 }
 
 fn profile_page(
@@ -98,7 +98,7 @@ fn profile_page(
     centre_url: String,
     notice: Option<String>,
     form: ProfileForm,
-    error: FormError,
+    error: FormErrors,
 ) -> Response {
     let status = if error.any() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -138,7 +138,7 @@ pub async fn form(
         centre.id.to_string(),
         done.message(&frame),
         ProfileForm::from_input(&input),
-        FormError::default(),
+        FormErrors::default(),
     ))
 }
 

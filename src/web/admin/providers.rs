@@ -12,7 +12,7 @@ use crate::domain::Window;
 use crate::domain::provider::ProviderKind;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::{FormError, ProviderForm};
+use crate::web::forms::{FormErrors, ProviderForm};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -156,7 +156,7 @@ struct FormPage {
     page: Frame,
     key: String,
     form: ProviderForm,
-    error: FormError,
+    error: FormErrors,
     kinds: [ProviderKind; 4],
 }
 
@@ -165,7 +165,7 @@ fn form_page(
     visit: &Visit,
     key: &str,
     form: ProviderForm,
-    error: FormError,
+    error: FormErrors,
 ) -> Response {
     let title = if key.is_empty() {
         visit.tr().t("new-provider")
@@ -195,7 +195,7 @@ pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVis
         &visit,
         "",
         ProviderForm::new_default(),
-        FormError::default(),
+        FormErrors::default(),
     )
 }
 
@@ -230,7 +230,7 @@ pub async fn edit_form(
         &visit,
         &key,
         ProviderForm::from_input(&input),
-        FormError::default(),
+        FormErrors::default(),
     ))
 }
 

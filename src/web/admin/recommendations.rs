@@ -13,7 +13,7 @@ use crate::domain::provider::ProviderCard;
 use crate::domain::recommendation::Status;
 use crate::state::AppState;
 use crate::web::error::{PageError, render};
-use crate::web::forms::{FormError, RecommendationForm};
+use crate::web::forms::{FormErrors, RecommendationForm};
 use crate::web::frame::{Frame, Visit};
 use crate::web::session::{AdminForm, AdminVisit};
 
@@ -179,7 +179,7 @@ struct FormPage {
     /// The key when editing; empty for a new one.
     key: String,
     form: RecommendationForm,
-    error: FormError,
+    error: FormErrors,
     categories: &'static [Category],
     /// The provider records an offer can name.
     providers: Vec<ProviderCard>,
@@ -195,7 +195,7 @@ fn form_page(
     visit: &Visit,
     key: &str,
     mut form: RecommendationForm,
-    error: FormError,
+    error: FormErrors,
     providers: Vec<ProviderCard>,
     software: Vec<SoftwareView>,
 ) -> Response {
@@ -247,7 +247,7 @@ pub async fn new_form(State(state): State<AppState>, AdminVisit(visit): AdminVis
         &visit,
         "",
         RecommendationForm::new_default(),
-        FormError::default(),
+        FormErrors::default(),
         providers(&state).await,
         known_software(&state).await,
     )
@@ -298,7 +298,7 @@ pub async fn edit_form(
         &visit,
         &key,
         RecommendationForm::from_input(&input),
-        FormError::default(),
+        FormErrors::default(),
         providers(&state).await,
         known_software(&state).await,
     ))

@@ -202,7 +202,11 @@ publish = Publish
 save = Save
 required = (required)
 choose = — choose —
-form-has-errors = The form has an error
+form-has-errors = { $count ->
+    [one] The form has an error
+   *[other] The form has { $count } errors
+}
+error-at-field = { $field }: { $message }
 name = Name
 visibility = Visibility
 visibility-hidden = Hidden (nobody)
@@ -338,6 +342,7 @@ reason-url = This is not a valid web address: write it in full, e.g. https://exa
 reason-url-scheme = The address must start with http:// or https://, not { $scheme }:.
 reason-url-credentials = The address must not contain a user name or password.
 reason-category = “{ $value }” is not a known category.
+reason-choose = Choose a value from the list.
 reason-country = A two-letter country code, e.g. FR or CH.
 reason-consent-needed = This visibility needs the person's recorded agreement.
 reason-future = This date cannot be in the future.

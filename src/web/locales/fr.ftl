@@ -202,7 +202,11 @@ publish = Publier
 save = Enregistrer
 required = (obligatoire)
 choose = — choisir —
-form-has-errors = Le formulaire contient une erreur
+form-has-errors = { $count ->
+    [one] Le formulaire contient une erreur
+   *[other] Le formulaire contient { $count } erreurs
+}
+error-at-field = { $field } : { $message }
 name = Nom
 visibility = Visibilité
 visibility-hidden = Masquée (personne)
@@ -338,6 +342,7 @@ reason-url = Ce n’est pas une adresse web valide : écrivez-la en entier, par 
 reason-url-scheme = L’adresse doit commencer par http:// ou https://, pas { $scheme }:.
 reason-url-credentials = L’adresse ne doit pas contenir de nom d’utilisateur ni de mot de passe.
 reason-category = « { $value } » n’est pas une catégorie connue.
+reason-choose = Choisissez une valeur dans la liste.
 reason-country = Un code de pays à deux lettres, par ex. FR ou CH.
 reason-consent-needed = Cette visibilité demande l’accord enregistré de la personne.
 reason-future = Cette date ne peut pas être dans le futur.
