@@ -30,6 +30,19 @@ pub async fn suggest_script() -> impl IntoResponse {
     )
 }
 
+const SOFTWARE_PICKER: &str = include_str!("software-picker.js");
+
+/// `/static/software-picker.js`: the recommendation form fills a known software's details.
+pub async fn software_picker_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SOFTWARE_PICKER,
+    )
+}
+
 /// The vendored Leaflet's version: its files are served under `/static/leaflet/{LEAFLET}/`, so
 /// they can be cached for good.
 pub const LEAFLET: &str = "1.9.4";

@@ -59,6 +59,10 @@ pub fn routes() -> Router<AppState> {
         .route("/static/suggest.js", get(assets::suggest_script))
         .route("/static/places-map.js", get(assets::map_script))
         .route(
+            "/static/software-picker.js",
+            get(assets::software_picker_script),
+        )
+        .route(
             &format!("/static/leaflet/{}/{{*path}}", assets::LEAFLET),
             get(assets::leaflet),
         )

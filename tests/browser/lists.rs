@@ -231,7 +231,8 @@ async fn catalogue(node: &TestNode, slug: &str) -> serde_json::Value {
 }
 
 /// The recommendation form fills what the catalogue knows (issue 12): a known software typed
-/// by name, its website, repository and licence left blank, is saved with the catalogue's;
+/// by name fills its website, repository and licence in the page (with JavaScript) and is
+/// saved with the catalogue's (the server fills blanks too, for browsers without it);
 /// an unknown one takes its address without `https://` and its licence by name.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_a_recommendation_by_picking_a_known_software() {
@@ -253,6 +254,17 @@ async fn create_a_recommendation_by_picking_a_known_software() {
     );
     axe(&browser, "the recommendation form with suggestions").await;
     browser.fill("#software_name", "libreoffice").await;
+    // Picked: the script fills the blank fields at once from the suggestion, and says so.
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#software_homepage').value")
+            .await,
+        known["homepage"]
+    );
+    assert!(
+        browser.text("#software-picked").await.contains("catalogue"),
+        "the pick is announced"
+    );
     browser.fill("#replaces", "Microsoft Word").await;
     browser
         .eval("document.querySelector('#category').value = 'knowledge'")
@@ -285,6 +297,31 @@ async fn create_a_recommendation_by_picking_a_known_software() {
         !licence.as_str().unwrap().is_empty() && !licence.as_str().unwrap().contains("-only"),
         "the licence by name: {licence}"
     );
+
+    // Sent with only a name: every missing field is said at once, at its field and in the
+    // summary, the first error first.
+    browser.goto("/admin/recommendations/new").await;
+    browser.fill("#software_name", "Logiciel du Forez").await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for("#error-summary").await;
+    let listed = browser.texts("#error-summary li").await;
+    assert_eq!(
+        listed.len(),
+        4,
+        "homepage, replaces, category, summary: {listed:?}"
+    );
+    for control in ["software_homepage", "replaces", "category", "summary"] {
+        assert_eq!(
+            browser
+                .attr(&format!("#{control}"), "aria-invalid")
+                .await
+                .as_deref(),
+            Some("true"),
+            "{control}"
+        );
+    }
+    axe(&browser, "the recommendation form with four errors").await;
+    browser.screenshot("admin-recommendation-errors").await;
 
     // Unknown software: the address completed, the licence chosen by name, stored as SPDX.
     browser.goto("/admin/recommendations/new").await;

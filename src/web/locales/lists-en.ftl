@@ -69,5 +69,6 @@ licence-not-libre = A licence neither the FSF nor the OSI recognise as free.
 licence-spdx = SPDX identifier
 
 # The recommendation form: software from the catalogue, licences and regions by name.
+software-picked = Website, repository and licence filled in from the catalogue: check them.
 hint-software-name = Start typing: software from the catalogue fills its website, repository and licence if you leave them blank.
 region-none = Everywhere

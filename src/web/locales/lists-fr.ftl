@@ -69,5 +69,6 @@ licence-not-libre = Licence que ni la FSF ni l’OSI ne reconnaissent comme libr
 licence-spdx = Identifiant SPDX
 
 # The recommendation form: software from the catalogue, licences and regions by name.
+software-picked = Site, dépôt et licence remplis depuis le catalogue : vérifiez-les.
 hint-software-name = Commencez à taper : un logiciel du catalogue remplit son site, son dépôt et sa licence si vous les laissez vides.
 region-none = Partout
