@@ -245,12 +245,7 @@ impl ContactInput {
 
     fn languages(&self, p: &mut Problems) -> Vec<String> {
         if self.languages.len() > 10 {
-            p.push(FieldError::coded(
-                "languages",
-                "too-many",
-                "must have at most 10 items",
-                &[("max", &10)],
-            ));
+            p.push(text::too_many("languages", 10));
             return Vec::new();
         }
         self.languages

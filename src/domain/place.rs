@@ -650,12 +650,7 @@ fn free_list(
         }
     }
     if out.len() > max_items {
-        return Err(FieldError::coded(
-            field,
-            "too-many",
-            format!("must have at most {max_items} items"),
-            &[("max", &max_items)],
-        ));
+        return Err(text::too_many(field, max_items));
     }
     Ok(out)
 }

@@ -213,12 +213,7 @@ impl RecommendationInput {
     /// The offers checked one by one; a refused one is left out while its problems are kept.
     fn hosting(&self, p: &mut Problems) -> Vec<ValidHosting> {
         if self.hosting.len() > 20 {
-            p.push(FieldError::coded(
-                "hosting",
-                "too-many",
-                "must have at most 20 items",
-                &[("max", &20)],
-            ));
+            p.push(text::too_many("hosting", 20));
             return Vec::new();
         }
         let mut valid = Vec::new();

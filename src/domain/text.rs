@@ -59,6 +59,16 @@ pub(crate) fn optional(
     }
 }
 
+/// The refusal of a list longer than `max_items`.
+pub(crate) fn too_many(field: &str, max_items: usize) -> FieldError {
+    FieldError::coded(
+        field,
+        "too-many",
+        format!("must have at most {max_items} items"),
+        &[("max", &max_items)],
+    )
+}
+
 /// A list of short labels (audience, skills...): each bounded, blanks and duplicates dropped.
 pub(crate) fn label_list(
     field: &str,
@@ -67,12 +77,7 @@ pub(crate) fn label_list(
     max_len: usize,
 ) -> Result<Vec<String>, FieldError> {
     if values.len() > max_items {
-        return Err(FieldError::coded(
-            field,
-            "too-many",
-            format!("must have at most {max_items} items"),
-            &[("max", &max_items)],
-        ));
+        return Err(too_many(field, max_items));
     }
     let mut out: Vec<String> = Vec::with_capacity(values.len());
     for (i, v) in values.iter().enumerate() {
