@@ -41,6 +41,8 @@ use crate::storage::now;
 const AHEAD: usize = 8;
 /// Items stored in one transaction (a batch closes at the end of a page).
 const BATCH: usize = 500;
+/// Times a failed page fetch is tried again.
+const RETRIES: usize = 2;
 
 /// Starts the backfill of a newly accepted follow in the background; a follow whose backfill
 /// has started already (a repeated Accept) is left alone, unless it failed.
@@ -214,10 +216,21 @@ pub(crate) async fn run(
     progress.store(None, target, data).await
 }
 
+/// Fetches one page; a failed fetch is tried again twice (after 1 s, then 2 s) before the
+/// backfill gives up: a busy peer should not end a backfill of thousands of entries.
 async fn fetch_page(
     url: Url,
     data: Data<FederationData>,
 ) -> Result<RemoteCollection, FederationError> {
+    let mut wait = std::time::Duration::from_secs(1);
+    for _ in 0..RETRIES {
+        match fetch_object_http::<_, RemoteCollection>(&url, &data.reset_request_count()).await {
+            Ok(fetched) => return Ok(fetched.object),
+            Err(e) => tracing::info!("backfill: fetching {url} failed ({e}), trying again"),
+        }
+        tokio::time::sleep(wait).await;
+        wait *= 2;
+    }
     Ok(fetch_object_http::<_, RemoteCollection>(&url, &data)
         .await?
         .object)

@@ -7,12 +7,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::faulty::FaultyPeer;
-use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes};
+use std::time::Duration;
+
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, eventually_within};
 use crate::network::eventually;
 use crate::on_both_backends;
 
-/// More than the old bound (40 pages of 50 = 2,000).
-const ENTRIES: usize = 5_000;
+/// More than the old bound (40 pages of 50 = 2,000): 50 pages.
+const ENTRIES: usize = 2_500;
 
 /// An export of `n` published recommendations, imported into a node in one go (5,000 API
 /// calls would take most of the test's time).
@@ -46,7 +48,7 @@ async fn backfill_of(node: &TestNode, key: &str) -> Value {
 }
 
 async fn whole_directory_resumed(backend: Backend) {
-    // B fetches slowly (10 pages a second) so that it can be stopped in the middle.
+    // B fetches slowly (10 pages a second, 5 s for all) so that it can be stopped in the middle.
     let [a, mut b] = TestNodes::start(
         backend,
         [
@@ -74,7 +76,7 @@ async fn whole_directory_resumed(backend: Backend) {
     // Partway: some entries stored, the backfill still running.
     let partway = eventually("B's backfill partway", || async {
         let backfill = backfill_of(&b, &key).await;
-        (backfill["state"] == "running" && backfill["items"].as_i64() >= Some(1_000))
+        (backfill["state"] == "running" && backfill["items"].as_i64() >= Some(500))
             .then_some(backfill)
     })
     .await;
@@ -90,7 +92,8 @@ async fn whole_directory_resumed(backend: Backend) {
         resumed["items"].as_i64() >= partway["items"].as_i64(),
         "{resumed} after {partway}"
     );
-    let done = eventually("B's backfill done", || async {
+    // Debug builds on a loaded machine take their time over 2,500 entries.
+    let done = eventually_within(Duration::from_secs(180), "B's backfill done", || async {
         let backfill = backfill_of(&b, &key).await;
         (backfill["state"] != "running").then_some(backfill)
     })
@@ -100,8 +103,8 @@ async fn whole_directory_resumed(backend: Backend) {
     assert_eq!(done["items"], ENTRIES, "{done}");
     let pages = done["pages"].as_i64().unwrap();
     assert!(
-        (100..=110).contains(&pages),
-        "{pages} pages read for 100 (+ a few fetched ahead when stopped)"
+        (50..=60).contains(&pages),
+        "{pages} pages read for 50 (+ a few fetched ahead when stopped)"
     );
     let origin = url::form_urlencoded::byte_serialize(crate::network::actor(&a).as_bytes())
         .collect::<String>();
