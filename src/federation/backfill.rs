@@ -408,7 +408,7 @@ async fn take_page(
     } = page;
     for item in ordered_items {
         match take(&item, target, page_data).await {
-            Ok(Taken::Entry(entry)) => progress.batch.push(entry),
+            Ok(Taken::Entry(entry)) => progress.batch.push(*entry),
             Ok(Taken::Announced) => progress.announced += 1,
             Ok(Taken::Nothing) => {}
             Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
@@ -420,7 +420,7 @@ async fn take_page(
 /// What became of one outbox item.
 enum Taken {
     /// An entry, checked, to be stored with its batch.
-    Entry(entry::Prepared),
+    Entry(Box<entry::Prepared>),
     /// An endorsement, taken in at once.
     Announced,
     /// Something backfill does not read.
@@ -443,9 +443,9 @@ async fn take(
             let object: Place =
                 serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
             place::verify(&object, &target.id, data).await?;
-            Ok(Taken::Entry(entry::Prepared::Place(Box::new(
+            Ok(Taken::Entry(Box::new(entry::Prepared::Place(Box::new(
                 place::prepare(object)?,
-            ))))
+            )))))
         }
         Some("Create") if object_type == Some("Event") => {
             let object: EventObject =
@@ -456,7 +456,8 @@ async fn take(
                 ));
             }
             ApubEvent::verify(&object, &target.id, data).await?;
-            event::prepare(object).map(|p| Taken::Entry(entry::Prepared::Event(Box::new(p))))
+            event::prepare(object)
+                .map(|p| Taken::Entry(Box::new(entry::Prepared::Event(Box::new(p)))))
         }
         Some("Create") => {
             let note: Note =
@@ -467,7 +468,7 @@ async fn take(
                 ));
             }
             ApubEntry::verify(&note, &target.id, data).await?;
-            entry::prepare(note).map(Taken::Entry)
+            entry::prepare(note).map(|p| Taken::Entry(Box::new(p)))
         }
         Some("Announce") => {
             let id = item
