@@ -187,6 +187,15 @@ impl Directory {
     /// One follow, with the progress of its backfill.
     #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn follow_of(&self, key: &str) -> Result<FollowView, DirectoryError> {
+        let (row, target, follower) = self.find_follow(key).await?;
+        Ok(follow_view(&row, &target, &follower))
+    }
+
+    /// A follow by key, with the followed centre and the local centre that follows.
+    async fn find_follow(
+        &self,
+        key: &str,
+    ) -> Result<(FollowRow, CentreRow, CentreRow), DirectoryError> {
         let owned = key.to_owned();
         let (row, target) = self
             .db()
@@ -198,23 +207,13 @@ impl Directory {
             .db()
             .run(move |conn| CentreRow::find(conn, follower_id))
             .await?;
-        Ok(follow_view(&row, &target, &follower))
+        Ok((row, target, follower))
     }
 
     /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
     #[tracing::instrument(skip(self))]
     pub(crate) async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
-        let owned = key.to_owned();
-        let (row, target) = self
-            .db()
-            .run(move |conn| FollowRow::find_by_key(conn, &owned))
-            .await?
-            .ok_or_else(|| DirectoryError::NotFound(format!("follow `{key}`")))?;
-        let follower_id = row.follower_id;
-        let follower = self
-            .db()
-            .run(move |conn| CentreRow::find(conn, follower_id))
-            .await?;
+        let (row, target, follower) = self.find_follow(key).await?;
         let id = row.id;
         self.db()
             .write(move |conn| FollowRow::delete(conn, id))

@@ -122,22 +122,8 @@ on_both_backends!(
 
 /// A Create of a recommendation by the peer, as its outbox lists it.
 fn create(peer: &FaultyPeer, n: u32) -> Value {
-    let actor = &peer.signer.actor;
-    let id = format!("{}/notes/{n}", peer.base);
-    json!({
-        "type": "Create", "id": format!("{id}/activity"), "actor": actor,
-        "object": {
-            "type": "Note", "id": id, "attributedTo": actor,
-            "to": ["https://www.w3.org/ns/activitystreams#Public"],
-            "content": format!("<p>Outil {n}</p>"),
-            "published": "2026-11-20T10:00:00Z",
-            "maillage:recommendation": {
-                "itemReviewed": {"name": format!("Outil {n}"), "url": format!("https://outil-{n}.example")},
-                "category": "files", "replaces": ["Dropbox"],
-                "reviewBody": "Un outil.", "inLanguage": "fr", "level": "recommended"
-            }
-        }
-    })
+    let (name, homepage) = (format!("Outil {n}"), format!("https://outil-{n}.example"));
+    crate::backfill_styles::create(peer, n, &name, &homepage, "Dropbox")
 }
 
 async fn looping_outbox(backend: Backend) {
