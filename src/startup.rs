@@ -316,7 +316,14 @@ impl Application {
     ) -> anyhow::Result<()> {
         // Deliveries run beside the server; stopping aborts the ones in flight, which stay
         // queued and go out at the next start.
-        let workers = self.state.directory.federation().start_delivery();
+        let federation = self.state.directory.federation().clone();
+        let workers = federation.start_delivery();
+        // Backfills a stopped node left running go on where they stopped.
+        match federation.resume_backfills().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("resumed {n} backfill(s)"),
+            Err(e) => tracing::warn!("resuming backfills: {e}"),
+        }
         let search = tokio::spawn(refresh_search(self.state.directory.clone()));
         let mailer = crate::mail::Mailer::from_settings(&self.state.settings.mail)
             .context("mail.smtp_url")?;
@@ -325,6 +332,7 @@ impl Application {
         let router = router(self.state);
         serve(self.listener, router, header_timeout, shutdown).await;
         workers.abort();
+        federation.stop_backfills();
         search.abort();
         help.abort();
         Ok(())

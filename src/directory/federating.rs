@@ -1,6 +1,7 @@
 //! The directory's side of federation: following centres, approving followers, endorsing, and
 //! telling peers about every change to what this node publishes.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -11,7 +12,7 @@ use crate::federation::activity_id;
 use crate::federation::audience::Audience;
 use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
-use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
+use crate::storage::follows::{BackfillState, FollowRow, FollowState, FollowerRow};
 use crate::storage::ids::{CentreId, RecommendationId};
 use crate::storage::recommendations::RecommendationRow;
 
@@ -46,6 +47,26 @@ pub struct FollowView {
     pub state: String,
     /// The local centre that follows.
     pub centre: String,
+    /// How far reading the followed centre's outbox has gone (absent until the follow is
+    /// accepted).
+    pub backfill: Option<BackfillView>,
+}
+
+/// The progress of a follow's backfill: the followed centre's outbox read to its end, in the
+/// background, resumed after a restart.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BackfillView {
+    /// `running`, `done` or `failed`.
+    pub state: BackfillState,
+    /// Outbox items taken in so far (entries, places, workshops, endorsements).
+    pub items: i64,
+    /// Outbox pages fetched so far.
+    pub pages: i64,
+    /// Why it failed (`failed` only).
+    pub error: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it ended (`done` or `failed`).
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -163,9 +184,18 @@ impl Directory {
             .collect())
     }
 
-    /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
-    #[tracing::instrument(skip(self))]
-    pub(crate) async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
+    /// One follow, with the progress of its backfill.
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn follow_of(&self, key: &str) -> Result<FollowView, DirectoryError> {
+        let (row, target, follower) = self.find_follow(key).await?;
+        Ok(follow_view(&row, &target, &follower))
+    }
+
+    /// A follow by key, with the followed centre and the local centre that follows.
+    async fn find_follow(
+        &self,
+        key: &str,
+    ) -> Result<(FollowRow, CentreRow, CentreRow), DirectoryError> {
         let owned = key.to_owned();
         let (row, target) = self
             .db()
@@ -177,6 +207,13 @@ impl Directory {
             .db()
             .run(move |conn| CentreRow::find(conn, follower_id))
             .await?;
+        Ok((row, target, follower))
+    }
+
+    /// Stops following: sends Undo, forgets the follow. Copies received stay, with their origin.
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn unfollow(&self, key: &str) -> Result<(), DirectoryError> {
+        let (row, target, follower) = self.find_follow(key).await?;
         let id = row.id;
         self.db()
             .write(move |conn| FollowRow::delete(conn, id))
@@ -433,6 +470,14 @@ fn follow_view(row: &FollowRow, target: &CentreRow, follower: &CentreRow) -> Fol
         target_name: target.name.clone(),
         state: row.state.as_str().to_owned(),
         centre: follower.username.clone(),
+        backfill: row.backfill_state.map(|state| BackfillView {
+            state,
+            items: row.backfill_items,
+            pages: row.backfill_pages,
+            error: row.backfill_error.clone(),
+            started_at: row.backfill_started_at.map(|t| t.and_utc()),
+            finished_at: row.backfilled_at.map(|t| t.and_utc()),
+        }),
     }
 }
 

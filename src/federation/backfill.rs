@@ -1,7 +1,18 @@
-//! Backfill: when a follow is accepted, the follower pages once through the followed centre's
-//! outbox (a bounded number of pages) and takes in what it published before; pushed activities
-//! keep it current afterwards. Outboxes that list their items inline, page through `first` and
+//! Backfill: when a follow is accepted, the follower reads the followed centre's outbox to its
+//! end (a directory needs all of a centre's entries), in the background; pushed activities keep
+//! it current afterwards. Outboxes that list their items inline, page through `first` and
 //! `next` (URLs or embedded pages), or leave out `totalItems` are all read.
+//!
+//! Bounds against endless outboxes: at most `federation.backfill_pages` fetched pages (a high
+//! safety cap), no page read twice, every page and item on the followed centre's authority.
+//!
+//! Progress (next page, items taken, pages read) is stored with the follow in the transaction
+//! that stores the items: staff see it, and a node restarted mid-backfill resumes at the page
+//! it stopped at ([`resume_unfinished`]). Numbered pages (`?page=N`, up to the outbox's `last`,
+//! as this node's own outbox serves them) are fetched [`AHEAD`] at a time while earlier ones are
+//! stored; items are stored [`BATCH`] or more at a time.
+
+use std::collections::{HashSet, VecDeque};
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
@@ -21,22 +32,85 @@ use super::protocol::event::EventObject;
 use super::protocol::note::Note;
 use super::protocol::place::Place;
 use super::{FederationData, FederationError};
-use crate::storage::follows::FollowRow;
+use tokio::task::JoinHandle;
+
+use crate::storage::follows::{BackfillState, FollowRow};
 use crate::storage::now;
 
-/// Starts the backfill of a newly accepted follow in the background.
+/// Pages fetched ahead of need when their URLs can be predicted.
+const AHEAD: usize = 8;
+/// Items stored in one transaction (a batch closes at the end of a page).
+const BATCH: usize = 500;
+/// Times a failed page fetch is tried again.
+const RETRIES: usize = 2;
+
+/// Starts the backfill of a newly accepted follow in the background; a follow whose backfill
+/// has started already (a repeated Accept) is left alone, unless it failed.
 pub(crate) fn start(follow: FollowRow, target: ApubCentre, data: &Data<FederationData>) {
+    if matches!(
+        follow.backfill_state,
+        Some(BackfillState::Running | BackfillState::Done)
+    ) {
+        return;
+    }
+    let backfills = data.backfills.clone();
     let data = data.reset_request_count();
     let run = async move {
-        match run(&follow, &target, &data).await {
-            Ok(n) => tracing::info!("backfilled {n} item(s) from {}", target.id),
-            Err(e) => tracing::warn!("backfill from {} failed: {e}", target.id),
+        let id = follow.id;
+        match data
+            .db
+            .write(move |conn| FollowRow::start_backfill(conn, id, now()))
+            .await
+        {
+            Ok(follow) => drive(follow, target, data).await,
+            Err(e) => tracing::warn!("backfill from {} not started: {e}", target.id),
         }
     };
-    tokio::spawn(run);
+    backfills.spawn(run);
 }
 
-/// Pages through the outbox; returns how many items were taken in.
+/// Resumes the backfills a stopped node left running, each where it stopped; returns how many.
+pub(crate) async fn resume_unfinished(
+    data: &Data<FederationData>,
+) -> Result<usize, FederationError> {
+    let unfinished = data.db.run(FollowRow::unfinished_backfills).await?;
+    let count = unfinished.len();
+    for (follow, target) in unfinished {
+        let target = ApubCentre::new(target)?;
+        tracing::info!(
+            "resuming the backfill from {} ({} item(s) taken so far)",
+            target.id,
+            follow.backfill_items
+        );
+        data.backfills
+            .spawn(drive(follow, target, data.reset_request_count()));
+    }
+    Ok(count)
+}
+
+/// Runs a backfill and records how it ended.
+async fn drive(follow: FollowRow, target: ApubCentre, data: Data<FederationData>) {
+    let result = run(&follow, &target, &data).await;
+    let error = match &result {
+        Ok(()) => None,
+        Err(e) => {
+            tracing::warn!("backfill from {} failed: {e}", target.id);
+            Some(e.to_string())
+        }
+    };
+    let id = follow.id;
+    let ended = data
+        .db
+        .write(move |conn| FollowRow::finish_backfill(conn, id, error.as_deref(), now()))
+        .await;
+    match ended {
+        Ok(()) if result.is_ok() => tracing::info!("backfill from {} done", target.id),
+        Ok(()) => {}
+        Err(e) => tracing::warn!("backfill from {}: its end not recorded: {e}", target.id),
+    }
+}
+
+/// Pages through the outbox from where the follow's backfill stands, storing as it goes.
 #[tracing::instrument(
     name = "backfill",
     skip_all,
@@ -46,21 +120,34 @@ pub(crate) async fn run(
     follow: &FollowRow,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<usize, FederationError> {
+) -> Result<(), FederationError> {
     let Some(outbox) = target.row.outbox_url.as_deref() else {
-        return Ok(0);
+        return Ok(());
     };
     let outbox = Url::parse(outbox)?;
     verify_same_authority(&outbox, &target.id)?;
+    // Fetched on a resume too: its `last` page says how far pages may be fetched ahead.
     let collection = fetch_object_http::<_, RemoteCollection>(&outbox, &data.reset_request_count())
         .await?
         .object;
+    let last = collection.last.as_ref().and_then(page_ref_url);
     // The outbox's own items (servers that list them inline) are a first page; then `first`
     // and each page's `next`, embedded or fetched. Only fetched pages count against the bound
     // (embedded ones came in the same, size-limited answer).
-    let mut next = Some(PageRef::Page(Box::new(collection)));
-    let mut taken = 0;
-    let mut pages = 0;
+    let mut next = match follow.backfill_next.as_deref() {
+        Some(resume_at) => Some(PageRef::Url(Url::parse(resume_at)?)),
+        None => Some(PageRef::Page(Box::new(collection))),
+    };
+    let cap = u64::from(data.policy.backfill_pages);
+    let mut progress = Progress {
+        follow_id: follow.id,
+        pages: u64::try_from(follow.backfill_pages).unwrap_or(0),
+        unsaved_pages: 0,
+        batch: Vec::new(),
+        announced: 0,
+    };
+    let mut ahead = Ahead::default();
+    let mut seen = HashSet::new();
     while let Some(reference) = next.take() {
         // Each page gets its own budget of fetches (announced objects come from their origin).
         let page_data = data.reset_request_count();
@@ -70,42 +157,248 @@ pub(crate) async fn run(
                 if page.ordered_items.is_empty() && page.first.is_none() && page.next.is_none() =>
             {
                 match page.id {
-                    Some(id) if pages > 0 || id != outbox => id,
+                    Some(id) if progress.pages > 0 || id != outbox => id,
                     _ => break,
                 }
             }
             PageRef::Page(page) => {
-                next = take_page(*page, target, &page_data, &mut taken).await?;
+                next = take_page(*page, target, &page_data, &mut progress).await?;
+                progress.store_if_full(next.as_ref(), target, data).await?;
                 continue;
             }
             PageRef::Url(url) => url,
             PageRef::Other(_) => break,
         };
-        if pages >= data.policy.backfill_pages {
-            tracing::info!("backfill from {} stopped after {pages} pages", target.id);
+        verify_same_authority(&page_url, &target.id)?;
+        if !seen.insert(page_url.clone()) {
+            tracing::info!("backfill from {}: page {page_url} came again", target.id);
             break;
         }
-        pages += 1;
-        verify_same_authority(&page_url, &target.id)?;
-        let page = fetch_object_http::<_, RemoteCollection>(&page_url, &page_data)
-            .await?
-            .object;
-        next = take_page(page, target, &page_data, &mut taken).await?;
+        let fetched = match ahead.take(&page_url) {
+            Some(fetched) => fetched,
+            None => {
+                if progress.pages >= cap {
+                    tracing::info!(
+                        "backfill from {} stopped after {} pages",
+                        target.id,
+                        progress.pages
+                    );
+                    break;
+                }
+                progress.count_page();
+                tokio::spawn(fetch_page(
+                    page_url.clone(),
+                    page_data.reset_request_count(),
+                ))
+            }
+        };
+        // The pages after this one, if predictable, are fetched while this one is stored.
+        if let Some(last) = &last {
+            let mut predicted = ahead.last_url().unwrap_or(&page_url).clone();
+            while ahead.len() < AHEAD && progress.pages < cap {
+                let Some(following) = following_page(&predicted, last) else {
+                    break;
+                };
+                progress.count_page();
+                ahead.push(
+                    following.clone(),
+                    tokio::spawn(fetch_page(following.clone(), data.reset_request_count())),
+                );
+                predicted = following;
+            }
+        }
+        let page = fetched
+            .await
+            .map_err(|e| FederationError::Internal(format!("fetching {page_url}: {e}")))??;
+        next = take_page(page, target, &page_data, &mut progress).await?;
+        progress.store_if_full(next.as_ref(), target, data).await?;
     }
-    let id = follow.id;
-    data.db
-        .write(move |conn| FollowRow::mark_backfilled(conn, id, now()))
-        .await?;
-    Ok(taken)
+    progress.store(None, target, data).await
 }
 
-/// Takes in one page's items (checked one by one, stored in one transaction) and says where
-/// to go next: a collection leads on with `first`, a page with `next`.
+/// Fetches one page; a failed fetch is tried again twice (after 1 s, then 2 s) before the
+/// backfill gives up: a busy peer should not end a backfill of thousands of entries.
+async fn fetch_page(
+    url: Url,
+    data: Data<FederationData>,
+) -> Result<RemoteCollection, FederationError> {
+    let mut wait = std::time::Duration::from_secs(1);
+    for _ in 0..RETRIES {
+        match fetch_object_http::<_, RemoteCollection>(&url, &data.reset_request_count()).await {
+            Ok(fetched) => return Ok(fetched.object),
+            Err(e) => tracing::info!("backfill: fetching {url} failed ({e}), trying again"),
+        }
+        tokio::time::sleep(wait).await;
+        wait *= 2;
+    }
+    Ok(fetch_object_http::<_, RemoteCollection>(&url, &data)
+        .await?
+        .object)
+}
+
+/// Pages being fetched ahead, in order; aborted if the backfill stops (or the node does).
+#[derive(Default)]
+struct Ahead(VecDeque<(Url, JoinHandle<Result<RemoteCollection, FederationError>>)>);
+
+impl Ahead {
+    /// The fetch of `url` if it is the next one ahead; otherwise the pages ahead were
+    /// predicted wrong (the outbox went elsewhere) and are dropped.
+    fn take(&mut self, url: &Url) -> Option<JoinHandle<Result<RemoteCollection, FederationError>>> {
+        if self.0.front().is_some_and(|(u, _)| u == url) {
+            return self.0.pop_front().map(|(_, h)| h);
+        }
+        for (_, h) in self.0.drain(..) {
+            h.abort();
+        }
+        None
+    }
+
+    fn push(&mut self, url: Url, fetch: JoinHandle<Result<RemoteCollection, FederationError>>) {
+        self.0.push_back((url, fetch));
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn last_url(&self) -> Option<&Url> {
+        self.0.back().map(|(u, _)| u)
+    }
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        for (_, h) in &self.0 {
+            h.abort();
+        }
+    }
+}
+
+/// The URL of a `first`, `next` or `last` reference.
+fn page_ref_url(reference: &PageRef) -> Option<Url> {
+    match reference {
+        PageRef::Url(url) => Some(url.clone()),
+        PageRef::Page(page) => page.id.clone(),
+        PageRef::Other(_) => None,
+    }
+}
+
+/// The number of a numbered page (`page=N` in its query, once).
+fn page_number(url: &Url) -> Option<u64> {
+    let mut numbers = url.query_pairs().filter(|(k, _)| k == "page");
+    let (_, n) = numbers.next()?;
+    if numbers.next().is_some() {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// `url` with its page number set to `n`.
+fn with_page(url: &Url, n: u64) -> Url {
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "page" {
+                n.to_string()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    let mut out = url.clone();
+    out.query_pairs_mut().clear().extend_pairs(pairs);
+    out
+}
+
+/// The page after numbered page `url`, if `last` is a page of the same numbering past it.
+fn following_page(url: &Url, last: &Url) -> Option<Url> {
+    let (n, end) = (page_number(url)?, page_number(last)?);
+    if n >= end || with_page(last, n) != *url {
+        return None;
+    }
+    Some(with_page(url, n + 1))
+}
+
+/// What a running backfill has read and not stored yet.
+struct Progress {
+    follow_id: i64,
+    /// Pages fetched in all (since the backfill started, across restarts).
+    pages: u64,
+    /// Fetched since the last store.
+    unsaved_pages: u64,
+    batch: Vec<entry::Prepared>,
+    /// Endorsements taken in (stored at once) since the last store.
+    announced: usize,
+}
+
+impl Progress {
+    fn count_page(&mut self) {
+        self.pages += 1;
+        self.unsaved_pages += 1;
+    }
+
+    /// Stores the batch once it is large enough.
+    async fn store_if_full(
+        &mut self,
+        next: Option<&PageRef>,
+        target: &ApubCentre,
+        data: &Data<FederationData>,
+    ) -> Result<(), FederationError> {
+        if self.batch.len() < BATCH {
+            return Ok(());
+        }
+        // An embedded next page cannot be named: a resume starts over from the outbox.
+        let resume_at = next.and_then(|n| match n {
+            PageRef::Url(url) => Some(url.to_string()),
+            _ => None,
+        });
+        self.store(resume_at, target, data).await
+    }
+
+    /// Stores the batch, and where to resume, in one transaction.
+    async fn store(
+        &mut self,
+        resume_at: Option<String>,
+        target: &ApubCentre,
+        data: &Data<FederationData>,
+    ) -> Result<(), FederationError> {
+        let batch = std::mem::take(&mut self.batch);
+        let author = target.row.clone();
+        let (id, announced) = (self.follow_id, self.announced);
+        let pages = i64::try_from(self.unsaved_pages).unwrap_or(i64::MAX);
+        let outcomes = data
+            .db
+            .write(move |conn| {
+                let outcomes = batch
+                    .iter()
+                    .map(|p| entry::apply(conn, p, &author))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let taken = outcomes.iter().filter(|o| o.is_ok()).count() + announced;
+                let taken = i64::try_from(taken).unwrap_or(i64::MAX);
+                FollowRow::advance_backfill(conn, id, resume_at.as_deref(), taken, pages)?;
+                Ok(outcomes)
+            })
+            .await?;
+        self.unsaved_pages = 0;
+        self.announced = 0;
+        for outcome in outcomes {
+            match outcome {
+                Ok(()) | Err(FederationError::Gone(_)) => {}
+                Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks one page's items (one by one) into the batch and says where to go next: a
+/// collection leads on with `first`, a page with `next`.
 async fn take_page(
     page: RemoteCollection,
     target: &ApubCentre,
     page_data: &Data<FederationData>,
-    taken: &mut usize,
+    progress: &mut Progress,
 ) -> Result<Option<PageRef>, FederationError> {
     let RemoteCollection {
         ordered_items,
@@ -113,35 +406,25 @@ async fn take_page(
         next,
         ..
     } = page;
-    let mut prepared = Vec::new();
     for item in ordered_items {
         match take(&item, target, page_data).await {
-            Ok(Some(entry)) => prepared.push(entry),
-            Ok(None) => {}
-            Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
-        }
-    }
-    if prepared.is_empty() {
-        return Ok(next.or(first));
-    }
-    let author = target.row.clone();
-    let outcomes = page_data
-        .db
-        .write(move |conn| {
-            prepared
-                .iter()
-                .map(|p| entry::apply(conn, p, &author))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .await?;
-    for outcome in outcomes {
-        match outcome {
-            Ok(()) => *taken += 1,
-            Err(FederationError::Gone(_)) => {}
+            Ok(Taken::Entry(entry)) => progress.batch.push(*entry),
+            Ok(Taken::Announced) => progress.announced += 1,
+            Ok(Taken::Nothing) => {}
             Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
         }
     }
     Ok(next.or(first))
+}
+
+/// What became of one outbox item.
+enum Taken {
+    /// An entry, checked, to be stored with its batch.
+    Entry(Box<entry::Prepared>),
+    /// An endorsement, taken in at once.
+    Announced,
+    /// Something backfill does not read.
+    Nothing,
 }
 
 /// One outbox item: a Create of the centre's own entry, place or event (checked and returned, to be
@@ -150,7 +433,7 @@ async fn take(
     item: &Value,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<Option<entry::Prepared>, FederationError> {
+) -> Result<Taken, FederationError> {
     let object_type = item
         .get("object")
         .and_then(|o| o.get("type"))
@@ -160,9 +443,9 @@ async fn take(
             let object: Place =
                 serde_json::from_value(item.get("object").cloned().unwrap_or_default())?;
             place::verify(&object, &target.id, data).await?;
-            Ok(Some(entry::Prepared::Place(Box::new(place::prepare(
-                object,
-            )?))))
+            Ok(Taken::Entry(Box::new(entry::Prepared::Place(Box::new(
+                place::prepare(object)?,
+            )))))
         }
         Some("Create") if object_type == Some("Event") => {
             let object: EventObject =
@@ -173,7 +456,8 @@ async fn take(
                 ));
             }
             ApubEvent::verify(&object, &target.id, data).await?;
-            event::prepare(object).map(|p| Some(entry::Prepared::Event(Box::new(p))))
+            event::prepare(object)
+                .map(|p| Taken::Entry(Box::new(entry::Prepared::Event(Box::new(p)))))
         }
         Some("Create") => {
             let note: Note =
@@ -184,7 +468,7 @@ async fn take(
                 ));
             }
             ApubEntry::verify(&note, &target.id, data).await?;
-            entry::prepare(note).map(Some)
+            entry::prepare(note).map(|p| Taken::Entry(Box::new(p)))
         }
         Some("Announce") => {
             let id = item
@@ -198,8 +482,8 @@ async fn take(
                 .and_then(object_id)
                 .ok_or_else(|| FederationError::BadRequest("an Announce without object".into()))?;
             receive_announce(&id, target, &object, data).await?;
-            Ok(None)
+            Ok(Taken::Announced)
         }
-        _ => Ok(None),
+        _ => Ok(Taken::Nothing),
     }
 }

@@ -56,7 +56,8 @@ pub struct Policy {
     pub manual_approval: bool,
     /// Only domains on the allow list may federate with this node.
     pub allowlist_mode: bool,
-    /// Most outbox pages read when backfilling a followed centre.
+    /// Most outbox pages read when backfilling a followed centre (a safety cap: a directory
+    /// needs all of a centre's entries).
     pub backfill_pages: u32,
     /// Hosts on private addresses that may be contacted all the same (normalised authorities).
     pub allowed_private_hosts: Vec<String>,
@@ -91,6 +92,33 @@ pub struct FederationData {
     pub inbox_limit: throttle::HostLimiter,
     /// Fetches, per host fetched from.
     pub fetch_limit: throttle::HostLimiter,
+    /// Backfills running in the background.
+    pub backfills: Backfills,
+}
+
+/// The backfills running in the background, stopped with the node that runs them (their
+/// progress is stored: the next start resumes them).
+#[derive(Clone, Default)]
+pub struct Backfills(std::sync::Arc<std::sync::Mutex<tokio::task::JoinSet<()>>>);
+
+impl Backfills {
+    pub(crate) fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let mut set = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget the ones that ended.
+        while set.try_join_next().is_some() {}
+        set.spawn(task);
+    }
+
+    /// Stops every running backfill.
+    pub fn abort_all(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .abort_all();
+    }
 }
 
 /// How often a known actor's document may be fetched again because a signature in its name
@@ -107,6 +135,7 @@ impl FederationData {
                 .max_capacity(10_000)
                 .time_to_live(REFETCH_INTERVAL)
                 .build(),
+            backfills: Backfills::default(),
             db,
             urls,
             policy,
@@ -192,6 +221,16 @@ impl Federation {
     /// Starts the delivery workers (a serving node does; commands leave the queue to it).
     pub fn start_delivery(&self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(delivery::run(self.data().clone(), self.client.clone()))
+    }
+
+    /// Resumes the backfills a stopped node left running; returns how many.
+    pub async fn resume_backfills(&self) -> Result<usize, FederationError> {
+        backfill::resume_unfinished(&self.context()).await
+    }
+
+    /// Stops the backfills running in the background (they resume at the next start).
+    pub fn stop_backfills(&self) {
+        self.config.backfills.abort_all();
     }
 
     /// The node's instance actor (FEP-2677).

@@ -8,7 +8,7 @@ use super::ids::CentreId;
 use super::schema::{centres, followers, follows};
 use super::{Conn, StorageError};
 
-pub use crate::domain::follow::FollowState;
+pub use crate::domain::follow::{BackfillState, FollowState};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = follows)]
@@ -20,9 +20,20 @@ pub struct FollowRow {
     pub follower_id: i64,
     pub target_id: i64,
     pub state: FollowState,
+    /// When the backfill ended (read to its end, or failed).
     pub backfilled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// `None` until the follow is accepted and its backfill starts.
+    pub backfill_state: Option<BackfillState>,
+    /// The next outbox page to read (`None`: the outbox itself, from its start).
+    pub backfill_next: Option<String>,
+    /// Items of the outbox taken in so far, and pages fetched.
+    pub backfill_items: i64,
+    pub backfill_pages: i64,
+    /// Why the backfill failed.
+    pub backfill_error: Option<String>,
+    pub backfill_started_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -123,15 +134,85 @@ impl FollowRow {
         Ok(())
     }
 
-    pub(crate) fn mark_backfilled(
+    /// Starts the backfill of a follow from the outbox's beginning (again, if it had run).
+    pub(crate) fn start_backfill(
         conn: &mut Conn,
         id: i64,
         now: NaiveDateTime,
+    ) -> Result<Self, StorageError> {
+        Ok(diesel::update(follows::table.find(id))
+            .set((
+                follows::backfill_state.eq(Some(BackfillState::Running.as_str())),
+                follows::backfill_next.eq(None::<String>),
+                follows::backfill_items.eq(0),
+                follows::backfill_pages.eq(0),
+                follows::backfill_error.eq(None::<String>),
+                follows::backfill_started_at.eq(Some(now)),
+                follows::backfilled_at.eq(None::<NaiveDateTime>),
+            ))
+            .returning(follows::all_columns)
+            .get_result(conn)?)
+    }
+
+    /// Records the progress of a running backfill: `items` more taken in, `pages` more read,
+    /// and where to go on from. Called in the transaction that stored the items, so that a
+    /// restart neither loses nor repeats them.
+    pub(crate) fn advance_backfill(
+        conn: &mut Conn,
+        id: i64,
+        next: Option<&str>,
+        items: i64,
+        pages: i64,
     ) -> Result<(), StorageError> {
+        diesel::update(
+            follows::table
+                .find(id)
+                .filter(follows::backfill_state.eq(BackfillState::Running.as_str())),
+        )
+        .set((
+            follows::backfill_next.eq(next),
+            follows::backfill_items.eq(follows::backfill_items + items),
+            follows::backfill_pages.eq(follows::backfill_pages + pages),
+        ))
+        .execute(conn)?;
+        Ok(())
+    }
+
+    /// Ends a backfill: `done`, or `failed` with the reason.
+    pub(crate) fn finish_backfill(
+        conn: &mut Conn,
+        id: i64,
+        error: Option<&str>,
+        now: NaiveDateTime,
+    ) -> Result<(), StorageError> {
+        let state = if error.is_some() {
+            BackfillState::Failed
+        } else {
+            BackfillState::Done
+        };
         diesel::update(follows::table.find(id))
-            .set(follows::backfilled_at.eq(now))
+            .set((
+                follows::backfill_state.eq(Some(state.as_str())),
+                follows::backfill_next.eq(None::<String>),
+                follows::backfill_error.eq(error),
+                follows::backfilled_at.eq(Some(now)),
+            ))
             .execute(conn)?;
         Ok(())
+    }
+
+    /// Accepted follows whose backfill is still running (a node stopped during it), with
+    /// their targets: the node resumes them when it starts.
+    pub(crate) fn unfinished_backfills(
+        conn: &mut Conn,
+    ) -> Result<Vec<(Self, CentreRow)>, StorageError> {
+        Ok(follows::table
+            .inner_join(centres::table.on(centres::id.eq(follows::target_id)))
+            .filter(follows::state.eq(FollowState::Accepted.as_str()))
+            .filter(follows::backfill_state.eq(BackfillState::Running.as_str()))
+            .order(follows::id.asc())
+            .select((Self::as_select(), CentreRow::as_select()))
+            .load(conn)?)
     }
 
     pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {

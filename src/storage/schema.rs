@@ -219,6 +219,12 @@ diesel::table! {
         backfilled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        backfill_state -> Nullable<Text>,
+        backfill_next -> Nullable<Text>,
+        backfill_items -> BigInt,
+        backfill_pages -> BigInt,
+        backfill_error -> Nullable<Text>,
+        backfill_started_at -> Nullable<Timestamp>,
     }
 }
 

@@ -9,7 +9,7 @@ use diesel::sql_types::Text;
 use super::delivery::DeliveryState;
 use super::moderation::RuleKind;
 use crate::domain::contact::Visibility;
-use crate::domain::follow::FollowState;
+use crate::domain::follow::{BackfillState, FollowState};
 use crate::domain::recommendation::{Level, Status};
 use crate::domain::staff::Role;
 
@@ -46,6 +46,7 @@ stored_as_text!(
     Level => "recommendation level",
     Visibility => "contact visibility",
     FollowState => "follow state",
+    BackfillState => "backfill state",
     DeliveryState => "delivery state",
     RuleKind => "domain rule",
     Role => "staff role",

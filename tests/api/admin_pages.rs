@@ -503,6 +503,22 @@ async fn follow_and_unfollow_a_centre_from_the_network_page() {
         page.text_of("p.notice").as_deref(),
         Some("Demande d’abonnement envoyée.")
     );
+    // The backfill's progress, as the API reports it, in staff's words.
+    let items = eventually("the backfill done, by the API", || async {
+        let follows = b.get("/api/v1/follows").await.body;
+        let backfill = &follows["results"][0]["backfill"];
+        (backfill["state"] == "done").then(|| backfill["items"].as_i64().unwrap())
+    })
+    .await;
+    assert!(items > 100, "{items} items taken from the demo data");
+    assert_eq!(
+        visitor
+            .get("/admin/network")
+            .await
+            .text_of("section[aria-labelledby=following] .backfill")
+            .as_deref(),
+        Some(format!("– {items} entrées reçues, terminé").as_str())
+    );
     // The delivery of the Follow shows in the dashboard's queue table, by host.
     let dashboard = visitor.get("/admin").await;
     let hosts = dashboard.texts("section[aria-labelledby=queue] tbody th");

@@ -11,7 +11,13 @@ use crate::network::eventually;
 use crate::on_both_backends;
 
 /// A Create of a recommendation of `software` by the peer, as its outbox lists it.
-fn create(peer: &FaultyPeer, n: u32, software: &str, homepage: &str, replaces: &str) -> Value {
+pub(crate) fn create(
+    peer: &FaultyPeer,
+    n: u32,
+    software: &str,
+    homepage: &str,
+    replaces: &str,
+) -> Value {
     let actor = &peer.signer.actor;
     let id = format!("{}/notes/{n}", peer.base);
     json!({

@@ -38,7 +38,8 @@ struct Shared {
     arrived: Arc<Mutex<Vec<Value>>>,
     received: Arc<Mutex<Vec<Value>>>,
     actor: Value,
-    /// Documents served at their path (an outbox and its pages), set by the test.
+    /// Documents served at their path, or path and query (an outbox and its pages), set by the
+    /// test.
     documents: Arc<Mutex<std::collections::HashMap<String, Value>>>,
 }
 
@@ -312,7 +313,13 @@ async fn inbox(
 }
 
 async fn document(State(s): State<Shared>, uri: axum::http::Uri) -> Response {
-    match s.documents.lock().unwrap().get(uri.path()) {
+    // A document set for the path and query (`/outbox?page=2`), else for the path.
+    let documents = s.documents.lock().unwrap();
+    let with_query = uri.path_and_query().map(|p| p.as_str());
+    match with_query
+        .and_then(|p| documents.get(p))
+        .or_else(|| documents.get(uri.path()))
+    {
         Some(doc) => (
             [("content-type", "application/activity+json")],
             Json(doc.clone()),

@@ -10,6 +10,7 @@ mod site;
 
 mod audience;
 mod backfill_styles;
+mod backfill_whole;
 mod delivery;
 mod events;
 mod faulty;

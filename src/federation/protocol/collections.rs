@@ -49,6 +49,10 @@ pub struct RemoteCollection {
     pub first: Option<PageRef>,
     #[serde(default)]
     pub next: Option<PageRef>,
+    /// The last page: when it and the pages are numbered (`?page=N`), backfill fetches the
+    /// pages ahead of need.
+    #[serde(default)]
+    pub last: Option<PageRef>,
 }
 
 /// `first` or `next`: a page's URL, or the page itself.

@@ -76,6 +76,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export", get(export::export))
         .route("/follows", get(network::follows).post(network::follow))
         .route("/follows/{key}", delete(network::unfollow))
+        .route("/follows/{key}/backfill", get(network::backfill))
         .route("/followers", get(network::followers))
         .route("/followers/{key}/approve", post(network::approve))
         .route("/followers/{key}/refuse", post(network::refuse))

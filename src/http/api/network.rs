@@ -54,6 +54,19 @@ pub(super) async fn follows(
     Ok(listing(state.directory.follows().await?))
 }
 
+/// How far the backfill of a follow has gone: the followed centre's whole outbox is read in
+/// the background (resumed after a restart); `backfill` is absent until the follow is accepted.
+#[utoipa::path(get, path = "/api/v1/follows/{key}/backfill", tag = "network",
+    params(("key" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = FollowView), (status = 404, body = ErrorBody)))]
+pub(super) async fn backfill(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(key): Path<String>,
+) -> Result<Json<FollowView>, ApiError> {
+    Ok(Json(state.directory.follow_of(&key).await?))
+}
+
 /// Stop following (sends Undo).
 #[utoipa::path(delete, path = "/api/v1/follows/{key}", tag = "network",
     params(("key" = String, Path)), security(("bearer" = [])),

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         super::search::search, super::search::suggest, super::catalogue::categories, super::catalogue::software,
         super::export::export,
         super::network::follow, super::network::follows, super::network::unfollow,
+        super::network::backfill,
         super::network::followers, super::network::approve, super::network::refuse,
         super::network::trust, super::network::distrust,
         super::network::endorse, super::network::endorsements, super::network::unendorse,

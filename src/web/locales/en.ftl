@@ -302,6 +302,13 @@ refuse-named = Refuse { $name }
 state-pending = pending
 state-accepted = accepted
 state-rejected = refused
+backfill-received = { $count ->
+    [one] { $count } entry received
+   *[other] { $count } entries received
+}
+backfill-running = in progress
+backfill-done = finished
+backfill-failed = failed
 endorsements-heading = Endorsed recommendations
 endorse = Endorse
 unendorse = Stop endorsing

@@ -302,6 +302,13 @@ refuse-named = Refuser { $name }
 state-pending = en attente
 state-accepted = accepté
 state-rejected = refusé
+backfill-received = { $count ->
+    [one] { $count } entrée reçue
+   *[other] { $count } entrées reçues
+}
+backfill-running = en cours
+backfill-done = terminé
+backfill-failed = échec
 endorsements-heading = Recommandations relayées
 endorse = Relayer
 unendorse = Ne plus relayer

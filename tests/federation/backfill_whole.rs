@@ -1,0 +1,164 @@
+//! Whole-directory backfill (issue 17): following a centre brings all of its entries, more than
+//! the old bound of 40 pages of 50, with its progress visible to staff; a follower stopped in
+//! the middle resumes at the page it had reached when it starts again. And a hostile outbox
+//! whose pages lead back to one another does not keep the follower reading.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::faulty::FaultyPeer;
+use std::time::Duration;
+
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, eventually_within};
+use crate::network::eventually;
+use crate::on_both_backends;
+
+/// More than the old bound (40 pages of 50 = 2,000): 50 pages.
+const ENTRIES: usize = 2_500;
+
+/// An export of `n` published recommendations, imported into a node in one go (5,000 API
+/// calls would take most of the test's time).
+fn export_of(n: usize) -> String {
+    let recs: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({
+                "kind": "recommendation",
+                "id": format!("https://elsewhere.example/r/{i}"),
+                "origin": "https://elsewhere.example/c", "origin_name": "Ailleurs",
+                "local": true,
+                "software": {"name": format!("Outil {i}"), "homepage": format!("https://outil-{i}.example"),
+                             "slug": format!("outil-{i}")},
+                "replaces": ["Slack"], "category": "team-chat",
+                "summary": format!("Outil numéro {i}."),
+                "language": "fr", "level": "recommended", "hosting": [], "audience": [],
+                "status": "published", "updated": "2026-01-01T00:00:00Z"
+            })
+        })
+        .collect();
+    json!({"format": "maillage-export", "version": 1, "node": "https://elsewhere.example/",
+           "exported_at": "2026-01-01T00:00:00Z", "centres": [], "software": [],
+           "recommendations": recs, "contacts": []})
+    .to_string()
+}
+
+async fn backfill_of(node: &TestNode, key: &str) -> Value {
+    let res = node.get(&format!("/api/v1/follows/{key}/backfill")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    res.body["backfill"].clone()
+}
+
+async fn whole_directory_resumed(backend: Backend) {
+    // B fetches slowly (10 pages a second, 5 s for all) so that it can be stopped in the middle.
+    let [a, mut b] = TestNodes::start(
+        backend,
+        [
+            NodeSpec::centre("loire"),
+            NodeSpec::centre("bretagne").with(|s| {
+                s.federation.fetch_per_second = 10;
+                s.federation.fetch_burst = 1;
+            }),
+        ],
+    )
+    .await;
+    let (directory, _) = maillage::startup::open_directory(&a.settings)
+        .await
+        .expect("open A's directory");
+    let report = directory
+        .import(&export_of(ENTRIES), None)
+        .await
+        .expect("import into A");
+    assert_eq!(report.recommendations_created, ENTRIES);
+    let res = b
+        .post("/api/v1/follows", &json!({"target": a.handle()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let key = res.body["id"].as_str().unwrap().to_owned();
+    // Partway: some entries stored, the backfill still running.
+    let partway = eventually("B's backfill partway", || async {
+        let backfill = backfill_of(&b, &key).await;
+        (backfill["state"] == "running" && backfill["items"].as_i64() >= Some(500))
+            .then_some(backfill)
+    })
+    .await;
+    // Stopped in the middle (the backfill task goes with the node), started again on the
+    // same database.
+    b.restart().await;
+    let resumed = backfill_of(&b, &key).await;
+    assert_eq!(
+        resumed["started_at"], partway["started_at"],
+        "resumed, not started again: {resumed}"
+    );
+    assert!(
+        resumed["items"].as_i64() >= partway["items"].as_i64(),
+        "{resumed} after {partway}"
+    );
+    // Debug builds on a loaded machine take their time over 2,500 entries.
+    let done = eventually_within(Duration::from_secs(180), "B's backfill done", || async {
+        let backfill = backfill_of(&b, &key).await;
+        (backfill["state"] != "running").then_some(backfill)
+    })
+    .await;
+    assert_eq!(done["state"], "done", "{done}");
+    // Every entry once: a backfill started over would count the first pages twice.
+    assert_eq!(done["items"], ENTRIES, "{done}");
+    let pages = done["pages"].as_i64().unwrap();
+    assert!(
+        (50..=60).contains(&pages),
+        "{pages} pages read for 50 (+ a few fetched ahead when stopped)"
+    );
+    let origin = url::form_urlencoded::byte_serialize(crate::network::actor(&a).as_bytes())
+        .collect::<String>();
+    let res = b
+        .get(&format!(
+            "/api/v1/recommendations?origin={origin}&per_page=1"
+        ))
+        .await;
+    assert_eq!(res.body["total"], ENTRIES, "{}", res.text);
+}
+on_both_backends!(
+    a_whole_directory_is_backfilled_and_resumed_after_a_restart,
+    whole_directory_resumed
+);
+
+/// A Create of a recommendation by the peer, as its outbox lists it.
+fn create(peer: &FaultyPeer, n: u32) -> Value {
+    let (name, homepage) = (format!("Outil {n}"), format!("https://outil-{n}.example"));
+    crate::backfill_styles::create(peer, n, &name, &homepage, "Dropbox")
+}
+
+async fn looping_outbox(backend: Backend) {
+    let [b] = TestNodes::start(backend, ["bretagne"]).await;
+    let peer = FaultyPeer::start().await;
+    let outbox = format!("{}/outbox", peer.signer.actor);
+    peer.serve_document(
+        "/users/faulty/outbox",
+        json!({"@context": "https://www.w3.org/ns/activitystreams",
+               "type": "OrderedCollection", "id": outbox,
+               "first": format!("{outbox}?page=1"), "last": format!("{outbox}?page=3")}),
+    );
+    // Page 1 leads to 2, 2 to 3, and 3 back to 2: an endless outbox.
+    for (n, next) in [(1, 2), (2, 3), (3, 2)] {
+        peer.serve_document(
+            &format!("/users/faulty/outbox?page={n}"),
+            json!({"@context": "https://www.w3.org/ns/activitystreams",
+                   "type": "OrderedCollectionPage", "id": format!("{outbox}?page={n}"),
+                   "next": format!("{outbox}?page={next}"),
+                   "orderedItems": [create(&peer, n)]}),
+        );
+    }
+    let follow = peer.followed_by(&b).await;
+    let accept = json!({"type": "Accept", "id": peer.new_id("accepts"),
+                        "actor": peer.signer.actor, "object": follow});
+    let (status, text) = peer.send(&b, &accept).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let follows = b.get("/api/v1/follows").await.body;
+    let key = follows["results"][0]["id"].as_str().unwrap().to_owned();
+    let done = eventually("the backfill of the looping outbox ended", || async {
+        let backfill = backfill_of(&b, &key).await;
+        (backfill["state"] == "done").then_some(backfill)
+    })
+    .await;
+    assert_eq!(done["items"], 3, "{done}");
+    assert_eq!(done["pages"], 3, "each page read once: {done}");
+}
+on_both_backends!(an_outbox_whose_pages_loop_is_read_once, looping_outbox);
