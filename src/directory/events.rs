@@ -190,6 +190,7 @@ impl Directory {
     }
 
     /// One event by key. Events hidden by this node's moderators are shown to staff only.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn event(&self, key: &str, access: Access) -> Result<EventView, DirectoryError> {
         let (row, centre, place) = self.find_event(key).await?;
         if row.hidden && access != Access::Staff {
@@ -199,6 +200,7 @@ impl Directory {
     }
 
     /// The stored event as the input a PATCH merges into (its place by id).
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn event_input(&self, key: &str) -> Result<EventInput, DirectoryError> {
         let view = self.event(key, Access::Staff).await?;
         Ok(EventInput {
@@ -255,6 +257,7 @@ impl Directory {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn list_events(
         &self,
         query: &EventQuery,

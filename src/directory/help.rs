@@ -499,6 +499,7 @@ impl Directory {
     }
 
     /// Staff: one request by its reference.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn help_request(&self, reference: &str) -> Result<HelpRequestView, DirectoryError> {
         let reference = canonical(reference)?;
         let (row, centre, assigned, messages) = self
@@ -518,6 +519,7 @@ impl Directory {
     }
 
     /// Staff: status, assignment to one of the centre's mediators, notes.
+    #[tracing::instrument(skip_all)]
     pub async fn update_help_request(
         &self,
         reference: &str,
@@ -576,6 +578,7 @@ impl Directory {
 
     /// Staff: a reply to the fediverse account that wrote, sent to it alone. `author` is the
     /// staff member's name, kept with the reply.
+    #[tracing::instrument(skip_all)]
     pub async fn reply_to_help_request(
         &self,
         reference: &str,
@@ -650,6 +653,7 @@ impl Directory {
     }
 
     /// Erases a request on demand (anyone holding its reference: the visitor, or staff).
+    #[tracing::instrument(skip_all)]
     pub async fn erase_help_request(&self, reference: &str) -> Result<(), DirectoryError> {
         let reference = canonical(reference)?;
         let lookup = reference.clone();
@@ -669,6 +673,7 @@ impl Directory {
     }
 
     /// Erases the requests older than the retention period. Returns how many.
+    #[tracing::instrument(skip(self))]
     pub async fn erase_expired_help_requests(&self) -> Result<usize, DirectoryError> {
         let cutoff = now() - Duration::days(i64::from(self.help_policy().retention_days));
         let erased = self
@@ -682,6 +687,7 @@ impl Directory {
     }
 
     /// How many requests stand in each state (the dashboard's count).
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn help_counts(&self) -> Result<HelpCounts, DirectoryError> {
         let counts = self.db().run(HelpRequestRow::count_by_status).await?;
         let mut out = HelpCounts::default();
@@ -698,6 +704,7 @@ impl Directory {
     /// Tells staff of the requests they were not told of yet, by e-mail to their centre's
     /// contact address. A centre without an e-mail address is skipped (its requests are in
     /// the admin pages). Returns how many messages were sent.
+    #[tracing::instrument(skip_all)]
     pub async fn notify_help_requests(&self, mailer: &Mailer) -> Result<usize, DirectoryError> {
         let waiting = self
             .db()

@@ -191,6 +191,7 @@ impl Directory {
     }
 
     /// One place by key. Places hidden by this node's moderators are shown to staff only.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn place(&self, key: &str, access: Access) -> Result<PlaceView, DirectoryError> {
         let (row, centre) = self.find_place(key).await?;
         if row.hidden && access != Access::Staff {
@@ -200,6 +201,7 @@ impl Directory {
     }
 
     /// The stored place as the input a PATCH merges into.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn place_input(&self, key: &str) -> Result<PlaceInput, DirectoryError> {
         let (row, _) = self.find_place(key).await?;
         Ok(row.input()?)
@@ -252,6 +254,7 @@ impl Directory {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn list_places(
         &self,
         query: &PlaceQuery,
@@ -304,6 +307,7 @@ impl Directory {
     }
 
     /// This node's own places, every one, by name (for the export).
+    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn local_places(&self) -> Result<Vec<PlaceInput>, DirectoryError> {
         let filter = PlaceFilter {
             only_local: true,

@@ -91,6 +91,7 @@ impl Directory {
     }
 
     /// The records as offers show them, by name: what the admin form picks from.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn provider_cards(&self) -> Result<Vec<ProviderCard>, DirectoryError> {
         let rows = self.db().run(providers::all).await?;
         Ok(rows.iter().map(ProviderRow::card).collect())
@@ -103,6 +104,7 @@ impl Directory {
     }
 
     /// The stored provider as the input a PATCH merges into.
+    #[tracing::instrument(level = "debug", skip(self))]
     pub async fn provider_input(&self, key: &str) -> Result<ProviderInput, DirectoryError> {
         Ok(self.find_provider(key).await?.0.input())
     }
