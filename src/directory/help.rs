@@ -293,7 +293,7 @@ impl Directory {
     /// the address's allowance, routed, stored or forwarded. Nothing is stored when it is
     /// refused.
     #[tracing::instrument(level = "debug", skip_all, fields(%client))]
-    pub async fn submit_help_request(
+    pub(crate) async fn submit_help_request(
         &self,
         input: &HelpRequestInput,
         channel: Channel,
@@ -459,7 +459,7 @@ impl Directory {
 
     /// Staff: requests, newest first.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_help_requests(
+    pub(crate) async fn list_help_requests(
         &self,
         query: &HelpQuery,
         window: Window,
@@ -500,7 +500,10 @@ impl Directory {
 
     /// Staff: one request by its reference.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn help_request(&self, reference: &str) -> Result<HelpRequestView, DirectoryError> {
+    pub(crate) async fn help_request(
+        &self,
+        reference: &str,
+    ) -> Result<HelpRequestView, DirectoryError> {
         let reference = canonical(reference)?;
         let (row, centre, assigned, messages) = self
             .db()
@@ -520,7 +523,7 @@ impl Directory {
 
     /// Staff: status, assignment to one of the centre's mediators, notes.
     #[tracing::instrument(skip_all)]
-    pub async fn update_help_request(
+    pub(crate) async fn update_help_request(
         &self,
         reference: &str,
         update: &HelpUpdate,
@@ -579,7 +582,7 @@ impl Directory {
     /// Staff: a reply to the fediverse account that wrote, sent to it alone. `author` is the
     /// staff member's name, kept with the reply.
     #[tracing::instrument(skip_all)]
-    pub async fn reply_to_help_request(
+    pub(crate) async fn reply_to_help_request(
         &self,
         reference: &str,
         reply: &HelpReply,
@@ -654,7 +657,7 @@ impl Directory {
 
     /// Erases a request on demand (anyone holding its reference: the visitor, or staff).
     #[tracing::instrument(skip_all)]
-    pub async fn erase_help_request(&self, reference: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn erase_help_request(&self, reference: &str) -> Result<(), DirectoryError> {
         let reference = canonical(reference)?;
         let lookup = reference.clone();
         let erased = self
@@ -674,7 +677,7 @@ impl Directory {
 
     /// Erases the requests older than the retention period. Returns how many.
     #[tracing::instrument(skip(self))]
-    pub async fn erase_expired_help_requests(&self) -> Result<usize, DirectoryError> {
+    pub(crate) async fn erase_expired_help_requests(&self) -> Result<usize, DirectoryError> {
         let cutoff = now() - Duration::days(i64::from(self.help_policy().retention_days));
         let erased = self
             .db()
@@ -688,7 +691,7 @@ impl Directory {
 
     /// How many requests stand in each state (the dashboard's count).
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn help_counts(&self) -> Result<HelpCounts, DirectoryError> {
+    pub(crate) async fn help_counts(&self) -> Result<HelpCounts, DirectoryError> {
         let counts = self.db().run(HelpRequestRow::count_by_status).await?;
         let mut out = HelpCounts::default();
         for (status, n) in counts {
@@ -705,7 +708,10 @@ impl Directory {
     /// contact address. A centre without an e-mail address is skipped (its requests are in
     /// the admin pages). Returns how many messages were sent.
     #[tracing::instrument(skip_all)]
-    pub async fn notify_help_requests(&self, mailer: &Mailer) -> Result<usize, DirectoryError> {
+    pub(crate) async fn notify_help_requests(
+        &self,
+        mailer: &Mailer,
+    ) -> Result<usize, DirectoryError> {
         let waiting = self
             .db()
             .run(|conn| HelpRequestRow::awaiting_notification(conn, MAX_NOTIFY_ATTEMPTS, 50))

@@ -144,7 +144,7 @@ pub const COLUMNS: [&str; 32] = [
 
 /// The schema's fields as [`PlaceInput`] names them, in the schema's order (its `id` is
 /// `source_id`).
-pub fn field_names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn field_names() -> impl Iterator<Item = &'static str> {
     COLUMNS
         .iter()
         .map(|&column| if column == "id" { "source_id" } else { column })
@@ -255,27 +255,14 @@ pub struct PlaceDraft {
 }
 
 impl PlaceDraft {
-    pub fn place(&self) -> &PlaceInput {
+    pub(crate) fn place(&self) -> &PlaceInput {
         &self.place
-    }
-
-    pub fn into_place(self) -> PlaceInput {
-        self.place
-    }
-
-    pub fn date_maj(&self) -> NaiveDate {
-        self.date_maj
-    }
-
-    /// The coordinates, when the place gave them.
-    pub fn coordinates(&self) -> Option<(f64, f64)> {
-        self.place.latitude.zip(self.place.longitude)
     }
 }
 
 impl PlaceInput {
     /// The list fields by schema name (absent when empty).
-    pub fn lists(&self) -> Lists {
+    pub(crate) fn lists(&self) -> Lists {
         [
             ("typologie", &self.typologie),
             ("courriels", &self.courriels),
@@ -306,7 +293,7 @@ impl PlaceInput {
     }
 
     /// Puts back list fields read by [`lists`](Self::lists); unknown names are refused.
-    pub fn set_lists(&mut self, lists: Lists) -> Result<(), FieldError> {
+    pub(crate) fn set_lists(&mut self, lists: Lists) -> Result<(), FieldError> {
         for (name, values) in lists {
             let slot = match name.as_str() {
                 "typologie" => &mut self.typologie,
@@ -334,7 +321,7 @@ impl PlaceInput {
     /// https, texts are bounded, list values hold no `|`). The first fault found is returned,
     /// naming the field by its schema name (`id` for `source_id`'s column in a file is the
     /// caller's business).
-    pub fn validate(&self) -> Result<PlaceDraft, FieldError> {
+    pub(crate) fn validate(&self) -> Result<PlaceDraft, FieldError> {
         let source_id = text::optional("source_id", self.source_id.as_deref(), 200, false)?;
         let pivot = text::bounded("pivot", &self.pivot, 1, 14, false)?;
         if !(9..=14).contains(&pivot.len()) || !pivot.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -620,7 +607,7 @@ pub struct HoursNow {
 }
 
 /// The time zone of a place, from its postcode: overseas departments have their own.
-pub fn time_zone(code_postal: &str) -> Tz {
+pub(crate) fn time_zone(code_postal: &str) -> Tz {
     match code_postal.get(..3) {
         Some("971") => chrono_tz::America::Guadeloupe,
         Some("972") => chrono_tz::America::Martinique,
@@ -634,7 +621,7 @@ pub fn time_zone(code_postal: &str) -> Tz {
 
 /// Reads `horaires` (OpenStreetMap `opening_hours`, with France's public holidays) and says
 /// whether the place is open at `now`. `None` when the text does not parse: show it as is.
-pub fn hours_now(horaires: &str, code_postal: &str, now: DateTime<Utc>) -> Option<HoursNow> {
+pub(crate) fn hours_now(horaires: &str, code_postal: &str, now: DateTime<Utc>) -> Option<HoursNow> {
     let tz = time_zone(code_postal);
     let hours: OpeningHours = horaires.parse().ok()?;
     let hours = hours.with_context(
@@ -749,10 +736,7 @@ pub(crate) mod tests {
     fn the_example_is_valid_and_kept_as_written() {
         let draft = example().validate().unwrap();
         assert_eq!(draft.place(), &example());
-        assert_eq!(
-            draft.date_maj(),
-            NaiveDate::from_ymd_opt(2024, 4, 2).unwrap()
-        );
+        assert_eq!(draft.date_maj, NaiveDate::from_ymd_opt(2024, 4, 2).unwrap());
     }
 
     #[test]
@@ -833,7 +817,7 @@ pub(crate) mod tests {
         input.itinerance = vec!["Itinérant".into(), "Fixe".into(), "Fixe".into()];
         let draft = input.validate().unwrap();
         assert_eq!(draft.place().itinerance, ["Itinérant", "Fixe"]);
-        assert_eq!(draft.coordinates(), None);
+        assert_eq!(draft.place().latitude.zip(draft.place().longitude), None);
     }
 
     #[test]

@@ -187,7 +187,7 @@ impl Egress {
     /// Before following `url` (the root of the domain a person typed): the rules of
     /// [`Egress::check`], then the name resolved once, so that a typo and a private address
     /// are told apart and named. The connection itself is still checked by the resolver.
-    pub async fn preflight(&self, url: &Url) -> Result<(), Unreachable> {
+    pub(crate) async fn preflight(&self, url: &Url) -> Result<(), Unreachable> {
         let authority = authority(url);
         let host = host_of(&authority).to_owned();
         let local_name = host == "localhost" || host.ends_with(".localhost");

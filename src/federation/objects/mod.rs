@@ -11,6 +11,6 @@ pub mod place;
 pub mod recommendation;
 
 /// At most `max` characters of remote text: peers' strings are stored bounded, not refused.
-pub fn clip(value: &str, max: usize) -> String {
+pub(crate) fn clip(value: &str, max: usize) -> String {
     value.trim().chars().take(max).collect()
 }
