@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 const STYLESHEET: &str = include_str!("site.css");
 const SUGGEST: &str = include_str!("suggest.js");
 
-pub async fn stylesheet() -> impl IntoResponse {
+pub(super) async fn stylesheet() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -20,7 +20,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 /// `/static/suggest.js`: suggestions under the search box (see the file's comment).
-pub async fn suggest_script() -> impl IntoResponse {
+pub(super) async fn suggest_script() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -32,12 +32,12 @@ pub async fn suggest_script() -> impl IntoResponse {
 
 /// The vendored Leaflet's version: its files are served under `/static/leaflet/{LEAFLET}/`, so
 /// they can be cached for good.
-pub const LEAFLET: &str = "1.9.4";
+pub(super) const LEAFLET: &str = "1.9.4";
 
 const MAP: &str = include_str!("places-map.js");
 
 /// `/static/places-map.js`: the markers of the places list on a map.
-pub async fn map_script() -> impl IntoResponse {
+pub(super) async fn map_script() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -48,7 +48,7 @@ pub async fn map_script() -> impl IntoResponse {
 }
 
 /// `/static/leaflet/1.9.4/{file}` and `…/images/{file}`: Leaflet (BSD-2-Clause), as published.
-pub async fn leaflet(Path(path): Path<String>) -> impl IntoResponse {
+pub(super) async fn leaflet(Path(path): Path<String>) -> impl IntoResponse {
     let (kind, body): (&str, &'static [u8]) = match path.as_str() {
         "leaflet.js" => (
             "text/javascript; charset=utf-8",

@@ -16,7 +16,7 @@ use super::i18n::Tr;
 
 /// The error a form shows, next to the control it concerns (and in the summary at the top).
 #[derive(Debug, Clone, Default)]
-pub struct FormError {
+pub(super) struct FormError {
     /// The form control's name; empty when the error concerns no single control.
     pub control: String,
     pub message: String,
@@ -25,7 +25,7 @@ pub struct FormError {
 impl FormError {
     /// Places a validation error: `software.homepage` is the control `software_homepage`,
     /// `hosting.1.url` the control `hosting`, `consent.scope` the control `consent`.
-    pub fn from_field(error: &FieldError, controls: &[&str], tr: Tr) -> Self {
+    pub(super) fn from_field(error: &FieldError, controls: &[&str], tr: Tr) -> Self {
         let path: Vec<&str> = error
             .field
             .split('.')
@@ -44,11 +44,11 @@ impl FormError {
         Self { control, message }
     }
 
-    pub fn is(&self, control: &str) -> bool {
+    pub(super) fn is(&self, control: &str) -> bool {
         !self.message.is_empty() && self.control == control
     }
 
-    pub fn any(&self) -> bool {
+    pub(super) fn any(&self) -> bool {
         !self.message.is_empty()
     }
 }
@@ -70,7 +70,7 @@ pub(crate) fn list(value: &str) -> Vec<String> {
 /// One hosted offer of the recommendation form: a provider picked from the node's records, the
 /// service's name and its address (both taken from the provider when left blank).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OfferRow {
+pub(super) struct OfferRow {
     pub provider: String,
     pub name: String,
     pub url: String,
@@ -81,7 +81,7 @@ const BLANK_OFFERS: usize = 2;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct ProviderForm {
+pub(super) struct ProviderForm {
     pub name: String,
     pub website: String,
     pub kind: String,
@@ -91,10 +91,10 @@ pub struct ProviderForm {
 }
 
 impl ProviderForm {
-    pub const CONTROLS: &'static [&'static str] =
+    pub(super) const CONTROLS: &'static [&'static str] =
         &["name", "website", "kind", "chatons", "country"];
 
-    pub fn new_default() -> Self {
+    pub(super) fn new_default() -> Self {
         Self {
             kind: ProviderKind::Association.as_str().into(),
             country: "FR".into(),
@@ -102,7 +102,7 @@ impl ProviderForm {
         }
     }
 
-    pub fn to_input(&self) -> Result<ProviderInput, FieldError> {
+    pub(super) fn to_input(&self) -> Result<ProviderInput, FieldError> {
         Ok(ProviderInput {
             name: self.name.trim().to_owned(),
             website: self.website.trim().to_owned(),
@@ -112,7 +112,7 @@ impl ProviderForm {
         })
     }
 
-    pub fn from_input(input: &ProviderInput) -> Self {
+    pub(super) fn from_input(input: &ProviderInput) -> Self {
         Self {
             name: input.name.clone(),
             website: input.website.clone(),
@@ -125,7 +125,7 @@ impl ProviderForm {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct RecommendationForm {
+pub(super) struct RecommendationForm {
     pub software_name: String,
     pub software_homepage: String,
     pub software_repository: String,
@@ -146,7 +146,7 @@ pub struct RecommendationForm {
 }
 
 impl RecommendationForm {
-    pub const CONTROLS: &'static [&'static str] = &[
+    pub(super) const CONTROLS: &'static [&'static str] = &[
         "software_name",
         "software_homepage",
         "software_repository",
@@ -163,7 +163,7 @@ impl RecommendationForm {
         "status",
     ];
 
-    pub fn new_default() -> Self {
+    pub(super) fn new_default() -> Self {
         Self {
             language: "fr".into(),
             level: "recommended".into(),
@@ -173,7 +173,7 @@ impl RecommendationForm {
     }
 
     /// The offers typed in, in row order, without blank rows.
-    pub fn offers(&self) -> Vec<OfferRow> {
+    pub(super) fn offers(&self) -> Vec<OfferRow> {
         let mut rows: BTreeMap<usize, OfferRow> = BTreeMap::new();
         for (control, value) in &self.controls {
             let Some((i, part)) = control
@@ -198,7 +198,7 @@ impl RecommendationForm {
     }
 
     /// The rows to show: the offers, then blank ones.
-    pub fn offer_rows(&self) -> Vec<OfferRow> {
+    pub(super) fn offer_rows(&self) -> Vec<OfferRow> {
         let mut rows = self.offers();
         rows.extend(std::iter::repeat_n(OfferRow::default(), BLANK_OFFERS));
         rows
@@ -221,7 +221,10 @@ impl RecommendationForm {
 
     /// The API's input; an offer's blank name or address is its provider's (from `providers`,
     /// the node's records).
-    pub fn to_input(&self, providers: &[ProviderCard]) -> Result<RecommendationInput, FieldError> {
+    pub(super) fn to_input(
+        &self,
+        providers: &[ProviderCard],
+    ) -> Result<RecommendationInput, FieldError> {
         let hosting = self
             .offers()
             .into_iter()
@@ -271,7 +274,7 @@ impl RecommendationForm {
         })
     }
 
-    pub fn from_input(input: &RecommendationInput) -> Self {
+    pub(super) fn from_input(input: &RecommendationInput) -> Self {
         let offers: Vec<OfferRow> = input
             .hosting
             .iter()
@@ -307,7 +310,7 @@ impl RecommendationForm {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct ContactForm {
+pub(super) struct ContactForm {
     pub name: String,
     pub role: String,
     pub area_country: String,
@@ -331,7 +334,7 @@ pub struct ContactForm {
 }
 
 impl ContactForm {
-    pub const CONTROLS: &'static [&'static str] = &[
+    pub(super) const CONTROLS: &'static [&'static str] = &[
         "name",
         "role",
         "area_country",
@@ -348,14 +351,14 @@ impl ContactForm {
         "consent",
     ];
 
-    pub fn new_default() -> Self {
+    pub(super) fn new_default() -> Self {
         Self {
             visibility: "hidden".into(),
             ..Default::default()
         }
     }
 
-    pub fn to_input(&self, now: DateTime<Utc>) -> Result<ContactInput, FieldError> {
+    pub(super) fn to_input(&self, now: DateTime<Utc>) -> Result<ContactInput, FieldError> {
         let visibility = match self.visibility.trim() {
             "" => Visibility::default(),
             other => Visibility::parse(other).ok_or_else(|| {
@@ -405,7 +408,7 @@ impl ContactForm {
         })
     }
 
-    pub fn from_input(input: &ContactInput) -> Self {
+    pub(super) fn from_input(input: &ContactInput) -> Self {
         let area = input.area.clone().unwrap_or_default();
         let consent = input.consent.as_ref();
         Self {
@@ -437,7 +440,7 @@ impl ContactForm {
         }
     }
 
-    pub fn scope_has(&self, term: &str) -> bool {
+    pub(super) fn scope_has(&self, term: &str) -> bool {
         self.consent_scope.iter().any(|t| t == term)
     }
 }

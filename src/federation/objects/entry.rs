@@ -210,7 +210,7 @@ impl Object for ApubEntry {
 }
 
 /// A received entry, validated and ready to store.
-pub enum Prepared {
+pub(crate) enum Prepared {
     Recommendation {
         id: Url,
         draft: RecommendationDraft,

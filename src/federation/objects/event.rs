@@ -212,7 +212,7 @@ impl Object for ApubEvent {
 
 /// A received event, checked and ready to store.
 #[derive(Debug, Clone)]
-pub struct PreparedEvent {
+pub(crate) struct PreparedEvent {
     pub id: Url,
     pub draft: EventDraft,
     pub location: Option<EventLocation>,

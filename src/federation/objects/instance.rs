@@ -12,7 +12,7 @@ use crate::federation::protocol::actor::{Actor, Endpoints};
 use crate::federation::{FederationData, FederationError};
 
 #[derive(Debug, Clone)]
-pub struct InstanceActor {
+pub(crate) struct InstanceActor {
     pub id: Url,
     pub public_key_pem: String,
     pub private_key_pem: Secret,

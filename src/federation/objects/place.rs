@@ -25,7 +25,7 @@ use crate::storage::{Conn, StorageError, activities, now};
 
 /// A received place, validated and ready to store.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub id: Url,
     pub draft: PlaceDraft,
     pub updated: NaiveDateTime,
