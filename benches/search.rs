@@ -36,6 +36,7 @@ use maillage::domain::product;
 use maillage::search::{Request, SearchIndex, query_alternatives};
 use maillage::storage::centres::{CentreRow, NewCentreRow};
 use maillage::storage::contacts::{ContactFields, ContactIdentity, ContactRow};
+use maillage::storage::ids::{ProductId, RecommendationId};
 use maillage::storage::recommendations::{
     RecommendationFields, RecommendationIdentity, RecommendationRow,
 };
@@ -430,7 +431,7 @@ fn populate(conn: &mut Conn, scale: Scale) -> Result<Documents, StorageError> {
     let mut texts: Vec<SoftwareText> = (0..software_count)
         .map(|_| SoftwareText::default())
         .collect();
-    let product_ids: Vec<i64> = PRODUCTS
+    let product_ids: Vec<ProductId> = PRODUCTS
         .iter()
         .map(|p| products::ensure(conn, p, &maillage::domain::text::fold(p)))
         .collect::<Result<_, _>>()?;
@@ -500,7 +501,7 @@ fn populate(conn: &mut Conn, scale: Scale) -> Result<Documents, StorageError> {
         } else {
             vec![product_ids[p1], product_ids[p2]]
         };
-        products::set_for_recommendation(conn, rec.id, &linked)?;
+        products::set_for_recommendation(conn, RecommendationId(rec.id), &linked)?;
     }
     let mut documents = Documents::default();
     for (s, text) in texts.iter().enumerate() {

@@ -34,8 +34,9 @@
 //! do not import each other. `ARCHITECTURE.md` draws the layers, where each activity lives and
 //! the path from an HTTP request to a delivery.
 //!
-//! What the binary, the integration tests and the benchmarks use is `pub`; the HTTP edges
-//! (`state`, `http`, `web`, `failure`) are reached only through `startup` and are crate-private.
+//! What the binary, the integration tests and the benchmarks use is `pub`; everything else is
+//! `pub(crate)`, so the compiler reports what nothing uses. The HTTP edges (`state`, `http`,
+//! `web`, `failure`) are reached only through `startup` and are crate-private.
 
 pub mod cli;
 pub mod config;

@@ -197,6 +197,7 @@ impl Directory {
         self.list_contact_views(filter, window, access).await
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn list_contact_views(
         &self,
         filter: ContactFilter,

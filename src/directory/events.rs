@@ -75,7 +75,7 @@ pub struct EventView {
 }
 
 impl EventView {
-    pub fn build(
+    pub(crate) fn build(
         row: &EventRow,
         centre: &CentreRow,
         place: Option<&PlaceRow>,
@@ -113,7 +113,7 @@ fn views(rows: &[EventRecord]) -> Result<Vec<EventView>, StorageError> {
 
 impl Directory {
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_event(
+    pub(crate) async fn create_event(
         &self,
         centre: Option<&str>,
         input: &EventInput,
@@ -190,7 +190,12 @@ impl Directory {
     }
 
     /// One event by key. Events hidden by this node's moderators are shown to staff only.
-    pub async fn event(&self, key: &str, access: Access) -> Result<EventView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn event(
+        &self,
+        key: &str,
+        access: Access,
+    ) -> Result<EventView, DirectoryError> {
         let (row, centre, place) = self.find_event(key).await?;
         if row.hidden && access != Access::Staff {
             return Err(not_found(key));
@@ -199,7 +204,8 @@ impl Directory {
     }
 
     /// The stored event as the input a PATCH merges into (its place by id).
-    pub async fn event_input(&self, key: &str) -> Result<EventInput, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn event_input(&self, key: &str) -> Result<EventInput, DirectoryError> {
         let view = self.event(key, Access::Staff).await?;
         Ok(EventInput {
             name: view.name,
@@ -213,7 +219,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_event(
+    pub(crate) async fn update_event(
         &self,
         key: &str,
         input: &EventInput,
@@ -238,7 +244,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn delete_event(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete_event(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre, _) = self.find_event(key).await?;
         let title = row.name.clone();
         ensure_local(&row)?;
@@ -255,7 +261,8 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn list_events(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_events(
         &self,
         query: &EventQuery,
         window: Window,

@@ -293,7 +293,7 @@ impl Directory {
     /// the address's allowance, routed, stored or forwarded. Nothing is stored when it is
     /// refused.
     #[tracing::instrument(level = "debug", skip_all, fields(%client))]
-    pub async fn submit_help_request(
+    pub(crate) async fn submit_help_request(
         &self,
         input: &HelpRequestInput,
         channel: Channel,
@@ -459,7 +459,7 @@ impl Directory {
 
     /// Staff: requests, newest first.
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_help_requests(
+    pub(crate) async fn list_help_requests(
         &self,
         query: &HelpQuery,
         window: Window,
@@ -499,7 +499,11 @@ impl Directory {
     }
 
     /// Staff: one request by its reference.
-    pub async fn help_request(&self, reference: &str) -> Result<HelpRequestView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub(crate) async fn help_request(
+        &self,
+        reference: &str,
+    ) -> Result<HelpRequestView, DirectoryError> {
         let reference = canonical(reference)?;
         let (row, centre, assigned, messages) = self
             .db()
@@ -518,7 +522,8 @@ impl Directory {
     }
 
     /// Staff: status, assignment to one of the centre's mediators, notes.
-    pub async fn update_help_request(
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn update_help_request(
         &self,
         reference: &str,
         update: &HelpUpdate,
@@ -576,7 +581,8 @@ impl Directory {
 
     /// Staff: a reply to the fediverse account that wrote, sent to it alone. `author` is the
     /// staff member's name, kept with the reply.
-    pub async fn reply_to_help_request(
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn reply_to_help_request(
         &self,
         reference: &str,
         reply: &HelpReply,
@@ -650,7 +656,8 @@ impl Directory {
     }
 
     /// Erases a request on demand (anyone holding its reference: the visitor, or staff).
-    pub async fn erase_help_request(&self, reference: &str) -> Result<(), DirectoryError> {
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn erase_help_request(&self, reference: &str) -> Result<(), DirectoryError> {
         let reference = canonical(reference)?;
         let lookup = reference.clone();
         let erased = self
@@ -669,7 +676,8 @@ impl Directory {
     }
 
     /// Erases the requests older than the retention period. Returns how many.
-    pub async fn erase_expired_help_requests(&self) -> Result<usize, DirectoryError> {
+    #[tracing::instrument(skip(self))]
+    pub(crate) async fn erase_expired_help_requests(&self) -> Result<usize, DirectoryError> {
         let cutoff = now() - Duration::days(i64::from(self.help_policy().retention_days));
         let erased = self
             .db()
@@ -682,7 +690,8 @@ impl Directory {
     }
 
     /// How many requests stand in each state (the dashboard's count).
-    pub async fn help_counts(&self) -> Result<HelpCounts, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn help_counts(&self) -> Result<HelpCounts, DirectoryError> {
         let counts = self.db().run(HelpRequestRow::count_by_status).await?;
         let mut out = HelpCounts::default();
         for (status, n) in counts {
@@ -698,7 +707,11 @@ impl Directory {
     /// Tells staff of the requests they were not told of yet, by e-mail to their centre's
     /// contact address. A centre without an e-mail address is skipped (its requests are in
     /// the admin pages). Returns how many messages were sent.
-    pub async fn notify_help_requests(&self, mailer: &Mailer) -> Result<usize, DirectoryError> {
+    #[tracing::instrument(skip_all)]
+    pub(crate) async fn notify_help_requests(
+        &self,
+        mailer: &Mailer,
+    ) -> Result<usize, DirectoryError> {
         let waiting = self
             .db()
             .run(|conn| HelpRequestRow::awaiting_notification(conn, MAX_NOTIFY_ATTEMPTS, 50))

@@ -34,7 +34,7 @@ pub enum ProfileImage {
 
 impl ProfileImage {
     /// The form control (and API field) the image comes from, for error messages.
-    pub fn field(self) -> &'static str {
+    pub(crate) fn field(self) -> &'static str {
         match self {
             Self::Avatar => "icon",
             Self::Header => "header",
@@ -50,7 +50,7 @@ impl ProfileImage {
 }
 
 /// A stored image's file name: 32 hex digits of the SHA-256 of its bytes, then `.png`.
-pub fn is_media_name(name: &str) -> bool {
+pub(crate) fn is_media_name(name: &str) -> bool {
     name.strip_suffix(".png").is_some_and(|hash| {
         hash.len() == 32
             && hash
@@ -61,7 +61,7 @@ pub fn is_media_name(name: &str) -> bool {
 
 /// Decodes an upload (PNG, JPEG or WebP only), crops it to the shape of `kind`, resizes it,
 /// and encodes it as PNG.
-pub fn reencode(kind: ProfileImage, bytes: &[u8]) -> Result<Vec<u8>, FieldError> {
+pub(crate) fn reencode(kind: ProfileImage, bytes: &[u8]) -> Result<Vec<u8>, FieldError> {
     let field = kind.field();
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(FieldError::coded(

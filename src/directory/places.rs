@@ -72,7 +72,7 @@ pub struct Point {
 }
 
 impl PlaceView {
-    pub fn build(row: &PlaceRow, centre: &CentreRow) -> Result<Self, StorageError> {
+    pub(crate) fn build(row: &PlaceRow, centre: &CentreRow) -> Result<Self, StorageError> {
         let place = row.input()?;
         let hours_now = place
             .horaires
@@ -118,7 +118,7 @@ pub enum Upserted {
 
 impl Directory {
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_place(
+    pub(crate) async fn create_place(
         &self,
         centre: Option<&str>,
         input: &PlaceInput,
@@ -191,7 +191,12 @@ impl Directory {
     }
 
     /// One place by key. Places hidden by this node's moderators are shown to staff only.
-    pub async fn place(&self, key: &str, access: Access) -> Result<PlaceView, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn place(
+        &self,
+        key: &str,
+        access: Access,
+    ) -> Result<PlaceView, DirectoryError> {
         let (row, centre) = self.find_place(key).await?;
         if row.hidden && access != Access::Staff {
             return Err(not_found(key));
@@ -200,13 +205,14 @@ impl Directory {
     }
 
     /// The stored place as the input a PATCH merges into.
-    pub async fn place_input(&self, key: &str) -> Result<PlaceInput, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn place_input(&self, key: &str) -> Result<PlaceInput, DirectoryError> {
         let (row, _) = self.find_place(key).await?;
         Ok(row.input()?)
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_place(
+    pub(crate) async fn update_place(
         &self,
         key: &str,
         input: &PlaceInput,
@@ -236,7 +242,7 @@ impl Directory {
     }
 
     #[tracing::instrument(skip(self))]
-    pub async fn delete_place(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete_place(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, centre) = self.find_place(key).await?;
         let title = row.nom.clone();
         ensure_local(&row)?;
@@ -252,7 +258,8 @@ impl Directory {
         Ok(())
     }
 
-    pub async fn list_places(
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn list_places(
         &self,
         query: &PlaceQuery,
         window: Window,
@@ -304,6 +311,7 @@ impl Directory {
     }
 
     /// This node's own places, every one, by name (for the export).
+    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn local_places(&self) -> Result<Vec<PlaceInput>, DirectoryError> {
         let filter = PlaceFilter {
             only_local: true,

@@ -58,7 +58,7 @@ impl Directory {
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn list_providers(
+    pub(crate) async fn list_providers(
         &self,
         query: &ProviderQuery,
         window: Window,
@@ -91,24 +91,26 @@ impl Directory {
     }
 
     /// The records as offers show them, by name: what the admin form picks from.
-    pub async fn provider_cards(&self) -> Result<Vec<ProviderCard>, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn provider_cards(&self) -> Result<Vec<ProviderCard>, DirectoryError> {
         let rows = self.db().run(providers::all).await?;
         Ok(rows.iter().map(ProviderRow::card).collect())
     }
 
     #[tracing::instrument(level = "debug", skip(self))]
-    pub async fn provider(&self, key: &str) -> Result<ProviderView, DirectoryError> {
+    pub(crate) async fn provider(&self, key: &str) -> Result<ProviderView, DirectoryError> {
         let (row, offers) = self.find_provider(key).await?;
         Ok(self.provider_view(&row, offers))
     }
 
     /// The stored provider as the input a PATCH merges into.
-    pub async fn provider_input(&self, key: &str) -> Result<ProviderInput, DirectoryError> {
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn provider_input(&self, key: &str) -> Result<ProviderInput, DirectoryError> {
         Ok(self.find_provider(key).await?.0.input())
     }
 
     #[tracing::instrument(skip(self, input))]
-    pub async fn create_provider(
+    pub(crate) async fn create_provider(
         &self,
         input: &ProviderInput,
     ) -> Result<ProviderView, DirectoryError> {
@@ -131,7 +133,7 @@ impl Directory {
     /// Edits the record, rewrites the offers that name it, and sends an `Update` of each of
     /// this node's published recommendations among them (in the same transaction).
     #[tracing::instrument(skip(self, input))]
-    pub async fn update_provider(
+    pub(crate) async fn update_provider(
         &self,
         key: &str,
         input: &ProviderInput,
@@ -165,7 +167,7 @@ impl Directory {
 
     /// Deletes a record that no offer names any more.
     #[tracing::instrument(skip(self))]
-    pub async fn delete_provider(&self, key: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete_provider(&self, key: &str) -> Result<(), DirectoryError> {
         let (row, offers) = self.find_provider(key).await?;
         let title = row.name.clone();
         if offers > 0 {

@@ -348,6 +348,7 @@ impl Directory {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip(self))]
     pub(crate) async fn list_recommendation_views(
         &self,
         filter: RecommendationFilter,

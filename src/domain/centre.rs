@@ -121,7 +121,7 @@ impl CentreProfile {
     /// The description a new centre starts with when none is given, so that its profile on
     /// the fediverse is not blank: its name, its region, what following it brings. Staff
     /// replace it from the admin pages or the API.
-    pub fn default_summary(name: &str, region: Option<&str>) -> String {
+    pub(crate) fn default_summary(name: &str, region: Option<&str>) -> String {
         // No product or trade names, and no "médiation": a centre's description is searched,
         // and boilerplate must not make it answer `zoom` or `médiation` queries.
         let place = region

@@ -92,7 +92,7 @@ fn name_key(name: &str) -> String {
 }
 
 /// The commune with this INSEE code (the commune itself, not one of its delegated communes).
-pub fn by_insee(code: &str) -> Option<&'static Commune> {
+pub(crate) fn by_insee(code: &str) -> Option<&'static Commune> {
     let table = &*COMMUNES;
     let rows = table.by_insee.get(code)?;
     rows.iter()
@@ -103,7 +103,7 @@ pub fn by_insee(code: &str) -> Option<&'static Commune> {
 
 /// The commune a postcode stands for: of those it serves, the one with the fewest postcodes
 /// (an arrondissement rather than its city), then the most populous.
-pub fn by_postcode(postcode: &str) -> Option<&'static Commune> {
+pub(crate) fn by_postcode(postcode: &str) -> Option<&'static Commune> {
     let table = &*COMMUNES;
     table
         .by_postcode
@@ -116,7 +116,7 @@ pub fn by_postcode(postcode: &str) -> Option<&'static Commune> {
 /// Finds what a visitor typed: a postcode (`42400`), or a commune name (`saint-etienne`,
 /// `St Chamond`), optionally followed by its department or postcode to tell homonyms apart
 /// (`Sainte-Marie (15)`, `Sainte-Marie 97230`). Homonyms otherwise resolve to the most populous.
-pub fn find(field: &str, query: &str) -> Result<&'static Commune, FieldError> {
+pub(crate) fn find(field: &str, query: &str) -> Result<&'static Commune, FieldError> {
     let query = query.trim();
     let not_found = || {
         FieldError::coded(
@@ -154,7 +154,7 @@ pub fn find(field: &str, query: &str) -> Result<&'static Commune, FieldError> {
 }
 
 /// The point of a place without coordinates: its commune's, by INSEE code, else by postcode.
-pub fn point_of(code_insee: Option<&str>, code_postal: &str) -> Option<(f64, f64)> {
+pub(crate) fn point_of(code_insee: Option<&str>, code_postal: &str) -> Option<(f64, f64)> {
     code_insee
         .and_then(by_insee)
         .or_else(|| by_postcode(code_postal))
@@ -162,7 +162,7 @@ pub fn point_of(code_insee: Option<&str>, code_postal: &str) -> Option<(f64, f64
 }
 
 /// Great-circle distance in kilometres (haversine, mean Earth radius).
-pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (la1, lo1, la2, lo2) = (
         a.0.to_radians(),
         a.1.to_radians(),

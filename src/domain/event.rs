@@ -81,7 +81,7 @@ pub struct EventLocation {
 impl EventLocation {
     /// Checks a received location: bounded texts, an http(s) id, coordinates in range (out of
     /// range ones are dropped, not refused: the address still says where).
-    pub fn validate(&self) -> Result<Self, FieldError> {
+    pub(crate) fn validate(&self) -> Result<Self, FieldError> {
         let id = HttpUrl::optional("location.id", self.id.as_deref())?.map(|u| u.to_string());
         let name = text::bounded("location.name", &self.name, 1, 300, false)?;
         let street_address = text::optional(
@@ -125,7 +125,7 @@ impl EventLocation {
     }
 
     /// One line: `12 rue de la République, 42400 Saint-Chamond`.
-    pub fn address_line(&self) -> String {
+    pub(crate) fn address_line(&self) -> String {
         let town = [self.postal_code.as_deref(), self.locality.as_deref()]
             .into_iter()
             .flatten()
@@ -143,7 +143,7 @@ impl EventLocation {
 }
 
 /// Reads an RFC 3339 instant with its offset.
-pub fn parse_time(field: &str, value: &str) -> Result<DateTime<FixedOffset>, FieldError> {
+pub(crate) fn parse_time(field: &str, value: &str) -> Result<DateTime<FixedOffset>, FieldError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(FieldError::coded(field, "empty", "must not be empty", &[]));
@@ -162,14 +162,14 @@ pub fn parse_time(field: &str, value: &str) -> Result<DateTime<FixedOffset>, Fie
 }
 
 /// An instant as the API writes it: RFC 3339, seconds, the organiser's offset.
-pub fn format_time(time: &DateTime<FixedOffset>) -> String {
+pub(crate) fn format_time(time: &DateTime<FixedOffset>) -> String {
     time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
 }
 
 impl EventInput {
     /// Checks a local event: every rule of [`validate_copy`](Self::validate_copy), and it
     /// takes place somewhere (a place or online).
-    pub fn validate(&self) -> Result<EventDraft, FieldError> {
+    pub(crate) fn validate(&self) -> Result<EventDraft, FieldError> {
         let draft = self.validate_copy()?;
         if draft.place.is_none() && draft.online_url.is_none() {
             return Err(FieldError::coded(
@@ -184,7 +184,7 @@ impl EventInput {
 
     /// Checks the fields one by one (a copy received from a peer says where it takes place
     /// with its own location, checked apart).
-    pub fn validate_copy(&self) -> Result<EventDraft, FieldError> {
+    pub(crate) fn validate_copy(&self) -> Result<EventDraft, FieldError> {
         let name = text::bounded("name", &self.name, 1, NAME_MAX, false)?;
         let start = parse_time("start", &self.start)?;
         let end = parse_time("end", &self.end)?;
@@ -221,21 +221,6 @@ impl EventInput {
     }
 }
 
-impl EventDraft {
-    /// The draft as input again (for a PATCH to merge into), with `place` as given.
-    pub fn input(&self) -> EventInput {
-        EventInput {
-            name: self.name.clone(),
-            start: format_time(&self.start),
-            end: format_time(&self.end),
-            place: self.place.clone(),
-            summary: self.summary.clone(),
-            booking_url: self.booking_url.clone(),
-            online_url: self.online_url.clone(),
-        }
-    }
-}
-
 const WEEKDAYS_FR: [&str; 7] = [
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
 ];
@@ -256,7 +241,7 @@ const MONTHS_FR: [&str; 12] = [
 
 /// A day as people write it: `2 décembre 2026`, `1er mars 2027` (`fr`) or `2 December 2026`
 /// (any other language). Pages show every date this way (issue 12).
-pub fn date_text(date: chrono::NaiveDate, lang: &str) -> String {
+pub(crate) fn date_text(date: chrono::NaiveDate, lang: &str) -> String {
     use chrono::Datelike;
     if lang.starts_with("fr") {
         let day = date.day();
@@ -274,7 +259,11 @@ pub fn date_text(date: chrono::NaiveDate, lang: &str) -> String {
 /// When an event takes place, in words, at the organiser's offset: `jeudi 10 décembre 2026,
 /// 14:00–16:00` (`fr`) or `Thursday 10 December 2026, 14:00–16:00` (any other language); an
 /// event over several days gives both dates.
-pub fn when_text(start: &DateTime<FixedOffset>, end: &DateTime<FixedOffset>, lang: &str) -> String {
+pub(crate) fn when_text(
+    start: &DateTime<FixedOffset>,
+    end: &DateTime<FixedOffset>,
+    lang: &str,
+) -> String {
     use chrono::Datelike;
     let french = lang.starts_with("fr");
     let date = |t: &DateTime<FixedOffset>| {
@@ -337,8 +326,8 @@ mod tests {
     fn a_valid_event_keeps_its_offset() {
         let draft = input().validate().unwrap();
         assert_eq!(draft.start.offset().local_minus_utc(), 3600);
-        assert_eq!(draft.input().start, "2026-12-10T14:00:00+01:00");
-        assert_eq!(draft.input().end, "2026-12-10T16:00:00+01:00");
+        assert_eq!(format_time(&draft.start), "2026-12-10T14:00:00+01:00");
+        assert_eq!(format_time(&draft.end), "2026-12-10T16:00:00+01:00");
     }
 
     #[test]

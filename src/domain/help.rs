@@ -47,7 +47,7 @@ impl OrganisationKind {
         Self::Other,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Association => "association",
             Self::Cooperative => "cooperative",
@@ -77,7 +77,7 @@ impl OrganisationKind {
     }
 
     /// A stored value back; an unknown one (written by a later version) reads as `Other`.
-    pub fn from_stored(value: &str) -> Self {
+    pub(crate) fn from_stored(value: &str) -> Self {
         Self::parse("", value).unwrap_or(Self::Other)
     }
 }
@@ -94,7 +94,7 @@ pub enum HelpStatus {
 impl HelpStatus {
     pub const ALL: [Self; 3] = [Self::New, Self::InProgress, Self::Done];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::New => "new",
             Self::InProgress => "in-progress",
@@ -118,7 +118,7 @@ impl HelpStatus {
     }
 
     /// A stored value back; an unknown one reads as `New`, so that staff look at it.
-    pub fn from_stored(value: &str) -> Self {
+    pub(crate) fn from_stored(value: &str) -> Self {
         Self::parse("", value).unwrap_or(Self::New)
     }
 }
@@ -138,7 +138,7 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Web => "web",
             Self::Api => "api",
@@ -147,7 +147,7 @@ impl Channel {
         }
     }
 
-    pub fn from_stored(value: &str) -> Self {
+    pub(crate) fn from_stored(value: &str) -> Self {
         match value {
             "web" => Self::Web,
             "fediverse" => Self::Fediverse,
@@ -232,19 +232,19 @@ pub struct HelpDraft {
 
 impl HelpDraft {
     /// The commune's name, as the request shows it.
-    pub fn commune_name(&self) -> Option<String> {
+    pub(crate) fn commune_name(&self) -> Option<String> {
         self.commune.map(|c| c.name.clone())
     }
 
     /// The commune's point, to find the nearest place.
-    pub fn point(&self) -> Option<(f64, f64)> {
+    pub(crate) fn point(&self) -> Option<(f64, f64)> {
         self.commune.map(|c| (c.latitude, c.longitude))
     }
 }
 
 impl HelpRequestInput {
     /// Every rule the request breaks, each naming its field (the form shows them all at once).
-    pub fn problems(&self, now: DateTime<Utc>) -> Vec<FieldError> {
+    pub(crate) fn problems(&self, now: DateTime<Utc>) -> Vec<FieldError> {
         match self.check(now) {
             Ok(_) => Vec::new(),
             Err(problems) => problems,
@@ -252,7 +252,7 @@ impl HelpRequestInput {
     }
 
     /// The request checked, or its first problem (what the API answers).
-    pub fn validate(&self, now: DateTime<Utc>) -> Result<HelpDraft, FieldError> {
+    pub(crate) fn validate(&self, now: DateTime<Utc>) -> Result<HelpDraft, FieldError> {
         self.check(now)
             .map_err(|mut problems| problems.swap_remove(0))
     }
@@ -385,7 +385,7 @@ const PREFIX: &str = "AIDE";
 
 /// A new reference, `AIDE-7K3M-Q9PX-2HTB`: 60 random bits. The person keeps it to ask about
 /// the request or to have it erased, so it must not be guessable.
-pub fn new_reference() -> String {
+pub(crate) fn new_reference() -> String {
     let mut rng = rand::thread_rng();
     let mut out = String::from(PREFIX);
     for _ in 0..GROUPS {
@@ -399,7 +399,7 @@ pub fn new_reference() -> String {
 
 /// A reference as a person may type it back (lower case, spaces, O for 0, I or L for 1),
 /// in its canonical form; None if it cannot be one.
-pub fn parse_reference(value: &str) -> Option<String> {
+pub(crate) fn parse_reference(value: &str) -> Option<String> {
     let letters: String = value
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -426,19 +426,19 @@ pub fn parse_reference(value: &str) -> Option<String> {
 
 /// The e-mail address in a centre's contact (`accueil@example.org` or
 /// `mailto:accueil@example.org`); None when the contact is a web page.
-pub fn email_of_contact(contact: &str) -> Option<String> {
+pub(crate) fn email_of_contact(contact: &str) -> Option<String> {
     let address = contact.trim();
     let address = address.strip_prefix("mailto:").unwrap_or(address);
     email("contact", address).ok().flatten()
 }
 
 /// A staff reply to a fediverse account.
-pub fn reply_text(value: &str) -> Result<String, FieldError> {
+pub(crate) fn reply_text(value: &str) -> Result<String, FieldError> {
     text::bounded("reply", value, 1, REPLY_MAX, true)
 }
 
 /// Staff notes on a request.
-pub fn notes_text(value: &str) -> Result<String, FieldError> {
+pub(crate) fn notes_text(value: &str) -> Result<String, FieldError> {
     Ok(text::optional("notes", Some(value), NOTES_MAX, true)?.unwrap_or_default())
 }
 

@@ -136,7 +136,7 @@ pub const COMMON: &[&str] = &[
 ];
 
 /// Describes a stored expression; `None` when it does not parse (it is then shown as written).
-pub fn describe(expression: &str) -> Option<Described> {
+pub(crate) fn describe(expression: &str) -> Option<Described> {
     let parsed = spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX).ok()?;
     let any_of = parsed.iter().any(|n| {
         matches!(

@@ -145,7 +145,7 @@ pub const COLUMNS: [&str; 32] = [
 
 /// The schema's fields as [`PlaceInput`] names them, in the schema's order (its `id` is
 /// `source_id`).
-pub fn field_names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn field_names() -> impl Iterator<Item = &'static str> {
     COLUMNS
         .iter()
         .map(|&column| if column == "id" { "source_id" } else { column })
@@ -256,27 +256,14 @@ pub struct PlaceDraft {
 }
 
 impl PlaceDraft {
-    pub fn place(&self) -> &PlaceInput {
+    pub(crate) fn place(&self) -> &PlaceInput {
         &self.place
-    }
-
-    pub fn into_place(self) -> PlaceInput {
-        self.place
-    }
-
-    pub fn date_maj(&self) -> NaiveDate {
-        self.date_maj
-    }
-
-    /// The coordinates, when the place gave them.
-    pub fn coordinates(&self) -> Option<(f64, f64)> {
-        self.place.latitude.zip(self.place.longitude)
     }
 }
 
 impl PlaceInput {
     /// The list fields by schema name (absent when empty).
-    pub fn lists(&self) -> Lists {
+    pub(crate) fn lists(&self) -> Lists {
         [
             ("typologie", &self.typologie),
             ("courriels", &self.courriels),
@@ -307,7 +294,7 @@ impl PlaceInput {
     }
 
     /// Puts back list fields read by [`lists`](Self::lists); unknown names are refused.
-    pub fn set_lists(&mut self, lists: Lists) -> Result<(), FieldError> {
+    pub(crate) fn set_lists(&mut self, lists: Lists) -> Result<(), FieldError> {
         for (name, values) in lists {
             let slot = match name.as_str() {
                 "typologie" => &mut self.typologie,
@@ -335,17 +322,17 @@ impl PlaceInput {
     /// https, texts are bounded, list values hold no `|`), naming each field by its schema name
     /// (`id` for `source_id`'s column in a file is the caller's business). Answers the first
     /// fault found.
-    pub fn validate(&self) -> Result<PlaceDraft, FieldError> {
+    pub(crate) fn validate(&self) -> Result<PlaceDraft, FieldError> {
         self.check().map_err(first)
     }
 
     /// Every rule the place breaks, each naming its field (empty when it is valid).
-    pub fn problems(&self) -> Vec<FieldError> {
+    pub(crate) fn problems(&self) -> Vec<FieldError> {
         self.check().err().unwrap_or_default()
     }
 
     /// The place checked, or every fault it has.
-    pub fn check(&self) -> Result<PlaceDraft, Vec<FieldError>> {
+    pub(crate) fn check(&self) -> Result<PlaceDraft, Vec<FieldError>> {
         let mut p = Problems::default();
         let (latitude, longitude) = p.check(coordinates(self.latitude, self.longitude));
         let date = p.keep(date_maj(&self.date_maj));
@@ -670,7 +657,7 @@ pub struct HoursNow {
 }
 
 /// The time zone of a place, from its postcode: overseas departments have their own.
-pub fn time_zone(code_postal: &str) -> Tz {
+pub(crate) fn time_zone(code_postal: &str) -> Tz {
     match code_postal.get(..3) {
         Some("971") => chrono_tz::America::Guadeloupe,
         Some("972") => chrono_tz::America::Martinique,
@@ -684,7 +671,7 @@ pub fn time_zone(code_postal: &str) -> Tz {
 
 /// Reads `horaires` (OpenStreetMap `opening_hours`, with France's public holidays) and says
 /// whether the place is open at `now`. `None` when the text does not parse: show it as is.
-pub fn hours_now(horaires: &str, code_postal: &str, now: DateTime<Utc>) -> Option<HoursNow> {
+pub(crate) fn hours_now(horaires: &str, code_postal: &str, now: DateTime<Utc>) -> Option<HoursNow> {
     let tz = time_zone(code_postal);
     let hours: OpeningHours = horaires.parse().ok()?;
     let hours = hours.with_context(
@@ -814,10 +801,7 @@ pub(crate) mod tests {
     fn the_example_is_valid_and_kept_as_written() {
         let draft = example().validate().unwrap();
         assert_eq!(draft.place(), &example());
-        assert_eq!(
-            draft.date_maj(),
-            NaiveDate::from_ymd_opt(2024, 4, 2).unwrap()
-        );
+        assert_eq!(draft.date_maj, NaiveDate::from_ymd_opt(2024, 4, 2).unwrap());
     }
 
     #[test]
@@ -898,7 +882,7 @@ pub(crate) mod tests {
         input.itinerance = vec!["Itinérant".into(), "Fixe".into(), "Fixe".into()];
         let draft = input.validate().unwrap();
         assert_eq!(draft.place().itinerance, ["Itinérant", "Fixe"]);
-        assert_eq!(draft.coordinates(), None);
+        assert_eq!(draft.place().latitude.zip(draft.place().longitude), None);
     }
 
     #[test]

@@ -29,7 +29,7 @@ impl ProviderKind {
         Self::PublicBody,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Association => "association",
             Self::Cooperative => "cooperative",
@@ -56,7 +56,7 @@ impl ProviderKind {
 
     /// The stored value back as a kind; an unknown value (written by a later version) reads
     /// as a company, the kind that promises least.
-    pub fn from_stored(value: &str) -> Self {
+    pub(crate) fn from_stored(value: &str) -> Self {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == value)
@@ -124,16 +124,6 @@ impl ProviderSpec {
     /// Two descriptions with the same website key are the same provider.
     pub(crate) fn match_key(&self) -> String {
         self.website.match_key()
-    }
-
-    pub fn input(&self) -> ProviderInput {
-        ProviderInput {
-            name: self.name.clone(),
-            website: self.website.to_string(),
-            kind: self.kind,
-            chatons: self.chatons,
-            country: self.country.clone(),
-        }
     }
 }
 

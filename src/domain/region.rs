@@ -68,7 +68,7 @@ const FRENCH: &[(&str, &str, &str)] = &[
 ];
 
 /// "en Bretagne" for `FR-BRE`: the phrase a French sentence uses for a known region.
-pub fn in_french(code: &str) -> Option<&'static str> {
+pub(crate) fn in_french(code: &str) -> Option<&'static str> {
     FRENCH
         .iter()
         .find(|(c, ..)| c.eq_ignore_ascii_case(code))
@@ -118,7 +118,7 @@ const DEPARTMENTS: &[(&str, &[&str])] = &[
 
 /// The region (`FR-ARA`) of a commune of France, by its INSEE code (`42218`); None for the
 /// overseas collectivities, which are in no region.
-pub fn of_commune(insee: &str) -> Option<&'static str> {
+pub(crate) fn of_commune(insee: &str) -> Option<&'static str> {
     let department = if insee.starts_with("97") {
         insee.get(..3)?
     } else {
@@ -132,7 +132,7 @@ pub fn of_commune(insee: &str) -> Option<&'static str> {
 
 /// The regions a form offers by name, France first: `(code, name)`. The code is what is
 /// stored and federated; people pick the name.
-pub fn named() -> impl Iterator<Item = (&'static str, &'static str)> {
+pub(crate) fn named() -> impl Iterator<Item = (&'static str, &'static str)> {
     FRENCH.iter().map(|(code, name, _)| (*code, *name))
 }
 
@@ -149,7 +149,7 @@ const COUNTRIES: &[(&str, &str, &str)] = &[
 /// The name a visitor reads for a region code (`FR-ARA` -> "Auvergne-Rhône-Alpes"), in French
 /// (`english` false) or English; `None` for a code this list does not know, shown as written.
 /// French regions keep their French names in English, as English texts write them.
-pub fn name(code: &str, english: bool) -> Option<&'static str> {
+pub(crate) fn name(code: &str, english: bool) -> Option<&'static str> {
     if let Some((_, name, _)) = FRENCH.iter().find(|(c, ..)| c.eq_ignore_ascii_case(code)) {
         return Some(*name);
     }
@@ -160,7 +160,7 @@ pub fn name(code: &str, english: bool) -> Option<&'static str> {
 }
 
 /// Every region this list names, French regions first: the code and the name.
-pub fn known(english: bool) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn known(english: bool) -> Vec<(&'static str, &'static str)> {
     FRENCH
         .iter()
         .map(|(code, name, _)| (*code, *name))

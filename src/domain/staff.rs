@@ -15,18 +15,18 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 2] = [Role::Administrator, Role::Editor];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Administrator => "administrator",
             Self::Editor => "editor",
         }
     }
 
-    pub fn parse(value: &str) -> Option<Self> {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == value)
     }
 
-    pub fn is_administrator(self) -> bool {
+    pub(crate) fn is_administrator(self) -> bool {
         self == Self::Administrator
     }
 }

@@ -27,7 +27,7 @@ impl NodeUrls {
     }
 
     /// `host[:port]`, normalised as [`authority`] does.
-    pub fn authority(&self) -> String {
+    pub(crate) fn authority(&self) -> String {
         authority(&self.base)
     }
 
@@ -56,17 +56,17 @@ impl NodeUrls {
         self.join(&format!("contacts/{key}"))
     }
 
-    pub fn place(&self, key: &str) -> Url {
+    pub(crate) fn place(&self, key: &str) -> Url {
         self.join(&format!("places/{key}"))
     }
 
     /// A hosting provider's page (not an ActivityPub object: providers travel inside the
     /// recommendations whose offers they run).
-    pub fn provider(&self, key: &str) -> Url {
+    pub(crate) fn provider(&self, key: &str) -> Url {
         self.join(&format!("providers/{key}"))
     }
 
-    pub fn event(&self, key: &str) -> Url {
+    pub(crate) fn event(&self, key: &str) -> Url {
         self.join(&format!("events/{key}"))
     }
 

@@ -9,7 +9,7 @@ use crate::storage::{Conn, StorageError, moderation};
 
 /// Who receives an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
+pub(crate) enum Audience {
     /// Nobody: drafts, withdrawn recommendations, `hidden` and `local` contacts.
     Nobody,
     /// Followers that are directory centres only (`network` contacts), addressed to them.

@@ -72,76 +72,58 @@ pub(super) async fn outbox(
 /// cards, then its places, then its events, then its endorsements. A page is a window on that
 /// sequence.
 struct Listed {
+    stored: Stored,
+    endorsements: Vec<EndorsementRow>,
+}
+
+/// The sections of the outbox read from the database, in order, with their sizes.
+#[derive(Clone)]
+struct Stored {
     recs_filter: RecommendationFilter,
     cards_filter: ContactFilter,
     places_filter: PlaceFilter,
-    recs_total: i64,
-    cards_total: i64,
-    places_total: i64,
     centre_id: i64,
-    events_total: i64,
-    endorsements: Vec<EndorsementRow>,
+    /// Items in each section, in [`Section::ORDER`].
+    totals: [i64; 4],
+}
+
+#[derive(Clone, Copy)]
+enum Section {
+    Recommendations,
+    Cards,
+    Places,
+    Events,
+}
+
+impl Section {
+    const ORDER: [Self; 4] = [
+        Self::Recommendations,
+        Self::Cards,
+        Self::Places,
+        Self::Events,
+    ];
 }
 
 impl Listed {
     async fn count(centre: &ApubCentre, data: &Context) -> Result<Self, FederationError> {
-        let actor_id = centre.row.actor_id.clone();
-        let centre_id = centre.row.id;
-        let recs_filter = RecommendationFilter {
-            origin: Some(actor_id.clone()),
-            public_only: true,
-            order: Order::Recent,
-            ..Default::default()
-        };
-        let cards_filter = ContactFilter {
-            origin: Some(actor_id.clone()),
-            visibilities: vec![Visibility::Public],
-            ..Default::default()
-        };
-        let places_filter = PlaceFilter {
-            origin: Some(actor_id.clone()),
-            only_local: true,
-            ..Default::default()
-        };
-        let (rf, cf, pf) = (
-            recs_filter.clone(),
-            cards_filter.clone(),
-            places_filter.clone(),
-        );
-        let (recs_total, cards_total, places_total, events_total, endorsements) = data
+        let mut stored = Stored::of(centre);
+        let counted = stored.clone();
+        let (totals, endorsements) = data
             .db
             .run(move |conn| {
-                let none = Window {
-                    offset: 0,
-                    limit: 0,
-                };
-                Ok((
-                    RecommendationRow::list(conn, &rf, none)?.total,
-                    ContactRow::list(conn, &cf, none)?.total,
-                    PlaceRow::list(conn, &pf, none)?.total,
-                    EventRow::ap_ids_of_centre(conn, centre_id, none)?.total,
-                    EndorsementRow::by_centre(conn, centre_id)?,
-                ))
+                let totals = counted.totals(conn)?;
+                Ok((totals, EndorsementRow::by_centre(conn, counted.centre_id)?))
             })
             .await?;
+        stored.totals = totals;
         Ok(Self {
-            recs_filter,
-            cards_filter,
-            places_filter,
-            recs_total,
-            cards_total,
-            places_total,
-            centre_id,
-            events_total,
+            stored,
             endorsements,
         })
     }
 
     fn total(&self) -> i64 {
-        self.recs_total
-            + self.cards_total
-            + self.places_total
-            + self.events_total
+        self.stored.totals.iter().sum::<i64>()
             + i64::try_from(self.endorsements.len()).unwrap_or(i64::MAX)
     }
 
@@ -152,94 +134,14 @@ impl Listed {
         centre: &ApubCentre,
         data: &Context,
     ) -> Result<Vec<Value>, FederationError> {
-        let mut items = Vec::new();
-        let recs_window = Window {
-            offset: start,
-            limit: OUTBOX_PAGE,
-        };
-        let urls = data.urls.clone();
-        let recs = {
-            let (rf, urls) = (self.recs_filter.clone(), urls.clone());
-            // One database task for the whole page.
-            data.db
-                .run(move |conn| {
-                    let page = RecommendationRow::list(conn, &rf, recs_window)?;
-                    page.rows
-                        .iter()
-                        .map(|(rec, _, _)| create_item(conn, &urls, &rec.ap_id))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .await?
-        };
-        items.extend(recs);
-        let cards_window = Window {
-            offset: (start - self.recs_total).max(0),
-            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
-        };
-        if cards_window.limit > 0 {
-            let cf = self.cards_filter.clone();
-            let cards = data
-                .db
-                .run(move |conn| {
-                    let page = ContactRow::list(conn, &cf, cards_window)?;
-                    page.rows
-                        .iter()
-                        .map(|(card, _)| create_item(conn, &urls, &card.ap_id))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .await?;
-            items.extend(cards);
-        }
-        let places_window = Window {
-            offset: (start - self.recs_total - self.cards_total).max(0),
-            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
-        };
-        if places_window.limit > 0 {
-            let pf = self.places_filter.clone();
-            let places = data
-                .db
-                .run(move |conn| {
-                    let page = PlaceRow::list(conn, &pf, places_window)?;
-                    page.rows
-                        .iter()
-                        .map(|(place, _)| {
-                            Ok(serde_json::to_value(CreateOrUpdatePlace::in_outbox(
-                                conn,
-                                &place.ap_id,
-                            )?)?)
-                        })
-                        .collect::<Result<Vec<_>, StorageError>>()
-                })
-                .await?;
-            items.extend(places);
-        }
-        let events_window = Window {
-            offset: (start - self.recs_total - self.cards_total - self.places_total).max(0),
-            limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
-        };
-        if events_window.limit > 0 {
-            let centre_id = self.centre_id;
-            let events = data
-                .db
-                .run(move |conn| {
-                    let page = EventRow::ap_ids_of_centre(conn, centre_id, events_window)?;
-                    page.rows
-                        .iter()
-                        .map(|ap_id| {
-                            Ok(serde_json::to_value(CreateOrUpdateEvent::in_outbox(
-                                conn, ap_id,
-                            )?)?)
-                        })
-                        .collect::<Result<Vec<_>, StorageError>>()
-                })
-                .await?;
-            items.extend(events);
-        }
-        let skip = usize::try_from(
-            (start - self.recs_total - self.cards_total - self.places_total - self.events_total)
-                .max(0),
-        )
-        .unwrap_or(0);
+        let (stored, urls) = (self.stored.clone(), data.urls.clone());
+        // One database task for the stored sections of the page.
+        let mut items = data
+            .db
+            .run(move |conn| stored.items(conn, &urls, start))
+            .await?;
+        let before: i64 = self.stored.totals.iter().sum();
+        let skip = usize::try_from((start - before).max(0)).unwrap_or(0);
         let room = usize::try_from(OUTBOX_PAGE)
             .unwrap_or(50)
             .saturating_sub(items.len());
@@ -255,6 +157,110 @@ impl Listed {
             }
         }
         Ok(items)
+    }
+}
+
+impl Stored {
+    /// The filters of a centre's public entries, places and events (sizes not yet counted).
+    fn of(centre: &ApubCentre) -> Self {
+        let actor_id = &centre.row.actor_id;
+        Self {
+            recs_filter: RecommendationFilter {
+                origin: Some(actor_id.clone()),
+                public_only: true,
+                order: Order::Recent,
+                ..Default::default()
+            },
+            cards_filter: ContactFilter {
+                origin: Some(actor_id.clone()),
+                visibilities: vec![Visibility::Public],
+                ..Default::default()
+            },
+            places_filter: PlaceFilter {
+                origin: Some(actor_id.clone()),
+                only_local: true,
+                ..Default::default()
+            },
+            centre_id: centre.row.id,
+            totals: [0; 4],
+        }
+    }
+
+    fn totals(&self, conn: &mut Conn) -> Result<[i64; 4], StorageError> {
+        let none = Window {
+            offset: 0,
+            limit: 0,
+        };
+        Ok([
+            RecommendationRow::list(conn, &self.recs_filter, none)?.total,
+            ContactRow::list(conn, &self.cards_filter, none)?.total,
+            PlaceRow::list(conn, &self.places_filter, none)?.total,
+            EventRow::ap_ids_of_centre(conn, self.centre_id, none)?.total,
+        ])
+    }
+
+    /// The stored items of the page that starts at `start`: each section is read from where
+    /// the page starts within it, for the room the sections before it left.
+    fn items(
+        &self,
+        conn: &mut Conn,
+        urls: &NodeUrls,
+        start: i64,
+    ) -> Result<Vec<Value>, StorageError> {
+        let mut items = Vec::new();
+        let mut before = 0;
+        for (section, total) in Section::ORDER.into_iter().zip(self.totals) {
+            let window = Window {
+                offset: (start - before).max(0),
+                limit: OUTBOX_PAGE - i64::try_from(items.len()).unwrap_or(0),
+            };
+            if window.limit > 0 {
+                items.extend(self.section(conn, urls, section, window)?);
+            }
+            before += total;
+        }
+        Ok(items)
+    }
+
+    /// One window of one section.
+    fn section(
+        &self,
+        conn: &mut Conn,
+        urls: &NodeUrls,
+        section: Section,
+        window: Window,
+    ) -> Result<Vec<Value>, StorageError> {
+        match section {
+            Section::Recommendations => RecommendationRow::list(conn, &self.recs_filter, window)?
+                .rows
+                .iter()
+                .map(|(rec, _, _)| create_item(conn, urls, &rec.ap_id))
+                .collect(),
+            Section::Cards => ContactRow::list(conn, &self.cards_filter, window)?
+                .rows
+                .iter()
+                .map(|(card, _)| create_item(conn, urls, &card.ap_id))
+                .collect(),
+            Section::Places => PlaceRow::list(conn, &self.places_filter, window)?
+                .rows
+                .iter()
+                .map(|(place, _)| {
+                    Ok(serde_json::to_value(CreateOrUpdatePlace::in_outbox(
+                        conn,
+                        &place.ap_id,
+                    )?)?)
+                })
+                .collect(),
+            Section::Events => EventRow::ap_ids_of_centre(conn, self.centre_id, window)?
+                .rows
+                .iter()
+                .map(|ap_id| {
+                    Ok(serde_json::to_value(CreateOrUpdateEvent::in_outbox(
+                        conn, ap_id,
+                    )?)?)
+                })
+                .collect(),
+        }
     }
 }
 

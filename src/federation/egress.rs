@@ -31,7 +31,7 @@ use crate::domain::urls::host_of;
 
 /// Why a URL may not be contacted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     #[error("{url}: only https URLs are contacted (http only in the insecure local mode)")]
     Scheme { url: String },
     #[error("{url}: the URL has no host")]
@@ -158,7 +158,7 @@ impl Egress {
 /// messages speak of "local IP" for a name that does not exist at all, and of "invalid
 /// characters" for a port).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Unreachable {
+pub(crate) enum Unreachable {
     #[error(
         "`{authority}` is a name on this machine: this node runs in production mode \
          (federation.insecure off) and follows servers by their public domain name, on the \
@@ -187,7 +187,7 @@ impl Egress {
     /// Before following `url` (the root of the domain a person typed): the rules of
     /// [`Egress::check`], then the name resolved once, so that a typo and a private address
     /// are told apart and named. The connection itself is still checked by the resolver.
-    pub async fn preflight(&self, url: &Url) -> Result<(), Unreachable> {
+    pub(crate) async fn preflight(&self, url: &Url) -> Result<(), Unreachable> {
         let authority = authority(url);
         let host = host_of(&authority).to_owned();
         let local_name = host == "localhost" || host.ends_with(".localhost");
@@ -276,7 +276,7 @@ fn v6_is_global(v6: Ipv6Addr) -> bool {
 /// The HTTP client's resolver: a name resolving to any non-global address is refused when the
 /// connection is made (so DNS rebinding cannot get around [`Egress::check`]), except the
 /// listed private hosts; nothing is checked in the insecure local mode.
-pub struct EgressResolver {
+pub(crate) struct EgressResolver {
     validate: bool,
     private_hosts: Arc<Vec<String>>,
 }

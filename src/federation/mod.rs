@@ -126,7 +126,7 @@ impl Backfills {
 pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
 impl FederationData {
-    pub fn new(db: Database, urls: NodeUrls, policy: Policy) -> Self {
+    pub(crate) fn new(db: Database, urls: NodeUrls, policy: Policy) -> Self {
         Self {
             egress: egress::Egress::new(policy.insecure, policy.allowed_private_hosts.clone()),
             inbox_limit: throttle::HostLimiter::new(policy.inbox_per_second, policy.inbox_burst),
@@ -161,7 +161,7 @@ pub struct Federation {
 }
 
 impl Federation {
-    pub async fn new(data: FederationData) -> Result<Self, FederationError> {
+    pub(crate) async fn new(data: FederationData) -> Result<Self, FederationError> {
         let insecure = data.policy.insecure;
         let domain = data.urls.authority();
         let (public_key, private_key) = data
@@ -214,12 +214,12 @@ impl Federation {
     }
 
     /// Forgets cached moderation rules (after staff changed one).
-    pub fn rules_changed(&self) {
+    pub(crate) fn rules_changed(&self) {
         self.data().domain_rules.invalidate_all();
     }
 
     /// Starts the delivery workers (a serving node does; commands leave the queue to it).
-    pub fn start_delivery(&self) -> tokio::task::JoinHandle<()> {
+    pub(crate) fn start_delivery(&self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(delivery::run(self.data().clone(), self.client.clone()))
     }
 
@@ -234,15 +234,15 @@ impl Federation {
     }
 
     /// The node's instance actor (FEP-2677).
-    pub fn instance_actor(&self) -> &objects::instance::InstanceActor {
+    pub(crate) fn instance_actor(&self) -> &objects::instance::InstanceActor {
         &self.instance
     }
 
-    pub fn context(&self) -> Context {
+    pub(crate) fn context(&self) -> Context {
         self.config.to_request_data()
     }
 
-    pub fn data(&self) -> &FederationData {
+    pub(crate) fn data(&self) -> &FederationData {
         &self.config
     }
 }
@@ -255,7 +255,7 @@ impl FederationData {
     /// Whether this node may contact `url`: the address rules of [`egress`], then the
     /// moderation rules (a blocked domain, or one off the allow list in allow-list mode, is
     /// never contacted). Every outgoing request asks.
-    pub async fn may_contact(&self, url: &Url) -> Result<(), egress::Refusal> {
+    pub(crate) async fn may_contact(&self, url: &Url) -> Result<(), egress::Refusal> {
         self.egress.check(url)?;
         match checks::moderation_refusal(self, url).await {
             Ok(None) => Ok(()),
@@ -286,7 +286,7 @@ impl Federation {
     /// The actor a user means by `target`: `name@domain` (WebFinger) or an actor URL. Fetched
     /// (or refreshed) and stored.
     #[tracing::instrument(name = "resolve_actor", skip(self))]
-    pub async fn resolve_actor(
+    pub(crate) async fn resolve_actor(
         &self,
         target: &str,
     ) -> Result<crate::storage::centres::CentreRow, FederationError> {

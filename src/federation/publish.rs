@@ -8,7 +8,7 @@ use url::Url;
 use super::activities::CreateOrUpdateType;
 use super::activities::create_or_update::queue_entry;
 use super::activities::delete::queue_delete;
-pub use super::activities::place::{place_changed, place_deleted};
+pub(crate) use super::activities::place::{place_changed, place_deleted};
 use super::audience::{Audience, reached};
 use super::objects::centre::ApubCentre;
 use super::objects::entry::ApubEntry;
@@ -21,7 +21,7 @@ use crate::storage::{Conn, StorageError, Window, activities, now};
 
 /// A local entry changed: Create (it was reaching nobody) or Update for its audience now,
 /// Delete for those who had it and may no longer.
-pub fn entry_changed(
+pub(crate) fn entry_changed(
     conn: &mut Conn,
     urls: &NodeUrls,
     ap_id: &str,
@@ -50,7 +50,7 @@ pub fn entry_changed(
 }
 
 /// A local centre's profile changed: an Update of its actor to its followers.
-pub fn profile_changed(
+pub(crate) fn profile_changed(
     conn: &mut Conn,
     urls: &NodeUrls,
     centre: &CentreRow,
@@ -60,7 +60,7 @@ pub fn profile_changed(
 }
 
 /// A local entry was deleted: its audience gets a Delete, and its id answers 410 from now on.
-pub fn entry_deleted(
+pub(crate) fn entry_deleted(
     conn: &mut Conn,
     urls: &NodeUrls,
     ap_id: &str,
@@ -127,13 +127,13 @@ pub(crate) fn network_cards_to(
 
 impl Federation {
     /// Wakes the delivery workers (after a transaction queued activities).
-    pub fn wake(&self) {
+    pub(crate) fn wake(&self) {
         self.data().wake.notify_one();
     }
 
     /// Gives a follower the `network` cards (trusted) or has it delete them (trust
     /// withdrawn).
-    pub async fn follower_trust_changed(
+    pub(crate) async fn follower_trust_changed(
         &self,
         target: CentreRow,
         follower: CentreRow,

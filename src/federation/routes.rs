@@ -24,7 +24,7 @@ use crate::storage::centres::CentreRow;
 use crate::storage::recommendations::{RecommendationFilter, RecommendationRow};
 use crate::storage::{Window, activities};
 
-pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Router<S> {
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Router<S> {
     Router::new()
         .route("/.well-known/webfinger", get(webfinger))
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
@@ -39,7 +39,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(federation: Federation) -> Route
         .with_state(federation)
 }
 
-pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_activity_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())
@@ -167,7 +167,7 @@ pub(super) async fn local_centre(
 
 /// A local centre's actor document. Browsers get the website's page at the same URL (the
 /// website routes by `Accept` with [`wants_activity_json`]).
-pub async fn actor(
+pub(crate) async fn actor(
     State(fed): State<Federation>,
     Path(username): Path<String>,
 ) -> Result<Response, FederationError> {
@@ -193,7 +193,7 @@ async fn centre_inbox(
 }
 
 /// A local recommendation's Note (browsers get the website's page at the same URL).
-pub async fn recommendation(
+pub(crate) async fn recommendation(
     State(fed): State<Federation>,
     Path(key): Path<String>,
 ) -> Result<Response, FederationError> {
@@ -202,7 +202,7 @@ pub async fn recommendation(
 }
 
 /// A local contact card's Note, when its visibility lets it be served.
-pub async fn contact(
+pub(crate) async fn contact(
     State(fed): State<Federation>,
     Path(key): Path<String>,
 ) -> Result<Response, FederationError> {
@@ -211,7 +211,7 @@ pub async fn contact(
 }
 
 /// A local workshop or permanence's Event; 410 with a Tombstone once deleted.
-pub async fn event(
+pub(crate) async fn event(
     State(fed): State<Federation>,
     Path(key): Path<String>,
 ) -> Result<Response, FederationError> {

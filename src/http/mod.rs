@@ -1,9 +1,9 @@
 //! The HTTP edge (axum): the JSON API under `/api/v1`, `/healthz`, and the error policy.
 //! Handlers parse, authenticate and call `directory`; they hold no rules of their own.
 
-pub mod api;
-pub mod error;
-pub mod extract;
+pub(crate) mod api;
+pub(crate) mod error;
+pub(crate) mod extract;
 mod feeds;
 mod health;
 mod metrics;
@@ -16,7 +16,7 @@ use crate::state::AppState;
 
 /// The routes of this edge: health, feeds, metrics and the JSON API (`startup::router`
 /// assembles them with the website's and federation's).
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .merge(health::routes())
         .merge(feeds::routes())
@@ -28,7 +28,7 @@ pub fn routes() -> Router<AppState> {
 /// own script files (never inline script: the one script, `/static/suggest.js`, adds
 /// suggestions to the search box and asks only this site), load nothing from elsewhere, never
 /// be framed, never sniff a type, send no more of the address than the origin to other sites.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
      connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
 

@@ -8,7 +8,7 @@ use super::{Conn, StorageError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
-pub struct AuditRow {
+pub(crate) struct AuditRow {
     pub at: NaiveDateTime,
     pub actor: String,
     pub action: String,

@@ -102,7 +102,7 @@ pub struct CentreProfileChanges {
 impl CentreRow {
     /// The avatar to show and publish: the centre's own, else, for a centre of this node, the
     /// one the node draws for it (`web::avatar`), so that no profile is blank.
-    pub fn avatar(&self) -> Option<String> {
+    pub(crate) fn avatar(&self) -> Option<String> {
         self.icon
             .clone()
             .or_else(|| self.local.then(|| format!("{}/avatar.png", self.actor_id)))

@@ -10,7 +10,7 @@ use super::{Conn, StorageError};
 
 /// Where a delivery stands. Only `Pending` is ever sent; the others are final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeliveryState {
+pub(crate) enum DeliveryState {
     /// Waiting for its host's turn (first attempt or a retry).
     Pending,
     Delivered,
@@ -23,7 +23,7 @@ pub enum DeliveryState {
 }
 
 impl DeliveryState {
-    pub const ALL: [Self; 5] = [
+    pub(crate) const ALL: [Self; 5] = [
         Self::Pending,
         Self::Delivered,
         Self::Rejected,
@@ -53,7 +53,7 @@ impl DeliveryState {
     dead_code,
     reason = "a row holds its whole table row; not every column is read"
 )]
-pub struct OutgoingRow {
+pub(crate) struct OutgoingRow {
     pub id: i64,
     pub activity_id: String,
     pub actor_id: i64,
@@ -67,7 +67,7 @@ pub struct OutgoingRow {
     dead_code,
     reason = "a row holds its whole table row; not every column is read"
 )]
-pub struct DeliveryRow {
+pub(crate) struct DeliveryRow {
     pub id: i64,
     pub outgoing_id: i64,
     pub host: String,
@@ -86,7 +86,7 @@ pub struct DeliveryRow {
     dead_code,
     reason = "a row holds its whole table row; not every column is read"
 )]
-pub struct HostRow {
+pub(crate) struct HostRow {
     pub host: String,
     pub fail_count: i32,
     pub failing_since: Option<NaiveDateTime>,
@@ -100,7 +100,7 @@ pub struct HostRow {
 }
 
 /// A delivery ready to send: the row, the activity, and the centre that signs it.
-pub type Job = (DeliveryRow, OutgoingRow, CentreRow);
+pub(crate) type Job = (DeliveryRow, OutgoingRow, CentreRow);
 
 /// Stores an activity and one pending delivery per inbox (`(host, inbox)` pairs, one per
 /// host for shared inboxes). Call it in the transaction that made the change.

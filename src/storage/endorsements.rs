@@ -11,7 +11,7 @@ use super::{Conn, StorageError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = endorsements)]
-pub struct EndorsementRow {
+pub(crate) struct EndorsementRow {
     pub id: i64,
     pub key: String,
     pub activity_id: String,

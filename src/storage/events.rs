@@ -112,7 +112,7 @@ macro_rules! filtered {
 }
 
 impl EventRow {
-    pub fn insert(
+    pub(crate) fn insert(
         conn: &mut Conn,
         identity: &EventIdentity,
         fields: &EventFields,
@@ -123,19 +123,26 @@ impl EventRow {
             .get_result(conn)?)
     }
 
-    pub fn update(conn: &mut Conn, id: i64, fields: &EventFields) -> Result<Self, StorageError> {
+    pub(crate) fn update(
+        conn: &mut Conn,
+        id: i64,
+        fields: &EventFields,
+    ) -> Result<Self, StorageError> {
         Ok(diesel::update(events::table.find(id))
             .set(fields)
             .returning(events::all_columns)
             .get_result(conn)?)
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(events::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    pub fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<EventRecord>, StorageError> {
+    pub(crate) fn find_by_key(
+        conn: &mut Conn,
+        key: &str,
+    ) -> Result<Option<EventRecord>, StorageError> {
         Ok(events::table
             .inner_join(centres::table)
             .left_join(places::table)
@@ -149,7 +156,7 @@ impl EventRow {
             .optional()?)
     }
 
-    pub fn find_by_ap_id(
+    pub(crate) fn find_by_ap_id(
         conn: &mut Conn,
         ap_id: &str,
     ) -> Result<Option<EventRecord>, StorageError> {
@@ -167,7 +174,7 @@ impl EventRow {
     }
 
     /// One page of events: upcoming soonest first, past latest first.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         filter: &EventFilter,
         window: Window,
@@ -188,7 +195,7 @@ impl EventRow {
     }
 
     /// The ap_ids of a local centre's events, for its outbox (newest first).
-    pub fn ap_ids_of_centre(
+    pub(crate) fn ap_ids_of_centre(
         conn: &mut Conn,
         centre_id: i64,
         window: Window,
@@ -208,16 +215,16 @@ impl EventRow {
         Ok(Page { total, rows })
     }
 
-    pub fn start(&self) -> DateTime<FixedOffset> {
+    pub(crate) fn start(&self) -> DateTime<FixedOffset> {
         at(self.start_at, self.start_offset)
     }
 
-    pub fn end(&self) -> DateTime<FixedOffset> {
+    pub(crate) fn end(&self) -> DateTime<FixedOffset> {
         at(self.end_at, self.end_offset)
     }
 
     /// A received copy's location.
-    pub fn location(&self) -> Result<Option<EventLocation>, StorageError> {
+    pub(crate) fn location(&self) -> Result<Option<EventLocation>, StorageError> {
         self.location
             .as_deref()
             .map(serde_json::from_str)
@@ -235,7 +242,7 @@ fn at(utc: NaiveDateTime, offset: i32) -> DateTime<FixedOffset> {
 /// The stored columns of a validated event. `place_id` is the resolved place of a local event;
 /// `location` the validated location of a received copy; `remote_updated_at` the author's
 /// `updated` for copies, None for this node's own.
-pub fn fields(
+pub(crate) fn fields(
     draft: &EventDraft,
     place_id: Option<i64>,
     location: Option<&EventLocation>,
@@ -260,7 +267,7 @@ pub fn fields(
 
 /// Where an event takes place: its place's name, address and point (its own coordinates, or
 /// its commune's) for a local event; the location it came with for a received copy.
-pub fn location_of(
+pub(crate) fn location_of(
     row: &EventRow,
     place: Option<&PlaceRow>,
 ) -> Result<Option<EventLocation>, StorageError> {

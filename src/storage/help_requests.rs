@@ -77,7 +77,7 @@ pub struct NewHelpRequest {
 impl NewHelpRequest {
     /// A checked request from a person (website, API, or a peer's visitor), new, for
     /// `centre_id`. `routing` says why it went there (stored for staff).
-    pub fn from_draft(
+    pub(crate) fn from_draft(
         draft: &HelpDraft,
         reference: &str,
         centre_id: i64,
@@ -160,14 +160,14 @@ pub struct HelpFilter {
 pub type HelpRecord = (HelpRequestRow, CentreRow);
 
 impl HelpRequestRow {
-    pub fn insert(conn: &mut Conn, row: &NewHelpRequest) -> Result<Self, StorageError> {
+    pub(crate) fn insert(conn: &mut Conn, row: &NewHelpRequest) -> Result<Self, StorageError> {
         Ok(diesel::insert_into(help_requests::table)
             .values(row)
             .returning(help_requests::all_columns)
             .get_result(conn)?)
     }
 
-    pub fn find_by_reference(
+    pub(crate) fn find_by_reference(
         conn: &mut Conn,
         reference: &str,
     ) -> Result<Option<HelpRecord>, StorageError> {
@@ -180,7 +180,10 @@ impl HelpRequestRow {
     }
 
     /// Whether the message `source_id` was already stored as a request.
-    pub fn exists_for_source(conn: &mut Conn, source_id: &str) -> Result<bool, StorageError> {
+    pub(crate) fn exists_for_source(
+        conn: &mut Conn,
+        source_id: &str,
+    ) -> Result<bool, StorageError> {
         Ok(diesel::select(diesel::dsl::exists(
             help_requests::table.filter(help_requests::source_id.eq(source_id)),
         ))
@@ -188,7 +191,7 @@ impl HelpRequestRow {
     }
 
     /// Newest first.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         filter: &HelpFilter,
         window: Window,
@@ -214,14 +217,14 @@ impl HelpRequestRow {
     }
 
     /// How many requests each status holds.
-    pub fn count_by_status(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageError> {
+    pub(crate) fn count_by_status(conn: &mut Conn) -> Result<Vec<(String, i64)>, StorageError> {
         Ok(help_requests::table
             .group_by(help_requests::status)
             .select((help_requests::status, diesel::dsl::count(help_requests::id)))
             .load(conn)?)
     }
 
-    pub fn update_handling(
+    pub(crate) fn update_handling(
         conn: &mut Conn,
         id: i64,
         handling: &HelpHandling,
@@ -233,7 +236,7 @@ impl HelpRequestRow {
     }
 
     /// Erases a request and its messages; whether there was one.
-    pub fn erase(conn: &mut Conn, reference: &str) -> Result<bool, StorageError> {
+    pub(crate) fn erase(conn: &mut Conn, reference: &str) -> Result<bool, StorageError> {
         let ids: Vec<i64> = help_requests::table
             .filter(help_requests::reference.eq(reference))
             .select(help_requests::id)
@@ -244,7 +247,10 @@ impl HelpRequestRow {
 
     /// Erases every request received before `cutoff`, with its messages: the retention
     /// period. Returns how many.
-    pub fn erase_older_than(conn: &mut Conn, cutoff: NaiveDateTime) -> Result<usize, StorageError> {
+    pub(crate) fn erase_older_than(
+        conn: &mut Conn,
+        cutoff: NaiveDateTime,
+    ) -> Result<usize, StorageError> {
         let ids: Vec<i64> = help_requests::table
             .filter(help_requests::created_at.lt(cutoff))
             .select(help_requests::id)
@@ -255,7 +261,7 @@ impl HelpRequestRow {
 
     /// Requests whose staff were not told yet, oldest first, with fewer than `max_attempts`
     /// failed attempts.
-    pub fn awaiting_notification(
+    pub(crate) fn awaiting_notification(
         conn: &mut Conn,
         max_attempts: i32,
         limit: i64,
@@ -271,14 +277,18 @@ impl HelpRequestRow {
     }
 
     /// Staff were told (or there is no one to tell): never again.
-    pub fn mark_notified(conn: &mut Conn, id: i64, at: NaiveDateTime) -> Result<(), StorageError> {
+    pub(crate) fn mark_notified(
+        conn: &mut Conn,
+        id: i64,
+        at: NaiveDateTime,
+    ) -> Result<(), StorageError> {
         diesel::update(help_requests::table.find(id))
             .set(help_requests::notified_at.eq(Some(at)))
             .execute(conn)?;
         Ok(())
     }
 
-    pub fn count_notify_failure(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn count_notify_failure(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::update(help_requests::table.find(id))
             .set(help_requests::notify_attempts.eq(help_requests::notify_attempts + 1))
             .execute(conn)?;
@@ -286,7 +296,7 @@ impl HelpRequestRow {
     }
 
     /// The request a staff reply (`ap_id`) belonged to: an answer to it continues it.
-    pub fn of_message(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn of_message(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
         Ok(help_messages::table
             .inner_join(help_requests::table)
             .filter(help_messages::ap_id.eq(ap_id))
@@ -307,7 +317,7 @@ fn erase_ids(conn: &mut Conn, ids: &[i64]) -> Result<(), StorageError> {
 }
 
 impl HelpMessageRow {
-    pub fn insert(conn: &mut Conn, row: &NewHelpMessage) -> Result<Self, StorageError> {
+    pub(crate) fn insert(conn: &mut Conn, row: &NewHelpMessage) -> Result<Self, StorageError> {
         Ok(diesel::insert_into(help_messages::table)
             .values(row)
             .returning(help_messages::all_columns)
@@ -315,7 +325,7 @@ impl HelpMessageRow {
     }
 
     /// Whether the message `ap_id` is stored already.
-    pub fn exists(conn: &mut Conn, ap_id: &str) -> Result<bool, StorageError> {
+    pub(crate) fn exists(conn: &mut Conn, ap_id: &str) -> Result<bool, StorageError> {
         Ok(diesel::select(diesel::dsl::exists(
             help_messages::table.filter(help_messages::ap_id.eq(ap_id)),
         ))
@@ -323,7 +333,7 @@ impl HelpMessageRow {
     }
 
     /// A request's conversation, oldest first.
-    pub fn of_request(conn: &mut Conn, request_id: i64) -> Result<Vec<Self>, StorageError> {
+    pub(crate) fn of_request(conn: &mut Conn, request_id: i64) -> Result<Vec<Self>, StorageError> {
         Ok(help_messages::table
             .filter(help_messages::request_id.eq(request_id))
             .order((help_messages::created_at.asc(), help_messages::id.asc()))
@@ -333,7 +343,7 @@ impl HelpMessageRow {
 }
 
 /// The name of the contact a request is assigned to, if it is one of `centre_id`'s.
-pub fn contact_of_centre(
+pub(crate) fn contact_of_centre(
     conn: &mut Conn,
     centre_id: i64,
     key: &str,
@@ -347,7 +357,10 @@ pub fn contact_of_centre(
 }
 
 /// Key and name of a contact, by id.
-pub fn contact_by_id(conn: &mut Conn, id: i64) -> Result<Option<(String, String)>, StorageError> {
+pub(crate) fn contact_by_id(
+    conn: &mut Conn,
+    id: i64,
+) -> Result<Option<(String, String)>, StorageError> {
     Ok(contacts::table
         .find(id)
         .select((contacts::key, contacts::name))

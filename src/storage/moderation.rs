@@ -39,7 +39,7 @@ impl RuleKind {
     dead_code,
     reason = "a row holds its whole table row; not every column is read"
 )]
-pub struct DomainRule {
+pub(crate) struct DomainRule {
     pub domain: String,
     pub rule: RuleKind,
     pub created_at: NaiveDateTime,
@@ -116,7 +116,7 @@ fn like_escape(text: &str) -> String {
 
 /// What a block removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Purged {
+pub(crate) struct Purged {
     pub recommendations: usize,
     pub contacts: usize,
     pub places: usize,

@@ -122,7 +122,7 @@ macro_rules! filtered {
 }
 
 impl PlaceRow {
-    pub fn insert(
+    pub(crate) fn insert(
         conn: &mut Conn,
         identity: &PlaceIdentity,
         fields: &PlaceFields,
@@ -133,19 +133,26 @@ impl PlaceRow {
             .get_result(conn)?)
     }
 
-    pub fn update(conn: &mut Conn, id: i64, fields: &PlaceFields) -> Result<Self, StorageError> {
+    pub(crate) fn update(
+        conn: &mut Conn,
+        id: i64,
+        fields: &PlaceFields,
+    ) -> Result<Self, StorageError> {
         Ok(diesel::update(places::table.find(id))
             .set(fields)
             .returning(places::all_columns)
             .get_result(conn)?)
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(places::table.find(id)).execute(conn)?;
         Ok(())
     }
 
-    pub fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<PlaceRecord>, StorageError> {
+    pub(crate) fn find_by_key(
+        conn: &mut Conn,
+        key: &str,
+    ) -> Result<Option<PlaceRecord>, StorageError> {
         Ok(places::table
             .inner_join(centres::table)
             .filter(places::key.eq(key))
@@ -154,7 +161,7 @@ impl PlaceRow {
             .optional()?)
     }
 
-    pub fn find_by_ap_id(
+    pub(crate) fn find_by_ap_id(
         conn: &mut Conn,
         ap_id: &str,
     ) -> Result<Option<PlaceRecord>, StorageError> {
@@ -167,7 +174,7 @@ impl PlaceRow {
     }
 
     /// A centre's place by the producer's own id (the schema's `id`).
-    pub fn find_by_source_id(
+    pub(crate) fn find_by_source_id(
         conn: &mut Conn,
         centre_id: i64,
         source_id: &str,
@@ -181,7 +188,7 @@ impl PlaceRow {
     }
 
     /// One page of places, by name.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         filter: &PlaceFilter,
         window: Window,
@@ -198,7 +205,10 @@ impl PlaceRow {
 
     /// Every place the filter lets through, by name (for an order computed outside the
     /// database, such as distance, and for exports). A node holds hundreds or thousands.
-    pub fn all(conn: &mut Conn, filter: &PlaceFilter) -> Result<Vec<PlaceRecord>, StorageError> {
+    pub(crate) fn all(
+        conn: &mut Conn,
+        filter: &PlaceFilter,
+    ) -> Result<Vec<PlaceRecord>, StorageError> {
         Ok(filtered!(filter)
             .select((Self::as_select(), CentreRow::as_select()))
             .order((places::nom.asc(), places::id.asc()))
@@ -206,7 +216,7 @@ impl PlaceRow {
     }
 
     /// The place as its schema fields.
-    pub fn input(&self) -> Result<PlaceInput, StorageError> {
+    pub(crate) fn input(&self) -> Result<PlaceInput, StorageError> {
         let mut input = PlaceInput {
             source_id: self.source_id.clone(),
             pivot: self.pivot.clone(),
@@ -240,7 +250,7 @@ impl PlaceRow {
 
 /// The stored columns of a validated place. `remote_updated_at` is the author's `updated` for
 /// copies received from peers, None for this node's own.
-pub fn fields(
+pub(crate) fn fields(
     draft: &PlaceDraft,
     centre: &CentreRow,
     remote_updated_at: Option<NaiveDateTime>,

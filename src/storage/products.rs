@@ -6,37 +6,40 @@ use diesel::prelude::*;
 
 use crate::domain::recommendation::Status;
 
+use super::ids::{ProductId, RecommendationId};
 use super::schema::{products, recommendation_products};
 use super::{Conn, StorageError};
 
 /// The id of the product with this canonical name, created if new.
-pub fn ensure(conn: &mut Conn, name: &str, match_key: &str) -> Result<i64, StorageError> {
+pub fn ensure(conn: &mut Conn, name: &str, match_key: &str) -> Result<ProductId, StorageError> {
     if let Some(id) = products::table
         .filter(products::match_key.eq(match_key))
         .select(products::id)
         .first::<i64>(conn)
         .optional()?
     {
-        return Ok(id);
+        return Ok(ProductId(id));
     }
-    Ok(diesel::insert_into(products::table)
-        .values((products::name.eq(name), products::match_key.eq(match_key)))
-        .returning(products::id)
-        .get_result(conn)?)
+    Ok(ProductId(
+        diesel::insert_into(products::table)
+            .values((products::name.eq(name), products::match_key.eq(match_key)))
+            .returning(products::id)
+            .get_result(conn)?,
+    ))
 }
 
 /// Replaces the products a recommendation replaces, keeping their order.
 pub fn set_for_recommendation(
     conn: &mut Conn,
-    recommendation_id: i64,
-    product_ids: &[i64],
+    RecommendationId(recommendation_id): RecommendationId,
+    product_ids: &[ProductId],
 ) -> Result<(), StorageError> {
     diesel::delete(
         recommendation_products::table
             .filter(recommendation_products::recommendation_id.eq(recommendation_id)),
     )
     .execute(conn)?;
-    for (position, product_id) in product_ids.iter().enumerate() {
+    for (position, ProductId(product_id)) in product_ids.iter().enumerate() {
         diesel::insert_into(recommendation_products::table)
             .values((
                 recommendation_products::recommendation_id.eq(recommendation_id),

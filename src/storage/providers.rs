@@ -65,11 +65,11 @@ pub struct OfferingRecommendation {
 }
 
 impl ProviderRow {
-    pub fn kind(&self) -> ProviderKind {
+    pub(crate) fn kind(&self) -> ProviderKind {
         ProviderKind::from_stored(&self.kind)
     }
 
-    pub fn card(&self) -> ProviderCard {
+    pub(crate) fn card(&self) -> ProviderCard {
         ProviderCard {
             key: self.key.clone(),
             name: self.name.clone(),
@@ -80,7 +80,7 @@ impl ProviderRow {
         }
     }
 
-    pub fn input(&self) -> ProviderInput {
+    pub(crate) fn input(&self) -> ProviderInput {
         ProviderInput {
             name: self.name.clone(),
             website: self.website.clone(),
@@ -90,7 +90,7 @@ impl ProviderRow {
         }
     }
 
-    pub fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
         Ok(providers::table
             .filter(providers::key.eq(key))
             .select(Self::as_select())
@@ -98,7 +98,7 @@ impl ProviderRow {
             .optional()?)
     }
 
-    pub fn find_by_website(
+    pub(crate) fn find_by_website(
         conn: &mut Conn,
         spec: &ProviderSpec,
     ) -> Result<Option<Self>, StorageError> {
@@ -110,7 +110,7 @@ impl ProviderRow {
     }
 
     /// One page of providers whose name or website holds every word, by name.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut Conn,
         words: &[String],
         window: Window,
@@ -138,7 +138,7 @@ impl ProviderRow {
     }
 
     /// A new record with a key made from its name (`framasoft`, `framasoft-2`).
-    pub fn insert(
+    pub(crate) fn insert(
         conn: &mut Conn,
         spec: &ProviderSpec,
         now: NaiveDateTime,
@@ -164,7 +164,7 @@ impl ProviderRow {
             .get_result(conn)?)
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut Conn,
         id: i64,
         spec: &ProviderSpec,
@@ -176,7 +176,7 @@ impl ProviderRow {
             .get_result(conn)?)
     }
 
-    pub fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
+    pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {
         diesel::delete(providers::table.find(id)).execute(conn)?;
         Ok(())
     }
@@ -187,7 +187,7 @@ impl ProviderRow {
 /// of this node, and staff change a record on its own page). A key that names no record
 /// (deleted meanwhile) gives none. Callers write software first, whose lock serialises the
 /// writers that may create the same provider on PostgreSQL.
-pub fn resolve(
+pub(crate) fn resolve(
     conn: &mut Conn,
     choice: &ProviderChoice,
     now: NaiveDateTime,
@@ -202,7 +202,7 @@ pub fn resolve(
 }
 
 /// A recommendation's offers as stored: each with its provider's card.
-pub fn offers(
+pub(crate) fn offers(
     conn: &mut Conn,
     hosting: &[ValidHosting],
     now: NaiveDateTime,
@@ -257,7 +257,7 @@ fn offering(conn: &mut Conn, key: &str) -> Result<Vec<Offering>, StorageError> {
 }
 
 /// How many recommendations offer a service of this provider.
-pub fn offer_count(conn: &mut Conn, key: &str) -> Result<usize, StorageError> {
+pub(crate) fn offer_count(conn: &mut Conn, key: &str) -> Result<usize, StorageError> {
     let count: i64 = recommendations::table
         .filter(recommendations::hosting.like(offer_pattern(key)))
         .count()
@@ -267,7 +267,7 @@ pub fn offer_count(conn: &mut Conn, key: &str) -> Result<usize, StorageError> {
 
 /// How many recommendations offer a service of each provider, by key, read in one pass (a
 /// listing of providers asks for all of them at once).
-pub fn offer_counts(
+pub(crate) fn offer_counts(
     conn: &mut Conn,
 ) -> Result<std::collections::HashMap<String, usize>, StorageError> {
     let offered: Vec<String> = recommendations::table
@@ -294,7 +294,7 @@ pub fn offer_counts(
 /// Rewrites the card of `row` in every offer that names it, and returns the recommendations
 /// changed. This node's own ones are stamped as edited now (their `updated` orders the edit on
 /// peers); copies received from peers keep their author's time.
-pub fn refresh_offers(
+pub(crate) fn refresh_offers(
     conn: &mut Conn,
     row: &ProviderRow,
 ) -> Result<Vec<OfferingRecommendation>, StorageError> {
@@ -331,7 +331,7 @@ pub fn refresh_offers(
 }
 
 /// Every record, by name (for pickers and exports; a node knows tens or hundreds).
-pub fn all(conn: &mut Conn) -> Result<Vec<ProviderRow>, StorageError> {
+pub(crate) fn all(conn: &mut Conn) -> Result<Vec<ProviderRow>, StorageError> {
     Ok(providers::table
         .select(ProviderRow::as_select())
         .order((providers::name.asc(), providers::id.asc()))

@@ -9,7 +9,7 @@ use crate::domain::recommendation::{Level, RecommendationDraft, Status};
 use crate::domain::text::fold;
 
 use super::centres::CentreRow;
-use super::ids::{CentreId, SoftwareId};
+use super::ids::{CentreId, RecommendationId, SoftwareId};
 use super::schema::{centres, products, recommendation_products, recommendations, software};
 use super::software::SoftwareRow;
 use super::{Conn, Page, StorageError, Window, products as product_links};
@@ -359,5 +359,5 @@ pub(crate) fn link_products(
         .iter()
         .map(|name| product_links::ensure(conn, name, &fold(name)))
         .collect::<Result<Vec<_>, _>>()?;
-    product_links::set_for_recommendation(conn, recommendation_id, &ids)
+    product_links::set_for_recommendation(conn, RecommendationId(recommendation_id), &ids)
 }

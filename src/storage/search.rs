@@ -18,13 +18,13 @@ use super::software::SoftwareRow;
 use super::{Conn, StorageError};
 
 /// The change kinds the triggers write.
-pub const RECOMMENDATION: &str = "recommendation";
-pub const CONTACT: &str = "contact";
-pub const SOFTWARE: &str = "software";
+pub(crate) const RECOMMENDATION: &str = "recommendation";
+pub(crate) const CONTACT: &str = "contact";
+pub(crate) const SOFTWARE: &str = "software";
 /// The centre's own search document (name, summary, region).
-pub const CENTRE: &str = "centre";
+pub(crate) const CENTRE: &str = "centre";
 /// Every entry of the centre (its actor id, which they are filed under, changed).
-pub const CENTRE_ENTRIES: &str = "centre_entries";
+pub(crate) const CENTRE_ENTRIES: &str = "centre_entries";
 
 /// `eq_any` binds one parameter per value; PostgreSQL takes at most 65,535 per statement.
 const CHUNK: usize = 1_000;
@@ -32,7 +32,7 @@ const CHUNK: usize = 1_000;
 /// One row of the change feed: the row `key` (its id) of table `kind` changed.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = search_changes)]
-pub struct Change {
+pub(crate) struct Change {
     pub seq: i64,
     pub kind: String,
     pub key: String,
@@ -82,7 +82,7 @@ pub(crate) fn prune_changes(conn: &mut Conn, before: NaiveDateTime) -> Result<us
 
 /// A recommendation with everything its document and its search hit show.
 #[derive(Debug, Clone)]
-pub struct RecommendationSource {
+pub(crate) struct RecommendationSource {
     pub row: RecommendationRow,
     pub centre: CentreRow,
     pub software: SoftwareRow,
@@ -94,7 +94,7 @@ pub struct RecommendationSource {
 
 /// Which rows to load: all of them (a rebuild), or some ids (a catch-up, a page of hits).
 #[derive(Debug, Clone, Copy)]
-pub enum Selection<'a> {
+pub(crate) enum Selection<'a> {
     All,
     Ids(&'a [i64]),
 }

@@ -13,7 +13,7 @@ use crate::domain::secret::Secret;
     dead_code,
     reason = "a row holds its whole table row; not every column is read"
 )]
-pub struct TokenRow {
+pub(crate) struct TokenRow {
     pub id: i64,
     /// A secret all the same: whoever reads it may look for the token that hashes to it.
     pub token_hash: Secret,

@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 const STYLESHEET: &str = include_str!("site.css");
 const SUGGEST: &str = include_str!("suggest.js");
 
-pub async fn stylesheet() -> impl IntoResponse {
+pub(super) async fn stylesheet() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -20,7 +20,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 /// `/static/suggest.js`: suggestions under the search box (see the file's comment).
-pub async fn suggest_script() -> impl IntoResponse {
+pub(super) async fn suggest_script() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -33,7 +33,7 @@ pub async fn suggest_script() -> impl IntoResponse {
 const SOFTWARE_PICKER: &str = include_str!("software-picker.js");
 
 /// `/static/software-picker.js`: the recommendation form fills a known software's details.
-pub async fn software_picker_script() -> impl IntoResponse {
+pub(super) async fn software_picker_script() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -45,12 +45,12 @@ pub async fn software_picker_script() -> impl IntoResponse {
 
 /// The vendored Leaflet's version: its files are served under `/static/leaflet/{LEAFLET}/`, so
 /// they can be cached for good.
-pub const LEAFLET: &str = "1.9.4";
+pub(super) const LEAFLET: &str = "1.9.4";
 
 const MAP: &str = include_str!("places-map.js");
 
 /// `/static/places-map.js`: the markers of the places list on a map.
-pub async fn map_script() -> impl IntoResponse {
+pub(super) async fn map_script() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
@@ -61,7 +61,7 @@ pub async fn map_script() -> impl IntoResponse {
 }
 
 /// `/static/leaflet/1.9.4/{file}` and `…/images/{file}`: Leaflet (BSD-2-Clause), as published.
-pub async fn leaflet(Path(path): Path<String>) -> impl IntoResponse {
+pub(super) async fn leaflet(Path(path): Path<String>) -> impl IntoResponse {
     let (kind, body): (&str, &'static [u8]) = match path.as_str() {
         "leaflet.js" => (
             "text/javascript; charset=utf-8",

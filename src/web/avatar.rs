@@ -19,14 +19,14 @@ const CELLS: u32 = 5;
 const MARGIN: u32 = 1;
 
 /// Whether the request's `If-None-Match` names `etag` (then 304 is the answer).
-pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+pub(super) fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
 }
 
-pub async fn avatar(
+pub(super) async fn avatar(
     State(state): State<AppState>,
     Path(username): Path<String>,
     headers: HeaderMap,
@@ -68,7 +68,7 @@ pub async fn avatar(
 }
 
 /// The PNG of `username`'s pattern.
-pub fn generated(username: &str) -> Vec<u8> {
+pub(super) fn generated(username: &str) -> Vec<u8> {
     let digest = Sha256::digest(username.as_bytes());
     let ink = colour(u16::from_be_bytes([digest[0], digest[1]]) % 360);
     let paper = [0xf4, 0xf4, 0xf1];

@@ -11,7 +11,7 @@ use super::i18n::{Lang, Tr};
 
 /// A page that could not be shown. `message` is a translation key; `detail` is shown as is.
 #[derive(Debug)]
-pub struct PageError {
+pub(crate) struct PageError {
     lang: Lang,
     status: StatusCode,
     message: &'static str,
@@ -21,7 +21,7 @@ pub struct PageError {
 }
 
 impl PageError {
-    pub fn new(lang: Lang, status: StatusCode, message: &'static str) -> Self {
+    pub(crate) fn new(lang: Lang, status: StatusCode, message: &'static str) -> Self {
         Self {
             lang,
             status,
@@ -32,7 +32,7 @@ impl PageError {
     }
 
     /// The page for an internal failure: logged under a reference the page shows.
-    pub fn internal(lang: Lang, cause: &dyn std::fmt::Display) -> Self {
+    pub(crate) fn internal(lang: Lang, cause: &dyn std::fmt::Display) -> Self {
         let incident = Incident::log("page", cause);
         Self {
             reference: Some(incident.reference().to_owned()),
@@ -40,17 +40,17 @@ impl PageError {
         }
     }
 
-    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+    pub(crate) fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
     }
 
-    pub fn not_found(lang: Lang) -> Self {
+    pub(crate) fn not_found(lang: Lang) -> Self {
         Self::new(lang, StatusCode::NOT_FOUND, "error-not-found")
     }
 
     /// The page for a failed use case. Internal failures are logged, not shown.
-    pub fn from_directory(lang: Lang, error: DirectoryError) -> Self {
+    pub(crate) fn from_directory(lang: Lang, error: DirectoryError) -> Self {
         match error {
             DirectoryError::NotFound(_) => Self::not_found(lang),
             DirectoryError::Invalid(e) => {
@@ -104,7 +104,7 @@ impl IntoResponse for PageError {
 }
 
 /// Renders a template, or the error page if it cannot be.
-pub fn render(lang: Lang, page: &impl Template) -> Response {
+pub(super) fn render(lang: Lang, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => PageError::internal(lang, &format!("rendering a page: {e}")).into_response(),

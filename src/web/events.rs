@@ -27,7 +27,7 @@ struct EventPage {
 }
 
 /// `/events/{key}`: one event (its id).
-pub async fn event(
+pub(crate) async fn event(
     State(state): State<AppState>,
     visit: Visit,
     Path(key): Path<String>,
@@ -90,7 +90,7 @@ const CALENDAR: Window = Window {
 
 /// `/centres/{name}/events.ics`: the centre's upcoming workshops and its past ones (the
 /// latest 500 of each), one `VEVENT` each, its id as `UID`.
-pub async fn calendar(
+pub(super) async fn calendar(
     State(state): State<AppState>,
     visit: Visit,
     Path(handle): Path<String>,

@@ -16,7 +16,7 @@ use super::i18n::Tr;
 
 /// The error a form shows, next to the control it concerns (and in the summary at the top).
 #[derive(Debug, Clone, Default)]
-pub struct FormError {
+pub(super) struct FormError {
     /// The form control's name; empty when the error concerns no single control.
     pub control: String,
     pub message: String,
@@ -28,7 +28,7 @@ pub struct FormError {
 impl FormError {
     /// Places a validation error: `software.homepage` is the control `software_homepage`,
     /// `hosting.1.url` the control `hosting`, `consent.scope` the control `consent`.
-    pub fn from_field(error: &FieldError, controls: &[&str], tr: Tr) -> Self {
+    pub(super) fn from_field(error: &FieldError, controls: &[&str], tr: Tr) -> Self {
         let path: Vec<&str> = error
             .field
             .split('.')
@@ -61,7 +61,7 @@ impl FormError {
     }
 
     /// What the summary at the top says of this error.
-    pub fn in_summary(&self) -> &str {
+    pub(super) fn in_summary(&self) -> &str {
         if self.summary.is_empty() {
             &self.message
         } else {
@@ -69,11 +69,11 @@ impl FormError {
         }
     }
 
-    pub fn is(&self, control: &str) -> bool {
+    pub(super) fn is(&self, control: &str) -> bool {
         !self.message.is_empty() && self.control == control
     }
 
-    pub fn any(&self) -> bool {
+    pub(super) fn any(&self) -> bool {
         !self.message.is_empty()
     }
 }
@@ -81,11 +81,11 @@ impl FormError {
 /// Every error of a refused form: each shown at its control, all of them in the summary at the
 /// top, in the order of the form's controls (errors that concern no control come last).
 #[derive(Debug, Clone, Default)]
-pub struct FormErrors(Vec<FormError>);
+pub(super) struct FormErrors(Vec<FormError>);
 
 impl FormErrors {
     /// The problems the domain found, placed at the form's `controls`.
-    pub fn from_fields(problems: &[FieldError], controls: &[&str], tr: Tr) -> Self {
+    pub(super) fn from_fields(problems: &[FieldError], controls: &[&str], tr: Tr) -> Self {
         let errors = problems
             .iter()
             .map(|p| FormError::from_field(p, controls, tr))
@@ -94,7 +94,7 @@ impl FormErrors {
     }
 
     /// Errors already placed, put in the order of `controls`.
-    pub fn ordered(mut errors: Vec<FormError>, controls: &[&str]) -> Self {
+    pub(super) fn ordered(mut errors: Vec<FormError>, controls: &[&str]) -> Self {
         errors.sort_by_key(|e| {
             controls
                 .iter()
@@ -104,20 +104,20 @@ impl FormErrors {
         Self(errors)
     }
 
-    pub fn any(&self) -> bool {
+    pub(super) fn any(&self) -> bool {
         self.0.iter().any(FormError::any)
     }
 
-    pub fn count(&self) -> i64 {
+    pub(super) fn count(&self) -> i64 {
         self.0.len() as i64
     }
 
-    pub fn is(&self, control: &str) -> bool {
+    pub(super) fn is(&self, control: &str) -> bool {
         self.0.iter().any(|e| e.is(control))
     }
 
     /// The messages at `control`, empty when it has none.
-    pub fn at(&self, control: &str) -> String {
+    pub(super) fn at(&self, control: &str) -> String {
         self.0
             .iter()
             .filter(|e| e.is(control))
@@ -127,7 +127,7 @@ impl FormErrors {
     }
 
     /// Every message, for a form that has a single field.
-    pub fn messages(&self) -> String {
+    pub(super) fn messages(&self) -> String {
         self.0
             .iter()
             .map(|e| e.message.as_str())
@@ -135,7 +135,7 @@ impl FormErrors {
             .join(" ")
     }
 
-    pub fn list(&self) -> &[FormError] {
+    pub(super) fn list(&self) -> &[FormError] {
         &self.0
     }
 }
@@ -236,7 +236,7 @@ pub(crate) fn list(value: &str) -> Vec<String> {
 /// One hosted offer of the recommendation form: a provider picked from the node's records, the
 /// service's name and its address (both taken from the provider when left blank).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OfferRow {
+pub(super) struct OfferRow {
     pub provider: String,
     pub name: String,
     pub url: String,
@@ -247,7 +247,7 @@ const BLANK_OFFERS: usize = 2;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct ProviderForm {
+pub(super) struct ProviderForm {
     pub name: String,
     pub website: String,
     pub kind: String,
@@ -257,10 +257,10 @@ pub struct ProviderForm {
 }
 
 impl ProviderForm {
-    pub const CONTROLS: &'static [&'static str] =
+    pub(super) const CONTROLS: &'static [&'static str] =
         &["name", "website", "kind", "chatons", "country"];
 
-    pub fn new_default() -> Self {
+    pub(super) fn new_default() -> Self {
         Self {
             kind: ProviderKind::Association.as_str().into(),
             country: "FR".into(),
@@ -268,7 +268,7 @@ impl ProviderForm {
         }
     }
 
-    pub fn to_input(&self) -> Result<ProviderInput, FieldError> {
+    pub(super) fn to_input(&self) -> Result<ProviderInput, FieldError> {
         Ok(ProviderInput {
             name: self.name.trim().to_owned(),
             website: self.website.trim().to_owned(),
@@ -278,7 +278,7 @@ impl ProviderForm {
         })
     }
 
-    pub fn from_input(input: &ProviderInput) -> Self {
+    pub(super) fn from_input(input: &ProviderInput) -> Self {
         Self {
             name: input.name.clone(),
             website: input.website.clone(),
@@ -291,7 +291,7 @@ impl ProviderForm {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct RecommendationForm {
+pub(super) struct RecommendationForm {
     pub software_name: String,
     pub software_homepage: String,
     pub software_repository: String,
@@ -312,7 +312,7 @@ pub struct RecommendationForm {
 }
 
 impl RecommendationForm {
-    pub const CONTROLS: &'static [&'static str] = &[
+    pub(super) const CONTROLS: &'static [&'static str] = &[
         "software_name",
         "software_homepage",
         "software_repository",
@@ -329,7 +329,7 @@ impl RecommendationForm {
         "status",
     ];
 
-    pub fn new_default() -> Self {
+    pub(super) fn new_default() -> Self {
         Self {
             language: "fr".into(),
             level: "recommended".into(),
@@ -339,7 +339,7 @@ impl RecommendationForm {
     }
 
     /// The offers typed in, in row order, without blank rows.
-    pub fn offers(&self) -> Vec<OfferRow> {
+    pub(super) fn offers(&self) -> Vec<OfferRow> {
         let mut rows: BTreeMap<usize, OfferRow> = BTreeMap::new();
         for (control, value) in &self.controls {
             let Some((i, part)) = control
@@ -364,7 +364,7 @@ impl RecommendationForm {
     }
 
     /// The rows to show: the offers, then blank ones.
-    pub fn offer_rows(&self) -> Vec<OfferRow> {
+    pub(super) fn offer_rows(&self) -> Vec<OfferRow> {
         let mut rows = self.offers();
         rows.extend(std::iter::repeat_n(OfferRow::default(), BLANK_OFFERS));
         rows
@@ -387,7 +387,10 @@ impl RecommendationForm {
 
     /// The API's input; an offer's blank name or address is its provider's (from `providers`,
     /// the node's records).
-    pub fn to_input(&self, providers: &[ProviderCard]) -> Result<RecommendationInput, FieldError> {
+    pub(super) fn to_input(
+        &self,
+        providers: &[ProviderCard],
+    ) -> Result<RecommendationInput, FieldError> {
         let hosting = self
             .offers()
             .into_iter()
@@ -437,7 +440,7 @@ impl RecommendationForm {
         })
     }
 
-    pub fn from_input(input: &RecommendationInput) -> Self {
+    pub(super) fn from_input(input: &RecommendationInput) -> Self {
         let offers: Vec<OfferRow> = input
             .hosting
             .iter()
@@ -473,7 +476,7 @@ impl RecommendationForm {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct ContactForm {
+pub(super) struct ContactForm {
     pub name: String,
     pub role: String,
     pub area_country: String,
@@ -497,7 +500,7 @@ pub struct ContactForm {
 }
 
 impl ContactForm {
-    pub const CONTROLS: &'static [&'static str] = &[
+    pub(super) const CONTROLS: &'static [&'static str] = &[
         "name",
         "role",
         "area_country",
@@ -514,14 +517,14 @@ impl ContactForm {
         "consent",
     ];
 
-    pub fn new_default() -> Self {
+    pub(super) fn new_default() -> Self {
         Self {
             visibility: "hidden".into(),
             ..Default::default()
         }
     }
 
-    pub fn to_input(&self, now: DateTime<Utc>) -> Result<ContactInput, FieldError> {
+    pub(super) fn to_input(&self, now: DateTime<Utc>) -> Result<ContactInput, FieldError> {
         let visibility = match self.visibility.trim() {
             "" => Visibility::default(),
             other => Visibility::parse(other).ok_or_else(|| {
@@ -571,7 +574,7 @@ impl ContactForm {
         })
     }
 
-    pub fn from_input(input: &ContactInput) -> Self {
+    pub(super) fn from_input(input: &ContactInput) -> Self {
         let area = input.area.clone().unwrap_or_default();
         let consent = input.consent.as_ref();
         Self {
@@ -603,7 +606,7 @@ impl ContactForm {
         }
     }
 
-    pub fn scope_has(&self, term: &str) -> bool {
+    pub(super) fn scope_has(&self, term: &str) -> bool {
         self.consent_scope.iter().any(|t| t == term)
     }
 }

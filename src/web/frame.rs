@@ -14,7 +14,7 @@ use super::session;
 
 /// Who is looking at a page, read from the request.
 #[derive(Debug, Clone)]
-pub struct Visit {
+pub(crate) struct Visit {
     pub lang: Lang,
     pub admin: Option<Admin>,
     /// The session cookie's secret, when logged in (the CSRF token derives from it).
@@ -55,11 +55,11 @@ impl FromRequestParts<AppState> for Visit {
 }
 
 impl Visit {
-    pub fn tr(&self) -> Tr {
+    pub(crate) fn tr(&self) -> Tr {
         Tr::new(self.lang)
     }
 
-    pub fn frame(&self, state: &AppState, title: impl Into<String>) -> Frame {
+    pub(crate) fn frame(&self, state: &AppState, title: impl Into<String>) -> Frame {
         Frame {
             tr: self.tr(),
             title: title.into(),
@@ -76,14 +76,14 @@ impl Visit {
     }
 
     /// Whether the person logged in is an administrator (not only an editor).
-    pub fn administrator(&self) -> bool {
+    pub(crate) fn administrator(&self) -> bool {
         self.admin
             .as_ref()
             .is_some_and(|a| a.role.is_administrator())
     }
 
     /// Staff when logged in: admin pages show drafts and every card.
-    pub fn access(&self) -> Access {
+    pub(crate) fn access(&self) -> Access {
         if self.admin.is_some() {
             Access::Staff
         } else {
@@ -94,7 +94,7 @@ impl Visit {
 
 /// The part of every page the base template draws.
 #[derive(Debug, Clone)]
-pub struct Frame {
+pub(crate) struct Frame {
     pub tr: Tr,
     pub title: String,
     pub here: String,
@@ -110,7 +110,7 @@ pub struct Frame {
 }
 
 /// One entry of the language switcher.
-pub struct LanguageLink {
+pub(crate) struct LanguageLink {
     pub code: &'static str,
     pub name: &'static str,
     pub href: String,
@@ -118,41 +118,41 @@ pub struct LanguageLink {
 }
 
 impl Frame {
-    pub fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
         self.tr.t(key)
     }
 
     /// The message `{prefix}-{value}`: the label of a stored value (`level-avoid`).
-    pub fn tk(&self, prefix: &str, value: impl std::fmt::Display) -> String {
+    pub(crate) fn tk(&self, prefix: &str, value: impl std::fmt::Display) -> String {
         self.tr.t(&format!("{prefix}-{value}"))
     }
 
-    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+    pub(crate) fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         self.tr.t1(key, name, value)
     }
 
-    pub fn count(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
+    pub(crate) fn count(&self, key: &str, count: impl std::borrow::Borrow<i64>) -> String {
         self.tr.count(key, *count.borrow())
     }
 
     /// Whether a link from stored data may be an `href`: only http(s) URLs (never
     /// `javascript:`), whatever a peer sent.
-    pub fn is_http(&self, url: &str) -> bool {
+    pub(crate) fn is_http(&self, url: &str) -> bool {
         url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
     }
 
     /// The host of a URL (`frama.space`), to tell apart two offers of one provider.
-    pub fn host(&self, url: &str) -> Option<String> {
+    pub(crate) fn host(&self, url: &str) -> Option<String> {
         url::Url::parse(url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
     }
 
-    pub fn lang(&self) -> &'static str {
+    pub(crate) fn lang(&self) -> &'static str {
         self.tr.lang.code()
     }
 
-    pub fn languages(&self) -> Vec<LanguageLink> {
+    pub(crate) fn languages(&self) -> Vec<LanguageLink> {
         Lang::ALL
             .iter()
             .map(|l| LanguageLink {
@@ -170,7 +170,7 @@ impl Frame {
 
     /// The login link of the menu: back to this page after logging in (the home page and the
     /// login page itself lead to the admin pages).
-    pub fn login_href(&self) -> String {
+    pub(crate) fn login_href(&self) -> String {
         let path = self.here.split('?').next().unwrap_or("/");
         if path == "/" || path.starts_with("/admin/login") {
             "/admin/login".to_owned()
@@ -184,7 +184,7 @@ impl Frame {
 
     /// This site's page of a centre: `/centres/name`, or `/centres/name@domain` for a
     /// centre of another node.
-    pub fn centre_href(&self, centre: &crate::directory::views::CentreView) -> String {
+    pub(crate) fn centre_href(&self, centre: &crate::directory::views::CentreView) -> String {
         if centre.local {
             format!("/centres/{}", centre.username)
         } else {
@@ -193,14 +193,14 @@ impl Frame {
     }
 
     /// A category's label in the page's language.
-    pub fn category(&self, id: &str) -> String {
+    pub(crate) fn category(&self, id: &str) -> String {
         crate::domain::category::Category::find(id)
             .map(|c| c.label(self.lang()).to_owned())
             .unwrap_or_else(|| id.to_owned())
     }
 
     /// A date as people read it in the page's language ("2 décembre 2026", "2 December 2026").
-    pub fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+    pub(crate) fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         crate::domain::event::date_text(at.date_naive(), self.lang())
     }
 }
@@ -208,7 +208,7 @@ impl Frame {
 /// Whether the request comes from a page of this site (or says nothing about it). Browsers send
 /// `Origin` on POST; a form posted from another site is refused even before the CSRF token is
 /// checked.
-pub fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap, state: &AppState) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };

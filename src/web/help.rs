@@ -37,7 +37,7 @@ const CONTROLS: &[&str] = &[
 /// What the form posts (and what `/help?software=…&centre=…` prefills).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct HelpForm {
+pub(super) struct HelpForm {
     pub need: String,
     pub name: String,
     /// An e-mail address or a phone number.
@@ -55,7 +55,7 @@ pub struct HelpForm {
 
 /// The form as a page shows it: its context (the software, the centre) and what was typed.
 #[derive(Debug, Clone)]
-pub struct HelpBox {
+pub(super) struct HelpBox {
     pub form: HelpForm,
     pub errors: FormErrors,
     /// The chosen centre's name, when a centre is chosen.
@@ -72,7 +72,7 @@ pub struct HelpBox {
 impl HelpBox {
     /// The short form of a page, about `software` and/or for the centre `centre` (its actor
     /// id, handle or username, with its display name).
-    pub fn short(
+    pub(super) fn short(
         state: &AppState,
         tr: Tr,
         software: Option<&str>,
@@ -154,7 +154,7 @@ struct SentPage {
 }
 
 /// `GET /help`: the whole form, prefilled from the query (`software`, `centre`).
-pub async fn form(
+pub(super) async fn form(
     State(state): State<AppState>,
     visit: Visit,
     Query(form): Query<HelpForm>,
@@ -204,7 +204,7 @@ fn refuse_other_sites(
 }
 
 /// `POST /help`: the request sent, or the form again with every error.
-pub async fn submit(
+pub(super) async fn submit(
     State(state): State<AppState>,
     visit: Visit,
     ClientAddress(client): ClientAddress,
@@ -311,7 +311,7 @@ fn place_error(error: &crate::domain::FieldError, tr: Tr) -> FormError {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct EraseForm {
+pub(super) struct EraseForm {
     reference: String,
 }
 
@@ -325,7 +325,7 @@ struct ErasePage {
 }
 
 /// `GET /help/erase`: the form that erases a request by its reference.
-pub async fn erase_form(State(state): State<AppState>, visit: Visit) -> Response {
+pub(super) async fn erase_form(State(state): State<AppState>, visit: Visit) -> Response {
     let page = ErasePage {
         page: visit.frame(&state, visit.tr().t("help-erase-title")),
         reference: String::new(),
@@ -335,7 +335,7 @@ pub async fn erase_form(State(state): State<AppState>, visit: Visit) -> Response
 }
 
 /// `POST /help/erase`.
-pub async fn erase(
+pub(super) async fn erase(
     State(state): State<AppState>,
     visit: Visit,
     headers: HeaderMap,

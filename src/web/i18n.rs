@@ -13,25 +13,25 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
 /// The cookie the language switcher sets.
-pub const LANG_COOKIE: &str = "maillage_lang";
+pub(crate) const LANG_COOKIE: &str = "maillage_lang";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
+pub(crate) enum Lang {
     Fr,
     En,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+    pub(crate) const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Self::Fr => "fr",
             Self::En => "en",
         }
     }
 
-    pub fn parse(code: &str) -> Option<Self> {
+    pub(crate) fn parse(code: &str) -> Option<Self> {
         match code.trim().to_ascii_lowercase().as_str() {
             "fr" => Some(Self::Fr),
             "en" => Some(Self::En),
@@ -40,7 +40,7 @@ impl Lang {
     }
 
     /// The language's own name, as the switcher shows it.
-    pub fn native_name(self) -> &'static str {
+    pub(crate) fn native_name(self) -> &'static str {
         match self {
             Self::Fr => "Français",
             Self::En => "English",
@@ -49,7 +49,7 @@ impl Lang {
 
     /// The best of our languages for an `Accept-Language` header (RFC 4647 lookup, as Fluent's
     /// negotiation does it); French when nothing matches.
-    pub fn negotiate(accept_language: &str) -> Self {
+    pub(crate) fn negotiate(accept_language: &str) -> Self {
         let requested = fluent_langneg::accepted_languages::parse(accept_language);
         let available: Vec<LanguageIdentifier> = Self::ALL
             .iter()
@@ -123,29 +123,29 @@ static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
 
 /// Translations in one language, handed to every template as `t`.
 #[derive(Debug, Clone, Copy)]
-pub struct Tr {
+pub(crate) struct Tr {
     pub lang: Lang,
 }
 
 impl Tr {
-    pub fn new(lang: Lang) -> Self {
+    pub(crate) fn new(lang: Lang) -> Self {
         Self { lang }
     }
 
     /// The message `key`; the key itself when missing (a test checks none is missing).
-    pub fn t(&self, key: &str) -> String {
+    pub(crate) fn t(&self, key: &str) -> String {
         self.format(key, None)
     }
 
     /// The message `key` with one variable.
-    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+    pub(crate) fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         let mut args = FluentArgs::new();
         args.set(name.to_owned(), FluentValue::from(value.to_string()));
         self.format(key, Some(&args))
     }
 
     /// The message `key` with named variables; `None` when there is no such message.
-    pub fn with_args(&self, key: &str, vars: &[(&str, String)]) -> Option<String> {
+    pub(crate) fn with_args(&self, key: &str, vars: &[(&str, String)]) -> Option<String> {
         let bundle = &CATALOG.bundles[self.lang.code()];
         let pattern = bundle.get_message(key).and_then(|m| m.value())?;
         let mut args = FluentArgs::new();
@@ -161,7 +161,7 @@ impl Tr {
     }
 
     /// The message `key` with a count, for plural forms (`{ $count -> [one] … *[other] … }`).
-    pub fn count(&self, key: &str, count: impl Into<i64>) -> String {
+    pub(crate) fn count(&self, key: &str, count: impl Into<i64>) -> String {
         let mut args = FluentArgs::new();
         args.set("count", FluentValue::from(count.into()));
         self.format(key, Some(&args))

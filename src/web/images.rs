@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
-pub async fn image(
+pub(super) async fn image(
     State(state): State<AppState>,
     Path((username, name)): Path<(String, String)>,
     headers: HeaderMap,

@@ -8,7 +8,7 @@ use crate::domain::region;
 use super::frame::Frame;
 
 /// A licence as a page shows it.
-pub struct LicenceLabel {
+pub(crate) struct LicenceLabel {
     /// Every licence by name: "GNU GPL v2 et GNU AGPL v3 ou ultérieure".
     pub names: String,
     /// At most two names and how many more, for cards: "GNU GPL v2, GNU GPL v3 et 2 autres".
@@ -21,20 +21,20 @@ pub struct LicenceLabel {
 
 impl LicenceLabel {
     /// Whether the names say something the SPDX expression does not (it then goes in details).
-    pub fn renamed(&self) -> bool {
+    pub(crate) fn renamed(&self) -> bool {
         self.names != self.spdx
     }
 }
 
 impl Frame {
     /// "Auvergne-Rhône-Alpes" for `FR-ARA`; a code the directory does not know, as written.
-    pub fn region(&self, code: &str) -> String {
+    pub(crate) fn region(&self, code: &str) -> String {
         region::name(code, self.lang() == "en")
             .map(str::to_owned)
             .unwrap_or_else(|| code.to_owned())
     }
 
-    pub fn licence(&self, expression: &str) -> LicenceLabel {
+    pub(crate) fn licence(&self, expression: &str) -> LicenceLabel {
         let Some(d) = describe(expression) else {
             return LicenceLabel {
                 names: expression.to_owned(),

@@ -14,7 +14,7 @@ mod events;
 mod forms;
 mod frame;
 mod help;
-pub mod i18n;
+pub(crate) mod i18n;
 mod images;
 mod labels;
 mod places;
@@ -38,7 +38,7 @@ pub(crate) use public::{centre, contact, recommendation};
 /// Middleware naming who acts for the audit log (see `directory::audit`).
 pub(crate) use session::acting;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/search", get(public::search))

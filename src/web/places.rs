@@ -26,14 +26,14 @@ const SHOWN: Window = Window {
 };
 
 #[derive(Debug, Default, Deserialize)]
-pub struct PlacesForm {
+pub(super) struct PlacesForm {
     pub near: Option<String>,
 }
 
 /// "Who can help near you", on the pages of a software: the few places of this node's
 /// directory nearest to the postcode or commune the visitor typed.
 #[derive(Debug, Default)]
-pub struct Nearby {
+pub(super) struct Nearby {
     /// What the visitor typed (empty: the form alone is shown).
     pub query: String,
     /// The postcode or commune is not in the table.
@@ -95,7 +95,7 @@ struct PlacesPage {
     max_zoom: u8,
 }
 
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     visit: Visit,
     Query(form): Query<PlacesForm>,
@@ -152,7 +152,7 @@ struct PlacePage {
 }
 
 /// `/places/{key}`: one place (its id).
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     visit: Visit,
     Path(key): Path<String>,

@@ -31,7 +31,7 @@ struct ProvidersPage {
     providers: Vec<ProviderView>,
 }
 
-pub async fn list(State(state): State<AppState>, visit: Visit) -> PageResult {
+pub(super) async fn list(State(state): State<AppState>, visit: Visit) -> PageResult {
     let providers = state
         .directory
         .list_providers(&ProviderQuery::default(), SHOWN)
@@ -53,7 +53,7 @@ struct ProviderPage {
     recommendations: Vec<RecommendationView>,
 }
 
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     visit: Visit,
     Path(key): Path<String>,

@@ -33,7 +33,7 @@ const ALL: Window = Window {
     limit: 500,
 };
 
-pub struct CategoryLink {
+pub(super) struct CategoryLink {
     pub id: &'static str,
     pub label: String,
     pub count: i64,
@@ -51,7 +51,7 @@ struct HomePage {
     help: HelpBox,
 }
 
-pub async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
+pub(super) async fn home(State(state): State<AppState>, visit: Visit) -> PageResult {
     let d = &state.directory;
     let err = |e| PageError::from_directory(visit.lang, e);
     let categories = category_links(&state, visit.lang).await.map_err(err)?;
@@ -107,7 +107,7 @@ async fn category_links(
         .collect())
 }
 
-pub async fn search(
+pub(super) async fn search(
     State(state): State<AppState>,
     visit: Visit,
     Query(form): Query<SearchForm>,
@@ -147,7 +147,7 @@ struct SoftwarePage {
     help: HelpBox,
 }
 
-pub async fn software(
+pub(super) async fn software(
     State(state): State<AppState>,
     visit: Visit,
     Path(slug): Path<String>,
@@ -219,7 +219,7 @@ struct RecommendationPage {
 
 /// `/recommendations/{key}`: the page for browsers (any entry this node holds); `startup`
 /// gives ActivityPub clients the Note instead.
-pub async fn recommendation(
+pub(crate) async fn recommendation(
     State(state): State<AppState>,
     visit: Visit,
     Path(key): Path<String>,
@@ -245,7 +245,7 @@ struct ContactPage {
 }
 
 /// `/contacts/{key}`: a contact card, showing only what the person consented to publish.
-pub async fn contact(
+pub(crate) async fn contact(
     State(state): State<AppState>,
     visit: Visit,
     Path(key): Path<String>,
@@ -270,7 +270,7 @@ struct CentresPage {
     network: Vec<CentreOverview>,
 }
 
-pub async fn centres(State(state): State<AppState>, visit: Visit) -> PageResult {
+pub(super) async fn centres(State(state): State<AppState>, visit: Visit) -> PageResult {
     let all = state
         .directory
         .centre_overview()
@@ -298,7 +298,7 @@ struct CentrePage {
 
 /// `/centres/{username}` and `/centres/{user@domain}` (`startup` gives ActivityPub clients the
 /// actor instead).
-pub async fn centre(
+pub(crate) async fn centre(
     State(state): State<AppState>,
     visit: Visit,
     Path(handle): Path<String>,
@@ -352,7 +352,7 @@ struct CategoryPage {
 }
 
 /// A category: every software recommended in it, printable as a workshop handout.
-pub async fn category(
+pub(super) async fn category(
     State(state): State<AppState>,
     visit: Visit,
     Path(id): Path<String>,
@@ -397,7 +397,7 @@ struct TagPage {
 
 /// `/tags/{name}`: the recommendations a hashtag of our Notes names (other servers link their
 /// hashtags here), with its Atom feed.
-pub async fn tag(
+pub(super) async fn tag(
     State(state): State<AppState>,
     visit: Visit,
     Path(name): Path<String>,
@@ -416,12 +416,12 @@ pub async fn tag(
 }
 
 #[derive(Deserialize)]
-pub struct Back {
+pub(super) struct Back {
     back: Option<String>,
 }
 
 /// The language switcher: remembers the choice in a cookie for a year and goes back to the page.
-pub async fn switch_language(
+pub(super) async fn switch_language(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(back): Query<Back>,
@@ -445,10 +445,10 @@ pub async fn switch_language(
 /// Browsers drop tabs and newlines from URLs, so `/\t/evil.example` would take the visitor to
 /// `//evil.example`, another site; and a newline cannot go into a `Location` header at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NotAPath;
+pub(super) struct NotAPath;
 
 impl NotAPath {
-    pub fn page(self, lang: Lang) -> PageError {
+    pub(super) fn page(self, lang: Lang) -> PageError {
         PageError::new(
             lang,
             axum::http::StatusCode::BAD_REQUEST,
@@ -460,7 +460,7 @@ impl NotAPath {
 
 /// A path on this site to go back to, as a browser would resolve it; anything that resolves
 /// to another site (`//host`, `/\\host`, `https://host`) becomes `/`.
-pub fn local_path(back: Option<&str>) -> Result<String, NotAPath> {
+pub(super) fn local_path(back: Option<&str>) -> Result<String, NotAPath> {
     let Some(back) = back else {
         return Ok("/".to_owned());
     };

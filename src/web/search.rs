@@ -11,12 +11,12 @@ use crate::state::AppState;
 
 use super::frame::Frame;
 
-pub const PER_PAGE: u32 = 20;
+pub(super) const PER_PAGE: u32 = 20;
 
 /// The query string of `/search`. Everything is text so that a hand-edited URL shows a page,
 /// not a bare 400.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct SearchForm {
+pub(super) struct SearchForm {
     pub q: Option<String>,
     pub kind: Option<String>,
     pub category: Option<String>,
@@ -29,7 +29,7 @@ pub struct SearchForm {
 }
 
 /// The filters, in the order the facets are shown.
-pub const FILTERS: [&str; 7] = [
+pub(super) const FILTERS: [&str; 7] = [
     "kind", "category", "replaces", "origin", "license", "region", "audience",
 ];
 
@@ -50,7 +50,7 @@ impl SearchForm {
         value.as_deref().map(str::trim).filter(|v| !v.is_empty())
     }
 
-    pub fn page_number(&self) -> u32 {
+    pub(super) fn page_number(&self) -> u32 {
         self.get("page")
             .and_then(|p| p.parse().ok())
             .filter(|p| *p >= 1)
@@ -59,7 +59,7 @@ impl SearchForm {
 
     /// `/search?…` with `name` set to `value` (or removed), back to page 1 unless `name` is
     /// the page itself.
-    pub fn href_with(&self, name: &str, value: Option<&str>) -> String {
+    pub(super) fn href_with(&self, name: &str, value: Option<&str>) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         for key in ["q"].iter().chain(FILTERS.iter()).chain(["page"].iter()) {
             let v = if *key == name {
@@ -100,20 +100,20 @@ impl SearchForm {
 
 /// One value of a facet, with how many results have it.
 #[derive(Debug, Clone)]
-pub struct FacetValue {
+pub(super) struct FacetValue {
     pub value: String,
     pub label: String,
     pub count: u64,
 }
 
 #[derive(Debug, Clone)]
-pub struct Facet {
+pub(super) struct Facet {
     pub name: String,
     pub values: Vec<FacetValue>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Results {
+pub(super) struct Results {
     pub total: i64,
     pub page: u32,
     pub per_page: u32,
@@ -125,13 +125,13 @@ pub struct Results {
 
 /// What an empty result page offers instead: the categories and the most replaced products.
 #[derive(Default)]
-pub struct Elsewhere {
+pub(super) struct Elsewhere {
     pub categories: Vec<super::public::CategoryLink>,
     pub products: Vec<(String, i64)>,
 }
 
 /// Runs the directory's search for the page.
-pub async fn run(
+pub(super) async fn run(
     state: &AppState,
     form: &SearchForm,
     access: Access,
@@ -167,7 +167,7 @@ pub async fn run(
 
 #[derive(Template)]
 #[template(path = "search.html")]
-pub struct SearchPage {
+pub(super) struct SearchPage {
     page: Frame,
     form: SearchForm,
     results: Results,
@@ -175,13 +175,18 @@ pub struct SearchPage {
 }
 
 /// A filter in force, with the link that removes it.
-pub struct ActiveFilter {
+pub(super) struct ActiveFilter {
     pub label: String,
     pub remove: String,
 }
 
 impl SearchPage {
-    pub fn new(page: Frame, form: SearchForm, results: Results, elsewhere: Elsewhere) -> Self {
+    pub(super) fn new(
+        page: Frame,
+        form: SearchForm,
+        results: Results,
+        elsewhere: Elsewhere,
+    ) -> Self {
         Self {
             page,
             form,

@@ -20,11 +20,11 @@ use super::frame::{Visit, same_origin};
 
 /// Whether cookies get `Secure`: the node is served over https (always, outside the insecure
 /// local mode).
-pub fn secure(state: &AppState) -> bool {
+pub(super) fn secure(state: &AppState) -> bool {
     state.directory.urls().base().scheme() == "https"
 }
 
-pub fn session_cookie_name(secure: bool) -> &'static str {
+pub(super) fn session_cookie_name(secure: bool) -> &'static str {
     if secure {
         "__Host-maillage_session"
     } else {
@@ -32,7 +32,7 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     }
 }
 
-pub fn login_cookie_name(secure: bool) -> &'static str {
+pub(super) fn login_cookie_name(secure: bool) -> &'static str {
     if secure {
         "__Host-maillage_login"
     } else {
@@ -41,7 +41,7 @@ pub fn login_cookie_name(secure: bool) -> &'static str {
 }
 
 /// The value of a cookie of the request.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -54,7 +54,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value for a secret cookie; `max_age` 0 deletes it.
-pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+pub(super) fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let cookie = cookie::Cookie::build((name.to_owned(), value.to_owned()))
         .path("/")
         .http_only(true)
@@ -66,7 +66,7 @@ pub fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> Header
 }
 
 /// The CSRF token of the forms of a session.
-pub fn csrf_token(session: &str) -> String {
+pub(super) fn csrf_token(session: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(b"maillage csrf v1\0");
     hasher.update(session.as_bytes());
@@ -84,7 +84,7 @@ struct CsrfField {
 }
 
 /// A logged-in visitor; others are sent to the login page and brought back afterwards.
-pub struct AdminVisit(pub Visit);
+pub(super) struct AdminVisit(pub Visit);
 
 impl FromRequestParts<AppState> for AdminVisit {
     type Rejection = Response;
@@ -122,7 +122,7 @@ const ADMINISTRATOR_PAGES: &[&str] = &[
     "/admin/queue/",
 ];
 
-pub fn administrators_only(path: &str) -> bool {
+pub(super) fn administrators_only(path: &str) -> bool {
     ADMINISTRATOR_PAGES.iter().any(|prefix| {
         path.strip_prefix(prefix)
             .is_some_and(|rest| prefix.ends_with('/') || rest.is_empty() || rest.starts_with('/'))
@@ -144,7 +144,7 @@ fn refuse_editors(visit: &Visit, path: &str) -> Option<Response> {
 
 /// Middleware: a form posted to an admin page is done as the account of its session, the
 /// name the audit log records (see `directory::audit`).
-pub async fn acting(
+pub(crate) async fn acting(
     axum::extract::State(state): axum::extract::State<AppState>,
     req: Request,
     next: axum::middleware::Next,
@@ -164,14 +164,14 @@ pub async fn acting(
     }
 }
 
-pub fn to_login(back: &str) -> Response {
+pub(super) fn to_login(back: &str) -> Response {
     let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
     Redirect::to(&format!("/admin/login?next={next}")).into_response()
 }
 
 /// A form posted by a logged-in admin from one of our pages: origin and CSRF token checked,
 /// then the body decoded as `T` (repeated names become lists, as browsers send checkboxes).
-pub struct AdminForm<T> {
+pub(super) struct AdminForm<T> {
     pub visit: Visit,
     pub form: T,
 }
@@ -217,14 +217,14 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for AdminForm<T> {
 /// out). Each file is read up to `file_cap + 1` bytes, so that the form can name the control
 /// of one too large (files are images: the cap is `directory::media::MAX_IMAGE_BYTES`); the
 /// whole body is capped by the route's `DefaultBodyLimit`.
-pub struct AdminUpload {
+pub(super) struct AdminUpload {
     pub visit: Visit,
     pub fields: std::collections::HashMap<String, String>,
     pub files: std::collections::HashMap<String, Vec<u8>>,
 }
 
 impl AdminUpload {
-    pub fn field(&self, name: &str) -> String {
+    pub(super) fn field(&self, name: &str) -> String {
         self.fields.get(name).cloned().unwrap_or_default()
     }
 }
@@ -297,7 +297,7 @@ fn forbidden(visit: &Visit) -> Response {
 }
 
 /// Checks the login form's double-submit token against its cookie.
-pub fn login_token_ok(headers: &HeaderMap, state: &AppState, submitted: &str) -> bool {
+pub(super) fn login_token_ok(headers: &HeaderMap, state: &AppState, submitted: &str) -> bool {
     let secure = secure(state);
     same_origin(headers, state)
         && cookie(headers, login_cookie_name(secure))

@@ -11,7 +11,7 @@ use crate::state::AppState;
 
 /// The print-only block of a sheet.
 #[derive(Debug, Clone)]
-pub struct Sheet {
+pub(super) struct Sheet {
     /// The absolute address of the page, as printed and encoded in the QR code.
     pub url: String,
     /// `<svg …>…</svg>`, without an XML declaration (it sits inside the page).
@@ -25,7 +25,7 @@ pub struct Sheet {
 
 impl Sheet {
     /// The sheet of the page `page` frames.
-    pub async fn of(state: &AppState, page: &Frame) -> Self {
+    pub(super) async fn of(state: &AppState, page: &Frame) -> Self {
         let path = page.here.as_str();
         let url = state
             .directory

@@ -78,7 +78,7 @@ impl CreateOrUpdatePlace {
 
 /// A local place was created (`created`) or edited: its centre's followers get a Create or an
 /// Update, queued in `conn`'s transaction.
-pub fn place_changed(
+pub(crate) fn place_changed(
     conn: &mut Conn,
     urls: &NodeUrls,
     ap_id: &str,
@@ -100,7 +100,7 @@ pub fn place_changed(
 }
 
 /// A local place was deleted: its followers get a Delete, and its id answers 410 from now on.
-pub fn place_deleted(
+pub(crate) fn place_deleted(
     conn: &mut Conn,
     urls: &NodeUrls,
     ap_id: &str,

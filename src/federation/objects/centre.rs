@@ -81,20 +81,20 @@ impl ApubCentre {
         })
     }
 
-    pub fn new(row: CentreRow) -> Result<Self, FederationError> {
+    pub(crate) fn new(row: CentreRow) -> Result<Self, FederationError> {
         let id = Url::parse(&row.actor_id)?;
         Ok(Self { id, row })
     }
 
-    pub fn followers_url(&self) -> Url {
+    pub(crate) fn followers_url(&self) -> Url {
         Url::parse(&format!("{}/followers", self.row.actor_id)).expect("valid actor id")
     }
 
-    pub fn outbox_url(&self) -> Url {
+    pub(crate) fn outbox_url(&self) -> Url {
         Url::parse(&format!("{}/outbox", self.row.actor_id)).expect("valid actor id")
     }
 
-    pub fn following_url(&self) -> Url {
+    pub(crate) fn following_url(&self) -> Url {
         Url::parse(&format!("{}/following", self.row.actor_id)).expect("valid actor id")
     }
 }
@@ -297,7 +297,7 @@ impl LibActor for ApubCentre {
 }
 
 /// The actor behind an id, fetched if unknown or stale.
-pub async fn dereference(
+pub(crate) async fn dereference(
     id: &Url,
     data: &Data<FederationData>,
 ) -> Result<ApubCentre, FederationError> {

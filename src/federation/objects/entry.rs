@@ -45,13 +45,13 @@ pub struct ApubEntry {
 }
 
 impl ApubEntry {
-    pub fn centre(&self) -> &CentreRow {
+    pub(crate) fn centre(&self) -> &CentreRow {
         match &self.entry {
             Entry::Recommendation { centre, .. } | Entry::Contact { centre, .. } => centre,
         }
     }
 
-    pub fn is_local(&self) -> bool {
+    pub(crate) fn is_local(&self) -> bool {
         match &self.entry {
             Entry::Recommendation { rec, .. } => rec.local,
             Entry::Contact { row, .. } => row.local,
@@ -60,7 +60,7 @@ impl ApubEntry {
 
     /// What may be sent to other servers at all: published recommendations, and contacts
     /// whose visibility is `network` or `public`.
-    pub fn is_federated(&self) -> bool {
+    pub(crate) fn is_federated(&self) -> bool {
         match &self.entry {
             Entry::Recommendation { rec, .. } => rec.status == Status::Published,
             Entry::Contact { row, .. } => {
@@ -70,13 +70,13 @@ impl ApubEntry {
     }
 
     /// Whether only peer directory centres may receive it (`network` contacts).
-    pub fn is_network_only(&self) -> bool {
+    pub(crate) fn is_network_only(&self) -> bool {
         matches!(&self.entry, Entry::Contact { row, .. }
             if row.visibility == Visibility::Network)
     }
 
     /// Loads the entry with this id from the database.
-    pub async fn load(
+    pub(crate) async fn load(
         id: &Url,
         data: &Data<FederationData>,
     ) -> Result<Option<Self>, FederationError> {
@@ -85,7 +85,7 @@ impl ApubEntry {
     }
 
     /// The same, on a connection (inside a transaction).
-    pub fn load_in(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn load_in(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
         let Ok(id) = Url::parse(ap_id) else {
             return Ok(None);
         };
@@ -114,7 +114,11 @@ impl ApubEntry {
 
 /// The Note of a local entry, addressed as its visibility says: Public and followers, or, for
 /// a `network` card, the directory centres that follow its author and nobody else.
-pub fn note(conn: &mut Conn, urls: &NodeUrls, entry: &ApubEntry) -> Result<Note, StorageError> {
+pub(crate) fn note(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    entry: &ApubEntry,
+) -> Result<Note, StorageError> {
     let centre = ApubCentre::new(entry.centre().clone())
         .map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let (to, cc) = if entry.is_network_only() {
@@ -206,7 +210,7 @@ impl Object for ApubEntry {
 }
 
 /// A received entry, validated and ready to store.
-pub enum Prepared {
+pub(crate) enum Prepared {
     Recommendation {
         id: Url,
         draft: RecommendationDraft,
@@ -226,7 +230,7 @@ pub enum Prepared {
 /// Stores or updates the copy of a received entry, on a connection (one transaction may apply
 /// a whole page of a backfill). A deleted id stays deleted (`Gone`); an edit older than the
 /// copy (by the author's `updated`) changes nothing; an object owned by another actor is refused.
-pub fn apply(
+pub(crate) fn apply(
     conn: &mut Conn,
     prepared: &Prepared,
     author: &CentreRow,
@@ -253,7 +257,7 @@ pub fn apply(
 
 /// Validates a received Note's extension with the same rules as local input: a bad value
 /// refuses the object.
-pub fn prepare(note: Note) -> Result<Prepared, FederationError> {
+pub(crate) fn prepare(note: Note) -> Result<Prepared, FederationError> {
     let id = note.id.inner().clone();
     let updated = note
         .updated
@@ -273,6 +277,6 @@ pub fn prepare(note: Note) -> Result<Prepared, FederationError> {
 }
 
 /// Whether `id` names an object of this node (by authority).
-pub fn is_local_id(id: &Url, data: &Data<FederationData>) -> bool {
+pub(crate) fn is_local_id(id: &Url, data: &Data<FederationData>) -> bool {
     authority(id) == data.urls.authority()
 }

@@ -35,7 +35,7 @@ pub struct ApubEvent {
 
 impl ApubEvent {
     /// The event with this id, on a connection (inside a transaction).
-    pub fn load_in(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
+    pub(crate) fn load_in(conn: &mut Conn, ap_id: &str) -> Result<Option<Self>, StorageError> {
         let Ok(id) = Url::parse(ap_id) else {
             return Ok(None);
         };
@@ -49,7 +49,7 @@ impl ApubEvent {
         )
     }
 
-    pub async fn load(
+    pub(crate) async fn load(
         id: &Url,
         data: &Data<FederationData>,
     ) -> Result<Option<Self>, FederationError> {
@@ -58,7 +58,7 @@ impl ApubEvent {
     }
 
     /// The Event of a local event, to Public and the centre's followers.
-    pub fn to_object(&self) -> Result<EventObject, StorageError> {
+    pub(crate) fn to_object(&self) -> Result<EventObject, StorageError> {
         let centre = ApubCentre::new(self.centre.clone())
             .map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let row = &self.row;
@@ -212,7 +212,7 @@ impl Object for ApubEvent {
 
 /// A received event, checked and ready to store.
 #[derive(Debug, Clone)]
-pub struct PreparedEvent {
+pub(crate) struct PreparedEvent {
     pub id: Url,
     pub draft: EventDraft,
     pub location: Option<EventLocation>,
@@ -222,7 +222,7 @@ pub struct PreparedEvent {
 /// Checks a received Event with the rules of local input: texts are reduced to plain text and
 /// bounded, links must be http(s), the end comes after the start; a place id on another
 /// authority than the event's is dropped (the address stays).
-pub fn prepare(json: EventObject) -> Result<PreparedEvent, FederationError> {
+pub(crate) fn prepare(json: EventObject) -> Result<PreparedEvent, FederationError> {
     let id = json.id.inner().clone();
     let updated = json
         .updated
@@ -275,7 +275,7 @@ pub fn prepare(json: EventObject) -> Result<PreparedEvent, FederationError> {
 /// Stores or updates the copy of a received event by `author`, on a connection. A deleted id
 /// stays deleted (`Gone`); an edit older than the copy changes nothing; an event owned by
 /// another actor is refused.
-pub fn apply(
+pub(crate) fn apply(
     conn: &mut Conn,
     prepared: &PreparedEvent,
     author: &CentreRow,

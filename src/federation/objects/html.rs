@@ -3,7 +3,7 @@
 //! ever reaches a page.
 
 /// Plain text as HTML paragraphs, escaped; blank lines separate paragraphs.
-pub fn paragraphs(text: &str) -> String {
+pub(crate) fn paragraphs(text: &str) -> String {
     text.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
@@ -12,18 +12,18 @@ pub fn paragraphs(text: &str) -> String {
 }
 
 /// Text escaped for an element's content.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     html_escape::encode_text(text).into_owned()
 }
 
 /// Text escaped for a double-quoted attribute value (`href="..."`).
-pub fn attr(text: &str) -> String {
+pub(crate) fn attr(text: &str) -> String {
     html_escape::encode_double_quoted_attribute(text).into_owned()
 }
 
 /// The text of remote HTML: tags removed (paragraphs and line breaks kept as new lines),
 /// entities decoded.
-pub fn to_text(html: &str) -> String {
+pub(crate) fn to_text(html: &str) -> String {
     let spaced = html
         .replace("</p>", "\n\n")
         .replace("<br>", "\n")

@@ -12,7 +12,7 @@ use crate::federation::protocol::actor::{Actor, Endpoints};
 use crate::federation::{FederationData, FederationError};
 
 #[derive(Debug, Clone)]
-pub struct InstanceActor {
+pub(crate) struct InstanceActor {
     pub id: Url,
     pub public_key_pem: String,
     pub private_key_pem: Secret,
@@ -22,7 +22,7 @@ pub struct InstanceActor {
 }
 
 impl InstanceActor {
-    pub fn new(base: &Url, public_key_pem: String, private_key_pem: String) -> Self {
+    pub(crate) fn new(base: &Url, public_key_pem: String, private_key_pem: String) -> Self {
         Self {
             id: base.join("actor").expect("valid path"),
             inbox: base.join("inbox").expect("valid path"),
@@ -32,7 +32,7 @@ impl InstanceActor {
         }
     }
 
-    pub fn to_json(&self) -> Actor {
+    pub(crate) fn to_json(&self) -> Actor {
         Actor {
             kind: "Application".into(),
             id: Url::clone(&self.id).into(),

@@ -25,14 +25,14 @@ use crate::storage::{Conn, StorageError, activities, now};
 
 /// A received place, validated and ready to store.
 #[derive(Debug)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     pub id: Url,
     pub draft: PlaceDraft,
     pub updated: NaiveDateTime,
 }
 
 /// The `Place` of one of our places, addressed to everyone (places are public).
-pub fn object(row: &PlaceRow, centre: &CentreRow) -> Result<Place, StorageError> {
+pub(crate) fn object(row: &PlaceRow, centre: &CentreRow) -> Result<Place, StorageError> {
     let actor =
         ApubCentre::new(centre.clone()).map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let input = row.input()?;
@@ -93,7 +93,7 @@ pub(crate) async fn verify(
 /// Validates a received place with the rules of local input, after reducing any HTML in its
 /// texts to text. Members this version does not know are dropped (a newer peer may send more);
 /// coordinates given twice must agree.
-pub fn prepare(place: Place) -> Result<Prepared, FederationError> {
+pub(crate) fn prepare(place: Place) -> Result<Prepared, FederationError> {
     let id = place.id.clone();
     let Some(Value::Object(mut fields)) = place.place else {
         return Err(FederationError::BadRequest(format!(
@@ -190,7 +190,7 @@ pub(crate) fn apply(
 
 /// A local place at its id: the `Place`; 410 with a Tombstone once deleted (browsers get the
 /// website's page at the same URL).
-pub async fn serve(
+pub(crate) async fn serve(
     State(fed): State<Federation>,
     Path(key): Path<String>,
 ) -> Result<Response, FederationError> {

@@ -129,7 +129,7 @@ pub(super) fn apply(
 }
 
 /// `GoogleDrive` from "Google Drive": a hashtag Mastodon links.
-pub fn hashtag(text: &str) -> String {
+pub(crate) fn hashtag(text: &str) -> String {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {

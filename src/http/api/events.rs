@@ -17,7 +17,7 @@ use super::recommendations::{AsCentre, key_of};
 /// List events: those not over yet, soonest first; with `past=true`, those over, latest first.
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     params(EventQuery, Paging), responses((status = 200, body = Listing<EventView>)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
     Params(query): Params<EventQuery>,
@@ -35,7 +35,7 @@ pub async fn list(
     params(AsCentre), request_body = EventInput, security(("bearer" = [])),
     responses((status = 201, body = EventView, headers(("Location" = String))),
         (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     _staff: Staff,
     Params(as_centre): Params<AsCentre>,
@@ -61,7 +61,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/events/{key}", tag = "events",
     params(("key" = String, Path)),
     responses((status = 200, body = EventView), (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Caller(access): Caller,
     Path(key): Path<String>,
@@ -74,7 +74,7 @@ pub async fn show(
     params(("key" = String, Path)), request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = EventView), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -89,7 +89,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/events/{key}", tag = "events",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,

@@ -20,7 +20,7 @@ use crate::state::{AppState, ClientAddress};
     request_body = HelpRequestInput,
     responses((status = 201, body = HelpSubmitted), (status = 422, body = ErrorBody),
         (status = 429, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
     JsonBody(input): JsonBody<HelpRequestInput>,
@@ -45,7 +45,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/help-requests", tag = "help",
     params(HelpQuery, Paging), security(("bearer" = [])),
     responses((status = 200, body = Listing<HelpRequestView>), (status = 401, body = ErrorBody)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     _staff: Staff,
     Params(query): Params<HelpQuery>,
@@ -62,7 +62,7 @@ pub async fn list(
     params(("reference" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = HelpRequestView), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     _staff: Staff,
     Path(reference): Path<String>,
@@ -75,7 +75,7 @@ pub async fn show(
     params(("reference" = String, Path)), request_body = HelpUpdate, security(("bearer" = [])),
     responses((status = 200, body = HelpRequestView), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(reference): Path<String>,
@@ -95,7 +95,7 @@ pub async fn update(
     params(("reference" = String, Path)), request_body = HelpReply, security(("bearer" = [])),
     responses((status = 201, body = HelpRequestView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn reply(
+pub(super) async fn reply(
     State(state): State<AppState>,
     _staff: Staff,
     Path(reference): Path<String>,
@@ -112,7 +112,7 @@ pub async fn reply(
 #[utoipa::path(delete, path = "/api/v1/help-requests/{reference}", tag = "help",
     params(("reference" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn erase(
+pub(super) async fn erase(
     State(state): State<AppState>,
     Path(reference): Path<String>,
 ) -> Result<StatusCode, ApiError> {

@@ -7,7 +7,7 @@ mod events;
 mod export;
 mod help;
 mod network;
-pub mod openapi;
+pub(crate) mod openapi;
 mod places;
 mod providers;
 mod recommendations;
@@ -18,7 +18,7 @@ use axum::routing::{delete, get, post};
 
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/recommendations",

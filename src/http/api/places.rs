@@ -18,7 +18,7 @@ use super::recommendations::{AsCentre, key_of};
 /// List places, by name.
 #[utoipa::path(get, path = "/api/v1/places", tag = "places",
     params(PlaceQuery, Paging), responses((status = 200, body = Listing<PlaceView>)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     Caller(access): Caller,
     Params(query): Params<PlaceQuery>,
@@ -36,7 +36,7 @@ pub async fn list(
     responses((status = 201, body = PlaceView, headers(("Location" = String))),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     _staff: Staff,
     Params(as_centre): Params<AsCentre>,
@@ -62,7 +62,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/places/{key}", tag = "places",
     params(("key" = String, Path)),
     responses((status = 200, body = PlaceView), (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Caller(access): Caller,
     Path(key): Path<String>,
@@ -75,7 +75,7 @@ pub async fn show(
     params(("key" = String, Path)), request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = PlaceView), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -90,7 +90,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/places/{key}", tag = "places",
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody)))]
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,

@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// List providers, by name, each with the number of recommendations that offer its services.
 #[utoipa::path(get, path = "/api/v1/providers", tag = "providers",
     params(ProviderQuery, Paging), responses((status = 200, body = Listing<ProviderView>)))]
-pub async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     Params(query): Params<ProviderQuery>,
     Params(paging): Params<Paging>,
@@ -30,7 +30,7 @@ pub async fn list(
     responses((status = 201, body = ProviderView, headers(("Location" = String))),
         (status = 401, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn create(
+pub(super) async fn create(
     State(state): State<AppState>,
     _staff: Staff,
     JsonBody(input): JsonBody<ProviderInput>,
@@ -52,7 +52,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/providers/{key}", tag = "providers",
     params(("key" = String, Path)),
     responses((status = 200, body = ProviderView), (status = 404, body = ErrorBody)))]
-pub async fn show(
+pub(super) async fn show(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Json<ProviderView>, ApiError> {
@@ -65,7 +65,7 @@ pub async fn show(
     params(("key" = String, Path)), request_body = Object, security(("bearer" = [])),
     responses((status = 200, body = ProviderView), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn update(
+pub(super) async fn update(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
@@ -81,7 +81,7 @@ pub async fn update(
     params(("key" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
-pub async fn delete(
+pub(super) async fn delete(
     State(state): State<AppState>,
     _staff: Staff,
     Path(key): Path<String>,
