@@ -332,7 +332,7 @@ impl Application {
         let router = router(self.state);
         serve(self.listener, router, header_timeout, shutdown).await;
         workers.abort();
-        federation.stop_backfills();
+        federation.stop_backfills().await;
         search.abort();
         help.abort();
         Ok(())

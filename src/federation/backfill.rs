@@ -88,11 +88,33 @@ pub(crate) async fn resume_unfinished(
     Ok(count)
 }
 
+/// How a backfill run ended, short of an error.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Ended {
+    /// Read to the end (or to the cap).
+    Done,
+    /// The node is stopping: the next start resumes it.
+    Stopped,
+    /// Someone else (another process on the same database) moved it on: theirs to finish.
+    TakenOver,
+}
+
 /// Runs a backfill and records how it ended.
 async fn drive(follow: FollowRow, target: ApubCentre, data: Data<FederationData>) {
     let result = run(&follow, &target, &data).await;
     let error = match &result {
-        Ok(()) => None,
+        Ok(Ended::Done) => None,
+        Ok(Ended::Stopped) => {
+            tracing::info!("backfill from {} paused: the node is stopping", target.id);
+            return;
+        }
+        Ok(Ended::TakenOver) => {
+            tracing::info!(
+                "backfill from {}: run by another process on this database",
+                target.id
+            );
+            return;
+        }
         Err(e) => {
             tracing::warn!("backfill from {} failed: {e}", target.id);
             Some(e.to_string())
@@ -120,16 +142,19 @@ pub(crate) async fn run(
     follow: &FollowRow,
     target: &ApubCentre,
     data: &Data<FederationData>,
-) -> Result<(), FederationError> {
+) -> Result<Ended, FederationError> {
     let Some(outbox) = target.row.outbox_url.as_deref() else {
-        return Ok(());
+        return Ok(Ended::Done);
     };
     let outbox = Url::parse(outbox)?;
     verify_same_authority(&outbox, &target.id)?;
     // Fetched on a resume too: its `last` page says how far pages may be fetched ahead.
-    let collection = fetch_object_http::<_, RemoteCollection>(&outbox, &data.reset_request_count())
-        .await?
-        .object;
+    let outbox_data = data.reset_request_count();
+    let fetched = fetch_object_http::<_, RemoteCollection>(&outbox, &outbox_data);
+    let collection = tokio::select! {
+        fetched = fetched => fetched?.object,
+        () = data.backfills.stopped() => return Ok(Ended::Stopped),
+    };
     let last = collection.last.as_ref().and_then(page_ref_url);
     // The outbox's own items (servers that list them inline) are a first page; then `first`
     // and each page's `next`, embedded or fetched. Only fetched pages count against the bound
@@ -141,6 +166,7 @@ pub(crate) async fn run(
     let cap = u64::from(data.policy.backfill_pages);
     let mut progress = Progress {
         follow_id: follow.id,
+        recorded_next: follow.backfill_next.clone(),
         pages: u64::try_from(follow.backfill_pages).unwrap_or(0),
         unsaved_pages: 0,
         batch: Vec::new(),
@@ -149,6 +175,10 @@ pub(crate) async fn run(
     let mut ahead = Ahead::default();
     let mut seen = HashSet::new();
     while let Some(reference) = next.take() {
+        // What is read and not stored yet is read again at the next start.
+        if data.backfills.stopping() {
+            return Ok(Ended::Stopped);
+        }
         // Each page gets its own budget of fetches (announced objects come from their origin).
         let page_data = data.reset_request_count();
         let page_url = match reference {
@@ -163,7 +193,9 @@ pub(crate) async fn run(
             }
             PageRef::Page(page) => {
                 next = take_page(*page, target, &page_data, &mut progress).await?;
-                progress.store_if_full(next.as_ref(), target, data).await?;
+                if !progress.store_if_full(next.as_ref(), target, data).await? {
+                    return Ok(Ended::TakenOver);
+                }
                 continue;
             }
             PageRef::Url(url) => url,
@@ -207,13 +239,24 @@ pub(crate) async fn run(
                 predicted = following;
             }
         }
-        let page = fetched
-            .await
-            .map_err(|e| FederationError::Internal(format!("fetching {page_url}: {e}")))??;
+        let page = tokio::select! {
+            page = fetched => page
+                .map_err(|e| FederationError::Internal(format!("fetching {page_url}: {e}")))??,
+            () = data.backfills.stopped() => return Ok(Ended::Stopped),
+        };
         next = take_page(page, target, &page_data, &mut progress).await?;
-        progress.store_if_full(next.as_ref(), target, data).await?;
+        if !progress.store_if_full(next.as_ref(), target, data).await? {
+            return Ok(Ended::TakenOver);
+        }
     }
-    progress.store(None, target, data).await
+    if data.backfills.stopping() {
+        return Ok(Ended::Stopped);
+    }
+    Ok(if progress.store(None, target, data).await? {
+        Ended::Done
+    } else {
+        Ended::TakenOver
+    })
 }
 
 /// Fetches one page; a failed fetch is tried again twice (after 1 s, then 2 s) before the
@@ -323,6 +366,8 @@ fn following_page(url: &Url, last: &Url) -> Option<Url> {
 /// What a running backfill has read and not stored yet.
 struct Progress {
     follow_id: i64,
+    /// Where the stored progress stands (as this run last recorded or found it).
+    recorded_next: Option<String>,
     /// Pages fetched in all (since the backfill started, across restarts).
     pages: u64,
     /// Fetched since the last store.
@@ -338,15 +383,15 @@ impl Progress {
         self.unsaved_pages += 1;
     }
 
-    /// Stores the batch once it is large enough.
+    /// Stores the batch once it is large enough; `false` if another process runs this backfill.
     async fn store_if_full(
         &mut self,
         next: Option<&PageRef>,
         target: &ApubCentre,
         data: &Data<FederationData>,
-    ) -> Result<(), FederationError> {
+    ) -> Result<bool, FederationError> {
         if self.batch.len() < BATCH {
-            return Ok(());
+            return Ok(true);
         }
         // An embedded next page cannot be named: a resume starts over from the outbox.
         let resume_at = next.and_then(|n| match n {
@@ -356,30 +401,48 @@ impl Progress {
         self.store(resume_at, target, data).await
     }
 
-    /// Stores the batch, and where to resume, in one transaction.
+    /// Stores the batch, and where to resume, in one transaction; `false` (and nothing stored)
+    /// if the stored progress moved since this run last recorded it: another process runs
+    /// this backfill.
     async fn store(
         &mut self,
         resume_at: Option<String>,
         target: &ApubCentre,
         data: &Data<FederationData>,
-    ) -> Result<(), FederationError> {
+    ) -> Result<bool, FederationError> {
         let batch = std::mem::take(&mut self.batch);
         let author = target.row.clone();
         let (id, announced) = (self.follow_id, self.announced);
         let pages = i64::try_from(self.unsaved_pages).unwrap_or(i64::MAX);
+        let from = self.recorded_next.clone();
+        let recorded = resume_at.clone();
         let outcomes = data
             .db
             .write(move |conn| {
+                // The progress first: its row lock keeps a concurrent runner of this backfill
+                // out until this one commits. The count of items is fixed after the items.
+                if !FollowRow::advance_backfill(
+                    conn,
+                    id,
+                    from.as_deref(),
+                    resume_at.as_deref(),
+                    pages,
+                )? {
+                    return Ok(None);
+                }
                 let outcomes = batch
                     .iter()
                     .map(|p| entry::apply(conn, p, &author))
                     .collect::<Result<Vec<_>, _>>()?;
                 let taken = outcomes.iter().filter(|o| o.is_ok()).count() + announced;
-                let taken = i64::try_from(taken).unwrap_or(i64::MAX);
-                FollowRow::advance_backfill(conn, id, resume_at.as_deref(), taken, pages)?;
-                Ok(outcomes)
+                FollowRow::count_backfilled(conn, id, i64::try_from(taken).unwrap_or(i64::MAX))?;
+                Ok(Some(outcomes))
             })
             .await?;
+        let Some(outcomes) = outcomes else {
+            return Ok(false);
+        };
+        self.recorded_next = recorded;
         self.unsaved_pages = 0;
         self.announced = 0;
         for outcome in outcomes {
@@ -388,7 +451,7 @@ impl Progress {
                 Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
             }
         }
-        Ok(())
+        Ok(true)
     }
 }
 

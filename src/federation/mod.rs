@@ -98,13 +98,32 @@ pub struct FederationData {
 
 /// The backfills running in the background, stopped with the node that runs them (their
 /// progress is stored: the next start resumes them).
-#[derive(Clone, Default)]
-pub struct Backfills(std::sync::Arc<std::sync::Mutex<tokio::task::JoinSet<()>>>);
+#[derive(Clone)]
+pub struct Backfills {
+    tasks: std::sync::Arc<std::sync::Mutex<tokio::task::JoinSet<()>>>,
+    /// Set once the node stops: running backfills end at their next step.
+    stop: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Backfills {
+    fn default() -> Self {
+        Self {
+            tasks: std::sync::Arc::default(),
+            stop: std::sync::Arc::new(tokio::sync::watch::Sender::new(false)),
+        }
+    }
+}
+
+/// How long a stopping node waits for its backfills to reach a step where they can stop.
+const BACKFILL_STOP_WAIT: Duration = Duration::from_secs(30);
 
 impl Backfills {
     pub(crate) fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        if self.stopping() {
+            return;
+        }
         let mut set = self
-            .0
+            .tasks
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Forget the ones that ended.
@@ -112,12 +131,38 @@ impl Backfills {
         set.spawn(task);
     }
 
-    /// Stops every running backfill.
-    pub fn abort_all(&self) {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .abort_all();
+    /// Whether the node is stopping.
+    pub(crate) fn stopping(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Completes when the node starts stopping.
+    pub(crate) async fn stopped(&self) {
+        let mut stop = self.stop.subscribe();
+        // The sender lives in `self`: the wait ends only with the stop.
+        let _ = stop.wait_for(|stopping| *stopping).await;
+    }
+
+    /// Stops every running backfill and waits for them to end. They end between two steps, not
+    /// in the middle of a write: a write aborted from outside would still run to its commit in
+    /// its database thread, after the node has stopped and maybe after the next start has read
+    /// the backfill's progress (then both would store the same page).
+    pub async fn stop_all(&self) {
+        self.stop.send_replace(true);
+        let mut set = std::mem::take(
+            &mut *self
+                .tasks
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        let ended = tokio::time::timeout(BACKFILL_STOP_WAIT, async {
+            while set.join_next().await.is_some() {}
+        })
+        .await;
+        if ended.is_err() {
+            tracing::warn!("backfills still running after {BACKFILL_STOP_WAIT:?}: aborted");
+            set.abort_all();
+        }
     }
 }
 
@@ -228,9 +273,10 @@ impl Federation {
         backfill::resume_unfinished(&self.context()).await
     }
 
-    /// Stops the backfills running in the background (they resume at the next start).
-    pub fn stop_backfills(&self) {
-        self.config.backfills.abort_all();
+    /// Stops the backfills running in the background and waits for them to end (they resume
+    /// at the next start).
+    pub async fn stop_backfills(&self) {
+        self.config.backfills.stop_all().await;
     }
 
     /// The node's instance actor (FEP-2677).

@@ -308,6 +308,23 @@ fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Runs `f` in a savepoint of the current transaction and, if it broke a uniqueness rule, once
+/// more: on PostgreSQL two transactions can both find a row missing and both insert it (the
+/// second waits for the first to commit, then fails). Run again, `f` finds the row the other
+/// stored. `f` must be a check-then-write that is right to repeat.
+pub(crate) fn again_on_conflict<T, F>(conn: &mut AnyConnection, mut f: F) -> Result<T, StorageError>
+where
+    F: FnMut(&mut AnyConnection) -> Result<T, StorageError>,
+{
+    match write_transaction(conn, &mut f) {
+        Err(StorageError::Conflict(constraint)) => {
+            tracing::debug!("written concurrently ({constraint}): trying again");
+            write_transaction(conn, f)
+        }
+        outcome => outcome,
+    }
+}
+
 /// A transaction for work that writes. On SQLite it starts with `BEGIN IMMEDIATE`: a deferred
 /// transaction that reads first and writes later fails at once with SQLITE_BUSY when another
 /// writer got there in between, whatever the busy timeout; taking the write lock up front makes

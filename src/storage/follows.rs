@@ -154,27 +154,49 @@ impl FollowRow {
             .get_result(conn)?)
     }
 
-    /// Records the progress of a running backfill: `items` more taken in, `pages` more read,
-    /// and where to go on from. Called in the transaction that stored the items, so that a
-    /// restart neither loses nor repeats them.
+    /// Records the progress of a running backfill: `pages` more read, and where to go on from
+    /// (the items taken in are counted by [`Self::count_backfilled`]). Called in the
+    /// transaction that stores the items, so that a
+    /// restart neither loses nor repeats them. `from` is where the caller last recorded the
+    /// backfill to stand: if it moved since (another process, a replica or a restarted node,
+    /// runs the same backfill), nothing is recorded and the answer is `false`: the caller is
+    /// not the one running it and must stop. Called first in its transaction: on PostgreSQL the
+    /// row lock it takes makes a concurrent runner wait here, then see the move.
     pub(crate) fn advance_backfill(
         conn: &mut Conn,
         id: i64,
+        from: Option<&str>,
         next: Option<&str>,
-        items: i64,
         pages: i64,
-    ) -> Result<(), StorageError> {
-        diesel::update(
-            follows::table
-                .find(id)
-                .filter(follows::backfill_state.eq(BackfillState::Running.as_str())),
-        )
-        .set((
+    ) -> Result<bool, StorageError> {
+        let running = follows::table
+            .find(id)
+            .filter(follows::backfill_state.eq(BackfillState::Running.as_str()));
+        let changes = (
             follows::backfill_next.eq(next),
-            follows::backfill_items.eq(follows::backfill_items + items),
             follows::backfill_pages.eq(follows::backfill_pages + pages),
-        ))
-        .execute(conn)?;
+        );
+        let updated = match from {
+            Some(from) => diesel::update(running.filter(follows::backfill_next.eq(from)))
+                .set(changes)
+                .execute(conn)?,
+            None => diesel::update(running.filter(follows::backfill_next.is_null()))
+                .set(changes)
+                .execute(conn)?,
+        };
+        Ok(updated == 1)
+    }
+
+    /// Adds `items` taken in to a backfill's count (after [`Self::advance_backfill`], in its
+    /// transaction).
+    pub(crate) fn count_backfilled(
+        conn: &mut Conn,
+        id: i64,
+        items: i64,
+    ) -> Result<(), StorageError> {
+        diesel::update(follows::table.find(id))
+            .set(follows::backfill_items.eq(follows::backfill_items + items))
+            .execute(conn)?;
         Ok(())
     }
 

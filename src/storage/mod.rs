@@ -32,6 +32,7 @@ pub mod software;
 mod stored;
 pub(crate) mod tokens;
 
+pub(crate) use connection::again_on_conflict;
 pub use connection::{AnyConnection as Conn, Backend, Database, DatabaseUrl};
 pub use error::StorageError;
 

@@ -162,3 +162,72 @@ async fn looping_outbox(backend: Backend) {
     assert_eq!(done["pages"], 3, "each page read once: {done}");
 }
 on_both_backends!(an_outbox_whose_pages_loop_is_read_once, looping_outbox);
+
+/// Two processes on one database (a replica started beside the node, or a node started again
+/// while the old one is still finishing a write) both find the same backfill running and both
+/// take it up: each entry is stored once, counted once, and the backfill ends `done`, whichever
+/// of the two carries it on.
+async fn backfill_run_twice(backend: Backend) {
+    const N: usize = 1_000;
+    let [a, b] = TestNodes::start(
+        backend,
+        [
+            NodeSpec::centre("loire"),
+            // Slow (5 pages a second) so that the replica finds the backfill running.
+            NodeSpec::centre("bretagne").with(|s| {
+                s.federation.fetch_per_second = 5;
+                s.federation.fetch_burst = 1;
+            }),
+        ],
+    )
+    .await;
+    let (directory, _) = maillage::startup::open_directory(&a.settings)
+        .await
+        .expect("open A's directory");
+    directory
+        .import(&export_of(N), None)
+        .await
+        .expect("import into A");
+    let res = b
+        .post("/api/v1/follows", &json!({"target": a.handle()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let key = res.body["id"].as_str().unwrap().to_owned();
+    eventually("B's backfill under way", || async {
+        let backfill = backfill_of(&b, &key).await;
+        (backfill["state"] == "running" && backfill["pages"].as_i64() >= Some(1)).then_some(())
+    })
+    .await;
+    // A second `maillage serve` on B's database, with the default fetch rate: it resumes the
+    // running backfill at once, beside B's own run.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let _replica = crate::delivery::KillOnDrop(
+        b.command()
+            .env("MAILLAGE_BIND", format!("127.0.0.1:{port}"))
+            .arg("serve")
+            .spawn()
+            .expect("start the replica"),
+    );
+    let done = eventually_within(Duration::from_secs(180), "B's backfill done", || async {
+        let backfill = backfill_of(&b, &key).await;
+        (backfill["state"] != "running").then_some(backfill)
+    })
+    .await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["items"], N, "each entry counted once: {done}");
+    let origin = url::form_urlencoded::byte_serialize(crate::network::actor(&a).as_bytes())
+        .collect::<String>();
+    let res = b
+        .get(&format!(
+            "/api/v1/recommendations?origin={origin}&per_page=1"
+        ))
+        .await;
+    assert_eq!(res.body["total"], N, "{}", res.text);
+}
+on_both_backends!(
+    a_backfill_taken_up_by_two_processes_stores_each_entry_once,
+    backfill_run_twice
+);

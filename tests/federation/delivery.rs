@@ -379,7 +379,7 @@ async fn a_node_killed_mid_delivery_delivers_the_rest() {
     );
 }
 
-struct KillOnDrop(std::process::Child);
+pub(crate) struct KillOnDrop(pub(crate) std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {

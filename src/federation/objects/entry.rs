@@ -230,7 +230,17 @@ pub(crate) enum Prepared {
 /// Stores or updates the copy of a received entry, on a connection (one transaction may apply
 /// a whole page of a backfill). A deleted id stays deleted (`Gone`); an edit older than the
 /// copy (by the author's `updated`) changes nothing; an object owned by another actor is refused.
+/// The same entry stored at the same time by another transaction (a backfill and a pushed
+/// Create, or two replicas) is found on a second try instead of failing the whole batch.
 pub(crate) fn apply(
+    conn: &mut Conn,
+    prepared: &Prepared,
+    author: &CentreRow,
+) -> Result<Result<(), FederationError>, StorageError> {
+    crate::storage::again_on_conflict(conn, |conn| apply_once(conn, prepared, author))
+}
+
+fn apply_once(
     conn: &mut Conn,
     prepared: &Prepared,
     author: &CentreRow,
