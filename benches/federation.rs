@@ -7,7 +7,10 @@
 //! - fan-out: one recommendation to 1,000 followers spread over 100 hosts, from the POST to
 //!   the last signed request received;
 //! - backfill: following a centre with 10,000 entries;
-//! - memory: resident size of the release binary, idle, with the demo data (`serve --demo`).
+//! - memory: resident size of the release binary, idle, with the demo data (`serve --demo`);
+//! - national: 1,000 centres of 150 entries wired as a full mesh, one national network, or
+//!   regional networks under a national one, costed from the unit costs the fan-out and the
+//!   backfill measured in the same run (`support/national.rs`, explained in docs/scaling.md).
 //!
 //! Each benchmark checks what it did (counts, final state, signatures) before its figure
 //! counts; a failed check or a missed target makes the process exit with status 1.
@@ -15,8 +18,9 @@
 //! smoke run say nothing: targets are not checked); CI runs it.
 //!
 //! Run: `cargo bench --bench federation` (release build; a few minutes); `-- backfill` runs that
-//! benchmark alone (likewise `inbox`, `fan-out`, `memory`). Results and the
-//! machine they were measured on are kept in docs/benchmarks.md.
+//! benchmark alone (likewise `inbox`, `fan-out`, `memory`, `national`, which runs the fan-out and
+//! the backfill first). Results and the machine they were measured on are kept in
+//! docs/benchmarks.md.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -37,6 +41,9 @@ use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+
+#[path = "support/national.rs"]
+mod national;
 
 const TOKEN: &str = "bench-admin-token-0123456789abcdef0123456789";
 
@@ -196,6 +203,98 @@ async fn wait_until(limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Op
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     None
+}
+
+/// Unit costs the fan-out and backfill benchmarks measure, for the national simulation.
+#[derive(Default)]
+struct Measured {
+    per_host: Option<Duration>,
+    delivery_bytes: Option<f64>,
+    stored_bytes: Option<f64>,
+    outbox_bytes: Option<f64>,
+    backfill_rate: Option<f64>,
+}
+
+/// Bytes of the files under `dir` (a node's database and search index).
+fn disk_use(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => disk_use(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// The national network in simulation (`support/national.rs`): 1,000 centres of 150 entries,
+/// wired three ways, costed from what the fan-out and backfill benchmarks measured in this run.
+fn national(smoke: bool, measured: &Measured) {
+    let (Some(per_host), Some(delivery_bytes), Some(stored_bytes), Some(outbox_bytes), Some(rate)) = (
+        measured.per_host,
+        measured.delivery_bytes,
+        measured.stored_bytes,
+        measured.outbox_bytes,
+        measured.backfill_rate,
+    ) else {
+        check(
+            "national: calibrated by the fan-out and backfill benchmarks",
+            false,
+            "a unit cost is missing: run them too (`-- fan-out backfill national`)",
+        );
+        return;
+    };
+    let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let message = Sha256::digest(b"the signing string");
+    let started = Instant::now();
+    let mut signed = 0u32;
+    while started.elapsed() < Duration::from_millis(500) || signed < 10 {
+        key.sign(Pkcs1v15Sign::new::<Sha256>(), &message).unwrap();
+        signed += 1;
+    }
+    let calibration = national::Calibration {
+        per_host,
+        delivery_bytes,
+        sign: started.elapsed() / signed,
+        stored_bytes,
+        outbox_bytes,
+        backfill_rate: rate,
+    };
+    println!(
+        "national: unit costs measured in this run: {:.2} ms per destination host, {:.0} bytes \
+         per delivery, {:.1} ms per signature, {:.0} bytes stored per entry, {:.0} bytes of outbox \
+         per entry, backfill {:.0} entries/s",
+        per_host.as_secs_f64() * 1e3,
+        delivery_bytes,
+        calibration.sign.as_secs_f64() * 1e3,
+        stored_bytes,
+        outbox_bytes,
+        rate
+    );
+    print!("{}", national::table(1_000, 150, &calibration));
+    print!("{}", national::growth(150, &calibration));
+    // What the model must keep true, whatever the unit costs.
+    let mesh = national::costs(national::Wiring::Mesh, 1_000, 150, &calibration);
+    let hub = national::costs(national::Wiring::National, 1_000, 150, &calibration);
+    check(
+        "national: every node reached by one edit, in each wiring",
+        mesh.edit_deliveries == 999 && hub.edit_deliveries == 1_000,
+        format!("{} / {}", mesh.edit_deliveries, hub.edit_deliveries),
+    );
+    line(
+        smoke,
+        "national: one edit reaches 1 000 centres (mesh)",
+        format!(
+            "{:.1}s; network {:.1}s",
+            mesh.edit_converge.as_secs_f64(),
+            hub.edit_converge.as_secs_f64()
+        ),
+        "-",
+        true,
+    );
 }
 
 /// A figure and its target. In a smoke run the target is not checked.
@@ -488,23 +587,35 @@ async fn inbox_rate(smoke: bool, limited: bool) -> Vec<Node> {
 }
 
 /// Returns its nodes, to be dropped once their runtime is (their data goes with them).
-async fn fan_out(smoke: bool) -> Vec<Node> {
+async fn fan_out(smoke: bool, measured: &mut Measured) -> Vec<Node> {
     let hosts = if smoke { 10 } else { 100 };
     let a = node("loire", |_| {}).await;
     // Each host a stub shared inbox counting what it receives, and what came signed by the
     // centre (a Signature naming its key, and a Digest).
     let received = Arc::new(AtomicUsize::new(0));
     let signed = Arc::new(AtomicUsize::new(0));
+    let bytes = Arc::new(AtomicUsize::new(0));
     let key_id = format!("keyId=\"{}#main-key\"", a.actor());
     let mut inboxes = Vec::new();
     for _ in 0..hosts {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let (received, signed, key_id) = (received.clone(), signed.clone(), key_id.clone());
+        let (received, signed, bytes, key_id) = (
+            received.clone(),
+            signed.clone(),
+            bytes.clone(),
+            key_id.clone(),
+        );
         let app = Router::new().route(
             "/inbox",
-            post(move |headers: HeaderMap| {
+            post(move |headers: HeaderMap, body: axum::body::Bytes| {
                 let (received, signed, key_id) = (received.clone(), signed.clone(), key_id.clone());
+                let size = body.len()
+                    + headers
+                        .iter()
+                        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+                        .sum::<usize>();
+                bytes.fetch_add(size, Ordering::Relaxed);
                 async move {
                     let signature = headers
                         .get("signature")
@@ -599,11 +710,15 @@ async fn fan_out(smoke: bool) -> Vec<Node> {
         "< 5 s, one signature per host",
         ok && done.is_some_and(|t| t < Duration::from_secs(5)),
     );
+    if let Some(done) = done.filter(|_| ok) {
+        measured.per_host = Some(done / u32::try_from(hosts).unwrap());
+        measured.delivery_bytes = Some(bytes.load(Ordering::Relaxed) as f64 / hosts as f64);
+    }
     vec![a]
 }
 
 /// Returns its nodes, to be dropped once their runtime is (their data goes with them).
-async fn backfill(smoke: bool) -> Vec<Node> {
+async fn backfill(smoke: bool, measured: &mut Measured) -> Vec<Node> {
     let entries: usize = if smoke { 500 } else { 10_000 };
     // With the default settings: the whole outbox is read (the cap is far above it).
     let a = node("loire", |_| {}).await;
@@ -619,6 +734,9 @@ async fn backfill(smoke: bool) -> Vec<Node> {
         report.recommendations_created == entries,
         format!("{} imported", report.recommendations_created),
     );
+    // The follower's disk before, to count what the entries take on it.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let disk_before = disk_use(&b.settings.data_dir);
     let started = Instant::now();
     b.post(
         "/api/v1/follows",
@@ -630,6 +748,26 @@ async fn backfill(smoke: bool) -> Vec<Node> {
     })
     .await
     .map(|_| started.elapsed());
+    if let Some(took) = took {
+        // The search index takes them in every 2 s.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let grown = disk_use(&b.settings.data_dir).saturating_sub(disk_before);
+        measured.stored_bytes = Some(grown as f64 / entries as f64);
+        measured.backfill_rate = Some(entries as f64 / took.as_secs_f64());
+        let page = b
+            .client
+            .get(format!("{}/centres/loire/outbox?page=1", a.base))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap();
+        let page: Value = page.json().await.unwrap();
+        let items = page["orderedItems"].as_array().map_or(0, Vec::len);
+        let size = serde_json::to_vec(&page).unwrap().len();
+        if items > 0 {
+            measured.outbox_bytes = Some(size as f64 / items as f64);
+        }
+    }
     let got = b.total("/api/v1/recommendations?per_page=1").await;
     let ok = check(
         "backfill: every entry copied once",
@@ -763,11 +901,16 @@ fn main() {
         .build()
         .unwrap();
     let mut nodes = Vec::new();
-    if runs("fan-out") {
-        nodes.extend(runtime.block_on(fan_out(smoke)));
+    let mut measured = Measured::default();
+    // The national simulation is calibrated by the fan-out and the backfill.
+    if runs("fan-out") || runs("national") {
+        nodes.extend(runtime.block_on(fan_out(smoke, &mut measured)));
     }
-    if runs("backfill") {
-        nodes.extend(runtime.block_on(backfill(smoke)));
+    if runs("backfill") || runs("national") {
+        nodes.extend(runtime.block_on(backfill(smoke, &mut measured)));
+    }
+    if runs("national") {
+        national(smoke, &measured);
     }
     if runs("memory") {
         runtime.block_on(memory(smoke));
