@@ -50,7 +50,7 @@ pub(crate) enum Refusal {
 
 impl Refusal {
     /// A fixed text for the library's error type, which only takes static strings.
-    fn summary(&self) -> &'static str {
+    pub(crate) fn summary(&self) -> &'static str {
         match self {
             Self::Scheme { .. } => "refused: only https URLs are contacted",
             Self::NoHost { .. } => "refused: the URL has no host",

@@ -12,6 +12,10 @@ pub enum FederationError {
     /// The request is not signed, or not by whom it claims (401).
     #[error("{0}")]
     Unauthorized(String),
+    /// A signature that does not verify with the sender's key (401): the key may have been
+    /// rotated, so the sender's actor may be fetched again once.
+    #[error("{0}")]
+    BadSignature(String),
     /// Refused by policy: blocked domain, not on the allow list, not the owner (403).
     #[error("{0}")]
     Forbidden(String),
@@ -43,7 +47,7 @@ impl FederationError {
     pub(crate) fn status(&self) -> StatusCode {
         use activitypub_federation::error::Error as Lib;
         match self {
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::BadSignature(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) | Self::Invalid(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,

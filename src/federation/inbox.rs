@@ -2,6 +2,10 @@
 //! sender, cheap checks refuse what can be refused: no signature, a signature for another host,
 //! a stale date, an oversized body, a body that does not match its digest, a blocked domain.
 //! An activity id already applied is acknowledged and not applied again.
+//!
+//! Two signature schemes: RFC 9421 (`Signature-Input`, checked here with `rfc9421.rs`, the
+//! activity then verified and applied as the library would) and draft-cavage (checked by the
+//! library). The key, the origin rules and the replay window are the same for both.
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -19,22 +23,32 @@ use url::Url;
 use super::activities::{HANDLED_TYPES, InboxActivity};
 use super::checks::check_domain;
 use super::objects::centre::ApubCentre;
+use super::rfc9421::{self, Signed};
 use super::{Context, Federation, FederationError, authority};
 use crate::storage::{delivery, now};
 
 /// Largest activity accepted (the library stops reading there but answers 500; we answer 413).
 pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
 
-/// How far a request's `Date` may be from our clock (as Mastodon: 12 hours back, 1 ahead).
+/// How far a request's `Date` (or an RFC 9421 signature's `created`) may be from our clock
+/// (as Mastodon: 12 hours back, 1 ahead).
 const MAX_AGE: Duration = Duration::hours(12);
 const MAX_AHEAD: Duration = Duration::hours(1);
+
+/// How a request is signed, and so who checks it.
+enum Scheme {
+    /// Checked in `rfc9421.rs` before anything is fetched.
+    Rfc9421(Signed),
+    /// Checked by the library.
+    Cavage,
+}
 
 /// One request to an inbox. Its span carries the activity's id, type, actor and the actor's
 /// host as soon as the body is read (never the body itself).
 #[tracing::instrument(
     name = "inbox",
     skip_all,
-    fields(activity_id = Empty, kind = Empty, actor = Empty, host = Empty)
+    fields(activity_id = Empty, kind = Empty, actor = Empty, host = Empty, signature = Empty)
 )]
 pub(crate) async fn receive(
     federation: &Federation,
@@ -42,12 +56,25 @@ pub(crate) async fn receive(
 ) -> Result<StatusCode, FederationError> {
     let data = federation.context();
     let (parts, body) = request.into_parts();
-    check_headers(&parts.headers, &data)?;
+    let rfc9421 = rfc9421::is_rfc9421(&parts.headers);
+    tracing::Span::current().record(
+        "signature",
+        if rfc9421 { "rfc9421" } else { "draft-cavage" },
+    );
+    check_headers(&parts.headers, &data, rfc9421)?;
     let bytes = axum::body::to_bytes(body, MAX_ACTIVITY_BYTES)
         .await
         .map_err(|_| FederationError::TooLarge)?;
-    check_digest(&parts.headers, &bytes)?;
+    let scheme = if rfc9421 {
+        Scheme::Rfc9421(check_rfc9421(&parts, &bytes, &data)?)
+    } else {
+        check_digest(&parts.headers, &bytes)?;
+        Scheme::Cavage
+    };
     let (envelope, actor) = read_envelope(&bytes)?;
+    if let Scheme::Rfc9421(signed) = &scheme {
+        signed.check_origin(&actor)?;
+    }
     check_domain(&data, &actor).await?;
     if let Err(wait) = data.inbox_limit.take(&authority(&actor)).await {
         return Err(FederationError::TooMany(wait));
@@ -57,9 +84,40 @@ pub(crate) async fn receive(
         revive_sender(&data, &actor).await?;
         return Ok(StatusCode::ACCEPTED);
     }
-    verify_and_apply(&parts, bytes, &actor, &data)
+    verify_and_apply(&parts, &scheme, bytes, &actor, &data)
         .await
         .map(|()| StatusCode::ACCEPTED)
+}
+
+/// The RFC 9421 signature's rules (coverage, `created`, `Content-Digest` against the body),
+/// with the target URI rebuilt as the sender saw it: this node's scheme, the `Host` it was
+/// sent to (checked to be this node), the path and query it asked for.
+fn check_rfc9421(parts: &Parts, body: &[u8], data: &Context) -> Result<Signed, FederationError> {
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let target_uri = Url::parse(&format!("{}://{host}{path}", data.urls.base().scheme()))
+        .map_err(|e| FederationError::BadRequest(format!("the request's target: {e}")))?;
+    rfc9421::check(
+        &rfc9421::Message {
+            method: &parts.method,
+            target_uri: &target_uri,
+            headers: &parts.headers,
+            body,
+        },
+        rfc9421::Window {
+            now: Utc::now(),
+            max_age: MAX_AGE,
+            max_ahead: MAX_AHEAD,
+        },
+    )
 }
 
 /// The body as JSON and its actor, both recorded in the `inbox` span (with the activity's id
@@ -102,11 +160,11 @@ async fn revive_sender(data: &Context, actor: &Url) -> Result<(), FederationErro
     Ok(())
 }
 
-/// The library verifies the signature (fetching the actor if need be) and applies the
-/// activity; a bad signature from a known actor is retried once with its document fetched
-/// again.
+/// Verifies the signature (fetching the actor if need be) and applies the activity; a bad
+/// signature from a known actor is retried once with its document fetched again.
 async fn verify_and_apply(
     parts: &Parts,
+    scheme: &Scheme,
     bytes: Bytes,
     actor: &Url,
     data: &Context,
@@ -114,18 +172,7 @@ async fn verify_and_apply(
     // The activity id is recorded as received (applied once) only once its signature and its
     // origins are verified: see `activities::InboxActivity::receive`. A forged copy of a
     // real activity cannot make the real one be dropped as a duplicate.
-    let original_uri = parts.extensions.get::<OriginalUri>().cloned();
-    let rebuild = || {
-        let mut request = Request::new(Body::from(bytes.clone()));
-        *request.method_mut() = parts.method.clone();
-        *request.uri_mut() = parts.uri.clone();
-        *request.headers_mut() = parts.headers.clone();
-        if let Some(uri) = original_uri.clone() {
-            request.extensions_mut().insert(uri);
-        }
-        request
-    };
-    let mut outcome = apply(rebuild(), data).await;
+    let mut outcome = apply(parts, scheme, &bytes, data).await;
     if is_bad_signature(&outcome) && may_refetch(data, actor).await {
         // The sender may have rotated its key since we stored it: fetch its actor again,
         // once, and retry. Never more: a bad signature stays bad. And at most once per actor
@@ -134,12 +181,70 @@ async fn verify_and_apply(
             .dereference_forced(data)
             .await;
         if refreshed.is_ok() {
-            outcome = apply(rebuild(), &data.reset_request_count()).await;
+            outcome = apply(parts, scheme, &bytes, &data.reset_request_count()).await;
         }
+    }
+    if outcome.is_ok() {
+        tracing::debug!(
+            "signature verified ({})",
+            match scheme {
+                Scheme::Rfc9421(_) => "rfc9421",
+                Scheme::Cavage => "draft-cavage",
+            }
+        );
     }
     outcome
 }
 
+async fn apply(
+    parts: &Parts,
+    scheme: &Scheme,
+    bytes: &Bytes,
+    data: &Context,
+) -> Result<(), FederationError> {
+    match scheme {
+        Scheme::Rfc9421(signed) => apply_rfc9421(bytes, signed, data).await,
+        Scheme::Cavage => {
+            let mut request = Request::new(Body::from(bytes.clone()));
+            *request.method_mut() = parts.method.clone();
+            *request.uri_mut() = parts.uri.clone();
+            *request.headers_mut() = parts.headers.clone();
+            if let Some(uri) = parts.extensions.get::<OriginalUri>().cloned() {
+                request.extensions_mut().insert(uri);
+            }
+            apply_cavage(request, data).await
+        }
+    }
+}
+
+/// What the library's `receive_activity` does, with the RFC 9421 signature in place of its
+/// draft-cavage check: the activity parsed, its id on its actor's host, not ours and one we
+/// may contact, the actor fetched (or read from the database), the signature checked with its
+/// key, then the activity's own `verify` and `receive`.
+async fn apply_rfc9421(
+    bytes: &[u8],
+    signed: &Signed,
+    data: &Context,
+) -> Result<(), FederationError> {
+    use activitypub_federation::error::Error as Lib;
+    use activitypub_federation::protocol::verification::verify_domains_match;
+    use activitypub_federation::traits::{Activity, Actor};
+    let activity: InboxActivity = serde_json::from_slice(bytes)
+        .map_err(|err| Lib::ParseReceivedActivity { err, id: None })?;
+    verify_domains_match(activity.id(), activity.actor())?;
+    if authority(activity.id()) == data.urls.authority() {
+        return Err(Lib::UrlVerificationError("Activity was sent from local instance").into());
+    }
+    data.may_contact(activity.id()).await.map_err(|refusal| {
+        FederationError::Library(Lib::UrlVerificationError(refusal.summary()))
+    })?;
+    let actor = ObjectId::<ApubCentre>::from(activity.actor().clone())
+        .dereference(data)
+        .await?;
+    signed.verify(actor.public_key_pem())?;
+    activity.verify(data).await?;
+    activity.receive(data).await
+}
 /// Whether a known actor's document may be fetched again after a failed signature: not if it
 /// was, lately.
 async fn may_refetch(data: &Context, actor: &Url) -> bool {
@@ -151,7 +256,7 @@ async fn may_refetch(data: &Context, actor: &Url) -> bool {
     fresh
 }
 
-async fn apply(request: Request, data: &Context) -> Result<(), FederationError> {
+async fn apply_cavage(request: Request, data: &Context) -> Result<(), FederationError> {
     use activitypub_federation::error::Error as Lib;
     match ActivityData::from_request(request, &()).await {
         Ok(activity) => receive_activity::<InboxActivity, ApubCentre, _>(activity, data)
@@ -172,9 +277,10 @@ async fn apply(request: Request, data: &Context) -> Result<(), FederationError> 
 fn is_bad_signature(outcome: &Result<(), FederationError>) -> bool {
     matches!(
         outcome,
-        Err(FederationError::Library(
-            activitypub_federation::error::Error::ActivitySignatureInvalid
-        ))
+        Err(FederationError::BadSignature(_)
+            | FederationError::Library(
+                activitypub_federation::error::Error::ActivitySignatureInvalid
+            ))
     )
 }
 
@@ -254,13 +360,22 @@ pub fn triage(activity: &Value) -> Triage {
     Triage::Handle
 }
 
-fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationError> {
+/// The headers every signed request needs: a signature (for draft-cavage, covering enough),
+/// `Host` this node, `Date` within the window (for RFC 9421, whose `created` is checked
+/// instead, only when it is sent).
+fn check_headers(
+    headers: &HeaderMap,
+    data: &Context,
+    rfc9421: bool,
+) -> Result<(), FederationError> {
     let Some(signature) = headers.get("signature") else {
         return Err(FederationError::Unauthorized(
             "an HTTP signature is required".into(),
         ));
     };
-    check_signed_headers(signature.to_str().unwrap_or_default())?;
+    if !rfc9421 {
+        check_signed_headers(signature.to_str().unwrap_or_default())?;
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -269,6 +384,9 @@ fn check_headers(headers: &HeaderMap, data: &Context) -> Result<(), FederationEr
         return Err(FederationError::Unauthorized(format!(
             "this request is for {host}, not for this node"
         )));
+    }
+    if rfc9421 && !headers.contains_key(header::DATE) {
+        return Ok(());
     }
     let date = headers
         .get(header::DATE)

@@ -10,6 +10,7 @@
 //! | `publish.rs`    | what a local change sends, to whom (in the change's transaction)   |
 //! | `delivery/`     | the persistent delivery queue (`queue.rs`) and its workers         |
 //! | `inbox.rs`      | the inbox: body cap, signature, date window, blocks, dedup        |
+//! | `rfc9421.rs`    | RFC 9421 signatures on the inbox: the signature base and the rules |
 //! | `routes.rs`     | WebFinger, NodeInfo, actors, inboxes, objects at their ids         |
 //! | `collections.rs`| a centre's ActivityPub outbox, followers and following collections |
 //! | `backfill.rs`   | paging a followed centre's outbox once                            |
@@ -34,6 +35,7 @@ pub mod keys;
 pub(crate) mod objects;
 pub mod protocol;
 pub(crate) mod publish;
+pub(crate) mod rfc9421;
 pub(crate) mod routes;
 pub(crate) mod throttle;
 

