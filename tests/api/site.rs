@@ -21,6 +21,8 @@ pub struct Visitor<'a> {
 
 pub struct Page {
     pub status: StatusCode,
+    /// Read by the replica test (tests/federation/replicas.rs): which replica answered.
+    #[allow(dead_code)]
     pub headers: reqwest::header::HeaderMap,
     pub location: Option<String>,
     pub html: Html,
