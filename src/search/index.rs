@@ -35,7 +35,8 @@ use super::suggest::{Suggestion, Suggestions};
 use super::understand::{typed_words, understand};
 use super::{Found, Kind, Request, SearchError, documents, query};
 
-/// Memory of the one indexing thread; tantivy's minimum is 15 MB.
+/// Memory of the one indexing thread; tantivy's minimum is 15 MB. Freed at each commit; at
+/// its minimum an idle node was no smaller (docs/benchmarks.md, "idle memory").
 const WRITER_MEMORY: usize = 32_000_000;
 /// Changes read per round of a catch-up.
 const BATCH: i64 = 5_000;
@@ -540,6 +541,16 @@ fn load_affected(conn: &mut Conn, mut affected: Affected) -> Result<Sources, Sto
     })
 }
 
+/// One indexing thread and one merging thread (tantivy's default is four): the index of a
+/// directory is small, and an idle thread still holds its stack.
+fn writer_options() -> tantivy::indexer::IndexWriterOptions {
+    tantivy::indexer::IndexWriterOptions::builder()
+        .memory_budget_per_thread(WRITER_MEMORY)
+        .num_worker_threads(1)
+        .num_merge_threads(1)
+        .build()
+}
+
 struct Opened {
     index: Index,
     writer: IndexWriter,
@@ -567,7 +578,7 @@ fn open_blocking(
     }
     let index = Index::create_in_ram(schema);
     register_analyzers(&index);
-    let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    let writer = index.writer_with_options(writer_options())?;
     Ok(Opened {
         index,
         writer,
@@ -616,7 +627,7 @@ fn open_on_disk(
         ),
     };
     register_analyzers(&index);
-    let writer = match index.writer_with_num_threads(1, WRITER_MEMORY) {
+    let writer = match index.writer_with_options(writer_options()) {
         Ok(writer) => writer,
         // Another process took it between our check and now.
         Err(TantivyError::LockFailure(LockError::LockBusy, _)) => return Ok(None),

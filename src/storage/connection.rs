@@ -209,9 +209,18 @@ impl Database {
                         .map(|v| v.iter().map(ToString::to_string).collect())
                 }
                 AnyConnection::Postgresql(c) => {
-                    refuse_newer(c, &POSTGRES_MIGRATIONS)?;
-                    c.run_pending_migrations(POSTGRES_MIGRATIONS)
-                        .map(|v| v.iter().map(ToString::to_string).collect())
+                    // Replicas of one node starting together (a deployment, a rolling upgrade)
+                    // would each apply the same pending migration, and all but one fail: the
+                    // first holds this session lock while it migrates, the others then find
+                    // nothing pending.
+                    c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+                    let applied = refuse_newer(c, &POSTGRES_MIGRATIONS).and_then(|()| {
+                        c.run_pending_migrations(POSTGRES_MIGRATIONS)
+                            .map(|v| v.iter().map(ToString::to_string).collect())
+                            .map_err(|e| StorageError::Migration(e.to_string()))
+                    });
+                    c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+                    return applied;
                 }
             };
             applied.map_err(|e| StorageError::Migration(e.to_string()))
@@ -219,6 +228,9 @@ impl Database {
         .await
     }
 }
+
+/// The PostgreSQL advisory lock held while migrating ("maillage" read as a number).
+const MIGRATION_LOCK: i64 = 7_881_696_737_270_785_893;
 
 fn refuse_newer<DB, C>(conn: &mut C, source: &EmbeddedMigrations) -> Result<(), StorageError>
 where

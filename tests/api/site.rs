@@ -21,6 +21,9 @@ pub struct Visitor<'a> {
 
 pub struct Page {
     pub status: StatusCode,
+    /// Read by the replica test (tests/federation/replicas.rs): which replica answered.
+    #[allow(dead_code)]
+    pub headers: reqwest::header::HeaderMap,
     pub location: Option<String>,
     pub html: Html,
     pub text: String,
@@ -127,6 +130,7 @@ impl<'a> Visitor<'a> {
             self.set_cookies.lock().unwrap().push(raw);
         }
         let status = res.status();
+        let headers = res.headers().clone();
         let location = res
             .headers()
             .get(LOCATION)
@@ -134,6 +138,7 @@ impl<'a> Visitor<'a> {
         let text = res.text().await.unwrap();
         Page {
             status,
+            headers,
             location,
             html: Html::parse_document(&text),
             text,
