@@ -436,15 +436,23 @@ fn check_signed_headers(signature: &str) -> Result<(), FederationError> {
         Ok(())
     } else {
         Err(FederationError::Unauthorized(format!(
-            "the signature must cover {} (it covers: {})",
-            missing.join(", "),
-            if covered.is_empty() {
-                "nothing said".to_owned()
-            } else {
-                covered.join(" ")
-            }
+            "the signature {}",
+            must_cover(&missing, &covered)
         )))
     }
+}
+
+/// What a signature failed to cover, and what it covers: both schemes say it alike.
+pub(super) fn must_cover(missing: &[&str], covered: &[String]) -> String {
+    format!(
+        "must cover {} (it covers: {})",
+        missing.join(", "),
+        if covered.is_empty() {
+            "nothing".to_owned()
+        } else {
+            covered.join(" ")
+        }
+    )
 }
 
 /// `Digest: SHA-256=...` (any case of the algorithm name) must match the body.

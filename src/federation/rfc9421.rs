@@ -322,13 +322,8 @@ fn check_coverage(components: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "it must cover {} (it covers: {})",
-            missing.join(", "),
-            if components.is_empty() {
-                "nothing".to_owned()
-            } else {
-                components.join(" ")
-            }
+            "it {}",
+            super::inbox::must_cover(&missing, components)
         ))
     }
 }

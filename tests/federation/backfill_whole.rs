@@ -47,14 +47,20 @@ async fn backfill_of(node: &TestNode, key: &str) -> Value {
     res.body["backfill"].clone()
 }
 
-async fn whole_directory_resumed(backend: Backend) {
-    // B fetches slowly (10 pages a second, 5 s for all) so that it can be stopped in the middle.
-    let [a, mut b] = TestNodes::start(
+/// Centre A (loire) holding `entries` recommendations, and B (bretagne) fetching
+/// `pages_per_second` pages a second (slow enough to be caught mid-backfill), following A;
+/// with the follow's key on B.
+async fn slow_follower_of(
+    backend: Backend,
+    entries: usize,
+    pages_per_second: u32,
+) -> ([TestNode; 2], String) {
+    let [a, b] = TestNodes::start(
         backend,
         [
             NodeSpec::centre("loire"),
-            NodeSpec::centre("bretagne").with(|s| {
-                s.federation.fetch_per_second = 10;
+            NodeSpec::centre("bretagne").with(move |s| {
+                s.federation.fetch_per_second = pages_per_second;
                 s.federation.fetch_burst = 1;
             }),
         ],
@@ -64,15 +70,33 @@ async fn whole_directory_resumed(backend: Backend) {
         .await
         .expect("open A's directory");
     let report = directory
-        .import(&export_of(ENTRIES), None)
+        .import(&export_of(entries), None)
         .await
         .expect("import into A");
-    assert_eq!(report.recommendations_created, ENTRIES);
+    assert_eq!(report.recommendations_created, entries);
     let res = b
         .post("/api/v1/follows", &json!({"target": a.handle()}))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     let key = res.body["id"].as_str().unwrap().to_owned();
+    ([a, b], key)
+}
+
+/// B holds `entries` recommendations from A, each once.
+async fn holds_all_of(b: &TestNode, a: &TestNode, entries: usize) {
+    let origin = url::form_urlencoded::byte_serialize(crate::network::actor(a).as_bytes())
+        .collect::<String>();
+    let res = b
+        .get(&format!(
+            "/api/v1/recommendations?origin={origin}&per_page=1"
+        ))
+        .await;
+    assert_eq!(res.body["total"], entries, "{}", res.text);
+}
+
+async fn whole_directory_resumed(backend: Backend) {
+    // B fetches slowly (10 pages a second, 5 s for all) so that it can be stopped in the middle.
+    let ([a, mut b], key) = slow_follower_of(backend, ENTRIES, 10).await;
     // Partway: some entries stored, the backfill still running.
     let partway = eventually("B's backfill partway", || async {
         let backfill = backfill_of(&b, &key).await;
@@ -106,14 +130,7 @@ async fn whole_directory_resumed(backend: Backend) {
         (50..=60).contains(&pages),
         "{pages} pages read for 50 (+ a few fetched ahead when stopped)"
     );
-    let origin = url::form_urlencoded::byte_serialize(crate::network::actor(&a).as_bytes())
-        .collect::<String>();
-    let res = b
-        .get(&format!(
-            "/api/v1/recommendations?origin={origin}&per_page=1"
-        ))
-        .await;
-    assert_eq!(res.body["total"], ENTRIES, "{}", res.text);
+    holds_all_of(&b, &a, ENTRIES).await;
 }
 on_both_backends!(
     a_whole_directory_is_backfilled_and_resumed_after_a_restart,
@@ -169,30 +186,8 @@ on_both_backends!(an_outbox_whose_pages_loop_is_read_once, looping_outbox);
 /// of the two carries it on.
 async fn backfill_run_twice(backend: Backend) {
     const N: usize = 1_000;
-    let [a, b] = TestNodes::start(
-        backend,
-        [
-            NodeSpec::centre("loire"),
-            // Slow (5 pages a second) so that the replica finds the backfill running.
-            NodeSpec::centre("bretagne").with(|s| {
-                s.federation.fetch_per_second = 5;
-                s.federation.fetch_burst = 1;
-            }),
-        ],
-    )
-    .await;
-    let (directory, _) = maillage::startup::open_directory(&a.settings)
-        .await
-        .expect("open A's directory");
-    directory
-        .import(&export_of(N), None)
-        .await
-        .expect("import into A");
-    let res = b
-        .post("/api/v1/follows", &json!({"target": a.handle()}))
-        .await;
-    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
-    let key = res.body["id"].as_str().unwrap().to_owned();
+    // Slow (5 pages a second) so that the replica finds the backfill running.
+    let ([a, b], key) = slow_follower_of(backend, N, 5).await;
     eventually("B's backfill under way", || async {
         let backfill = backfill_of(&b, &key).await;
         (backfill["state"] == "running" && backfill["pages"].as_i64() >= Some(1)).then_some(())
@@ -218,14 +213,7 @@ async fn backfill_run_twice(backend: Backend) {
     .await;
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["items"], N, "each entry counted once: {done}");
-    let origin = url::form_urlencoded::byte_serialize(crate::network::actor(&a).as_bytes())
-        .collect::<String>();
-    let res = b
-        .get(&format!(
-            "/api/v1/recommendations?origin={origin}&per_page=1"
-        ))
-        .await;
-    assert_eq!(res.body["total"], N, "{}", res.text);
+    holds_all_of(&b, &a, N).await;
 }
 on_both_backends!(
     a_backfill_taken_up_by_two_processes_stores_each_entry_once,
