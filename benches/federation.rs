@@ -47,6 +47,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
+#[path = "../tests/support/database_url.rs"]
+mod database_url;
 #[path = "support/national.rs"]
 mod national;
 
@@ -378,16 +380,7 @@ fn postgres_database(server: &str) -> String {
     diesel::sql_query(format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .expect("create the benchmark's database");
-    // The server URL with its database name replaced (`postgres://u@/postgres?host=/d` ->
-    // `postgres://u@/NAME?host=/d`); not `url::Url`, to which `postgres://u@/db` is no URL.
-    let after_scheme = server.find("://").map_or(0, |i| i + 3);
-    let path_start = server[after_scheme..]
-        .find('/')
-        .map_or(server.len(), |i| after_scheme + i);
-    let query_start = server[path_start..]
-        .find('?')
-        .map_or(server.len(), |i| path_start + i);
-    format!("{}/{name}{}", &server[..path_start], &server[query_start..])
+    database_url::with_database(server, &name)
 }
 
 /// One inbox run: on SQLite in the nodes' data directories, or with `postgres` (a server URL)

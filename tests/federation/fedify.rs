@@ -117,19 +117,17 @@ impl Peer {
 
     /// Every signed POST the peer sent: `{"url", "scheme", "status"}`.
     async fn knocks(&self) -> Vec<Value> {
-        self.client
-            .get(format!("{}/control/knocks", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.recorded("knocks").await
     }
 
     async fn received(&self) -> Vec<Value> {
+        self.recorded("log").await
+    }
+
+    /// A list the peer keeps, from its control endpoint.
+    async fn recorded(&self, list: &str) -> Vec<Value> {
         self.client
-            .get(format!("{}/control/log", self.base))
+            .get(format!("{}/control/{list}", self.base))
             .send()
             .await
             .unwrap()
