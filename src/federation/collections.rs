@@ -20,7 +20,7 @@ use crate::storage::endorsements::EndorsementRow;
 use crate::storage::events::EventRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
 use crate::storage::places::{PlaceFilter, PlaceRow};
-use crate::storage::recommendations::{Order, RecommendationFilter, RecommendationRow};
+use crate::storage::recommendations::RecommendationRow;
 use crate::storage::{Conn, StorageError, Window};
 
 /// Items per outbox page.
@@ -79,7 +79,6 @@ struct Listed {
 /// The sections of the outbox read from the database, in order, with their sizes.
 #[derive(Clone)]
 struct Stored {
-    recs_filter: RecommendationFilter,
     cards_filter: ContactFilter,
     places_filter: PlaceFilter,
     centre_id: i64,
@@ -165,12 +164,6 @@ impl Stored {
     fn of(centre: &ApubCentre) -> Self {
         let actor_id = &centre.row.actor_id;
         Self {
-            recs_filter: RecommendationFilter {
-                origin: Some(actor_id.clone()),
-                public_only: true,
-                order: Order::Recent,
-                ..Default::default()
-            },
             cards_filter: ContactFilter {
                 origin: Some(actor_id.clone()),
                 visibilities: vec![Visibility::Public],
@@ -192,7 +185,7 @@ impl Stored {
             limit: 0,
         };
         Ok([
-            RecommendationRow::list(conn, &self.recs_filter, none)?.total,
+            RecommendationRow::count_public_of_centre(conn, self.centre_id)?,
             ContactRow::list(conn, &self.cards_filter, none)?.total,
             PlaceRow::list(conn, &self.places_filter, none)?.total,
             EventRow::ap_ids_of_centre(conn, self.centre_id, none)?.total,
@@ -231,11 +224,12 @@ impl Stored {
         window: Window,
     ) -> Result<Vec<Value>, StorageError> {
         match section {
-            Section::Recommendations => RecommendationRow::list(conn, &self.recs_filter, window)?
-                .rows
-                .iter()
-                .map(|(rec, _, _)| create_item(conn, urls, &rec.ap_id))
-                .collect(),
+            Section::Recommendations => {
+                RecommendationRow::public_ap_ids_of_centre(conn, self.centre_id, window)?
+                    .iter()
+                    .map(|ap_id| create_item(conn, urls, ap_id))
+                    .collect()
+            }
             Section::Cards => ContactRow::list(conn, &self.cards_filter, window)?
                 .rows
                 .iter()
