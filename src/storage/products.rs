@@ -12,20 +12,35 @@ use super::{Conn, StorageError};
 
 /// The id of the product with this canonical name, created if new.
 pub fn ensure(conn: &mut Conn, name: &str, match_key: &str) -> Result<ProductId, StorageError> {
-    if let Some(id) = products::table
-        .filter(products::match_key.eq(match_key))
-        .select(products::id)
-        .first::<i64>(conn)
-        .optional()?
-    {
+    let find = |conn: &mut Conn| {
+        products::table
+            .filter(products::match_key.eq(match_key))
+            .select(products::id)
+            .first::<i64>(conn)
+            .optional()
+    };
+    if let Some(id) = find(conn)? {
         return Ok(ProductId(id));
     }
-    Ok(ProductId(
-        diesel::insert_into(products::table)
-            .values((products::name.eq(name), products::match_key.eq(match_key)))
-            .returning(products::id)
-            .get_result(conn)?,
-    ))
+    // Two writers may name a new product at once (they do not wait for each other on
+    // PostgreSQL): the second inserts nothing, and reads the first's once it is committed.
+    // A unique violation instead would abort the whole transaction.
+    let values = (products::name.eq(name), products::match_key.eq(match_key));
+    match conn {
+        Conn::Sqlite(c) => diesel::insert_into(products::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        Conn::Postgresql(c) => diesel::insert_into(products::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
+    find(conn)?.map(ProductId).ok_or_else(|| {
+        StorageError::Corrupt(format!(
+            "the product {match_key:?} was created but cannot be read"
+        ))
+    })
 }
 
 /// Replaces the products a recommendation replaces, keeping their order.

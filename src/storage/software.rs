@@ -40,16 +40,28 @@ pub struct SoftwareFacts {
 }
 
 impl SoftwareRow {
-    /// Serialises writers that match and create software (and, since every recommendation
-    /// write starts here, the replaced products they link) until the transaction ends. Without
-    /// it two PostgreSQL transactions can both miss "Nextcloud" and both create it. Readers are
-    /// not blocked. On SQLite, `BEGIN IMMEDIATE` serialises writers already.
+    /// Serialises writers that match and create software until the transaction ends.
+    /// Without it two PostgreSQL transactions can both miss "Nextcloud" and both create it.
+    /// Readers are not blocked. On SQLite, `BEGIN IMMEDIATE` serialises writers already.
     pub(crate) fn lock_for_matching(conn: &mut Conn) -> Result<(), StorageError> {
         use diesel::connection::SimpleConnection;
         if let Conn::Postgresql(pg) = conn {
             pg.batch_execute("LOCK TABLE software IN SHARE ROW EXCLUSIVE MODE")?;
         }
         Ok(())
+    }
+
+    /// Keeps the record from being deleted (`delete_if_unused` elsewhere) until this
+    /// transaction ends; `false` if it is gone already. PostgreSQL only: on SQLite, writing
+    /// transactions are serialised already.
+    fn keep_until_commit(conn: &mut Conn, id: i64) -> Result<bool, StorageError> {
+        if let Conn::Postgresql(pg) = conn {
+            let found = diesel::sql_query("SELECT id FROM software WHERE id = $1 FOR KEY SHARE")
+                .bind::<diesel::sql_types::BigInt, _>(id)
+                .execute(pg)?;
+            return Ok(found == 1);
+        }
+        Ok(true)
     }
 
     pub(crate) fn find_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Self>, StorageError> {
@@ -223,7 +235,6 @@ pub(crate) fn upsert(
     authoritative: bool,
     now: NaiveDateTime,
 ) -> Result<SoftwareRow, StorageError> {
-    SoftwareRow::lock_for_matching(conn)?;
     let keys = spec.match_keys();
     let facts = SoftwareFacts {
         name: spec.name.clone(),
@@ -234,27 +245,20 @@ pub(crate) fn upsert(
         license: spec.license.as_ref().map(ToString::to_string),
         wikidata: keys.wikidata,
     };
+    // Most writes name software already known and change nothing in it (an edit of a
+    // recommendation, a peer's Update, a backfilled copy): linking to it needs no table lock,
+    // only the record kept until this transaction ends. The lock made every Update on a
+    // PostgreSQL inbox wait for the one before it.
+    if let Some(existing) = SoftwareRow::find_match(conn, &facts)?
+        && unchanged(&existing, &merge(&existing, &facts, authoritative))
+        && SoftwareRow::keep_until_commit(conn, existing.id)?
+    {
+        return Ok(existing);
+    }
+    SoftwareRow::lock_for_matching(conn)?;
     match SoftwareRow::find_match(conn, &facts)? {
         Some(existing) => {
-            let merged = if authoritative {
-                SoftwareFacts {
-                    repository: facts.repository.or(existing.repository.clone()),
-                    repository_key: facts.repository_key.or(existing.repository_key.clone()),
-                    license: facts.license.or(existing.license.clone()),
-                    wikidata: facts.wikidata.or(existing.wikidata.clone()),
-                    ..facts
-                }
-            } else {
-                SoftwareFacts {
-                    name: existing.name.clone(),
-                    homepage: existing.homepage.clone(),
-                    homepage_key: existing.homepage_key.clone(),
-                    repository: existing.repository.clone().or(facts.repository),
-                    repository_key: existing.repository_key.clone().or(facts.repository_key),
-                    license: existing.license.clone().or(facts.license),
-                    wikidata: existing.wikidata.clone().or(facts.wikidata),
-                }
-            };
+            let merged = merge(&existing, &facts, authoritative);
             if unchanged(&existing, &merged) {
                 Ok(existing)
             } else {
@@ -273,6 +277,34 @@ pub(crate) fn upsert(
                 n += 1;
             }
             SoftwareRow::insert(conn, &slug, &facts, now)
+        }
+    }
+}
+
+/// What a record becomes when a description of it is written: an authoritative one (this
+/// node's staff) replaces its facts and fills in the keys it lacks; a peer's only fills in.
+fn merge(existing: &SoftwareRow, facts: &SoftwareFacts, authoritative: bool) -> SoftwareFacts {
+    if authoritative {
+        let facts = facts.clone();
+        SoftwareFacts {
+            repository: facts.repository.or(existing.repository.clone()),
+            repository_key: facts.repository_key.or(existing.repository_key.clone()),
+            license: facts.license.or(existing.license.clone()),
+            wikidata: facts.wikidata.or(existing.wikidata.clone()),
+            ..facts
+        }
+    } else {
+        SoftwareFacts {
+            name: existing.name.clone(),
+            homepage: existing.homepage.clone(),
+            homepage_key: existing.homepage_key.clone(),
+            repository: existing.repository.clone().or(facts.repository.clone()),
+            repository_key: existing
+                .repository_key
+                .clone()
+                .or(facts.repository_key.clone()),
+            license: existing.license.clone().or(facts.license.clone()),
+            wikidata: existing.wikidata.clone().or(facts.wikidata.clone()),
         }
     }
 }

@@ -441,6 +441,39 @@ async fn concurrent(backend: Backend) {
         software.iter().filter(|s| s["name"] == "Nextcloud").count(),
         1
     );
+    // Software already known, unchanged, and a product nobody named before, from many
+    // writers at once: on PostgreSQL they no longer wait for each other (no table lock for
+    // known software), and the new product is still created once, with no writer failing.
+    let mut tasks = tokio::task::JoinSet::new();
+    for category in [
+        "video",
+        "events",
+        "videoconf",
+        "scheduling",
+        "decision",
+        "email",
+    ] {
+        let node = node.clone();
+        tasks.spawn(async move {
+            let body = recommendation(
+                "Nextcloud",
+                "https://nextcloud.com",
+                &["Dropbox", "Google Drive"],
+                category,
+            );
+            node.post("/api/v1/recommendations", &body).await.status
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    let (total, _) = listing(
+        &node
+            .get("/api/v1/recommendations?replaces=Dropbox")
+            .await
+            .body,
+    );
+    assert_eq!(total, 6);
 }
 on_both_backends!(concurrent_writes_are_all_stored, concurrent);
 
