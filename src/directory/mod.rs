@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod places;
 pub mod providers;
 pub mod recommendations;
+pub mod relays;
 pub mod search;
 pub mod software;
 pub mod tags;

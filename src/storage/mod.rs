@@ -26,6 +26,7 @@ pub mod places;
 pub mod products;
 pub mod providers;
 pub mod recommendations;
+pub(crate) mod relays;
 pub(crate) mod search;
 mod secret;
 pub mod software;

@@ -11,6 +11,7 @@ pub(crate) mod openapi;
 mod places;
 mod providers;
 mod recommendations;
+mod relays;
 mod search;
 
 use axum::Router;
@@ -99,5 +100,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/delivery", get(network::delivery))
         .route("/delivery/{host}/retry", post(network::retry_host))
         .route("/delivery/{host}/purge", post(network::purge_host))
+        .route("/relays", get(relays::list).post(relays::subscribe))
+        .route("/relays/{key}", delete(relays::unsubscribe))
         .route("/openapi.json", get(openapi::document))
 }
