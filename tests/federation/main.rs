@@ -25,6 +25,7 @@ mod peer;
 mod places;
 mod production;
 mod queue;
+mod relays;
 mod replicas;
 mod scenarios;
 mod search_cards;

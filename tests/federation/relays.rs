@@ -1,0 +1,258 @@
+//! Relays, against a real one: ActivityRelay (`activityrelay` from the Python registry, the
+//! LitePub relay Mastodon and Pleroma subscribe to), installed and pointed at by
+//! `.ci/with-relay` (`MAILLAGE_TEST_RELAY`), started by each case.
+//!
+//! The relay speaks https only: it mints `https://{domain}/actor` ids and fetches a
+//! subscriber's NodeInfo at `https://{domain}/.well-known/nodeinfo`, whatever the scheme of the
+//! subscriber's ids. So it cannot federate with nodes on `http://localhost:<port>`: the cases
+//! run the nodes in production mode (`NodeSpec::production()`, https ids behind TLS
+//! terminators on `nN.maillage.test`) and put the relay behind a terminator of its own, on a
+//! name of the same pool; the relay trusts the test CA through `SSL_CERT_FILE` (read by
+//! Python's `ssl` for its default context), as the nodes do through
+//! `federation.extra_root_certificates`.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::production::{self, Terminator};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, production_missing};
+use crate::network::{actor, eventually, find, public_search};
+use crate::on_both_backends;
+
+/// A running relay, stopped when dropped (its log printed if the case failed).
+struct Relay {
+    child: Child,
+    dir: tempfile::TempDir,
+    /// `nN.maillage.test`.
+    name: String,
+    client: reqwest::Client,
+    _terminator: Terminator,
+}
+
+impl Relay {
+    /// The relay program, or `None` (the case skipped, and failing on CI) without it.
+    fn program() -> Option<String> {
+        match std::env::var("MAILLAGE_TEST_RELAY") {
+            Ok(program) if Path::new(&program).exists() => Some(program),
+            _ => {
+                crate::helpers::skip(
+                    "needs ActivityRelay: run .ci/with-relay cargo test (MAILLAGE_TEST_RELAY)",
+                );
+                None
+            }
+        }
+    }
+
+    async fn start(program: &str) -> Self {
+        let mut terminator = Terminator::claim().await;
+        let name = terminator.name();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("relay.yaml");
+        std::fs::write(
+            &config,
+            format!(
+                "listen: 127.0.0.1\nport: {port}\ndomain: {name}\nworkers: 1\n\
+                 database_type: sqlite\ncache_type: database\nsqlite_path: relay.sqlite3\n"
+            ),
+        )
+        .unwrap();
+        let ca = dir.path().join("test-ca.pem");
+        std::fs::write(&ca, production::ca_pem()).unwrap();
+        // `setup -s` takes the configuration as written and creates the database (its last
+        // question, whether to run now, gets no answer and is left).
+        let run = |args: &[&str]| {
+            Command::new(program)
+                .arg("-c")
+                .arg(&config)
+                .args(args)
+                .current_dir(dir.path())
+                .stdin(Stdio::null())
+                .output()
+                .expect("the relay program runs")
+        };
+        let setup = run(&["setup", "-s"]);
+        assert!(
+            dir.path().join("relay.sqlite3").exists(),
+            "the relay's setup: {}{}",
+            String::from_utf8_lossy(&setup.stdout),
+            String::from_utf8_lossy(&setup.stderr)
+        );
+        let level = run(&["config", "set", "log-level", "verbose"]);
+        assert!(level.status.success(), "{level:?}");
+        let log = std::fs::File::create(dir.path().join("relay.log")).unwrap();
+        let child = Command::new(program)
+            .arg("-c")
+            .arg(&config)
+            .arg("run")
+            .current_dir(dir.path())
+            .env("SSL_CERT_FILE", &ca)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("the relay starts");
+        terminator.forward_to(port);
+        let relay = Self {
+            child,
+            dir,
+            name,
+            client: production::client_builder().build().unwrap(),
+            _terminator: terminator,
+        };
+        eventually("the relay answering", || async {
+            let res = relay.client.get(relay.url("/actor")).send().await.ok()?;
+            (res.status() == StatusCode::OK).then_some(())
+        })
+        .await;
+        relay
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("https://{}{path}", self.name)
+    }
+
+    /// The actors the relay lists as subscribed (its followers collection).
+    async fn subscribers(&self) -> Vec<String> {
+        let body: Value = self
+            .client
+            .get(self.url("/followers"))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a.as_str().map(String::from))
+            .collect()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            let log = std::fs::read_to_string(self.dir.path().join("relay.log"))
+                .unwrap_or_default();
+            eprintln!("--- the relay's log ---\n{log}");
+        }
+    }
+}
+
+/// A production node that may reach the relay's name.
+fn spec(name: &str, relay: &str) -> NodeSpec {
+    let relay = relay.to_owned();
+    NodeSpec::centre(name)
+        .production()
+        .with(move |s| s.federation.allowed_private_hosts.push(relay))
+}
+
+/// Subscribes `node` to the relay through the API, as staff do, and waits for the relay's
+/// Accept.
+async fn subscribe(node: &TestNode, relay: &Relay) -> String {
+    let res = node
+        .post("/api/v1/relays", &json!({"url": relay.url("/inbox")}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["actor"], relay.url("/actor"));
+    assert_eq!(res.body["inbox"], relay.url("/inbox"));
+    let key = res.body["id"].as_str().unwrap().to_owned();
+    eventually("the relay's Accept", || async {
+        let (_, relays) = listing(&node.get("/api/v1/relays").await.body);
+        relays
+            .iter()
+            .any(|r| r["id"] == key.as_str() && r["state"] == "accepted")
+            .then_some(())
+    })
+    .await;
+    key
+}
+
+/// Two centres that do not follow each other both subscribe to the relay: a recommendation
+/// published by one reaches the other through the relay (a Create to the relay, its Announce
+/// to the other, which fetches the entry from its origin), with its origin as author. An
+/// unsubscribed node leaves the relay's list.
+async fn relayed_entry(backend: Backend) {
+    let Some(program) = Relay::program() else {
+        return;
+    };
+    if production_missing().await {
+        return;
+    }
+    let relay = Relay::start(&program).await;
+    let [a, b] = TestNodes::start(
+        backend,
+        [spec("loire", &relay.name), spec("bretagne", &relay.name)],
+    )
+    .await;
+    subscribe(&a, &relay).await;
+    let key_b = subscribe(&b, &relay).await;
+    // The relay takes the node's instance actor (an Application) as its subscriber.
+    let subscribers = relay.subscribers().await;
+    for node in [&a, &b] {
+        assert!(
+            subscribers.contains(&format!("{}/actor", node.base)),
+            "{subscribers:?}"
+        );
+    }
+
+    let created = a
+        .create_recommendation(&crate::helpers::recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let copy = eventually("the relayed recommendation on B", || async {
+        find(&public_search(&b, "q=zoom").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&a));
+    assert_eq!(copy["local"], false);
+    assert_eq!(copy["summary"], created["summary"]);
+    // B follows nobody: the entry came through the relay alone.
+    let (total, _) = listing(&b.get("/api/v1/follows").await.body);
+    assert_eq!(total, 0);
+
+    // Unsubscribing sends the relay an Undo: B leaves its list.
+    let res = b.delete(&format!("/api/v1/relays/{key_b}")).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    let (total, _) = listing(&b.get("/api/v1/relays").await.body);
+    assert_eq!(total, 0);
+    eventually("B off the relay's list", || async {
+        let subscribers = relay.subscribers().await;
+        (!subscribers.contains(&format!("{}/actor", b.base))
+            && subscribers.contains(&format!("{}/actor", a.base)))
+        .then_some(())
+    })
+    .await;
+}
+on_both_backends!(a_recommendation_reaches_a_subscriber_through_a_real_relay, relayed_entry);
+
+/// What staff give is checked: not a URL, or an actor of this very node.
+async fn bad_relay_urls(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    for url in ["relay.example", &format!("{}/actor", node.base)] {
+        let res = node.post("/api/v1/relays", &json!({"url": url})).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {}", res.text);
+        assert_eq!(res.error_field(), Some("url"), "{url}: {}", res.text);
+    }
+    let (total, _) = listing(&node.get("/api/v1/relays").await.body);
+    assert_eq!(total, 0);
+}
+on_both_backends!(a_relay_url_is_checked, bad_relay_urls);
