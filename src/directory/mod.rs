@@ -18,6 +18,7 @@ pub mod import;
 pub mod lieux;
 pub mod media;
 pub mod moderation;
+pub mod moves;
 pub mod places;
 pub mod providers;
 pub mod recommendations;

@@ -22,6 +22,7 @@ pub mod help_requests;
 pub mod ids;
 pub(crate) mod instance;
 pub(crate) mod moderation;
+pub(crate) mod moves;
 pub mod places;
 pub mod products;
 pub mod providers;

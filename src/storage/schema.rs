@@ -439,6 +439,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    centre_moves (centre_id) {
+        centre_id -> BigInt,
+        also_known_as -> Text,
+        moved_to -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     centres,
@@ -468,4 +477,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     help_requests,
     help_messages,
     relays,
+    centre_moves,
 );

@@ -20,6 +20,7 @@ mod fixtures;
 mod help;
 mod hostile;
 mod mastodon;
+mod moves;
 mod network;
 mod peer;
 mod places;
