@@ -223,8 +223,9 @@ pub(crate) async fn record_answer(
 }
 
 /// An Announce from `actor`: if `actor` is a relay that accepted us, the announced object is
-/// taken in as a relayed entry (in the background: fetching it from its origin can take
-/// seconds) and `true` is returned; `false` for anyone else's Announce.
+/// taken in as a relayed entry, or ignored (logged), and `true` is returned; `false` for
+/// anyone else's Announce. Done before answering: relays deliver from queues of their own, so
+/// the fetch from the origin holds up no person's request (unlike an endorsement's).
 pub(crate) async fn relayed(
     activity_id: &Url,
     actor: &Url,
@@ -246,13 +247,9 @@ pub(crate) async fn relayed(
         // Our own entry, back from the relay.
         return Ok(true);
     }
-    let data = data.reset_request_count();
-    let id = activity_id.clone();
-    tokio::spawn(async move {
-        if let Err(e) = take_relayed(&object, &data).await {
-            tracing::info!("relayed {id} ignored: {e}");
-        }
-    });
+    if let Err(e) = take_relayed(&object, data).await {
+        tracing::info!("relayed {activity_id} ignored: {e}");
+    }
     Ok(true)
 }
 

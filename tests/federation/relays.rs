@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::production::{self, Terminator};
 use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, production_missing};
+use crate::peer::{Tamper, deliver};
 use crate::network::{actor, eventually, find, public_search};
 use crate::on_both_backends;
 
@@ -256,3 +257,120 @@ async fn bad_relay_urls(backend: Backend) {
     assert_eq!(total, 0);
 }
 on_both_backends!(a_relay_url_is_checked, bad_relay_urls);
+
+/// An actor of another software (no `maillage:directory`) serving one `Note`: what a relay
+/// may announce besides directory entries.
+struct Author {
+    base: String,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl Author {
+    /// Serves `note` (its `id` and `attributedTo` set here) at `/notes/1`.
+    async fn spawn(mut note: Value) -> Self {
+        use rsa::pkcs8::{EncodePublicKey, LineEnding};
+        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let pem = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://localhost:{}", listener.local_addr().unwrap().port());
+        let id = format!("{base}/users/author");
+        let actor = json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "type": "Person", "id": id, "preferredUsername": "author",
+            "inbox": format!("{id}/inbox"),
+            "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
+        });
+        note["id"] = json!(format!("{base}/notes/1"));
+        note["attributedTo"] = json!(id);
+        let json = |doc: Value| async move {
+            ([("content-type", "application/activity+json")], axum::Json(doc))
+        };
+        let app = axum::Router::new()
+            .route("/users/author", axum::routing::get(move || json(actor)))
+            .route("/notes/1", axum::routing::get(move || json(note)));
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            base,
+            _server: server,
+        }
+    }
+
+    fn note(&self) -> String {
+        format!("{}/notes/1", self.base)
+    }
+}
+
+/// The relay's documented messages (ActivityRelay's `Accept` and `Announce`, as its source
+/// builds them), sent by a stand-in relay that signs them: the subscription's Follow is the
+/// instance actor's, of Public; the Accept is taken; an announced recommendation of a directory
+/// centre is stored with its origin, one of an actor that is not a directory centre is not.
+async fn relay_messages(backend: Backend) {
+    let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;
+    let relay = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
+    let res = a.post("/api/v1/relays", &json!({"url": relay.actor()})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["state"], "pending");
+    let instance = format!("{}/actor", a.base);
+    let follow = relay
+        .posts()
+        .into_iter()
+        .find(|p| p["type"] == "Follow")
+        .expect("the Follow, sent at once");
+    assert_eq!(follow["actor"], instance);
+    assert_eq!(follow["object"], "https://www.w3.org/ns/activitystreams#Public");
+
+    let signed = |activity: Value| {
+        let (inbox, signer) = (format!("{}/inbox", a.base), relay.signer.clone());
+        async move {
+            let (status, text) = deliver(&inbox, &activity, &signer, Tamper::default()).await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+        }
+    };
+    signed(json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Accept", "id": format!("{}/activities/accept", relay.base),
+        "to": [instance], "actor": relay.actor(),
+        "object": {"id": follow["id"], "type": "Follow", "object": relay.actor(), "actor": instance},
+    }))
+    .await;
+    let (_, relays) = listing(&a.get("/api/v1/relays").await.body);
+    assert_eq!(relays[0]["state"], "accepted");
+
+    let created = c
+        .create_recommendation(&crate::helpers::recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    // The same recommendation, by an actor that is no directory centre.
+    let author = Author::spawn(crate::network::note_of(&c, &id).await).await;
+    let announce = |n: u32, object: &str| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "type": "Announce", "id": format!("{}/activities/announce/{n}", relay.base),
+            "to": [format!("{}/followers", relay.base)], "actor": relay.actor(),
+            "object": object,
+        })
+    };
+    // In this order: the search index follows the database in order, so once the second is
+    // found the first would have been too.
+    signed(announce(1, &author.note())).await;
+    signed(announce(2, &id)).await;
+    let copy = eventually("the relayed recommendation on A", || async {
+        find(&public_search(&a, "q=zoom").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&c));
+    let found = public_search(&a, "q=zoom").await;
+    assert!(find(&found, &author.note()).is_none(), "{found:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+on_both_backends!(a_relay_brings_in_directory_centres_entries_only, relay_messages);
