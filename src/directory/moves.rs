@@ -67,11 +67,9 @@ impl Directory {
     ) -> Result<MoveView, DirectoryError> {
         let centre = self.local_centre(username).await?;
         if aliases.len() > MAX_ALIASES {
-            return Err(FieldError::new(
-                "also_known_as",
-                format!("at most {MAX_ALIASES} actors"),
-            )
-            .into());
+            return Err(
+                FieldError::new("also_known_as", format!("at most {MAX_ALIASES} actors")).into(),
+            );
         }
         let mut checked = Vec::new();
         for alias in aliases {

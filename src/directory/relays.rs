@@ -62,8 +62,10 @@ impl Directory {
             .await
             .map_err(|e| match e {
                 crate::federation::FederationError::Forbidden(m) => DirectoryError::Forbidden(m),
-                other => FieldError::new("url", format!("`{url}` cannot be subscribed to: {other}"))
-                    .into(),
+                other => {
+                    FieldError::new("url", format!("`{url}` cannot be subscribed to: {other}"))
+                        .into()
+                }
             })?;
         Ok(relay_view(&row))
     }

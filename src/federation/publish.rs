@@ -41,7 +41,10 @@ pub(crate) fn entry_changed(
     // sends public posts to its relays: a Create only (see `relays.rs`).
     if before == Audience::Nobody
         && after == Audience::Everyone
-        && matches!(entry.entry, super::objects::entry::Entry::Recommendation { .. })
+        && matches!(
+            entry.entry,
+            super::objects::entry::Entry::Recommendation { .. }
+        )
     {
         has.extend(super::relays::relay_inboxes(conn)?);
     }

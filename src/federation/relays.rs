@@ -104,7 +104,10 @@ impl Federation {
             object: self.relay_follow(Url::parse(&row.follow_activity)?),
         };
         if let Err(e) = self.send_to_relay(&row.inbox_url, &undo).await {
-            tracing::info!("the relay {} was not told of the unsubscription: {e}", row.actor_id);
+            tracing::info!(
+                "the relay {} was not told of the unsubscription: {e}",
+                row.actor_id
+            );
         }
         Ok(())
     }

@@ -23,9 +23,8 @@ impl CentreMove {
             .first::<(String, Option<String>)>(conn)
             .optional()?;
         row.map(|(aliases, moved_to)| {
-            let also_known_as = serde_json::from_str(&aliases).map_err(|e| {
-                StorageError::Corrupt(format!("centre_moves.also_known_as: {e}"))
-            })?;
+            let also_known_as = serde_json::from_str(&aliases)
+                .map_err(|e| StorageError::Corrupt(format!("centre_moves.also_known_as: {e}")))?;
             Ok(Self {
                 also_known_as,
                 moved_to,

@@ -106,10 +106,7 @@ impl RelayRow {
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         diesel::update(relays::table.find(id))
-            .set((
-                relays::state.eq(state.as_str()),
-                relays::updated_at.eq(now),
-            ))
+            .set((relays::state.eq(state.as_str()), relays::updated_at.eq(now)))
             .execute(conn)?;
         Ok(())
     }

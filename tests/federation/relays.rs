@@ -19,9 +19,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::production::{self, Terminator};
 use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, production_missing};
-use crate::peer::{Tamper, deliver};
 use crate::network::{actor, eventually, find, public_search};
 use crate::on_both_backends;
+use crate::peer::{Tamper, deliver};
 
 /// A running relay, stopped when dropped (its log printed if the case failed).
 struct Relay {
@@ -146,8 +146,8 @@ impl Drop for Relay {
         let _ = self.child.kill();
         let _ = self.child.wait();
         if std::thread::panicking() {
-            let log = std::fs::read_to_string(self.dir.path().join("relay.log"))
-                .unwrap_or_default();
+            let log =
+                std::fs::read_to_string(self.dir.path().join("relay.log")).unwrap_or_default();
             eprintln!("--- the relay's log ---\n{log}");
         }
     }
@@ -243,14 +243,22 @@ async fn relayed_entry(backend: Backend) {
     })
     .await;
 }
-on_both_backends!(a_recommendation_reaches_a_subscriber_through_a_real_relay, relayed_entry);
+on_both_backends!(
+    a_recommendation_reaches_a_subscriber_through_a_real_relay,
+    relayed_entry
+);
 
 /// What staff give is checked: not a URL, or an actor of this very node.
 async fn bad_relay_urls(backend: Backend) {
     let node = TestNodes::one(backend).await;
     for url in ["relay.example", &format!("{}/actor", node.base)] {
         let res = node.post("/api/v1/relays", &json!({"url": url})).await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {}", res.text);
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{url}: {}",
+            res.text
+        );
         assert_eq!(res.error_field(), Some("url"), "{url}: {}", res.text);
     }
     let (total, _) = listing(&node.get("/api/v1/relays").await.body);
@@ -286,7 +294,10 @@ impl Author {
         note["id"] = json!(format!("{base}/notes/1"));
         note["attributedTo"] = json!(id);
         let json = |doc: Value| async move {
-            ([("content-type", "application/activity+json")], axum::Json(doc))
+            (
+                [("content-type", "application/activity+json")],
+                axum::Json(doc),
+            )
         };
         let app = axum::Router::new()
             .route("/users/author", axum::routing::get(move || json(actor)))
@@ -312,7 +323,9 @@ impl Author {
 async fn relay_messages(backend: Backend) {
     let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;
     let relay = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
-    let res = a.post("/api/v1/relays", &json!({"url": relay.actor()})).await;
+    let res = a
+        .post("/api/v1/relays", &json!({"url": relay.actor()}))
+        .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     assert_eq!(res.body["state"], "pending");
     let instance = format!("{}/actor", a.base);
@@ -322,7 +335,10 @@ async fn relay_messages(backend: Backend) {
         .find(|p| p["type"] == "Follow")
         .expect("the Follow, sent at once");
     assert_eq!(follow["actor"], instance);
-    assert_eq!(follow["object"], "https://www.w3.org/ns/activitystreams#Public");
+    assert_eq!(
+        follow["object"],
+        "https://www.w3.org/ns/activitystreams#Public"
+    );
 
     let signed = |activity: Value| {
         let (inbox, signer) = (format!("{}/inbox", a.base), relay.signer.clone());
@@ -373,4 +389,105 @@ async fn relay_messages(backend: Backend) {
     assert!(find(&found, &author.note()).is_none(), "{found:?}");
     assert_eq!(found.len(), 1, "{found:?}");
 }
-on_both_backends!(a_relay_brings_in_directory_centres_entries_only, relay_messages);
+on_both_backends!(
+    a_relay_brings_in_directory_centres_entries_only,
+    relay_messages
+);
+
+/// The administrators' page for relays and moving: subscribe and unsubscribe, the centre's
+/// former accounts, a move its target does not confirm; refusals shown at their field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relays_and_moving_page() {
+    use crate::site::{Visitor, create_admin};
+    const PASSWORD: &str = "un mot de passe assez long";
+    let node = TestNodes::one(Backend::Sqlite).await;
+    let relay = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
+    create_admin(&node, "camille", PASSWORD).await;
+    let visitor = Visitor::new(&node, "fr");
+    visitor.log_in("camille", PASSWORD).await;
+    let page = visitor.get("/admin/relays").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert_eq!(
+        page.text_of("h1").as_deref(),
+        Some("Relais et déménagement")
+    );
+    assert!(
+        page.unlabelled_controls().is_empty(),
+        "{:?}",
+        page.unlabelled_controls()
+    );
+    let csrf = page.csrf();
+
+    let refused = visitor
+        .post(
+            "/admin/relays",
+            &[("csrf", &csrf), ("url", "relais.example")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.attr("#url", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    let res = visitor
+        .post("/admin/relays", &[("csrf", &csrf), ("url", relay.actor())])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = visitor.get("/admin/relays?done=relay-subscribed").await;
+    assert_eq!(
+        page.text_of("p.notice").as_deref(),
+        Some("Abonnement envoyé au relais.")
+    );
+    let listed = page.texts("section[aria-labelledby=relays] li");
+    assert!(
+        listed
+            .iter()
+            .any(|t| t.contains(relay.actor()) && t.contains("en attente")),
+        "{listed:?}"
+    );
+    assert!(relay.posts().iter().any(|p| p["type"] == "Follow"));
+
+    let refused = visitor
+        .post(
+            "/admin/aliases",
+            &[("csrf", &csrf), ("also_known_as", "pas une adresse")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.attr("#also_known_as", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    let old = "https://ancien.example/centres/loire";
+    let res = visitor
+        .post("/admin/aliases", &[("csrf", &csrf), ("also_known_as", old)])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let moving = node.get("/api/v1/centres/loire/move").await;
+    assert_eq!(
+        moving.body["also_known_as"],
+        json!([old]),
+        "{}",
+        moving.text
+    );
+
+    // The relay's actor does not name this centre among its former accounts.
+    let refused = visitor
+        .post("/admin/move", &[("csrf", &csrf), ("target", relay.actor())])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.attr("#target", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(refused.text.contains("alsoKnownAs"), "{}", refused.text);
+
+    let (_, relays) = listing(&node.get("/api/v1/relays").await.body);
+    let key = relays[0]["id"].as_str().unwrap().to_owned();
+    let res = visitor
+        .post(&format!("/admin/relays/{key}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let (total, _) = listing(&node.get("/api/v1/relays").await.body);
+    assert_eq!(total, 0);
+}

@@ -107,12 +107,8 @@ impl Federation {
     ) -> Result<String, FederationError> {
         let data = self.context();
         let centre = ApubCentre::new(centre)?;
-        if crate::federation::objects::entry::is_local_id(target, &data)
-            && target == &centre.id
-        {
-            return Err(FederationError::BadRequest(
-                "is this centre itself".into(),
-            ));
+        if crate::federation::objects::entry::is_local_id(target, &data) && target == &centre.id {
+            return Err(FederationError::BadRequest("is this centre itself".into()));
         }
         crate::federation::checks::check_domain(&data, target).await?;
         let target = fetch_target(target, &centre.id, &data).await?;
@@ -125,11 +121,8 @@ impl Federation {
             to: vec![centre.followers_url()],
             cc: vec![public_collection()],
         };
-        let (centre_id, target_id, local) = (
-            centre.row.id,
-            target.id.to_string(),
-            data.urls.authority(),
-        );
+        let (centre_id, target_id, local) =
+            (centre.row.id, target.id.to_string(), data.urls.authority());
         let moved_to = target_id.clone();
         data.db
             .write(move |conn| {
@@ -138,7 +131,14 @@ impl Federation {
                 moved.moved_to = Some(moved_to);
                 CentreMove::save(conn, id, &moved, now())?;
                 let (inboxes, _) = reached(conn, centre_id, Audience::Everyone)?;
-                enqueue_in(conn, &activity.id, centre_id, activity.clone(), &inboxes, &local)
+                enqueue_in(
+                    conn,
+                    &activity.id,
+                    centre_id,
+                    activity.clone(),
+                    &inboxes,
+                    &local,
+                )
             })
             .await?;
         data.wake.notify_one();
@@ -174,7 +174,10 @@ impl Activity for Move {
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
         let origin = self.actor.dereference(data).await?;
         if !is_followed(origin.row.id, data).await? {
-            tracing::info!("ignoring move of {}: none of our centres follows it", origin.id);
+            tracing::info!(
+                "ignoring move of {}: none of our centres follows it",
+                origin.id
+            );
             return Ok(());
         }
         let target = fetch_target(&self.target, &origin.id, data).await?;
@@ -211,12 +214,9 @@ async fn refollow(
                 let follower = CentreRow::find(conn, old.follower_id)?;
                 let follower_id = Url::parse(&follower.actor_id)
                     .map_err(|e| crate::storage::StorageError::Corrupt(e.to_string()))?;
-                let already = FollowRow::find_between(
-                    conn,
-                    CentreId(follower.id),
-                    CentreId(target_row.id),
-                )?
-                .is_some_and(|f| f.state != FollowState::Rejected);
+                let already =
+                    FollowRow::find_between(conn, CentreId(follower.id), CentreId(target_row.id))?
+                        .is_some_and(|f| f.state != FollowState::Rejected);
                 if !already {
                     let key = new_key();
                     let follow_id = activity_id(&urls, &format!("follow/{key}"));
@@ -276,6 +276,10 @@ async fn refollow(
         })
         .await?;
     data.wake.notify_one();
-    tracing::info!("{} moved to {}: its followers here follow the new actor", origin.id, target.id);
+    tracing::info!(
+        "{} moved to {}: its followers here follow the new actor",
+        origin.id,
+        target.id
+    );
     Ok(())
 }

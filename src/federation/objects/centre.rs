@@ -138,8 +138,7 @@ impl Object for ApubCentre {
 
     async fn into_json(self, data: &Data<FederationData>) -> Result<Actor, FederationError> {
         let mut document = self.document(&data.urls, data.policy.manual_approval)?;
-        crate::federation::activities::move_actor::add_move(&mut document, &self.row, data)
-            .await?;
+        crate::federation::activities::move_actor::add_move(&mut document, &self.row, data).await?;
         Ok(document)
     }
 
