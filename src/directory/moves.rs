@@ -87,13 +87,21 @@ impl Directory {
             }
         }
         let id = CentreId(centre.id);
+        let (urls, manual_approval) = (
+            self.urls().clone(),
+            self.federation().data().policy.manual_approval,
+        );
+        // Followers get the actor's `Update` with its new `alsoKnownAs`, in the same
+        // transaction.
         self.db()
             .write(move |conn| {
                 let mut moved = CentreMove::find(conn, id)?.unwrap_or_default();
                 moved.also_known_as = checked;
-                CentreMove::save(conn, id, &moved, now())
+                CentreMove::save(conn, id, &moved, now())?;
+                crate::federation::publish::profile_changed(conn, &urls, &centre, manual_approval)
             })
             .await?;
+        self.federation().wake();
         self.centre_move(username).await
     }
 

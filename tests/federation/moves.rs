@@ -64,6 +64,12 @@ async fn move_with_a_follower(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
 
+    // Mastodon-like followers of B and of A, which see what a Mastodon server would.
+    let watcher_b = crate::hostile::Peer::spawn(|_, _| {}).await;
+    watcher_b.follow(&b).await;
+    let watcher_a = crate::hostile::Peer::spawn(|_, _| {}).await;
+    watcher_a.follow(&a).await;
+
     let aliases = format!("/api/v1/centres/{}/aliases", b.settings.centre.username);
     let res = b
         .request(
@@ -75,11 +81,34 @@ async fn move_with_a_follower(backend: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(actor_document(&b).await["alsoKnownAs"], json!([actor(&a)]));
+    eventually("B's Update with alsoKnownAs at its follower", || async {
+        watcher_b
+            .posts()
+            .iter()
+            .any(|p| p["type"] == "Update" && p["object"]["alsoKnownAs"] == json!([actor(&a)]))
+            .then_some(())
+    })
+    .await;
 
     let res = a.post(&path, &json!({"target": actor(&b)})).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert_eq!(res.body["moved_to"], actor(&b));
     assert_eq!(actor_document(&a).await["movedTo"], actor(&b));
+    // A's Mastodon-like follower gets the Update with movedTo, then the Move.
+    let sent = eventually("A's Move at its follower", || async {
+        let posts = watcher_a.posts();
+        posts.iter().any(|p| p["type"] == "Move").then_some(posts)
+    })
+    .await;
+    let update = sent
+        .iter()
+        .position(|p| p["type"] == "Update" && p["object"]["movedTo"] == actor(&b))
+        .expect("an Update with movedTo");
+    let moved = sent.iter().position(|p| p["type"] == "Move").unwrap();
+    assert!(update < moved, "{sent:?}");
+    assert_eq!(sent[moved]["actor"], actor(&a));
+    assert_eq!(sent[moved]["object"], actor(&a));
+    assert_eq!(sent[moved]["target"], actor(&b));
 
     // C follows B instead of A.
     eventually("C following B, not A", || async {
@@ -93,8 +122,8 @@ async fn move_with_a_follower(backend: Backend) {
     })
     .await;
     eventually("A without C as follower", || async {
-        let (total, _) = listing(&a.get("/api/v1/followers").await.body);
-        (total == 0).then_some(())
+        let (_, followers) = listing(&a.get("/api/v1/followers").await.body);
+        (!followers.iter().any(|f| f["actor"] == actor(&c))).then_some(())
     })
     .await;
     // A's entries stay on C, with A as origin.

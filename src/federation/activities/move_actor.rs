@@ -33,7 +33,7 @@ use crate::storage::centres::CentreRow;
 use crate::storage::follows::{FollowRow, FollowState};
 use crate::storage::ids::CentreId;
 use crate::storage::moves::CentreMove;
-use crate::storage::{new_key, now};
+use crate::storage::{Conn, StorageError, new_key, now};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,7 +58,7 @@ pub struct Move {
     pub cc: Vec<Url>,
 }
 
-/// Adds a local centre's `alsoKnownAs` and `movedTo` to its actor document.
+/// Adds a local centre's `alsoKnownAs` and `movedTo` to its actor document (as fetched).
 pub(crate) async fn add_move(
     document: &mut Actor,
     row: &CentreRow,
@@ -68,7 +68,25 @@ pub(crate) async fn add_move(
         return Ok(());
     }
     let id = CentreId(row.id);
-    if let Some(moved) = data.db.run(move |conn| CentreMove::find(conn, id)).await? {
+    let moved = data.db.run(move |conn| CentreMove::find(conn, id)).await?;
+    apply_move(document, moved);
+    Ok(())
+}
+
+/// The same on a connection (an actor `Update` queued in a transaction).
+pub(crate) fn add_move_in(
+    conn: &mut Conn,
+    document: &mut Actor,
+    row: &CentreRow,
+) -> Result<(), StorageError> {
+    if row.local {
+        apply_move(document, CentreMove::find(conn, CentreId(row.id))?);
+    }
+    Ok(())
+}
+
+fn apply_move(document: &mut Actor, moved: Option<CentreMove>) {
+    if let Some(moved) = moved {
         document.also_known_as = moved
             .also_known_as
             .iter()
@@ -76,7 +94,6 @@ pub(crate) async fn add_move(
             .collect();
         document.moved_to = moved.moved_to.as_deref().and_then(|m| Url::parse(m).ok());
     }
-    Ok(())
 }
 
 /// The actor at `target`, fetched now from its origin (never a stored copy: its
@@ -99,7 +116,8 @@ async fn fetch_target(
 
 impl Federation {
     /// Moves a local centre to `target`: checks that `target` lists it in `alsoKnownAs`,
-    /// records `movedTo`, and sends `Move` to all its followers. Returns the target's actor id.
+    /// records `movedTo`, and sends its followers an `Update` of its actor (now with
+    /// `movedTo`), then `Move`, as Mastodon does. Returns the target's actor id.
     pub(crate) async fn move_centre(
         &self,
         centre: CentreRow,
@@ -124,12 +142,18 @@ impl Federation {
         let (centre_id, target_id, local) =
             (centre.row.id, target.id.to_string(), data.urls.authority());
         let moved_to = target_id.clone();
+        let (row, urls, manual_approval) = (
+            centre.row.clone(),
+            data.urls.clone(),
+            data.policy.manual_approval,
+        );
         data.db
             .write(move |conn| {
                 let id = CentreId(centre_id);
                 let mut moved = CentreMove::find(conn, id)?.unwrap_or_default();
                 moved.moved_to = Some(moved_to);
                 CentreMove::save(conn, id, &moved, now())?;
+                super::update_actor::queue(conn, &urls, &row, manual_approval)?;
                 let (inboxes, _) = reached(conn, centre_id, Audience::Everyone)?;
                 enqueue_in(
                     conn,
