@@ -11,6 +11,7 @@
 //! Python's `ssl` for its default context), as the nodes do through
 //! `federation.extra_root_certificates`.
 
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -89,7 +90,10 @@ impl Relay {
         let level = run(&["config", "set", "log-level", "verbose"]);
         assert!(level.status.success(), "{level:?}");
         let log = std::fs::File::create(dir.path().join("relay.log")).unwrap();
+        // In a process group of its own: the relay runs its deliveries in worker processes,
+        // which must stop with it (see `Drop`).
         let child = Command::new(program)
+            .process_group(0)
             .arg("-c")
             .arg(&config)
             .arg("run")
@@ -143,6 +147,10 @@ impl Relay {
 
 impl Drop for Relay {
     fn drop(&mut self) {
+        // The whole group: the relay and its delivery workers, which outlive a killed parent.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
         if std::thread::panicking() {
