@@ -35,6 +35,7 @@ pub mod keys;
 pub(crate) mod objects;
 pub mod protocol;
 pub(crate) mod publish;
+pub(crate) mod relays;
 pub(crate) mod rfc9421;
 pub(crate) mod routes;
 pub(crate) mod throttle;

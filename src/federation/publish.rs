@@ -36,7 +36,18 @@ pub(crate) fn entry_changed(
     };
     let centre = entry.centre().clone();
     let (had, had_peers) = reached(conn, centre.id, before)?;
-    let (has, _) = reached(conn, centre.id, after)?;
+    let (mut has, _) = reached(conn, centre.id, after)?;
+    // A recommendation made public also goes to the relays that accepted us, as Mastodon
+    // sends public posts to its relays: a Create only (see `relays.rs`).
+    if before == Audience::Nobody
+        && after == Audience::Everyone
+        && matches!(
+            entry.entry,
+            super::objects::entry::Entry::Recommendation { .. }
+        )
+    {
+        has.extend(super::relays::relay_inboxes(conn)?);
+    }
     if after != Audience::Nobody {
         let kind = if before == Audience::Nobody {
             CreateOrUpdateType::Create(CreateType::Create)

@@ -426,6 +426,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    relays (id) {
+        id -> BigInt,
+        key -> Text,
+        actor_id -> Text,
+        inbox_url -> Text,
+        follow_activity -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    centre_moves (centre_id) {
+        centre_id -> BigInt,
+        also_known_as -> Text,
+        moved_to -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     centres,
@@ -454,4 +476,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     help_requests,
     help_messages,
+    relays,
+    centre_moves,
 );

@@ -96,10 +96,12 @@ struct Catalog {
 const FR: &[&str] = &[
     include_str!("locales/fr.ftl"),
     include_str!("locales/lists-fr.ftl"),
+    include_str!("locales/relays-fr.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("locales/en.ftl"),
     include_str!("locales/lists-en.ftl"),
+    include_str!("locales/relays-en.ftl"),
 ];
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {

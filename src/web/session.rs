@@ -120,6 +120,9 @@ const ADMINISTRATOR_PAGES: &[&str] = &[
     "/admin/hide",
     "/admin/domains",
     "/admin/queue/",
+    "/admin/relays",
+    "/admin/aliases",
+    "/admin/move",
 ];
 
 pub(super) fn administrators_only(path: &str) -> bool {

@@ -16,7 +16,7 @@ use crate::federation::checks::verify_activity_origin;
 use crate::federation::delivery::queue::enqueue_in;
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::{
-    Federation, FederationData, FederationError, activity_id, backfill, publish,
+    Federation, FederationData, FederationError, activity_id, backfill, publish, relays,
 };
 use crate::storage::centres::CentreRow;
 use crate::storage::follows::{FollowState, FollowerRow};
@@ -120,12 +120,21 @@ impl Activity for Accept {
 
     async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
         verify_activity_origin(&self.id, self.actor.inner())?;
+        if relays::answered(&self.object, self.actor.inner(), data)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
         our_follow(&self.object, self.actor.inner(), data)
             .await
             .map(|_| ())
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
+        if let Some(relay) = relays::answered(&self.object, self.actor.inner(), data).await? {
+            return relays::record_answer(relay, FollowState::Accepted, data).await;
+        }
         let follow = record_answer(
             &self.object,
             self.actor.inner(),

@@ -137,6 +137,12 @@ impl Activity for Announce {
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
+        // A relay's Announce: a relayed entry (`federation::relays`), not an endorsement.
+        if crate::federation::relays::relayed(&self.id, self.actor.inner(), &self.object, data)
+            .await?
+        {
+            return Ok(());
+        }
         let actor = self.actor.dereference(data).await?;
         let object = object_id(&self.object)
             .ok_or_else(|| FederationError::BadRequest("Announce names no object".into()))?;

@@ -14,6 +14,7 @@
 //! | `event.rs`            | Create and Update of a workshop or permanence (an `Event`)   |
 //! | `delete.rs`           | Delete of an entry, a place or an event (a `Tombstone`)      |
 //! | `announce.rs`         | Announce: a directory centre endorses a recommendation       |
+//! | `move_actor.rs`       | Move: a centre moves to a new actor (new domain)             |
 //!
 //! Sending never goes to the network directly: activities are put on the persistent queue
 //! ([`crate::federation::delivery::queue`]). Receiving: each activity checks its origins in
@@ -27,6 +28,7 @@ pub(crate) mod delete;
 pub(crate) mod event;
 pub(crate) mod follow;
 pub(crate) mod help_message;
+pub(crate) mod move_actor;
 pub(crate) mod place;
 pub(crate) mod reject;
 pub(crate) mod undo;
@@ -48,6 +50,7 @@ pub use delete::{Delete, Tombstone};
 pub use event::CreateOrUpdateEvent;
 pub use follow::Follow;
 pub use help_message::CreateMessage;
+pub use move_actor::Move;
 pub use place::CreateOrUpdatePlace;
 pub use reject::Reject;
 pub use undo::Undo;
@@ -71,6 +74,7 @@ pub enum InboxActivity {
     CreateOrUpdateEvent(Box<CreateOrUpdateEvent>),
     Delete(Delete),
     Announce(Announce),
+    Move(Move),
 }
 
 macro_rules! each {
@@ -87,6 +91,7 @@ macro_rules! each {
             InboxActivity::CreateOrUpdateEvent($a) => $body,
             InboxActivity::Delete($a) => $body,
             InboxActivity::Announce($a) => $body,
+            InboxActivity::Move($a) => $body,
         }
     };
 }
@@ -156,7 +161,7 @@ impl Activity for InboxActivity {
 
 /// The `type`s of [`InboxActivity`].
 pub const HANDLED_TYPES: &[&str] = &[
-    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce",
+    "Follow", "Accept", "Reject", "Undo", "Create", "Update", "Delete", "Announce", "Move",
 ];
 
 /// Whether one of our centres follows `actor` (accepted).

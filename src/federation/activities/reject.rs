@@ -71,12 +71,22 @@ impl Activity for Reject {
 
     async fn verify(&self, data: &Data<FederationData>) -> Result<(), FederationError> {
         verify_activity_origin(&self.id, self.actor.inner())?;
+        if crate::federation::relays::answered(&self.object, self.actor.inner(), data)
+            .await?
+            .is_some()
+        {
+            return Ok(());
+        }
         our_follow(&self.object, self.actor.inner(), data)
             .await
             .map(|_| ())
     }
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
+        use crate::federation::relays;
+        if let Some(relay) = relays::answered(&self.object, self.actor.inner(), data).await? {
+            return relays::record_answer(relay, FollowState::Rejected, data).await;
+        }
         record_answer(
             &self.object,
             self.actor.inner(),

@@ -51,7 +51,8 @@ pub(crate) fn queue(
     }
     let corrupt = |e: FederationError| StorageError::Corrupt(e.to_string());
     let actor = ApubCentre::new(row.clone()).map_err(corrupt)?;
-    let document = actor.document(urls, manual_approval).map_err(corrupt)?;
+    let mut document = actor.document(urls, manual_approval).map_err(corrupt)?;
+    super::move_actor::add_move_in(conn, &mut document, row)?;
     let id = activity_id(urls, "update");
     let update = UpdateActor {
         kind: UpdateType::Update,

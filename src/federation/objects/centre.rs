@@ -78,6 +78,8 @@ impl ApubCentre {
                 website: row.website.as_deref().map(Url::parse).transpose()?,
                 region: row.region.clone(),
             }),
+            also_known_as: Vec::new(),
+            moved_to: None,
         })
     }
 
@@ -135,7 +137,9 @@ impl Object for ApubCentre {
     }
 
     async fn into_json(self, data: &Data<FederationData>) -> Result<Actor, FederationError> {
-        self.document(&data.urls, data.policy.manual_approval)
+        let mut document = self.document(&data.urls, data.policy.manual_approval)?;
+        crate::federation::activities::move_actor::add_move(&mut document, &self.row, data).await?;
+        Ok(document)
     }
 
     async fn verify(

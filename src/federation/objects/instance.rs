@@ -59,6 +59,8 @@ impl InstanceActor {
             indexable: Some(false),
             published: None,
             directory: None,
+            also_known_as: Vec::new(),
+            moved_to: None,
         }
     }
 }

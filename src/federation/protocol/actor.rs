@@ -112,6 +112,21 @@ pub struct Actor {
         deserialize_with = "deserialize_skip_error"
     )]
     pub directory: Option<DirectoryCentre>,
+    /// The other actors this one says it also is: a `Move` to it from one of them is taken
+    /// (Mastodon's rule). Ids only; one or many.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "activitypub_federation::protocol::helpers::deserialize_one_or_many"
+    )]
+    pub also_known_as: Vec<Url>,
+    /// Where the actor moved to.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "deserialize_skip_error"
+    )]
+    pub moved_to: Option<Url>,
 }
 
 /// What a directory centre says of itself beyond the ActivityStreams actor.

@@ -18,6 +18,8 @@ pub(crate) fn context() -> Value {
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
             "discoverable": "toot:discoverable",
             "indexable": "toot:indexable",
+            "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+            "movedTo": {"@id": "as:movedTo", "@type": "@id"},
             "PropertyValue": "schema:PropertyValue",
             "value": "schema:value",
             "PostalAddress": "schema:PostalAddress",

@@ -6,15 +6,17 @@ mod contacts;
 mod events;
 mod export;
 mod help;
+mod moves;
 mod network;
 pub(crate) mod openapi;
 mod places;
 mod providers;
 mod recommendations;
+mod relays;
 mod search;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::state::AppState;
 
@@ -99,5 +101,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/delivery", get(network::delivery))
         .route("/delivery/{host}/retry", post(network::retry_host))
         .route("/delivery/{host}/purge", post(network::purge_host))
+        .route(
+            "/centres/{username}/move",
+            get(moves::show).post(moves::move_centre),
+        )
+        .route("/centres/{username}/aliases", put(moves::set_aliases))
+        .route("/relays", get(relays::list).post(relays::subscribe))
+        .route("/relays/{key}", delete(relays::unsubscribe))
         .route("/openapi.json", get(openapi::document))
 }

@@ -13,6 +13,7 @@ mod places;
 mod profile;
 mod providers;
 mod recommendations;
+mod relays;
 
 use askama::Template;
 use axum::Router;
@@ -123,6 +124,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/domains", post(network::domain_rule))
         .route("/admin/domains/delete", post(network::remove_domain_rule))
         .route("/admin/queue/retry", post(network::retry_host))
+        .route("/admin/relays", get(relays::page).post(relays::subscribe))
+        .route("/admin/relays/{key}/delete", post(relays::unsubscribe))
+        .route("/admin/aliases", post(relays::aliases))
+        .route("/admin/move", post(relays::move_centre))
         .merge(staff_routes())
 }
 

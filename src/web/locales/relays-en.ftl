@@ -1,0 +1,21 @@
+# The relays and moving page (src/web/admin/relays.rs).
+admin-relays = Relays and moving
+relays-heading = Relays
+relays-intro = A relay (Mastodon, LitePub) spreads this node’s public recommendations to its subscribers, and brings it those of the other directory centres.
+field-relay = Relay address
+hint-relay = its inbox (https://relay.example/inbox) or its actor
+relay-subscribe = Subscribe
+relays-none = No relay.
+relay-unsubscribe-named = Unsubscribe from { $name }
+moving-heading = Moving the centre
+moved-to = This centre moved to
+field-aliases = The centre’s former accounts
+hint-aliases = one actor address per line: a move from one of them to this centre is then accepted
+aliases-save = Save
+field-move-target = The centre’s new actor
+hint-move-target = it must list this centre among its former accounts; its followers will follow it
+move-centre = Move
+done-relay-subscribed = Subscription sent to the relay.
+done-relay-unsubscribed = Unsubscribed from the relay.
+done-aliases-saved = Former accounts saved.
+done-moved = Move announced to the followers.

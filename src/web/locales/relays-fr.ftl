@@ -1,0 +1,21 @@
+# The relays and moving page (src/web/admin/relays.rs).
+admin-relays = Relais et déménagement
+relays-heading = Relais
+relays-intro = Un relais (Mastodon, LitePub) diffuse les recommandations publiques de ce nœud à ses abonnés, et lui apporte celles des autres centres annuaires.
+field-relay = Adresse du relais
+hint-relay = sa boîte de réception (https://relais.exemple/inbox) ou son acteur
+relay-subscribe = S’abonner
+relays-none = Aucun relais.
+relay-unsubscribe-named = Se désabonner de { $name }
+moving-heading = Déménager le centre
+moved-to = Ce centre a déménagé vers
+field-aliases = Anciens comptes du centre
+hint-aliases = une adresse d’acteur par ligne : un déménagement depuis l’un d’eux vers ce centre est alors accepté
+aliases-save = Enregistrer
+field-move-target = Nouvel acteur du centre
+hint-move-target = il doit citer ce centre parmi ses anciens comptes ; ses abonnés le suivront
+move-centre = Déménager
+done-relay-subscribed = Abonnement envoyé au relais.
+done-relay-unsubscribed = Désabonné du relais.
+done-aliases-saved = Anciens comptes enregistrés.
+done-moved = Déménagement annoncé aux abonnés.
