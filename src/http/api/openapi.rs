@@ -36,6 +36,8 @@ use utoipa::{Modify, OpenApi};
         super::network::set_domain_rule, super::network::domain_rules,
         super::network::remove_domain_rule, super::network::hide,
         super::network::delivery, super::network::retry_host, super::network::purge_host,
+        super::groups::create, super::groups::list, super::groups::members, super::groups::admit,
+        super::groups::remove,
     ),
     modifiers(&BearerAuth),
 )]
