@@ -1,14 +1,14 @@
 //! Networks of centres (FEP-1b12 `Group`s): three centres on three nodes join a network hosted
 //! on a fourth; a fifth node and a Mastodon-style account follow only the network and receive
 //! every member's recommendations, places and workshops with their origin, then their edits and
-//! deletions; a removed member's entries go. Two networks members of each other relay an entry
+//! deletions; a removed member's entries go (but stay where its origin is followed directly). Two networks members of each other relay an entry
 //! once each.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestNode, TestNodes, key, listing, recommendation};
-use crate::network::{actor, eventually, find, note_of, public_search, spec};
+use crate::network::{actor, eventually, find, follow, note_of, public_search, spec};
 use crate::on_both_backends;
 use crate::peer::{StubActor, Tamper, deliver};
 
@@ -162,6 +162,8 @@ async fn three_centres_one_network(backend: Backend) {
     for member in [&a, &b, &c] {
         admit(&n, "reseau", &actor(member)).await;
     }
+    // B also follows C directly: C's entries reach it both ways (kept once).
+    follow(&b, &c).await;
     // A node and a Mastodon account follow only the network.
     follow_network(&f, &n, "reseau").await;
     let stub = StubActor::spawn(false).await;
@@ -205,10 +207,14 @@ async fn three_centres_one_network(backend: Backend) {
     .await;
     assert_eq!(copy["origin"], actor(&c));
     // So does every member, of the others' entries.
-    eventually("C's workshop on A", || async {
-        listed(&a, "/api/v1/events", &event_id).await
-    })
-    .await;
+    for node in [&a, &b] {
+        eventually("C's workshop on the other members", || async {
+            listed(node, "/api/v1/events", &event_id).await
+        })
+        .await;
+    }
+    let (_, on_b) = listing(&b.get_public("/api/v1/events?per_page=100").await.body);
+    assert_eq!(on_b.iter().filter(|e| e["id"] == event_id.as_str()).count(), 1);
 
     // The Mastodon account got a boost of each, by the network, naming the origin's object.
     for object in [&rec_id, &place_id, &event_id] {
@@ -283,6 +289,8 @@ async fn three_centres_one_network(backend: Backend) {
             .then_some(())
     })
     .await;
+    // B follows C itself: it keeps them.
+    assert!(listed(&b, "/api/v1/events", &event_id).await.is_some());
     // The others' entries stay.
     assert!(find(&public_search(&f, "q=zoom").await, &rec_id).is_some());
     let left = members(&n, "reseau").await;
