@@ -11,6 +11,7 @@ use crate::helpers::{Backend, TestNode, TestNodes, key, listing, recommendation}
 use crate::network::{actor, eventually, find, follow, note_of, public_search, spec};
 use crate::on_both_backends;
 use crate::peer::{StubActor, Tamper, deliver};
+use crate::site::{Visitor, create_admin};
 
 fn network_actor(node: &TestNode, name: &str) -> String {
     format!("{}/centres/{name}", node.base)
@@ -377,3 +378,67 @@ async fn a_loop_of_networks(backend: Backend) {
     assert_eq!(announces_of(&stub, &two, &rec_id).len(), 1);
 }
 on_both_backends!(a_loop_of_networks, a_loop_of_networks);
+
+/// The admin page: staff create a network, see a centre's request to join, admit it, remove it.
+async fn staff_pages(backend: Backend) {
+    let [n, a] = TestNodes::start(backend, ["hub", "loire"].map(|name| spec(name, false))).await;
+    create_admin(&n, "camille", "un mot de passe assez long").await;
+    let staff = Visitor::new(&n, "fr");
+    staff.log_in("camille", "un mot de passe assez long").await;
+    let page = staff.get("/admin/networks").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.unlabelled_controls().is_empty(), "{:?}", page.unlabelled_controls());
+    let csrf = page.csrf();
+    let made = staff
+        .post(
+            "/admin/networks",
+            &[("csrf", &csrf), ("username", "reseau"), ("name", "Réseau Loire")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    // A name already taken is refused next to the field.
+    let again = staff
+        .post(
+            "/admin/networks",
+            &[("csrf", &csrf), ("username", "reseau"), ("name", "Autre")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    follow_network(&a, &n, "reseau").await;
+    let page = staff.get("/admin/networks").await;
+    let items = page.texts("#network-reseau ~ ul li");
+    assert!(
+        items.iter().any(|t| t.contains("Centre loire") && t.contains("demande à rejoindre")),
+        "{items:?}"
+    );
+    let admitted = staff
+        .post(
+            "/admin/networks/reseau/admit",
+            &[("csrf", &csrf), ("actor", &actor(&a))],
+        )
+        .await;
+    assert_eq!(admitted.status, StatusCode::SEE_OTHER, "{}", admitted.text);
+    eventually("the centre a member", || async {
+        staff
+            .get("/admin/networks")
+            .await
+            .texts("#network-reseau ~ ul li")
+            .into_iter()
+            .find(|t| t.contains("Centre loire") && t.contains("membre"))
+    })
+    .await;
+    let removed = staff
+        .post(
+            "/admin/networks/reseau/remove",
+            &[("csrf", &csrf), ("actor", &actor(&a))],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.text);
+    let left = members(&n, "reseau").await;
+    assert!(
+        left.iter().all(|m| m["state"] == "requested"),
+        "still following the network, no longer a member: {left:?}"
+    );
+}
+on_both_backends!(staff_create_networks_and_admit_members, staff_pages);
