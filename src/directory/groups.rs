@@ -82,7 +82,12 @@ impl Directory {
         let (followers, follows) = self
             .db()
             .run(move |conn| {
-                let followers = FollowerRow::list(conn, Some(id), Some(FollowState::Accepted))?;
+                // Accepted, or waiting under manual approval: admitting a centre approves it.
+                let followers: Vec<(FollowerRow, CentreRow)> =
+                    FollowerRow::list(conn, Some(id), None)?
+                        .into_iter()
+                        .filter(|(f, _)| f.state != FollowState::Rejected)
+                        .collect();
                 let follows: Vec<(FollowRow, CentreRow)> = FollowRow::list(conn)?
                     .into_iter()
                     .filter(|(f, _)| f.follower_id == id)
@@ -113,8 +118,9 @@ impl Directory {
         Ok(members)
     }
 
-    /// Admits a centre that asked to join (it follows the network): the network follows it,
-    /// and once the centre accepts, relays what it publishes.
+    /// Admits a centre that asked to join (it follows the network; a follow waiting for approval
+    /// is accepted): the network follows it, and once the centre accepts, relays what it
+    /// publishes.
     #[tracing::instrument(skip(self))]
     pub(crate) async fn admit_member(
         &self,
@@ -126,12 +132,12 @@ impl Directory {
         let id = network.id;
         let candidate = self
             .db()
-            .run(move |conn| FollowerRow::list(conn, Some(id), Some(FollowState::Accepted)))
+            .run(move |conn| FollowerRow::list(conn, Some(id), None))
             .await?
             .into_iter()
-            .map(|(_, actor)| actor)
-            .find(|a| a.actor_id == wanted || handle(a) == wanted);
-        let Some(candidate) = candidate else {
+            .filter(|(f, _)| f.state != FollowState::Rejected)
+            .find(|(_, a)| a.actor_id == wanted || handle(a) == wanted);
+        let Some((follower, candidate)) = candidate else {
             return Err(FieldError::new(
                 "actor",
                 format!(
@@ -147,22 +153,30 @@ impl Directory {
             )
             .into());
         }
+        if follower.state == FollowState::Pending {
+            // Under manual approval: admitting the centre accepts its follow too.
+            self.decide_follower(&follower.key, true).await?;
+        }
         self.follow(Some(name), &candidate.actor_id).await
     }
 
     /// Removes a member: the network stops following it, and every Announce it made of what
     /// came from it is undone at the network's followers.
     #[tracing::instrument(skip(self))]
-    pub(crate) async fn remove_member(&self, name: &str, actor: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn remove_member(
+        &self,
+        name: &str,
+        actor: &str,
+    ) -> Result<(), DirectoryError> {
         let network = self.network(name).await?;
         let wanted = actor.trim().trim_start_matches('@').to_owned();
         let id = network.id;
         let found = self
             .db()
             .run(move |conn| {
-                Ok(FollowRow::list(conn)?
-                    .into_iter()
-                    .find(|(f, a)| f.follower_id == id && (a.actor_id == wanted || handle(a) == wanted)))
+                Ok(FollowRow::list(conn)?.into_iter().find(|(f, a)| {
+                    f.follower_id == id && (a.actor_id == wanted || handle(a) == wanted)
+                }))
             })
             .await?;
         let Some((follow, member)) = found else {

@@ -111,7 +111,10 @@ async fn mastodon_follows(stub: &StubActor, host: &TestNode, network: &str) {
     .unwrap();
     let mut follow: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(follow["object"], "https://ds9.lemmy.ml/c/testcom");
-    follow["id"] = json!(format!("{}/1ea87517-63c5-4118-8831-460ee641b2cf", stub.base));
+    follow["id"] = json!(format!(
+        "{}/1ea87517-63c5-4118-8831-460ee641b2cf",
+        stub.base
+    ));
     follow["actor"] = json!(stub.actor_id());
     follow["object"] = json!(network);
     let (status, text) = deliver(
@@ -215,7 +218,10 @@ async fn three_centres_one_network(backend: Backend) {
         .await;
     }
     let (_, on_b) = listing(&b.get_public("/api/v1/events?per_page=100").await.body);
-    assert_eq!(on_b.iter().filter(|e| e["id"] == event_id.as_str()).count(), 1);
+    assert_eq!(
+        on_b.iter().filter(|e| e["id"] == event_id.as_str()).count(),
+        1
+    );
 
     // The Mastodon account got a boost of each, by the network, naming the origin's object.
     for object in [&rec_id, &place_id, &event_id] {
@@ -224,8 +230,16 @@ async fn three_centres_one_network(backend: Backend) {
             (!found.is_empty()).then_some(found)
         })
         .await;
-        assert_eq!(boosts[0]["object"], object.as_str(), "a boost: {}", boosts[0]);
-        assert_eq!(boosts[0]["to"][0], "https://www.w3.org/ns/activitystreams#Public");
+        assert_eq!(
+            boosts[0]["object"],
+            object.as_str(),
+            "a boost: {}",
+            boosts[0]
+        );
+        assert_eq!(
+            boosts[0]["to"][0],
+            "https://www.w3.org/ns/activitystreams#Public"
+        );
         assert_eq!(boosts[0]["cc"][0], format!("{network}/followers"));
     }
 
@@ -295,7 +309,11 @@ async fn three_centres_one_network(backend: Backend) {
     // The others' entries stay.
     assert!(find(&public_search(&f, "q=zoom").await, &rec_id).is_some());
     let left = members(&n, "reseau").await;
-    assert!(!left.iter().any(|m| m["actor"] == actor(&c) && m["state"] == "member"));
+    assert!(
+        !left
+            .iter()
+            .any(|m| m["actor"] == actor(&c) && m["state"] == "member")
+    );
 }
 on_both_backends!(three_centres_one_network, three_centres_one_network);
 
@@ -387,12 +405,20 @@ async fn staff_pages(backend: Backend) {
     staff.log_in("camille", "un mot de passe assez long").await;
     let page = staff.get("/admin/networks").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
-    assert!(page.unlabelled_controls().is_empty(), "{:?}", page.unlabelled_controls());
+    assert!(
+        page.unlabelled_controls().is_empty(),
+        "{:?}",
+        page.unlabelled_controls()
+    );
     let csrf = page.csrf();
     let made = staff
         .post(
             "/admin/networks",
-            &[("csrf", &csrf), ("username", "reseau"), ("name", "Réseau Loire")],
+            &[
+                ("csrf", &csrf),
+                ("username", "reseau"),
+                ("name", "Réseau Loire"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
@@ -409,7 +435,9 @@ async fn staff_pages(backend: Backend) {
     let page = staff.get("/admin/networks").await;
     let items = page.texts("#network-reseau ~ ul li");
     assert!(
-        items.iter().any(|t| t.contains("Centre loire") && t.contains("demande à rejoindre")),
+        items
+            .iter()
+            .any(|t| t.contains("Centre loire") && t.contains("demande à rejoindre")),
         "{items:?}"
     );
     let admitted = staff
@@ -442,3 +470,37 @@ async fn staff_pages(backend: Backend) {
     );
 }
 on_both_backends!(staff_create_networks_and_admit_members, staff_pages);
+
+/// Under manual approval, a centre's follow of the network waits; admitting the centre
+/// approves it as well.
+async fn manual_approval(backend: Backend) {
+    let [n, a] = TestNodes::start(
+        backend,
+        [
+            spec("hub", false).with(|s| s.federation.manual_approval = true),
+            spec("loire", false),
+        ],
+    )
+    .await;
+    create_network(&n, "reseau").await;
+    let res = a
+        .post(
+            "/api/v1/follows",
+            &json!({"target": network_actor(&n, "reseau")}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let request = eventually("the request to join", || async {
+        members(&n, "reseau").await.into_iter().next()
+    })
+    .await;
+    assert_eq!(request["state"], "requested");
+    assert_eq!(request["actor"], actor(&a));
+    admit(&n, "reseau", &actor(&a)).await;
+    eventually("the centre's follow of the network accepted", || async {
+        let (_, follows) = listing(&a.get("/api/v1/follows").await.body);
+        follows.into_iter().find(|f| f["state"] == "accepted")
+    })
+    .await;
+}
+on_both_backends!(admitting_approves_a_waiting_follow, manual_approval);

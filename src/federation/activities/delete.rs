@@ -18,9 +18,9 @@ use crate::domain::urls::NodeUrls;
 use crate::federation::audience::Audience;
 use crate::federation::checks::{verify_activity_origin, verify_same_authority};
 use crate::federation::delivery::queue::enqueue_in;
+use crate::federation::groups::{Relayed, RelayedKind, relay_in};
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::protocol::public_collection;
-use crate::federation::groups::{Relayed, RelayedKind, relay_in};
 use crate::federation::{FederationData, FederationError, activity_id};
 use crate::storage::centres::CentreRow;
 use crate::storage::contacts::ContactRow;
@@ -247,4 +247,3 @@ pub(crate) fn remove_copy(
     }
     Ok(Ok(None))
 }
-

@@ -108,7 +108,14 @@ pub async fn create(
         },
     };
     let result = state.directory.create_network(&input).await.map(drop);
-    act(&state, &visit, &["username", "name"], "network-created", result).await
+    act(
+        &state,
+        &visit,
+        &["username", "name"],
+        "network-created",
+        result,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
