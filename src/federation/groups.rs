@@ -118,6 +118,12 @@ pub(crate) fn relay_in(
             continue;
         }
         let id = activity_id(urls, "announce");
+        // A deleted entry's boost is undone as well: Mastodon ignores an Announce of a Delete.
+        let boost = if relayed.kind == RelayedKind::Delete {
+            GroupAnnounceRow::first_of_object(conn, network.id, relayed.object.as_str())?
+        } else {
+            None
+        };
         let new = NewAnnounce {
             network_id: network.id,
             member_id: via,
@@ -156,6 +162,19 @@ pub(crate) fn relay_in(
             &inboxes,
             &urls.authority(),
         )?;
+        let boost = boost.as_deref().map(Url::parse).transpose();
+        if let Some(boost) = boost.map_err(|e| StorageError::Corrupt(e.to_string()))? {
+            let undo = undo_announce(urls, &actor, boost, relayed.object.clone());
+            let undo_id = undo.id.clone();
+            enqueue_in(
+                conn,
+                &undo_id,
+                actor.row.id,
+                undo,
+                &inboxes,
+                &urls.authority(),
+            )?;
+        }
         queued |= !inboxes.is_empty();
     }
     Ok(queued)
@@ -396,20 +415,7 @@ impl Federation {
                         (Ok(a), Ok(o)) => (a, o),
                         _ => continue,
                     };
-                    let undo = Undo {
-                        kind: UndoType::Undo,
-                        id: activity_id(&urls, "undo"),
-                        actor: actor.id.clone().into(),
-                        object: Embedded {
-                            kind: AnnounceType::Announce,
-                            id: announce,
-                            actor: actor.id.clone(),
-                            object,
-                        }
-                        .into_value(),
-                        to: vec![public_collection()],
-                        cc: vec![actor.followers_url()],
-                    };
+                    let undo = undo_announce(&urls, &actor, announce, object);
                     let id = undo.id.clone();
                     enqueue_in(conn, &id, actor.row.id, undo, &inboxes, &urls.authority())?;
                 }
@@ -419,6 +425,24 @@ impl Federation {
             .await?;
         wake_if(queued, &data);
         Ok(())
+    }
+}
+
+/// The network's Undo of its Announce `announce` of `object`, to Public and its followers.
+fn undo_announce(urls: &NodeUrls, network: &ApubCentre, announce: Url, object: Url) -> Undo {
+    Undo {
+        kind: UndoType::Undo,
+        id: activity_id(urls, "undo"),
+        actor: network.id.clone().into(),
+        object: Embedded {
+            kind: AnnounceType::Announce,
+            id: announce,
+            actor: network.id.clone(),
+            object,
+        }
+        .into_value(),
+        to: vec![public_collection()],
+        cc: vec![network.followers_url()],
     }
 }
 

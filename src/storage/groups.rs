@@ -75,6 +75,21 @@ impl GroupAnnounceRow {
             .collect())
     }
 
+    /// The first Announce `network` made of `object_id` (for a Create, the boost), if any.
+    pub(crate) fn first_of_object(
+        conn: &mut Conn,
+        network_id: i64,
+        object_id: &str,
+    ) -> Result<Option<String>, StorageError> {
+        Ok(group_announces::table
+            .filter(group_announces::network_id.eq(network_id))
+            .filter(group_announces::object_id.eq(object_id))
+            .order(group_announces::id.asc())
+            .select(group_announces::announce_id)
+            .first(conn)
+            .optional()?)
+    }
+
     /// Forgets what `network` announced of what came from `member` (it was withdrawn).
     pub(crate) fn forget_member(
         conn: &mut Conn,

@@ -273,6 +273,18 @@ async fn three_centres_one_network(backend: Backend) {
             .then_some(())
     })
     .await;
+    // Mastodon ignores an Announce of a Delete: the boost is undone too.
+    eventually("the deleted place's boost undone", || async {
+        stub.posted()
+            .iter()
+            .any(|p| {
+                p["type"] == "Undo"
+                    && p["actor"] == network
+                    && p["object"]["object"] == place_id.as_str()
+            })
+            .then_some(())
+    })
+    .await;
 
     // A removed member's entries go, from F and from the members that got them through the
     // network; the Mastodon account gets the boost undone.
