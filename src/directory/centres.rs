@@ -37,6 +37,15 @@ impl Directory {
         &self,
         input: &NewCentreInput,
     ) -> Result<CentreView, DirectoryError> {
+        self.create_actor(input, "Organization").await
+    }
+
+    /// A new local actor: a centre (`Organization`) or a network of centres (`Group`).
+    pub(super) async fn create_actor(
+        &self,
+        input: &NewCentreInput,
+        actor_type: &str,
+    ) -> Result<CentreView, DirectoryError> {
         let username = Username::parse("username", &input.username)?;
         let profile = input.profile.validate()?;
         // Key generation takes CPU time: keep it off the async threads.
@@ -65,7 +74,7 @@ impl Directory {
             shared_inbox_url: Some(urls.shared_inbox().to_string()),
             created_at: t,
             updated_at: t,
-            actor_type: "Organization".into(),
+            actor_type: actor_type.to_owned(),
             is_directory: true,
             manually_approves: false,
             outbox_url: Some(format!("{}/outbox", urls.centre(username.as_str()))),

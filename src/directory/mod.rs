@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod events;
 pub mod export;
 pub mod federating;
+pub mod groups;
 pub mod help;
 pub mod import;
 pub mod lieux;

@@ -30,6 +30,7 @@ pub mod collections;
 pub(crate) mod delivery;
 pub(crate) mod egress;
 mod error;
+pub(crate) mod groups;
 pub mod inbox;
 pub mod keys;
 pub(crate) mod objects;

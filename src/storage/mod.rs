@@ -18,6 +18,7 @@ pub(crate) mod endorsements;
 pub mod events;
 pub mod follows;
 mod group_commit;
+pub(crate) mod groups;
 pub mod help_requests;
 pub mod ids;
 pub(crate) mod instance;

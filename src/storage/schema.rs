@@ -262,6 +262,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_announces (id) {
+        id -> BigInt,
+        network_id -> BigInt,
+        member_id -> BigInt,
+        activity_id -> Text,
+        object_id -> Text,
+        announce_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_entries (id) {
+        id -> BigInt,
+        network_id -> BigInt,
+        object_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     tombstones (ap_id) {
         ap_id -> Text,
         deleted_at -> Timestamp,
@@ -465,6 +486,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     follows,
     followers,
     endorsements,
+    group_announces,
+    group_entries,
     tombstones,
     received_activities,
     domain_rules,

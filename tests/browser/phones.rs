@@ -55,6 +55,7 @@ const EXPECTED: &[&str] = &[
     "/admin/places/*/edit",
     "/admin/places/*/delete",
     "/admin/network",
+    "/admin/networks",
     "/admin/profile",
     "/admin/accounts",
     "/admin/password",

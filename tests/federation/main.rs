@@ -17,6 +17,7 @@ mod faulty;
 mod fedify;
 mod fetching;
 mod fixtures;
+mod groups;
 mod help;
 mod hostile;
 mod mastodon;

@@ -2,7 +2,8 @@
 //! endorses a peer's recommendation, listed in our outboxes, and received from the directory
 //! centres we follow. The object is fetched from its origin, never taken from the announcer's
 //! copy. An Announce from anyone else (a Mastodon boost) is not an endorsement and changes
-//! nothing.
+//! nothing. An Announce from a network (a directory `Group`) relays a member's entry: see
+//! `federation::groups`.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
@@ -20,6 +21,7 @@ use super::{is_followed, object_id};
 use crate::federation::audience::{Audience, follower_inboxes};
 use crate::federation::checks::verify_activity_origin;
 use crate::federation::delivery::queue;
+use crate::federation::groups::{is_remote_network, receive_announce as receive_relayed};
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{ApubEntry, Entry};
 use crate::federation::protocol::note::Note;
@@ -144,6 +146,10 @@ impl Activity for Announce {
             return Ok(());
         }
         let actor = self.actor.dereference(data).await?;
+        if is_remote_network(&actor.row) {
+            // A network relaying its members' entries, not an endorsement.
+            return receive_relayed(&self.id, actor, &self.object, data).await;
+        }
         let object = object_id(&self.object)
             .ok_or_else(|| FederationError::BadRequest("Announce names no object".into()))?;
         if !takes_announce(&actor, &object, data).await? {

@@ -15,6 +15,7 @@ use url::Url;
 use crate::domain::urls::NodeUrls;
 use crate::federation::checks::verify_authored;
 use crate::federation::delivery::queue::enqueue_in;
+use crate::federation::groups::{Relayed, RelayedKind, relay_in};
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{self, ApubEntry};
 use crate::federation::protocol::note::Note;
@@ -143,21 +144,25 @@ impl Activity for CreateOrUpdate {
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
         let prepared = entry::prepare(self.object)?;
-        receive_prepared(&self.id, self.actor.inner(), prepared, data).await
+        let kind = self.kind.relayed();
+        receive_prepared(&self.id, kind, self.actor.inner(), prepared, data).await
     }
 }
 
 /// Stores a received, verified object (its author is the actor). One transaction records the
 /// activity id (applied once), revives the sender's host if deliveries to it were waiting,
-/// checks that this node follows it, and stores the object.
+/// checks that this node follows it, and stores the object; the networks of this node that have
+/// the actor as a member relay it (a recommendation, a place or an event) to their followers.
 pub(crate) async fn receive_prepared(
     activity_id: &Url,
+    kind: RelayedKind,
     actor: &Url,
     prepared: entry::Prepared,
     data: &Data<FederationData>,
 ) -> Result<(), FederationError> {
     let (activity, actor_id) = (activity_id.to_string(), actor.to_string());
     let host = authority(actor);
+    let (urls, relayed_id) = (data.urls.clone(), activity_id.clone());
     let outcome = data
         .db
         .write_grouped(move |conn| {
@@ -174,10 +179,22 @@ pub(crate) async fn receive_prepared(
             if !actor.is_directory || !FollowRow::is_followed(conn, actor.id)? {
                 return Ok(Outcome::Ignored(revived));
             }
-            Ok(Outcome::Applied(
-                entry::apply(conn, &prepared, &actor)?,
-                revived,
-            ))
+            let stored = entry::apply(conn, &prepared, &actor)?;
+            let relayed = match (&stored, relayable(&prepared)) {
+                (Ok(()), Some(object)) => relay_in(
+                    conn,
+                    &urls,
+                    actor.id,
+                    &Relayed {
+                        kind,
+                        activity: relayed_id,
+                        origin: actor.id,
+                        object,
+                    },
+                )?,
+                _ => false,
+            };
+            Ok(Outcome::Applied(stored, revived || relayed))
         })
         .await?;
     match outcome {
@@ -198,6 +215,26 @@ pub(crate) async fn receive_prepared(
                 }
                 Err(e) => Err(e),
             }
+        }
+    }
+}
+
+/// The id of what networks relay: recommendations, places and events, never contact cards.
+fn relayable(prepared: &entry::Prepared) -> Option<Url> {
+    match prepared {
+        entry::Prepared::Recommendation { id, .. } => Some(id.clone()),
+        entry::Prepared::Contact { .. } => None,
+        entry::Prepared::Place(place) => Some(place.id.clone()),
+        entry::Prepared::Event(event) => Some(event.id.clone()),
+    }
+}
+
+impl CreateOrUpdateType {
+    /// As a network relays it.
+    pub(crate) fn relayed(&self) -> RelayedKind {
+        match self {
+            Self::Create(_) => RelayedKind::Create,
+            Self::Update(_) => RelayedKind::Update,
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::domain::urls::NodeUrls;
 use crate::federation::audience::Audience;
 use crate::federation::checks::{verify_activity_origin, verify_same_authority};
 use crate::federation::delivery::queue::enqueue_in;
+use crate::federation::groups::{Relayed, RelayedKind, relay_in};
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::protocol::public_collection;
 use crate::federation::{FederationData, FederationError, activity_id};
@@ -168,48 +169,81 @@ impl Activity for Delete {
             return Ok(());
         }
         let actor = self.actor.inner().to_string();
-        data.db
+        let urls = data.urls.clone();
+        let (activity, object) = (self.id.clone(), target.clone());
+        let removed = data
+            .db
             .write(move |conn| {
-                let id = target.as_str();
-                if let Some((rec, centre, software)) = RecommendationRow::find_by_ap_id(conn, id)? {
-                    if centre.actor_id != actor {
-                        return Ok(Err(FederationError::Forbidden(format!(
-                            "{id} is not {actor}'s"
-                        ))));
-                    }
-                    if rec.local {
-                        return Ok(Err(FederationError::Forbidden(format!(
-                            "{id} is a local object"
-                        ))));
-                    }
-                    RecommendationRow::delete(conn, rec.id)?;
-                    SoftwareRow::delete_if_unused(conn, software.id)?;
-                } else if let Some((row, centre)) = ContactRow::find_by_ap_id(conn, id)? {
-                    if centre.actor_id != actor || row.local {
-                        return Ok(Err(FederationError::Forbidden(format!(
-                            "{id} is not {actor}'s"
-                        ))));
-                    }
-                    ContactRow::delete(conn, row.id)?;
-                } else if let Some((row, centre)) = PlaceRow::find_by_ap_id(conn, id)? {
-                    if centre.actor_id != actor || row.local {
-                        return Ok(Err(FederationError::Forbidden(format!(
-                            "{id} is not {actor}'s"
-                        ))));
-                    }
-                    PlaceRow::delete(conn, row.id)?;
-                } else if let Some((row, centre, _)) = EventRow::find_by_ap_id(conn, id)? {
-                    if centre.actor_id != actor || row.local {
-                        return Ok(Err(FederationError::Forbidden(format!(
-                            "{id} is not {actor}'s"
-                        ))));
-                    }
-                    EventRow::delete(conn, row.id)?;
-                }
+                let removed = match remove_copy(conn, target.as_str(), Some(&actor))? {
+                    Ok(removed) => removed,
+                    Err(e) => return Ok(Err(e)),
+                };
                 // Remember it even if we never had it: its Create may still be on its way.
-                activities::add_tombstone(conn, id, now())?;
-                Ok(Ok(()))
+                activities::add_tombstone(conn, target.as_str(), now())?;
+                // A member's entry gone: the networks of this node that relay it say so.
+                if let Some(origin) = removed {
+                    let relayed = Relayed {
+                        kind: RelayedKind::Delete,
+                        activity: activity.clone(),
+                        origin,
+                        object: object.clone(),
+                    };
+                    if relay_in(conn, &urls, origin, &relayed)? {
+                        return Ok(Ok(true));
+                    }
+                }
+                Ok(Ok(false))
             })
-            .await?
+            .await??;
+        if removed {
+            data.wake.notify_one();
+        }
+        Ok(())
     }
+}
+
+/// Removes the copy held of `id` (a recommendation, a contact card, a place or an event),
+/// checking, when `owner` is given, that it is that actor's; a local object is never removed.
+/// Returns the copy's centre if it was a recommendation, a place or an event (what networks
+/// relay), `None` if it was a contact card or nothing was held.
+pub(crate) fn remove_copy(
+    conn: &mut Conn,
+    id: &str,
+    owner: Option<&str>,
+) -> Result<Result<Option<i64>, FederationError>, StorageError> {
+    let refuse = |what: &str| Ok(Err(FederationError::Forbidden(format!("{id} {what}"))));
+    let owned = |centre: &CentreRow| owner.is_none_or(|o| centre.actor_id == o);
+    if let Some((rec, centre, software)) = RecommendationRow::find_by_ap_id(conn, id)? {
+        if !owned(&centre) {
+            return refuse("is not the sender's");
+        }
+        if rec.local {
+            return refuse("is a local object");
+        }
+        RecommendationRow::delete(conn, rec.id)?;
+        SoftwareRow::delete_if_unused(conn, software.id)?;
+        return Ok(Ok(Some(centre.id)));
+    }
+    if let Some((row, centre)) = ContactRow::find_by_ap_id(conn, id)? {
+        if !owned(&centre) || row.local {
+            return refuse("is not the sender's");
+        }
+        ContactRow::delete(conn, row.id)?;
+        return Ok(Ok(None));
+    }
+    if let Some((row, centre)) = PlaceRow::find_by_ap_id(conn, id)? {
+        if !owned(&centre) || row.local {
+            return refuse("is not the sender's");
+        }
+        PlaceRow::delete(conn, row.id)?;
+        return Ok(Ok(Some(centre.id)));
+    }
+    if let Some((row, centre, _)) = EventRow::find_by_ap_id(conn, id)? {
+        if !owned(&centre) || row.local {
+            return refuse("is not the sender's");
+        }
+        EventRow::delete(conn, row.id)?;
+        return Ok(Ok(Some(centre.id)));
+    }
+    Ok(Ok(None))
 }

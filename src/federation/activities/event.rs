@@ -129,6 +129,7 @@ impl Activity for CreateOrUpdateEvent {
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
         // As for entries: applied once, only from a directory centre this node follows.
         let prepared = entry::Prepared::Event(Box::new(event::prepare(self.object)?));
-        receive_prepared(&self.id, self.actor.inner(), prepared, data).await
+        let kind = self.kind.relayed();
+        receive_prepared(&self.id, kind, self.actor.inner(), prepared, data).await
     }
 }

@@ -129,6 +129,7 @@ impl Activity for CreateOrUpdatePlace {
 
     async fn receive(self, data: &Data<FederationData>) -> Result<(), FederationError> {
         let prepared = Prepared::Place(Box::new(place::prepare(self.object)?));
-        receive_prepared(&self.id, self.actor.inner(), prepared, data).await
+        let kind = self.kind.relayed();
+        receive_prepared(&self.id, kind, self.actor.inner(), prepared, data).await
     }
 }

@@ -1,5 +1,5 @@
-//! Undo of a Follow (unfollow) or of an Announce (endorsement withdrawn): sent by our centres,
-//! received from peers.
+//! Undo of a Follow (unfollow) or of an Announce (endorsement withdrawn, or a network's
+//! announce of a removed member's entry): sent by our centres, received from peers.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -15,6 +15,7 @@ use super::announce::endorsement_audience;
 use super::{Embedded, object_id, object_type};
 use crate::federation::checks::verify_activity_origin;
 use crate::federation::delivery::queue;
+use crate::federation::groups::{is_remote_network, withdraw_in};
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::{Federation, FederationData, FederationError, activity_id};
 use crate::storage::centres::CentreRow;
@@ -148,6 +149,13 @@ impl Activity for Undo {
                 let Some(actor) = CentreRow::find_by_actor_id(conn, &actor_id)? else {
                     return Ok(());
                 };
+                // A network withdrawing what it announced (a member was removed).
+                if kind.as_deref() == Some("Announce") && is_remote_network(&actor) {
+                    if let Some(object) = &target {
+                        withdraw_in(conn, &actor, object)?;
+                    }
+                    return Ok(());
+                }
                 // An endorsement, found by the Announce's id.
                 if kind.as_deref() != Some("Follow")
                     && let Some(e) = EndorsementRow::find_by_activity(conn, &undone)?

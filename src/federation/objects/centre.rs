@@ -32,7 +32,8 @@ impl ApubCentre {
         let row = &self.row;
         let profile = urls.base().join(&format!("centres/{}", row.username))?;
         Ok(Actor {
-            kind: "Organization".into(),
+            // `Organization`, or `Group` for a network of centres.
+            kind: row.actor_type.clone(),
             id: self.id.clone().into(),
             preferred_username: row.username.clone(),
             name: Some(row.name.clone()),

@@ -5,6 +5,7 @@ mod centres;
 mod contacts;
 mod events;
 mod export;
+mod groups;
 mod help;
 mod moves;
 mod network;
@@ -76,6 +77,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/categories", get(catalogue::categories))
         .route("/software", get(catalogue::software))
         .route("/export", get(export::export))
+        .route("/networks", get(groups::list).post(groups::create))
+        .route(
+            "/networks/{name}/members",
+            get(groups::members)
+                .post(groups::admit)
+                .delete(groups::remove),
+        )
         .route("/follows", get(network::follows).post(network::follow))
         .route("/follows/{key}", delete(network::unfollow))
         .route("/follows/{key}/backfill", get(network::backfill))

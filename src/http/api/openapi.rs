@@ -38,6 +38,8 @@ use utoipa::{Modify, OpenApi};
         super::network::delivery, super::network::retry_host, super::network::purge_host,
         super::relays::subscribe, super::relays::list, super::relays::unsubscribe,
         super::moves::show, super::moves::set_aliases, super::moves::move_centre,
+        super::groups::create, super::groups::list, super::groups::members, super::groups::admit,
+        super::groups::remove,
     ),
     modifiers(&BearerAuth),
 )]

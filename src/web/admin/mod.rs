@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod catalogue;
 mod contacts;
+mod groups;
 mod help;
 mod lists;
 mod login;
@@ -114,6 +115,9 @@ pub fn routes() -> Router<AppState> {
             get(help::confirm_erase).post(help::erase),
         )
         .route("/admin/network", get(network::page))
+        .route("/admin/networks", get(groups::page).post(groups::create))
+        .route("/admin/networks/{name}/admit", post(groups::admit))
+        .route("/admin/networks/{name}/remove", post(groups::remove))
         .route("/admin/follow", post(network::follow))
         .route("/admin/follows/{key}/delete", post(network::unfollow))
         .route("/admin/followers/{key}/decide", post(network::decide))

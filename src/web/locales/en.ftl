@@ -651,3 +651,23 @@ audit-entry = { $actor } { $action ->
     [help-request] the help request
    *[other] the item
   } “{ $title }”
+
+# Networks of centres (issue 14)
+admin-networks = Networks of centres
+networks-intro = A network of centres (regional or thematic) is an account that centres join by following it. Once you admit a centre, the network shares its recommendations, places and workshops, with their edits and deletions, with everyone who follows the network: other centres and fediverse accounts (Mastodon…). Each entry keeps its centre as its origin.
+networks-none = This node hosts no network yet.
+network-create = Create a network
+field-network-username = Network identifier
+hint-network-username = Lower-case letters, digits and dashes: the network will be @identifier@this-node
+field-network-name = Network name
+members-none = No centre has asked to join yet: a centre joins by following the network.
+member-state-requested = asks to join
+member-state-admitted = admitted, waiting for the centre's answer
+member-state-member = member
+member-state-refused = refused the network
+member-follows-network = follows the network
+admit-named = Admit { $name }
+remove-member-named = Remove { $name }
+done-network-created = Network created.
+done-member-admitted = Centre admitted: its entries will be shared once it accepts the network.
+done-member-removed = Member removed: what the network shared of it is withdrawn.

@@ -651,3 +651,23 @@ audit-entry = { $actor } { $action ->
     [help-request] la demande d’aide
    *[other] l’élément
   } « { $title } »
+
+# Réseaux de centres (issue 14)
+admin-networks = Réseaux de centres
+networks-intro = Un réseau de centres (régional ou thématique) est un compte que les centres rejoignent en s’y abonnant. Une fois un centre admis, le réseau partage ses recommandations, lieux et ateliers, leurs modifications et suppressions, avec tous ceux qui suivent le réseau : d’autres centres et des comptes du fédivers (Mastodon…). Chaque fiche garde son centre d’origine.
+networks-none = Ce nœud n’héberge encore aucun réseau.
+network-create = Créer un réseau
+field-network-username = Identifiant du réseau
+hint-network-username = Lettres minuscules, chiffres et tirets : le réseau sera @identifiant@ce-nœud
+field-network-name = Nom du réseau
+members-none = Aucun centre n’a encore demandé à rejoindre le réseau : un centre le rejoint en s’y abonnant.
+member-state-requested = demande à rejoindre
+member-state-admitted = admis, en attente de la réponse du centre
+member-state-member = membre
+member-state-refused = a refusé le réseau
+member-follows-network = suit le réseau
+admit-named = Admettre { $name }
+remove-member-named = Retirer { $name }
+done-network-created = Réseau créé.
+done-member-admitted = Centre admis : ses fiches seront partagées dès qu’il acceptera le réseau.
+done-member-removed = Membre retiré : ce que le réseau en avait partagé est retiré.

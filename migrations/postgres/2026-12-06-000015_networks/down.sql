@@ -1,0 +1,2 @@
+DROP TABLE group_entries;
+DROP TABLE group_announces;
