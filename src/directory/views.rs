@@ -341,3 +341,13 @@ pub struct Listing<T> {
     pub total: i64,
     pub results: Vec<T>,
 }
+
+impl<T> Listing<T> {
+    /// A listing of all of `results`, with its count.
+    pub fn of(results: Vec<T>) -> Self {
+        Self {
+            total: i64::try_from(results.len()).unwrap_or(i64::MAX),
+            results,
+        }
+    }
+}

@@ -44,10 +44,7 @@ pub(super) async fn categories(
                 .map_or(0, |(_, n)| *n),
         })
         .collect();
-    Ok(Json(Listing {
-        total: i64::try_from(results.len()).unwrap_or(i64::MAX),
-        results,
-    }))
+    Ok(Json(Listing::of(results)))
 }
 
 /// Software recommended on this node, one entry per software, with how many centres

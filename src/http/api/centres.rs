@@ -17,11 +17,7 @@ use crate::state::AppState;
 pub(super) async fn list(
     State(state): State<AppState>,
 ) -> Result<Json<Listing<CentreView>>, ApiError> {
-    let centres = state.directory.list_centres().await?;
-    Ok(Json(Listing {
-        total: i64::try_from(centres.len()).unwrap_or(i64::MAX),
-        results: centres,
-    }))
+    Ok(Json(Listing::of(state.directory.list_centres().await?)))
 }
 
 /// Add another centre to this node (admin token).

@@ -16,13 +16,6 @@ use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{JsonBody, Params, Staff};
 use crate::state::AppState;
 
-fn listing<T>(items: Vec<T>) -> Json<Listing<T>> {
-    Json(Listing {
-        total: i64::try_from(items.len()).unwrap_or(i64::MAX),
-        results: items,
-    })
-}
-
 /// Create a network of centres: an actor of type `Group` (`@username@domain`), which centres
 /// join by following it and whose members' entries it re-announces.
 #[utoipa::path(post, path = "/api/v1/networks", tag = "networks",
@@ -54,7 +47,7 @@ pub(super) async fn list(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<CentreView>>, ApiError> {
-    Ok(listing(state.directory.networks().await?))
+    Ok(Json(Listing::of(state.directory.networks().await?)))
 }
 
 /// A network's members and the centres asking to join (those that follow it).
@@ -66,7 +59,9 @@ pub(super) async fn members(
     _staff: Staff,
     Path(name): Path<String>,
 ) -> Result<Json<Listing<NetworkMemberView>>, ApiError> {
-    Ok(listing(state.directory.network_members(&name).await?))
+    Ok(Json(Listing::of(
+        state.directory.network_members(&name).await?,
+    )))
 }
 
 /// Admit a centre that asked to join: the network follows it, and relays its entries once

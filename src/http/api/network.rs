@@ -18,13 +18,6 @@ use crate::state::AppState;
 
 use super::recommendations::AsCentre;
 
-fn listing<T>(items: Vec<T>) -> Json<Listing<T>> {
-    Json(Listing {
-        total: i64::try_from(items.len()).unwrap_or(i64::MAX),
-        results: items,
-    })
-}
-
 /// Follow a remote directory centre. Its earlier recommendations are backfilled once the
 /// follow is accepted.
 #[utoipa::path(post, path = "/api/v1/follows", tag = "network", params(AsCentre),
@@ -51,7 +44,7 @@ pub(super) async fn follows(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<FollowView>>, ApiError> {
-    Ok(listing(state.directory.follows().await?))
+    Ok(Json(Listing::of(state.directory.follows().await?)))
 }
 
 /// How far the backfill of a follow has gone: the followed centre's whole outbox is read in
@@ -94,9 +87,9 @@ pub(super) async fn followers(
     _staff: Staff,
     Params(filter): Params<FollowerFilter>,
 ) -> Result<Json<Listing<FollowerView>>, ApiError> {
-    Ok(listing(
+    Ok(Json(Listing::of(
         state.directory.followers(filter.state.as_deref()).await?,
-    ))
+    )))
 }
 
 /// Approve a follower waiting for approval (`federation.manual_approval`).
@@ -173,7 +166,7 @@ pub(super) async fn endorsements(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<EndorsementView>>, ApiError> {
-    Ok(listing(state.directory.endorsements().await?))
+    Ok(Json(Listing::of(state.directory.endorsements().await?)))
 }
 
 /// Withdraw an endorsement (sends Undo).
@@ -208,7 +201,7 @@ pub(super) async fn domain_rules(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<DomainRuleView>>, ApiError> {
-    Ok(listing(state.directory.domain_rules().await?))
+    Ok(Json(Listing::of(state.directory.domain_rules().await?)))
 }
 
 /// Lift a block (or take a domain off the allow list).

@@ -33,11 +33,7 @@ pub(super) async fn list(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Result<Json<Listing<RelayView>>, ApiError> {
-    let items = state.directory.relays().await?;
-    Ok(Json(Listing {
-        total: i64::try_from(items.len()).unwrap_or(i64::MAX),
-        results: items,
-    }))
+    Ok(Json(Listing::of(state.directory.relays().await?)))
 }
 
 /// Unsubscribe (sends the relay an Undo of the Follow).
