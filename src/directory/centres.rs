@@ -110,6 +110,14 @@ impl Directory {
         Ok(rows.iter().map(Into::into).collect())
     }
 
+    /// The networks of centres this node hosts or knows, for the directory page (a network
+    /// is an actor like a centre, but publishes nothing of its own: it relays its members).
+    #[tracing::instrument(level = "debug", skip(self))]
+    pub(crate) async fn known_networks(&self) -> Result<Vec<CentreView>, DirectoryError> {
+        let rows = self.db().run(CentreRow::list_networks).await?;
+        Ok(rows.iter().map(Into::into).collect())
+    }
+
     /// The centres of the directory page: this node's, then those it knows from the network,
     /// each with its number of recommendations and the date of the latest change (freshness).
     #[tracing::instrument(level = "debug", skip(self))]

@@ -14,6 +14,7 @@ use crate::storage::centres::CentreRow;
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::follows::{BackfillState, FollowRow, FollowState, FollowerRow};
 use crate::storage::ids::{CentreId, RecommendationId};
+use crate::storage::moves::CentreMove;
 use crate::storage::recommendations::RecommendationRow;
 
 use super::{Directory, DirectoryError, new_key, now};
@@ -143,6 +144,21 @@ impl Directory {
             })?;
         if remote.local {
             return Err(FieldError::new("target", "is a centre of this node").into());
+        }
+        // A centre known to have moved (a verified Move): follow its new actor instead.
+        let moved = {
+            let id = CentreId(remote.id);
+            self.db()
+                .run(move |conn| CentreMove::find(conn, id))
+                .await?
+                .and_then(|m| m.moved_to)
+        };
+        if let Some(new_actor) = moved {
+            return Err(FieldError::new(
+                "target",
+                format!("`{target}` has moved to {new_actor}: follow that one instead"),
+            )
+            .into());
         }
         // Any actor can be followed (a Mastodon account, another directory's relay...); only
         // what directory centres publish enters the directory.

@@ -410,6 +410,10 @@ impl Directory {
                         .await
                         .map_err(|_| not_a_centre(chosen))?,
                 };
+                // A network relays its members' entries; it has no staff to answer.
+                if row.is_network() {
+                    return Err(not_a_centre(chosen));
+                }
                 return match (row.local, row.is_directory) {
                     (true, _) => Ok(Destination::Local(row, Routing::Chosen)),
                     (false, true) => Ok(Destination::Peer(row)),
@@ -433,7 +437,7 @@ impl Directory {
                         .await
                         .map_err(|_| not_a_centre(chosen))?,
                 };
-                if !target.is_directory || target.local {
+                if !target.is_directory || target.local || target.is_network() {
                     return Err(not_a_centre(chosen));
                 }
                 return Ok(Destination::Peer(target));
@@ -446,6 +450,9 @@ impl Directory {
                 .local_centre(username)
                 .await
                 .map_err(|_| not_a_centre(chosen))?;
+            if centre.is_network() {
+                return Err(not_a_centre(chosen));
+            }
             return Ok(Destination::Local(centre, Routing::Chosen));
         }
         let point = draft.point();
@@ -832,7 +839,7 @@ fn nearest_centre(
     point: Option<(f64, f64)>,
     insee: Option<&str>,
 ) -> Result<(CentreRow, Routing), StorageError> {
-    let centres = CentreRow::list_local(conn)?;
+    let centres = CentreRow::list_local_centres(conn)?;
     let first = centres.first().cloned().ok_or(StorageError::NotFound)?;
     if let Some(visitor) = point {
         let places = PlaceRow::all(

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::domain::recommendation::Status;
 
+use super::groups::GROUP;
 use super::schema::centres;
 use super::{Conn, StorageError};
 use crate::domain::secret::Secret;
@@ -194,10 +195,38 @@ impl CentreRow {
             .load(conn)?)
     }
 
-    /// This node's centres and the remote directory centres it knows.
+    /// Whether this actor is a network of centres (a `Group`), not a centre.
+    pub(crate) fn is_network(&self) -> bool {
+        self.actor_type == GROUP
+    }
+
+    /// This node's centres that are not networks, oldest first: those a visitor's help
+    /// request may be routed to (a network has no staff answering requests).
+    pub(crate) fn list_local_centres(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+        Ok(centres::table
+            .filter(centres::local.eq(true))
+            .filter(centres::actor_type.ne(GROUP))
+            .order(centres::id.asc())
+            .select(Self::as_select())
+            .load(conn)?)
+    }
+
+    /// This node's centres and the remote directory centres it knows, networks left out (a
+    /// network is listed with the networks: `list_networks`).
     pub(crate) fn list_all(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
         Ok(centres::table
             .filter(centres::is_directory.eq(true))
+            .filter(centres::actor_type.ne(GROUP))
+            .order((centres::local.desc(), centres::id.asc()))
+            .select(Self::as_select())
+            .load(conn)?)
+    }
+
+    /// The networks of centres this node hosts or knows (directory `Group`s), local first.
+    pub(crate) fn list_networks(conn: &mut Conn) -> Result<Vec<Self>, StorageError> {
+        Ok(centres::table
+            .filter(centres::is_directory.eq(true))
+            .filter(centres::actor_type.eq(GROUP))
             .order((centres::local.desc(), centres::id.asc()))
             .select(Self::as_select())
             .load(conn)?)

@@ -268,6 +268,8 @@ struct CentresPage {
     page: Frame,
     local: Vec<CentreOverview>,
     network: Vec<CentreOverview>,
+    /// Networks of centres (hosted here or known): listed apart, they relay their members.
+    groups: Vec<CentreView>,
 }
 
 pub(super) async fn centres(State(state): State<AppState>, visit: Visit) -> PageResult {
@@ -276,11 +278,17 @@ pub(super) async fn centres(State(state): State<AppState>, visit: Visit) -> Page
         .centre_overview()
         .await
         .map_err(|e| PageError::from_directory(visit.lang, e))?;
+    let groups = state
+        .directory
+        .known_networks()
+        .await
+        .map_err(|e| PageError::from_directory(visit.lang, e))?;
     let (local, network) = all.into_iter().partition(|c| c.centre.local);
     let page = CentresPage {
         page: visit.frame(&state, visit.tr().t("centres-title")),
         local,
         network,
+        groups,
     };
     Ok(render(visit.lang, &page))
 }

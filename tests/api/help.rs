@@ -597,3 +597,65 @@ async fn staff_pages(backend: Backend) {
 }
 
 on_both_backends!(staff_handle_requests_in_the_admin_pages, staff_pages);
+
+/// A network of centres (a `Group` actor hosted on the node) is no centre: never listed with
+/// the centres, nor sent a visitor's help request, even when its region is the visitor's.
+async fn networks_are_not_centres(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    let res = node
+        .post(
+            "/api/v1/networks",
+            &json!({"username": "reseau-bzh", "name": "Réseau breton", "region": "FR-BRE",
+                    "summary": "Les centres bretons."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+
+    let (total, centres) = listing(&node.get_public("/api/v1/centres").await.body);
+    assert_eq!(total, 1, "{centres:?}");
+    assert_eq!(centres[0]["username"], "loire");
+    let (total, networks) = listing(&node.get("/api/v1/networks").await.body);
+    assert_eq!(total, 1, "{networks:?}");
+    assert_eq!(networks[0]["username"], "reseau-bzh");
+
+    // From Brest (the network's region): the node's first centre, not the network.
+    let res = ask(
+        &node,
+        &with(
+            request("Quitter Google à Brest"),
+            json!({"postcode": null, "commune": "Brest"}),
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(
+        res.body["centre"]["handle"],
+        format!("@loire@{}", node.settings.domain)
+    );
+    // Chosen by name or by actor id: refused, naming the field.
+    for chosen in [
+        "reseau-bzh".to_owned(),
+        format!("{}/centres/reseau-bzh", node.base),
+    ] {
+        let res = ask(
+            &node,
+            &with(request("Au réseau directement"), json!({"centre": chosen})),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+        assert_eq!(res.error_field(), Some("centre"), "{}", res.text);
+    }
+    assert_eq!(requests(&node).await.0, 1);
+
+    // The directory page lists it apart, under the networks.
+    let page = Visitor::new(&node, "fr").get("/centres").await;
+    assert_eq!(
+        page.texts("section[aria-labelledby=ours] h3"),
+        vec!["Annuaire libre Loire".to_owned()]
+    );
+    assert_eq!(
+        page.texts("section[aria-labelledby=groups] h3"),
+        vec!["Réseau breton".to_owned()]
+    );
+}
+on_both_backends!(networks_are_not_centres, networks_are_not_centres);

@@ -146,6 +146,43 @@ async fn move_with_a_follower(backend: Backend) {
     })
     .await;
     assert_eq!(copy["origin"], actor(&b));
+
+    // A moved centre takes no new followers: C may not follow A again (it is told where A
+    // went), and a Mastodon-like server's follow of A is rejected.
+    let res = c
+        .post("/api/v1/follows", &json!({"target": actor(&a)}))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(res.error_field(), Some("target"));
+    assert!(res.text.contains(&actor(&b)), "{}", res.text);
+    let latecomer = crate::hostile::Peer::spawn(|_, _| {}).await;
+    let follow_id = format!("{}/follows/late", latecomer.actor());
+    let follow = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Follow", "id": follow_id,
+        "actor": latecomer.actor(), "object": actor(&a),
+    });
+    let (status, text) = deliver(
+        &format!("{}/inbox", a.base),
+        &follow,
+        &latecomer.signer,
+        Tamper::default(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    eventually("A's Reject of the latecomer's follow", || async {
+        latecomer
+            .posts()
+            .iter()
+            .any(|p| p["type"] == "Reject" && p["object"]["id"] == follow_id.as_str())
+            .then_some(())
+    })
+    .await;
+    let (_, followers) = listing(&a.get("/api/v1/followers").await.body);
+    assert!(
+        !followers.iter().any(|f| f["actor"] == latecomer.actor()),
+        "{followers:?}"
+    );
 }
 on_both_backends!(
     a_follower_follows_the_new_actor_and_keeps_the_old_entries,

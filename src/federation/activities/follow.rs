@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::object_id;
+use super::{Embedded, object_id};
 use crate::federation::checks::verify_activity_origin;
 use crate::federation::delivery::queue;
 use crate::federation::objects::centre::ApubCentre;
@@ -17,6 +17,7 @@ use crate::federation::{Federation, FederationData, FederationError};
 use crate::storage::centres::CentreRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
 use crate::storage::ids::CentreId;
+use crate::storage::moves::CentreMove;
 use crate::storage::now;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -88,6 +89,30 @@ impl Activity for Follow {
             .map_err(|_| FederationError::NotFound(self.object.inner().to_string()))?;
         if !target.row.local {
             return Err(FederationError::NotFound(self.object.inner().to_string()));
+        }
+        // A centre that moved takes no new followers: they are told no (a Reject, as
+        // Mastodon answers a follow of a moved account) and follow the new actor instead.
+        let moved = {
+            let id = CentreId(target.row.id);
+            data.db
+                .run(move |conn| CentreMove::find(conn, id))
+                .await?
+                .and_then(|m| m.moved_to)
+        };
+        if let Some(new_actor) = moved {
+            tracing::info!(
+                "refusing {}'s follow of {}: it moved to {new_actor}",
+                follower.id,
+                target.id
+            );
+            let follow = Embedded {
+                kind: FollowType::Follow,
+                id: self.id.clone(),
+                actor: follower.id.clone(),
+                object: target.id.clone(),
+            }
+            .into_value();
+            return super::reject::reject_follow(follow, &target, &follower, data).await;
         }
         let state = if data.policy.manual_approval {
             FollowState::Pending

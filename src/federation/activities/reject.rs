@@ -40,20 +40,25 @@ impl Federation {
     ) -> Result<(), FederationError> {
         let data = self.context();
         let (target, follower) = (ApubCentre::new(target)?, ApubCentre::new(follower)?);
-        let reject = Reject {
-            kind: RejectType::Reject,
-            id: activity_id(&data.urls, "reject"),
-            actor: target.id.clone().into(),
-            object: answered_follow(&row, &follower, &target)?,
-        };
-        queue::enqueue(
-            reject,
-            &target,
-            vec![follower.shared_inbox_or_inbox()],
-            &data,
-        )
-        .await
+        let follow = answered_follow(&row, &follower, &target)?;
+        reject_follow(follow, &target, &follower, &data).await
     }
+}
+
+/// Sends `follower` a Reject of its `follow` (embedded) of our centre `target`.
+pub(super) async fn reject_follow(
+    follow: Value,
+    target: &ApubCentre,
+    follower: &ApubCentre,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let reject = Reject {
+        kind: RejectType::Reject,
+        id: activity_id(&data.urls, "reject"),
+        actor: target.id.clone().into(),
+        object: follow,
+    };
+    queue::enqueue(reject, target, vec![follower.shared_inbox_or_inbox()], data).await
 }
 
 #[async_trait]
