@@ -486,18 +486,15 @@ pub(crate) async fn forwarded(
         );
         return Ok(());
     }
-    let object = activity
-        .get("object")
-        .and_then(object_id)
-        .ok_or_else(|| FederationError::BadRequest(format!("the forwarded {kind} names no object")))?;
+    let object = activity.get("object").and_then(object_id).ok_or_else(|| {
+        FederationError::BadRequest(format!("the forwarded {kind} names no object"))
+    })?;
     if is_local_id(&object, data) {
         return Ok(());
     }
     let held = {
         let id = object.to_string();
-        data.db
-            .run(move |conn| relayed_copy(conn, &id))
-            .await?
+        data.db.run(move |conn| relayed_copy(conn, &id)).await?
     };
     let Some(author) = held else {
         tracing::info!(

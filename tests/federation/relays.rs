@@ -19,9 +19,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::production::{self, Terminator};
-use crate::helpers::{
-    Backend, NodeSpec, TestNode, TestNodes, key, listing, production_missing,
-};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, production_missing};
 use crate::network::{actor, eventually, find, public_search};
 use crate::on_both_backends;
 use crate::peer::{Tamper, deliver};
@@ -304,7 +302,10 @@ async fn relayed_edits(backend: Backend) {
     .await;
     assert_eq!(copy["origin"], actor(&a));
     let (total, _) = listing(&b.get("/api/v1/follows").await.body);
-    assert_eq!(total, 0, "B follows nobody: the edit came through the relay");
+    assert_eq!(
+        total, 0,
+        "B follows nobody: the edit came through the relay"
+    );
 
     let res = a.delete(&path).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
@@ -571,8 +572,7 @@ async fn the_relays_and_moving_page() {
 async fn tampered_forward(backend: Backend) {
     let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;
     let relay = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
-    let stranger =
-        crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
+    let stranger = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
     let res = a
         .post("/api/v1/relays", &json!({"url": relay.actor()}))
         .await;
@@ -635,7 +635,7 @@ async fn tampered_forward(backend: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     let mut forged = crate::network::note_of(&c, &id).await;
-    forged["summary"] = json!("Texte inventé par le relais.");
+    forged["maillage:recommendation"]["reviewBody"] = json!("Texte inventé par le relais.");
     forged["updated"] = json!("2099-01-01T00:00:00Z");
     let update = json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -644,7 +644,11 @@ async fn tampered_forward(backend: Backend) {
         "to": ["https://www.w3.org/ns/activitystreams#Public"],
     });
     let (status, text) = send(update.clone(), stranger.signer.clone()).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "a relay A does not subscribe to: {text}");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a relay A does not subscribe to: {text}"
+    );
     let (status, text) = send(update, relay.signer.clone()).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{text}");
     let copy = eventually("the origin's edit on A", || async {
@@ -656,7 +660,10 @@ async fn tampered_forward(backend: Backend) {
     assert_eq!(copy["summary"], "Visio sans compte.", "{copy}");
     assert_eq!(copy["origin"], actor(&c));
 }
-on_both_backends!(a_relay_forward_is_checked_against_the_origin, tampered_forward);
+on_both_backends!(
+    a_relay_forward_is_checked_against_the_origin,
+    tampered_forward
+);
 
 /// A relay that could not take the Follow (it answered `429`, `Retry-After: 1`) is not lost:
 /// the subscription stays pending, says why and when the Follow goes again, and the Follow
@@ -672,7 +679,10 @@ async fn follow_retried(backend: Backend) {
     assert_eq!(res.body["state"], "pending");
     assert_eq!(res.body["attempts"], 1, "{}", res.text);
     assert!(
-        res.body["last_error"].as_str().unwrap_or_default().contains("429"),
+        res.body["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("429"),
         "{}",
         res.text
     );
@@ -680,10 +690,7 @@ async fn follow_retried(backend: Backend) {
     assert!(relay.received().is_empty(), "{:?}", relay.received());
 
     let follow = eventually("the Follow sent again", || async {
-        relay
-            .received()
-            .into_iter()
-            .find(|a| a["type"] == "Follow")
+        relay.received().into_iter().find(|a| a["type"] == "Follow")
     })
     .await;
     assert_eq!(follow["actor"], format!("{}/actor", node.base));
