@@ -284,7 +284,7 @@ impl Directory {
             .write(move |conn| {
                 RecommendationRow::delete(conn, rec.id)?;
                 SoftwareRow::delete_if_unused(conn, software.id)?;
-                publish::entry_deleted(conn, &urls, &ap_id, &centre, before)
+                publish::recommendation_deleted(conn, &urls, &ap_id, &centre, before)
             })
             .await?;
         self.federation().wake();

@@ -31,6 +31,14 @@ pub struct RelayView {
     pub created_at: DateTime<Utc>,
     /// When the state last changed.
     pub updated_at: DateTime<Utc>,
+    /// The Follows sent (or tried) so far: while the relay has not answered, the Follow is
+    /// sent again, with backoff.
+    pub attempts: i32,
+    /// When the Follow goes again if the relay has still not answered (`pending` only).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last Follow did not reach the relay (it could not be reached, or answered an
+    /// error); absent when it did.
+    pub last_error: Option<String>,
 }
 
 fn relay_view(row: &RelayRow) -> RelayView {
@@ -41,6 +49,9 @@ fn relay_view(row: &RelayRow) -> RelayView {
         state: row.state.as_str().to_owned(),
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
+        attempts: row.attempts,
+        next_attempt_at: row.next_attempt_at.map(|t| t.and_utc()),
+        last_error: row.last_error.clone(),
     }
 }
 

@@ -364,18 +364,22 @@ async fn check_fetched(
 
 /// A network withdrew `object` (Undo of its Announce), in `conn`'s transaction: the copy goes
 /// unless another network still brings it, a centre of this node follows its origin, or the
-/// network never brought it here.
+/// network never brought it here. A local network that relayed it as coming from that network
+/// (its member) withdraws it in turn, so that its own followers drop it too. Whether anything
+/// was queued.
 pub(crate) fn withdraw_in(
     conn: &mut Conn,
+    urls: &NodeUrls,
     network: &CentreRow,
     object: &str,
-) -> Result<(), StorageError> {
+) -> Result<bool, StorageError> {
     let Some(remaining) = groups::withdraw_entry(conn, network.id, object)? else {
-        return Ok(());
+        return Ok(false);
     };
     if remaining > 0 {
-        return Ok(());
+        return Ok(false);
     }
+    let queued = pass_on_withdrawal(conn, urls, network.id, object)?;
     let origin = if let Some((_, centre, _)) = RecommendationRow::find_by_ap_id(conn, object)? {
         centre
     } else if let Some((_, centre)) = PlaceRow::find_by_ap_id(conn, object)? {
@@ -383,14 +387,47 @@ pub(crate) fn withdraw_in(
     } else if let Some((_, centre, _)) = EventRow::find_by_ap_id(conn, object)? {
         centre
     } else {
-        return Ok(());
+        return Ok(queued);
     };
     if origin.local || FollowRow::is_followed(conn, origin.id)? {
-        return Ok(());
+        return Ok(queued);
     }
     // Not a deletion: the entry lives on at its origin, so no tombstone.
     remove_copy(conn, object, None)?.ok();
-    Ok(())
+    Ok(queued)
+}
+
+/// The local networks that relayed `object` as coming from their member `member` (a network
+/// that withdrew it) send their followers an Undo of that Announce, and forget it. Whether
+/// anything was queued.
+fn pass_on_withdrawal(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    member: i64,
+    object: &str,
+) -> Result<bool, StorageError> {
+    let Ok(object_url) = Url::parse(object) else {
+        return Ok(false);
+    };
+    let mut queued = false;
+    for network in groups::local_networks_following(conn, member)? {
+        let Some(announce) =
+            GroupAnnounceRow::first_of_member_object(conn, network.id, member, object)?
+        else {
+            continue;
+        };
+        GroupAnnounceRow::forget_member_object(conn, network.id, member, object)?;
+        let Ok(announce) = Url::parse(&announce) else {
+            continue;
+        };
+        let (inboxes, _) = reached(conn, network.id, Audience::Everyone)?;
+        let actor = ApubCentre::new(network).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let undo = undo_announce(urls, &actor, announce, object_url.clone());
+        let id = undo.id.clone();
+        enqueue_in(conn, &id, actor.row.id, undo, &inboxes, &urls.authority())?;
+        queued |= !inboxes.is_empty();
+    }
+    Ok(queued)
 }
 
 impl Federation {

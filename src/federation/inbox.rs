@@ -84,6 +84,15 @@ pub(crate) async fn receive(
         revive_sender(&data, &actor).await?;
         return Ok(StatusCode::ACCEPTED);
     }
+    // A relay's forward of another actor's activity (signed with the relay's key): taken
+    // from the relays that accepted us only, never for its content (see `relays.rs`).
+    if let Scheme::Cavage = scheme
+        && let Some(relay) = super::relays::forwarding_relay(&parts.headers, &actor, &data).await?
+    {
+        return super::relays::forwarded(&parts, &envelope, relay, &federation.client, &data)
+            .await
+            .map(|()| StatusCode::ACCEPTED);
+    }
     verify_and_apply(&parts, &scheme, bytes, &actor, &data)
         .await
         .map(|()| StatusCode::ACCEPTED)

@@ -268,8 +268,13 @@ impl Federation {
     }
 
     /// Starts the delivery workers (a serving node does; commands leave the queue to it).
+    /// With them, the retries of the relay subscriptions' Follows (`relays.rs`).
     pub(crate) fn start_delivery(&self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(delivery::run(self.data().clone(), self.client.clone()))
+        let deliveries = delivery::run(self.data().clone(), self.client.clone());
+        let relays = self.clone().retry_follows();
+        tokio::spawn(async move {
+            tokio::join!(deliveries, relays);
+        })
     }
 
     /// Resumes the backfills a stopped node left running; returns how many.

@@ -35,18 +35,17 @@ pub(crate) fn entry_changed(
         return Err(StorageError::NotFound);
     };
     let centre = entry.centre().clone();
-    let (had, had_peers) = reached(conn, centre.id, before)?;
+    let (mut had, had_peers) = reached(conn, centre.id, before)?;
     let (mut has, _) = reached(conn, centre.id, after)?;
-    // A recommendation made public also goes to the relays that accepted us, as Mastodon
-    // sends public posts to its relays: a Create only (see `relays.rs`).
-    if before == Audience::Nobody
-        && after == Audience::Everyone
-        && matches!(
-            entry.entry,
-            super::objects::entry::Entry::Recommendation { .. }
-        )
-    {
-        has.extend(super::relays::relay_inboxes(conn)?);
+    // A public recommendation also reaches the relays that accepted us, as Mastodon sends
+    // a public post's Create, Update and Delete to its relays (`StatusReachFinder`): the
+    // relays forward the edit or deletion to their subscribers (see `relays.rs`).
+    if matches!(
+        entry.entry,
+        super::objects::entry::Entry::Recommendation { .. }
+    ) {
+        relays_reached(conn, before, &mut had)?;
+        relays_reached(conn, after, &mut has)?;
     }
     if after != Audience::Nobody {
         let kind = if before == Audience::Nobody {
@@ -81,6 +80,37 @@ pub(crate) fn entry_deleted(
     activities::add_tombstone(conn, ap_id, now())?;
     let (had, had_peers) = reached(conn, centre.id, before)?;
     queue_delete(conn, urls, centre, ap_id, &had, before, had_peers)
+}
+
+/// A local recommendation was deleted: as [`entry_deleted`], and the relays that accepted us
+/// get the Delete too if it was public (they had its Create).
+pub(crate) fn recommendation_deleted(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    ap_id: &str,
+    centre: &CentreRow,
+    before: Audience,
+) -> Result<(), StorageError> {
+    activities::add_tombstone(conn, ap_id, now())?;
+    let (mut had, had_peers) = reached(conn, centre.id, before)?;
+    relays_reached(conn, before, &mut had)?;
+    queue_delete(conn, urls, centre, ap_id, &had, before, had_peers)
+}
+
+/// Adds the inboxes of the relays that accepted us to `inboxes` if `audience` is public.
+fn relays_reached(
+    conn: &mut Conn,
+    audience: Audience,
+    inboxes: &mut Vec<Url>,
+) -> Result<(), StorageError> {
+    if audience == Audience::Everyone {
+        for relay in super::relays::relay_inboxes(conn)? {
+            if !inboxes.contains(&relay) {
+                inboxes.push(relay);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A local workshop or permanence was created (`created`) or edited: every follower of its

@@ -9,28 +9,49 @@
 //!   taken from the relay), verified as any entry, and stored with the origin as its author.
 //!   Anything else a relay carries (Mastodon posts, other servers' objects) is ignored.
 //!
+//! - what the relay forwards of other servers (ActivityRelay forwards each `Update` and
+//!   `Delete` it receives, signed with the relay's own key, for an activity by another actor)
+//!   is never trusted for its content: if it names a recommendation held here as a copy of a
+//!   directory centre's, the object is fetched again at its id, from its origin, and the copy
+//!   updated (or removed, with a tombstone, if the origin says it is gone). Anything else a
+//!   relay forwards is acknowledged and ignored. Our own public recommendations' Updates and
+//!   Deletes go to the relay as their Creates do (`publish.rs`).
+//!
 //! The Follow and its Undo are sent at once, signed by the instance actor, so that staff see
 //! the relay's answer to the request (or why it could not be reached); the relay's Accept or
 //! Reject arrives later at the shared inbox (`activities::accept` and `reject` ask here
 //! first).
 
+use std::collections::BTreeMap;
+
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::context::WithContext;
+use activitypub_federation::traits::Actor as _;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
+use super::activities::delete::remove_copy;
 use super::activities::object_id;
+use super::delivery::backoff;
 use super::delivery::send::{Outcome, send};
-use super::objects::centre;
+use super::objects::centre::{self, ApubCentre};
 use super::objects::entry::{ApubEntry, is_local_id};
 use super::protocol::context::context;
 use super::protocol::note::Note;
 use super::protocol::public_collection;
 use super::{Federation, FederationData, FederationError, activity_id};
+use crate::storage::follows::FollowRow;
+use crate::storage::recommendations::RecommendationRow;
 use crate::storage::relays::{FollowState, RelayRow};
-use crate::storage::{Conn, StorageError, new_key, now};
+use crate::storage::{Conn, StorageError, activities, new_key, now};
+
+/// How often pending subscriptions are looked at for a Follow due again.
+const RETRY_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The Follow of a relay: the instance actor follows the Public collection, as relays expect.
 #[derive(Debug, Clone, Serialize)]
@@ -78,15 +99,123 @@ impl Federation {
                 .await?
         };
         let follow = self.relay_follow(follow_id);
-        if let Err(e) = self.send_to_relay(&inbox, &follow).await {
-            let id = row.id;
-            self.data()
-                .db
-                .write(move |conn| RelayRow::delete(conn, id))
-                .await?;
-            return Err(e);
+        let outcome = match self.post_to_relay(&inbox, &follow).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.forget_relay(row.id).await?;
+                return Err(e);
+            }
+        };
+        match outcome {
+            // Refused for good: nothing is kept, staff are told why.
+            Outcome::Rejected(error) => {
+                self.forget_relay(row.id).await?;
+                Err(FederationError::BadRequest(format!(
+                    "the relay's inbox {inbox}: {error}"
+                )))
+            }
+            Outcome::Gone => {
+                self.forget_relay(row.id).await?;
+                Err(FederationError::BadRequest(format!(
+                    "the relay's inbox {inbox} answered 410 Gone"
+                )))
+            }
+            // Sent, or to be sent again: the subscription stays pending until the relay
+            // answers, its Follow retried with backoff meanwhile (see `retry_follows`).
+            outcome => Ok(self.follow_attempted(&row, outcome).await?.unwrap_or(row)),
         }
+    }
+
+    async fn forget_relay(&self, id: i64) -> Result<(), FederationError> {
+        self.data()
+            .db
+            .write(move |conn| RelayRow::delete(conn, id))
+            .await?;
+        Ok(())
+    }
+
+    /// Records a Follow sent or tried, and when it goes again if the relay does not answer:
+    /// after a failure, when the relay said (`Retry-After`) or with the deliveries' backoff;
+    /// after a delivered Follow, with the same backoff (the relay may have lost it, or its
+    /// answer may not have reached us). A rejection or a `410` ends the subscription's
+    /// retries: it is `rejected`, with the reason.
+    async fn follow_attempted(
+        &self,
+        row: &RelayRow,
+        outcome: Outcome,
+    ) -> Result<Option<RelayRow>, FederationError> {
+        let attempts = u32::try_from(row.attempts + 1).unwrap_or(u32::MAX);
+        let jitter: f64 = rand::Rng::r#gen(&mut rand::thread_rng());
+        let backoff = backoff::delay(attempts, false, jitter);
+        let (error, wait) = match outcome {
+            Outcome::Delivered => (None, backoff),
+            Outcome::Retry { error, after } => (Some(error), after.unwrap_or(backoff)),
+            Outcome::Rejected(error) => return self.follow_refused(row, error).await,
+            Outcome::Gone => return self.follow_refused(row, "410 Gone".into()).await,
+        };
+        if let Some(error) = &error {
+            tracing::info!(
+                "the Follow of the relay {} failed (attempt {attempts}): {error}; again in {wait:?}",
+                row.actor_id
+            );
+        }
+        let next = now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::days(1));
+        let id = row.id;
+        Ok(self
+            .data()
+            .db
+            .write(move |conn| RelayRow::record_attempt(conn, id, error.as_deref(), next))
+            .await?)
+    }
+
+    async fn follow_refused(
+        &self,
+        row: &RelayRow,
+        error: String,
+    ) -> Result<Option<RelayRow>, FederationError> {
+        tracing::info!("the relay {} refused our Follow: {error}", row.actor_id);
+        let id = row.id;
+        let row = self
+            .data()
+            .db
+            .write(move |conn| {
+                RelayRow::record_attempt(conn, id, Some(&error), now())?;
+                RelayRow::set_state(conn, id, FollowState::Rejected, now())?;
+                RelayRow::find(conn, id)
+            })
+            .await?;
         Ok(row)
+    }
+
+    /// Sends again the Follow of each pending subscription that is due, until the process
+    /// ends (started with the delivery workers).
+    pub(crate) async fn retry_follows(self) {
+        loop {
+            tokio::time::sleep(RETRY_POLL).await;
+            let due = match self.data().db.run(|conn| RelayRow::due(conn, now())).await {
+                Ok(due) => due,
+                Err(e) => {
+                    tracing::warn!("relay subscriptions: {e}");
+                    continue;
+                }
+            };
+            for row in due {
+                let outcome = match Url::parse(&row.follow_activity) {
+                    Ok(id) => {
+                        let follow = self.relay_follow(id);
+                        self.post_to_relay(&row.inbox_url, &follow).await
+                    }
+                    Err(e) => Err(e.into()),
+                };
+                let outcome = outcome.unwrap_or_else(|e| Outcome::Retry {
+                    error: e.to_string(),
+                    after: None,
+                });
+                if let Err(e) = self.follow_attempted(&row, outcome).await {
+                    tracing::warn!("relay subscription {}: {e}", row.actor_id);
+                }
+            }
+        }
     }
 
     /// Ends a subscription: sends the relay an Undo of our Follow and forgets it. The relay
@@ -103,11 +232,17 @@ impl Federation {
             actor: self.instance_actor().id.clone(),
             object: self.relay_follow(Url::parse(&row.follow_activity)?),
         };
-        if let Err(e) = self.send_to_relay(&row.inbox_url, &undo).await {
-            tracing::info!(
+        match self.post_to_relay(&row.inbox_url, &undo).await {
+            Ok(Outcome::Delivered) => {}
+            Ok(Outcome::Retry { error, .. } | Outcome::Rejected(error)) => tracing::info!(
+                "the relay {} was not told of the unsubscription: {error}",
+                row.actor_id
+            ),
+            Ok(Outcome::Gone) => {}
+            Err(e) => tracing::info!(
                 "the relay {} was not told of the unsubscription: {e}",
                 row.actor_id
-            );
+            ),
         }
         Ok(())
     }
@@ -151,12 +286,13 @@ impl Federation {
         Ok(actor)
     }
 
-    /// Signs `activity` with the instance actor's key and posts it to `inbox` now.
-    async fn send_to_relay<A: Serialize>(
+    /// Signs `activity` with the instance actor's key and posts it to `inbox` now: what the
+    /// inbox answered (an error if it may not be contacted at all).
+    async fn post_to_relay<A: Serialize>(
         &self,
         inbox: &str,
         activity: &A,
-    ) -> Result<(), FederationError> {
+    ) -> Result<Outcome, FederationError> {
         let url = Url::parse(inbox)?;
         self.data()
             .may_contact(&url)
@@ -165,23 +301,14 @@ impl Federation {
         let body = serde_json::to_string(&WithContext::new(activity, context()))
             .map_err(|e| FederationError::Internal(e.to_string()))?;
         let instance = self.instance_actor();
-        match send(
+        Ok(send(
             &self.client,
             inbox,
             instance.id.as_str(),
             instance.private_key_pem.expose(),
             body,
         )
-        .await
-        {
-            Outcome::Delivered => Ok(()),
-            Outcome::Retry { error, .. } | Outcome::Rejected(error) => Err(
-                FederationError::BadRequest(format!("the relay's inbox {inbox}: {error}")),
-            ),
-            Outcome::Gone => Err(FederationError::BadRequest(format!(
-                "the relay's inbox {inbox} answered 410 Gone"
-            ))),
-        }
+        .await)
     }
 }
 
@@ -294,4 +421,218 @@ pub(crate) fn relay_inboxes(conn: &mut Conn) -> Result<Vec<Url>, StorageError> {
         .iter()
         .filter_map(|inbox| Url::parse(inbox).ok())
         .collect())
+}
+
+/// The relay that signed a request for an activity of another actor (`actor`): the owner of
+/// the draft-cavage `keyId`, if it is not `actor` and is a relay that accepted us. Anything
+/// else (an actor's own signature, a key of an actor that is no relay of ours) goes the usual
+/// way, where the key must be the activity actor's.
+pub(crate) async fn forwarding_relay(
+    headers: &HeaderMap,
+    actor: &Url,
+    data: &Data<FederationData>,
+) -> Result<Option<RelayRow>, FederationError> {
+    let Some(owner) = key_owner(headers) else {
+        return Ok(None);
+    };
+    if owner == *actor {
+        return Ok(None);
+    }
+    let owner = owner.to_string();
+    Ok(data
+        .db
+        .run(move |conn| RelayRow::find_accepted(conn, &owner))
+        .await?)
+}
+
+/// The actor whose key signed a draft-cavage request: its `keyId` without the fragment
+/// (`https://relay.example/actor#main-key`).
+fn key_owner(headers: &HeaderMap) -> Option<Url> {
+    let signature = headers.get("signature")?.to_str().ok()?;
+    let start = signature.find("keyId=\"")? + "keyId=\"".len();
+    let end = signature[start..].find('"')? + start;
+    let mut owner = Url::parse(&signature[start..end]).ok()?;
+    owner.set_fragment(None);
+    Some(owner)
+}
+
+/// How long a draft-cavage signature stays valid, as the library has it for the activities it
+/// checks (the `Date` window is the inbox's own, checked before).
+const SIGNATURE_EXPIRES: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// An activity of another actor forwarded by `relay` (ActivityRelay forwards the `Update` and
+/// `Delete` it receives): the signature must be the relay's; then, for an `Update` or a
+/// `Delete` of a recommendation held here as a copy of a directory centre's, the copy is
+/// brought up to date with what its origin serves at its id, never with what the relay sent.
+/// Done before answering, as a relayed Announce is.
+pub(crate) async fn forwarded(
+    parts: &Parts,
+    activity: &Value,
+    relay: RelayRow,
+    client: &reqwest::Client,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let relay_actor = Url::parse(&relay.actor_id)?;
+    let key = ObjectId::<ApubCentre>::from(relay_actor)
+        .dereference(data)
+        .await?;
+    verify_relay_signature(parts, key.public_key_pem())?;
+    let kind = activity.get("type").and_then(Value::as_str).unwrap_or("");
+    if kind != "Update" && kind != "Delete" {
+        tracing::info!(
+            "a {kind} forwarded by the relay {} ignored: only edits and deletions are taken, \
+             from their origin",
+            relay.actor_id
+        );
+        return Ok(());
+    }
+    let object = activity.get("object").and_then(object_id).ok_or_else(|| {
+        FederationError::BadRequest(format!("the forwarded {kind} names no object"))
+    })?;
+    if is_local_id(&object, data) {
+        return Ok(());
+    }
+    let held = {
+        let id = object.to_string();
+        data.db.run(move |conn| relayed_copy(conn, &id)).await?
+    };
+    let Some(author) = held else {
+        tracing::info!(
+            "a {kind} of {object} forwarded by the relay {} ignored: no relayed copy of it here",
+            relay.actor_id
+        );
+        return Ok(());
+    };
+    let data = data.reset_request_count();
+    if let Err(e) = refetch(&object, &author, client, &data).await {
+        tracing::info!("{kind} of {object} forwarded by {}: {e}", relay.actor_id);
+    }
+    Ok(())
+}
+
+/// Whether `id` is a recommendation held here as a copy of a directory centre's that no
+/// centre of this node follows (a copy a relay or a network brought): its author's actor id.
+/// A followed centre's copies are kept current by the centre's own activities.
+fn relayed_copy(conn: &mut Conn, id: &str) -> Result<Option<String>, StorageError> {
+    let Some((rec, centre, _)) = RecommendationRow::find_by_ap_id(conn, id)? else {
+        return Ok(None);
+    };
+    if rec.local || centre.local || !centre.is_directory || FollowRow::is_followed(conn, centre.id)?
+    {
+        return Ok(None);
+    }
+    Ok(Some(centre.actor_id))
+}
+
+/// Checks a draft-cavage signature with `public_key_pem` (the relay's): the library's own
+/// verifier, with the same rules (the digest required; the digest itself was checked against
+/// the body before).
+fn verify_relay_signature(parts: &Parts, public_key_pem: &str) -> Result<(), FederationError> {
+    use base64::Engine as _;
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::{Pkcs1v15Sign, RsaPublicKey};
+    use sha2::{Digest, Sha256};
+    let unauthorized =
+        |why: String| FederationError::Unauthorized(format!("the relay's signature: {why}"));
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    let headers: BTreeMap<String, String> = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let key = RsaPublicKey::from_public_key_pem(public_key_pem)
+        .map_err(|e| unauthorized(format!("the relay's key cannot be read: {e}")))?;
+    let verified = http_signature_normalization::Config::new()
+        .set_expiration(SIGNATURE_EXPIRES)
+        .require_digest()
+        .begin_verify(
+            parts.method.as_str(),
+            uri.path_and_query().map_or("/", |p| p.as_str()),
+            headers,
+        )
+        .map_err(|e| unauthorized(e.to_string()))?
+        .verify(|signature, signing_string| {
+            base64::engine::general_purpose::STANDARD
+                .decode(signature)
+                .is_ok_and(|signature| {
+                    key.verify(
+                        Pkcs1v15Sign::new::<Sha256>(),
+                        &Sha256::digest(signing_string.as_bytes()),
+                        &signature,
+                    )
+                    .is_ok()
+                })
+        });
+    if verified {
+        Ok(())
+    } else {
+        Err(unauthorized("not made with the relay's key".into()))
+    }
+}
+
+/// Fetches the held copy `object` again from its origin: gone there (`410`, or `404`), the
+/// copy is removed and a tombstone kept, as a Delete does; otherwise the copy takes what the
+/// origin serves (the newest `updated` wins), if it is still a recommendation by `author`.
+#[tracing::instrument(name = "refetch", skip_all, fields(object = %object))]
+async fn refetch(
+    object: &Url,
+    author: &str,
+    client: &reqwest::Client,
+    data: &Data<FederationData>,
+) -> Result<(), FederationError> {
+    let note = match fetch_object_http::<_, Note>(object, data).await {
+        Ok(fetched) => Some(fetched.object),
+        Err(activitypub_federation::error::Error::ObjectDeleted(_)) => None,
+        Err(e) if is_not_found(object, client, data).await => {
+            tracing::debug!("{object} not found at its origin: {e}");
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let Some(note) = note else {
+        let (id, author) = (object.to_string(), author.to_owned());
+        data.db
+            .write(move |conn| {
+                remove_copy(conn, &id, Some(&author))?.ok();
+                activities::add_tombstone(conn, &id, now())
+            })
+            .await?;
+        tracing::info!("relayed entry gone at its origin: copy removed");
+        return Ok(());
+    };
+    if note.recommendation.is_none() {
+        return Err(FederationError::BadRequest(format!(
+            "{object} is no longer a recommendation at its origin"
+        )));
+    }
+    <ApubEntry as activitypub_federation::traits::Object>::verify(&note, object, data).await?;
+    if note.attributed_to.inner().as_str() != author {
+        return Err(FederationError::Forbidden(format!(
+            "{object} is attributed to {} at its origin, not to {author}",
+            note.attributed_to.inner()
+        )));
+    }
+    match <ApubEntry as activitypub_federation::traits::Object>::from_json(note, data).await {
+        Ok(_) | Err(FederationError::Gone(_)) => {}
+        Err(e) => return Err(e),
+    }
+    tracing::info!("relayed entry refreshed from its origin");
+    Ok(())
+}
+
+/// Whether the origin answers `404 Not Found` at `object` (asked after a failed fetch: the
+/// library reports a `410` alone as a deletion).
+async fn is_not_found(object: &Url, client: &reqwest::Client, data: &Data<FederationData>) -> bool {
+    if data.may_contact(object).await.is_err() {
+        return false;
+    }
+    client
+        .get(object.as_str())
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .is_ok_and(|res| res.status() == reqwest::StatusCode::NOT_FOUND)
 }

@@ -90,6 +90,42 @@ impl GroupAnnounceRow {
             .optional()?)
     }
 
+    /// The first Announce `network` made of `object_id` as coming from `member` (for a
+    /// Create, the boost), if any.
+    pub(crate) fn first_of_member_object(
+        conn: &mut Conn,
+        network_id: i64,
+        member_id: i64,
+        object_id: &str,
+    ) -> Result<Option<String>, StorageError> {
+        Ok(group_announces::table
+            .filter(group_announces::network_id.eq(network_id))
+            .filter(group_announces::member_id.eq(member_id))
+            .filter(group_announces::object_id.eq(object_id))
+            .order(group_announces::id.asc())
+            .select(group_announces::announce_id)
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Forgets what `network` announced of `object_id` as coming from `member` (the member
+    /// withdrew it).
+    pub(crate) fn forget_member_object(
+        conn: &mut Conn,
+        network_id: i64,
+        member_id: i64,
+        object_id: &str,
+    ) -> Result<(), StorageError> {
+        diesel::delete(
+            group_announces::table
+                .filter(group_announces::network_id.eq(network_id))
+                .filter(group_announces::member_id.eq(member_id))
+                .filter(group_announces::object_id.eq(object_id)),
+        )
+        .execute(conn)?;
+        Ok(())
+    }
+
     /// Forgets what `network` announced of what came from `member` (it was withdrawn).
     pub(crate) fn forget_member(
         conn: &mut Conn,

@@ -23,6 +23,12 @@ pub struct RelayRow {
     pub state: FollowState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The Follows sent (or tried) so far.
+    pub attempts: i32,
+    /// When the Follow goes again if the relay has still not answered; none once it did.
+    pub next_attempt_at: Option<NaiveDateTime>,
+    /// Why the last Follow did not reach the relay; none when it did.
+    pub last_error: Option<String>,
 }
 
 impl RelayRow {
@@ -56,6 +62,14 @@ impl RelayRow {
             .order(relays::id.asc())
             .select(Self::as_select())
             .load(conn)?)
+    }
+
+    pub(crate) fn find(conn: &mut Conn, id: i64) -> Result<Option<Self>, StorageError> {
+        Ok(relays::table
+            .find(id)
+            .select(Self::as_select())
+            .first(conn)
+            .optional()?)
     }
 
     pub(crate) fn find_by_key(conn: &mut Conn, key: &str) -> Result<Option<Self>, StorageError> {
@@ -106,9 +120,46 @@ impl RelayRow {
         now: NaiveDateTime,
     ) -> Result<(), StorageError> {
         diesel::update(relays::table.find(id))
-            .set((relays::state.eq(state.as_str()), relays::updated_at.eq(now)))
+            .set((
+                relays::state.eq(state.as_str()),
+                relays::updated_at.eq(now),
+                relays::next_attempt_at.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)?;
         Ok(())
+    }
+
+    /// Records a Follow sent (`error` none) or tried (`error` says why it failed), and when
+    /// the next goes if the relay still has not answered by then.
+    pub(crate) fn record_attempt(
+        conn: &mut Conn,
+        id: i64,
+        error: Option<&str>,
+        next: NaiveDateTime,
+    ) -> Result<Option<Self>, StorageError> {
+        Ok(diesel::update(
+            relays::table
+                .find(id)
+                .filter(relays::state.eq(FollowState::Pending.as_str())),
+        )
+        .set((
+            relays::attempts.eq(relays::attempts + 1),
+            relays::next_attempt_at.eq(Some(next)),
+            relays::last_error.eq(error),
+        ))
+        .returning(relays::all_columns)
+        .get_result(conn)
+        .optional()?)
+    }
+
+    /// The subscriptions still pending whose Follow is due again.
+    pub(crate) fn due(conn: &mut Conn, now: NaiveDateTime) -> Result<Vec<Self>, StorageError> {
+        Ok(relays::table
+            .filter(relays::state.eq(FollowState::Pending.as_str()))
+            .filter(relays::next_attempt_at.le(now))
+            .order(relays::next_attempt_at.asc())
+            .select(Self::as_select())
+            .load(conn)?)
     }
 
     pub(crate) fn delete(conn: &mut Conn, id: i64) -> Result<(), StorageError> {

@@ -409,6 +409,82 @@ async fn a_loop_of_networks(backend: Backend) {
 }
 on_both_backends!(a_loop_of_networks, a_loop_of_networks);
 
+/// A network member of another passes on its withdrawals: A is a member of `deux`, itself a
+/// member of `un`, which G and a Mastodon account follow. When `deux` removes A, `un` undoes
+/// its own Announce of A's entry: G drops its copy, the Mastodon account gets the Undo.
+async fn nested_withdrawal(backend: Backend) {
+    let [n1, n2, a, g] = TestNodes::start(
+        backend,
+        ["hub1", "hub2", "loire", "savoie"].map(|name| spec(name, false)),
+    )
+    .await;
+    create_network(&n1, "un").await;
+    create_network(&n2, "deux").await;
+    let (one, two) = (network_actor(&n1, "un"), network_actor(&n2, "deux"));
+    let res = n2
+        .post("/api/v1/follows?centre=deux", &json!({"target": one}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    eventually("deux's request to join un", || async {
+        members(&n1, "un")
+            .await
+            .into_iter()
+            .find(|m| m["actor"] == two.as_str())
+    })
+    .await;
+    admit(&n1, "un", &two).await;
+    follow_network(&a, &n2, "deux").await;
+    admit(&n2, "deux", &actor(&a)).await;
+    follow_network(&g, &n1, "un").await;
+    let stub = StubActor::spawn(false).await;
+    mastodon_follows(&stub, &n1, &one).await;
+
+    let rec = a
+        .create_recommendation(&recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let rec_id = rec["id"].as_str().unwrap().to_owned();
+    eventually("A's recommendation on G, through deux then un", || async {
+        find(&public_search(&g, "q=zoom").await, &rec_id).cloned()
+    })
+    .await;
+    eventually("un's boost at the Mastodon follower", || async {
+        (!announces_of(&stub, &one, &rec_id).is_empty()).then_some(())
+    })
+    .await;
+
+    let res = n2
+        .delete(&format!(
+            "/api/v1/networks/deux/members?actor={}",
+            actor(&a)
+        ))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    eventually("un's Undo at the Mastodon follower", || async {
+        stub.posted()
+            .iter()
+            .any(|p| {
+                p["type"] == "Undo"
+                    && p["actor"] == one.as_str()
+                    && p["object"]["type"] == "Announce"
+                    && p["object"]["object"] == rec_id.as_str()
+            })
+            .then_some(())
+    })
+    .await;
+    eventually("A's recommendation withdrawn from G", || async {
+        find(&public_search(&g, "q=zoom").await, &rec_id)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+}
+on_both_backends!(a_nested_network_passes_on_a_withdrawal, nested_withdrawal);
+
 /// The admin page: staff create a network, see a centre's request to join, admit it, remove it.
 async fn staff_pages(backend: Backend) {
     let [n, a] = TestNodes::start(backend, ["hub", "loire"].map(|name| spec(name, false))).await;

@@ -19,7 +19,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::production::{self, Terminator};
-use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, listing, production_missing};
+use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, production_missing};
 use crate::network::{actor, eventually, find, public_search};
 use crate::on_both_backends;
 use crate::peer::{Tamper, deliver};
@@ -254,6 +254,71 @@ async fn relayed_entry(backend: Backend) {
 on_both_backends!(
     a_recommendation_reaches_a_subscriber_through_a_real_relay,
     relayed_entry
+);
+
+/// A relayed copy gets its edits and its deletion: A sends the relay the Update and the
+/// Delete of its public recommendation (as Mastodon sends its relays a public post's), the
+/// relay forwards them to B signed with its own key, and B, which follows nobody, refetches
+/// the entry from A: the copy takes the edit, then goes.
+async fn relayed_edits(backend: Backend) {
+    let Some(program) = Relay::program() else {
+        return;
+    };
+    if production_missing().await {
+        return;
+    }
+    let relay = Relay::start(&program).await;
+    let [a, b] = TestNodes::start(
+        backend,
+        [spec("loire", &relay.name), spec("bretagne", &relay.name)],
+    )
+    .await;
+    subscribe(&a, &relay).await;
+    subscribe(&b, &relay).await;
+    let created = a
+        .create_recommendation(&crate::helpers::recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    eventually("the relayed recommendation on B", || async {
+        find(&public_search(&b, "q=zoom").await, &id).cloned()
+    })
+    .await;
+
+    let path = format!("/api/v1/recommendations/{}", key(&created["id"]));
+    let res = a
+        .patch(&path, &json!({"summary": "Visio sans compte."}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let copy = eventually("the edit on B, through the relay", || async {
+        find(&public_search(&b, "q=zoom").await, &id)
+            .filter(|r| r["summary"] == "Visio sans compte.")
+            .cloned()
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&a));
+    let (total, _) = listing(&b.get("/api/v1/follows").await.body);
+    assert_eq!(
+        total, 0,
+        "B follows nobody: the edit came through the relay"
+    );
+
+    let res = a.delete(&path).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    eventually("the deletion on B, through the relay", || async {
+        find(&public_search(&b, "q=zoom").await, &id)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+}
+on_both_backends!(
+    a_relayed_copy_gets_its_edit_and_deletion_through_a_real_relay,
+    relayed_edits
 );
 
 /// What staff give is checked: not a URL, or an actor of this very node.
@@ -499,3 +564,160 @@ async fn the_relays_and_moving_page() {
     let (total, _) = listing(&node.get("/api/v1/relays").await.body);
     assert_eq!(total, 0);
 }
+
+/// A relay's forward is never trusted for its content: an Update forwarded by a relay we
+/// subscribe to (signed with its key, for the origin centre's activity) whose object says
+/// something else than the origin makes the copy take what the origin serves; the same forward
+/// from a relay we do not subscribe to is refused, as a signature by another actor is.
+async fn tampered_forward(backend: Backend) {
+    let [a, c] = TestNodes::start(backend, ["loire", "geneve"]).await;
+    let relay = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
+    let stranger = crate::hostile::Peer::spawn(|doc, _| doc["type"] = json!("Application")).await;
+    let res = a
+        .post("/api/v1/relays", &json!({"url": relay.actor()}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let instance = format!("{}/actor", a.base);
+    let follow = relay
+        .posts()
+        .into_iter()
+        .find(|p| p["type"] == "Follow")
+        .expect("the Follow, sent at once");
+    let inbox = format!("{}/inbox", a.base);
+    let send = |activity: Value, signer: crate::peer::Signer| {
+        let inbox = inbox.clone();
+        async move { deliver(&inbox, &activity, &signer, Tamper::default()).await }
+    };
+    let (status, text) = send(
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "type": "Accept", "id": format!("{}/activities/accept", relay.base),
+            "to": [instance], "actor": relay.actor(),
+            "object": {"id": follow["id"], "type": "Follow", "object": relay.actor(),
+                       "actor": instance},
+        }),
+        relay.signer.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+
+    let created = c
+        .create_recommendation(&crate::helpers::recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (status, text) = send(
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "type": "Announce", "id": format!("{}/activities/announce/1", relay.base),
+            "to": [format!("{}/followers", relay.base)], "actor": relay.actor(),
+            "object": id,
+        }),
+        relay.signer.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    eventually("the relayed recommendation on A", || async {
+        find(&public_search(&a, "q=zoom").await, &id).cloned()
+    })
+    .await;
+
+    // The origin edits the entry; the relay's forward of an Update says something else.
+    let res = c
+        .patch(
+            &format!("/api/v1/recommendations/{}", key(&created["id"])),
+            &json!({"summary": "Visio sans compte."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let mut forged = crate::network::note_of(&c, &id).await;
+    forged["maillage:recommendation"]["reviewBody"] = json!("Texte inventé par le relais.");
+    forged["updated"] = json!("2099-01-01T00:00:00Z");
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "type": "Update", "id": format!("{}/activities/update/forged", c.base),
+        "actor": actor(&c), "object": forged,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    });
+    let (status, text) = send(update.clone(), stranger.signer.clone()).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a relay A does not subscribe to: {text}"
+    );
+    let (status, text) = send(update, relay.signer.clone()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let copy = eventually("the origin's edit on A", || async {
+        find(&public_search(&a, "q=zoom").await, &id)
+            .filter(|r| r["summary"] != created["summary"])
+            .cloned()
+    })
+    .await;
+    assert_eq!(copy["summary"], "Visio sans compte.", "{copy}");
+    assert_eq!(copy["origin"], actor(&c));
+}
+on_both_backends!(
+    a_relay_forward_is_checked_against_the_origin,
+    tampered_forward
+);
+
+/// A relay that could not take the Follow (it answered `429`, `Retry-After: 1`) is not lost:
+/// the subscription stays pending, says why and when the Follow goes again, and the Follow
+/// is sent again, with backoff, until the relay answers; its Accept ends the retries.
+async fn follow_retried(backend: Backend) {
+    let node = TestNodes::one(backend).await;
+    let relay = crate::faulty::FaultyPeer::start().await;
+    relay.set(crate::faulty::Mode::TooManyOnce);
+    let res = node
+        .post("/api/v1/relays", &json!({"url": relay.signer.actor}))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    assert_eq!(res.body["state"], "pending");
+    assert_eq!(res.body["attempts"], 1, "{}", res.text);
+    assert!(
+        res.body["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("429"),
+        "{}",
+        res.text
+    );
+    assert!(res.body["next_attempt_at"].is_string(), "{}", res.text);
+    assert!(relay.received().is_empty(), "{:?}", relay.received());
+
+    let follow = eventually("the Follow sent again", || async {
+        relay.received().into_iter().find(|a| a["type"] == "Follow")
+    })
+    .await;
+    assert_eq!(follow["actor"], format!("{}/actor", node.base));
+    let relays = eventually("the second attempt recorded", || async {
+        let (_, relays) = listing(&node.get("/api/v1/relays").await.body);
+        (relays[0]["attempts"] == 2).then_some(relays)
+    })
+    .await;
+    assert_eq!(relays[0]["state"], "pending");
+    assert_eq!(relays[0]["last_error"], Value::Null, "{relays:?}");
+
+    let instance = format!("{}/actor", node.base);
+    let (status, text) = relay
+        .send(
+            &node,
+            &json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "type": "Accept", "id": relay.new_id("accept"),
+                "actor": relay.signer.actor, "to": [instance],
+                "object": {"id": follow["id"], "type": "Follow", "actor": instance,
+                           "object": follow["object"]},
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{text}");
+    let (_, relays) = listing(&node.get("/api/v1/relays").await.body);
+    assert_eq!(relays[0]["state"], "accepted", "{relays:?}");
+    assert_eq!(relays[0]["next_attempt_at"], Value::Null, "{relays:?}");
+}
+on_both_backends!(a_relay_follow_is_retried_until_answered, follow_retried);

@@ -144,17 +144,20 @@ impl Activity for Undo {
             .get("object")
             .and_then(|o| o.as_str())
             .map(str::to_owned);
-        data.db
+        let urls = data.urls.clone();
+        let queued = data
+            .db
             .write(move |conn| {
                 let Some(actor) = CentreRow::find_by_actor_id(conn, &actor_id)? else {
-                    return Ok(());
+                    return Ok(false);
                 };
-                // A network withdrawing what it announced (a member was removed).
+                // A network withdrawing what it announced (a member was removed); our
+                // networks that relayed it from that network withdraw it in turn.
                 if kind.as_deref() == Some("Announce") && is_remote_network(&actor) {
                     if let Some(object) = &target {
-                        withdraw_in(conn, &actor, object)?;
+                        return withdraw_in(conn, &urls, &actor, object);
                     }
-                    return Ok(());
+                    return Ok(false);
                 }
                 // An endorsement, found by the Announce's id.
                 if kind.as_deref() != Some("Follow")
@@ -162,7 +165,7 @@ impl Activity for Undo {
                     && e.centre_id == actor.id
                 {
                     EndorsementRow::delete(conn, e.id)?;
-                    return Ok(());
+                    return Ok(false);
                 }
                 // A follow: by the followed actor named in the embedded Follow, or by the
                 // Follow's id among the actor's follows of our centres.
@@ -179,9 +182,12 @@ impl Activity for Undo {
                         )?;
                     }
                 }
-                Ok(())
+                Ok(false)
             })
             .await?;
+        if queued {
+            data.wake.notify_one();
+        }
         Ok(())
     }
 }

@@ -11,7 +11,7 @@ const CAP: Duration = Duration::from_secs(6 * 3600);
 const UNAVAILABLE: Duration = Duration::from_secs(24 * 3600);
 
 /// The delay before attempt `failures + 1`, given `jitter` in [0, 1) (±20%).
-pub(super) fn delay(failures: u32, unavailable: bool, jitter: f64) -> Duration {
+pub(crate) fn delay(failures: u32, unavailable: bool, jitter: f64) -> Duration {
     let base = if unavailable {
         UNAVAILABLE
     } else {

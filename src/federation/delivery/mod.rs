@@ -3,7 +3,7 @@
 //! Failures are retried with backoff for days; a host failing for days is marked unavailable
 //! and tried once a day; any activity it sends us, or an operator, revives it.
 
-mod backoff;
+pub(crate) mod backoff;
 pub(crate) mod queue;
 pub(crate) mod send;
 

@@ -11,7 +11,8 @@ use crate::http::extract::{JsonBody, Staff};
 use crate::state::AppState;
 
 /// Subscribe to a relay: the node's instance actor follows it (the Follow is sent at once; the
-/// relay's Accept turns `state` to `accepted`). Then our public recommendations also go to the
+/// relay's Accept turns `state` to `accepted`; a relay that could not be reached, or has not
+/// answered, gets the Follow again with backoff: `attempts`, `next_attempt_at`, `last_error`). Then our public recommendations also go to the
 /// relay, and the directory entries it relays from other directory centres are taken in.
 #[utoipa::path(post, path = "/api/v1/relays", tag = "network",
     request_body = RelayInput, security(("bearer" = [])),

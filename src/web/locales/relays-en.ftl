@@ -19,3 +19,4 @@ done-relay-subscribed = Subscription sent to the relay.
 done-relay-unsubscribed = Unsubscribed from the relay.
 done-aliases-saved = Former accounts saved.
 done-moved = Move announced to the followers.
+relay-next-attempt = attempts: { $count }; the subscription is sent again at

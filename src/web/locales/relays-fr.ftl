@@ -19,3 +19,4 @@ done-relay-subscribed = Abonnement envoyé au relais.
 done-relay-unsubscribed = Désabonné du relais.
 done-aliases-saved = Anciens comptes enregistrés.
 done-moved = Déménagement annoncé aux abonnés.
+relay-next-attempt = tentatives : { $count } ; l’abonnement sera renvoyé le
