@@ -14,6 +14,10 @@ pub(crate) enum Audience {
     Nobody,
     /// Followers that are directory centres only (`network` contacts), addressed to them.
     DirectoryPeers,
+    /// Followers that are directory centres, trusted or not: what a network passes on of the
+    /// entries a newly admitted member published before (Maillage nodes take it in; Mastodon
+    /// and its kin would show each as a fresh boost).
+    Directories,
     /// Every follower, and Public.
     Everyone,
 }
@@ -43,7 +47,9 @@ pub(crate) fn reached(
         }
         // `network` cards (personal data) go only to directory centres staff trusted.
         let peer = actor.is_directory && follower.trusted;
-        if audience == Audience::DirectoryPeers && !peer {
+        if (audience == Audience::DirectoryPeers && !peer)
+            || (audience == Audience::Directories && !actor.is_directory)
+        {
             continue;
         }
         if peer && let Ok(id) = Url::parse(&actor.actor_id) {

@@ -3,6 +3,10 @@
 //! it current afterwards. Outboxes that list their items inline, page through `first` and
 //! `next` (URLs or embedded pages), or leave out `totalItems` are all read.
 //!
+//! A network's outbox lists its boosts of its members' entries: each entry is fetched from its
+//! origin and stored with it as author (`federation::history`), never taken from the network.
+//! What a local network backfills of a member, it passes on to its directory followers.
+//!
 //! Bounds against endless outboxes: at most `federation.backfill_pages` fetched pages (a high
 //! safety cap), no page read twice, every page and item on the followed centre's authority.
 //!
@@ -23,6 +27,8 @@ use url::Url;
 use super::activities::announce::receive_announce;
 use super::activities::object_id;
 use super::checks::verify_same_authority;
+use super::groups::is_remote_network;
+use super::history;
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{self, ApubEntry};
 use super::objects::event::{self, ApubEvent};
@@ -34,8 +40,9 @@ use super::protocol::place::Place;
 use super::{FederationData, FederationError};
 use tokio::task::JoinHandle;
 
+use crate::storage::centres::CentreRow;
 use crate::storage::follows::{BackfillState, FollowRow};
-use crate::storage::now;
+use crate::storage::{groups, now};
 
 /// Pages fetched ahead of need when their URLs can be predicted.
 const AHEAD: usize = 8;
@@ -166,6 +173,7 @@ pub(crate) async fn run(
     let cap = u64::from(data.policy.backfill_pages);
     let mut progress = Progress {
         follow_id: follow.id,
+        follower_id: follow.follower_id,
         recorded_next: follow.backfill_next.clone(),
         pages: u64::try_from(follow.backfill_pages).unwrap_or(0),
         unsaved_pages: 0,
@@ -366,13 +374,15 @@ fn following_page(url: &Url, last: &Url) -> Option<Url> {
 /// What a running backfill has read and not stored yet.
 struct Progress {
     follow_id: i64,
+    /// The follower: a local network passes on what it backfills of a member.
+    follower_id: i64,
     /// Where the stored progress stands (as this run last recorded or found it).
     recorded_next: Option<String>,
     /// Pages fetched in all (since the backfill started, across restarts).
     pages: u64,
     /// Fetched since the last store.
     unsaved_pages: u64,
-    batch: Vec<entry::Prepared>,
+    batch: Vec<Item>,
     /// Endorsements taken in (stored at once) since the last store.
     announced: usize,
 }
@@ -412,11 +422,12 @@ impl Progress {
     ) -> Result<bool, FederationError> {
         let batch = std::mem::take(&mut self.batch);
         let author = target.row.clone();
-        let (id, announced) = (self.follow_id, self.announced);
+        let (id, announced, follower) = (self.follow_id, self.announced, self.follower_id);
         let pages = i64::try_from(self.unsaved_pages).unwrap_or(i64::MAX);
         let from = self.recorded_next.clone();
         let recorded = resume_at.clone();
-        let outcomes = data
+        let urls = data.urls.clone();
+        let stored = data
             .db
             .write(move |conn| {
                 // The progress first: its row lock keeps a concurrent runner of this backfill
@@ -430,18 +441,40 @@ impl Progress {
                 )? {
                     return Ok(None);
                 }
-                let outcomes = batch
-                    .iter()
-                    .map(|p| entry::apply(conn, p, &author))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let mut outcomes = Vec::with_capacity(batch.len());
+                // What a local network passes on: the entries stored, with their origin.
+                let mut passed_on = Vec::new();
+                for item in &batch {
+                    let origin = item.origin.as_ref().unwrap_or(&author);
+                    let outcome = entry::apply(conn, &item.prepared, origin)?;
+                    if outcome.is_ok()
+                        && let Some(entry) = history::relayable_id(&item.prepared)
+                    {
+                        if item.origin.is_some() {
+                            // Brought by the network followed: withdrawn with it.
+                            groups::record_entry(conn, author.id, entry.as_str(), now())?;
+                        }
+                        passed_on.push((entry.clone(), origin.id));
+                    }
+                    outcomes.push(outcome);
+                }
                 let taken = outcomes.iter().filter(|o| o.is_ok()).count() + announced;
                 FollowRow::count_backfilled(conn, id, i64::try_from(taken).unwrap_or(i64::MAX))?;
-                Ok(Some(outcomes))
+                let queued = match history::relaying_network(conn, follower)? {
+                    Some(network) if !passed_on.is_empty() => {
+                        history::relay_history_in(conn, &urls, network, author.id, &passed_on)?
+                    }
+                    _ => false,
+                };
+                Ok(Some((outcomes, queued)))
             })
             .await?;
-        let Some(outcomes) = outcomes else {
+        let Some((outcomes, queued)) = stored else {
             return Ok(false);
         };
+        if queued {
+            data.wake.notify_one();
+        }
         self.recorded_next = recorded;
         self.unsaved_pages = 0;
         self.announced = 0;
@@ -471,7 +504,14 @@ async fn take_page(
     } = page;
     for item in ordered_items {
         match take(&item, target, page_data).await {
-            Ok(Taken::Entry(entry)) => progress.batch.push(*entry),
+            Ok(Taken::Entry(entry)) => progress.batch.push(Item {
+                prepared: *entry,
+                origin: None,
+            }),
+            Ok(Taken::Relayed(entry, origin)) => progress.batch.push(Item {
+                prepared: *entry,
+                origin: Some(*origin),
+            }),
             Ok(Taken::Announced) => progress.announced += 1,
             Ok(Taken::Nothing) => {}
             Err(e) => tracing::info!("backfill: skipping an item of {}: {e}", target.id),
@@ -480,10 +520,19 @@ async fn take_page(
     Ok(next.or(first))
 }
 
+/// An entry read and checked, to be stored with its batch.
+struct Item {
+    prepared: entry::Prepared,
+    /// Its origin centre when a network's boost brought it; otherwise the followed centre.
+    origin: Option<CentreRow>,
+}
+
 /// What became of one outbox item.
 enum Taken {
     /// An entry, checked, to be stored with its batch.
     Entry(Box<entry::Prepared>),
+    /// An entry a network relays, fetched from its origin (the centre given) and checked.
+    Relayed(Box<entry::Prepared>, Box<CentreRow>),
     /// An endorsement, taken in at once.
     Announced,
     /// Something backfill does not read.
@@ -491,7 +540,9 @@ enum Taken {
 }
 
 /// One outbox item: a Create of the centre's own entry, place or event (checked and returned, to be
-/// stored with the rest of its page), or an Announce (an endorsement, taken in at once).
+/// stored with the rest of its page), or an Announce: a network's boost of a member's entry
+/// (fetched from its origin, checked and returned likewise), or an endorsement (taken in at
+/// once).
 async fn take(
     item: &Value,
     target: &ApubCentre,
@@ -540,6 +591,15 @@ async fn take(
                 .and_then(|s| Url::parse(s).ok())
                 .ok_or_else(|| FederationError::BadRequest("an Announce without id".into()))?;
             verify_same_authority(&id, &target.id)?;
+            if is_remote_network(&target.row) {
+                let object = item.get("object").ok_or_else(|| {
+                    FederationError::BadRequest("an Announce without object".into())
+                })?;
+                return Ok(match history::take_announced(object, data).await? {
+                    Some((entry, origin)) => Taken::Relayed(Box::new(entry), Box::new(origin)),
+                    None => Taken::Nothing,
+                });
+            }
             let object = item
                 .get("object")
                 .and_then(object_id)

@@ -1,5 +1,6 @@
 //! A local centre's collections: its ActivityPub outbox (what it published, in pages: what a
-//! new follower backfills from), its followers (a count) and its following. Not to be
+//! new follower backfills from; a network's lists the entries it relays, as its boosts), its
+//! followers (a count) and its following. Not to be
 //! confused with the delivery queue (`federation::delivery::queue`).
 
 use axum::extract::{Path, Query, State};
@@ -19,6 +20,7 @@ use crate::storage::contacts::{ContactFilter, ContactRow};
 use crate::storage::endorsements::EndorsementRow;
 use crate::storage::events::EventRow;
 use crate::storage::follows::{FollowRow, FollowState, FollowerRow};
+use crate::storage::groups::{GROUP, GroupAnnounceRow};
 use crate::storage::places::{PlaceFilter, PlaceRow};
 use crate::storage::recommendations::RecommendationRow;
 use crate::storage::{Conn, StorageError, Window};
@@ -32,8 +34,8 @@ pub(super) struct PageQuery {
 }
 
 /// The outbox: a Create for every published entry (public contact cards and places included)
-/// and every workshop or permanence, and an Announce for every endorsement, newest first, in
-/// pages. `network` cards are never listed.
+/// and every workshop or permanence, for a network an Announce of every entry it relays, and
+/// an Announce for every endorsement, newest first, in pages. `network` cards are never listed.
 pub(super) async fn outbox(
     State(fed): State<Federation>,
     Path(username): Path<String>,
@@ -69,7 +71,8 @@ pub(super) async fn outbox(
 }
 
 /// What a centre's outbox lists, in order: its public recommendations, then its public
-/// cards, then its places, then its events, then its endorsements. A page is a window on that
+/// cards, then its places, then its events, then (a network) the entries it relays, then its
+/// endorsements. A page is a window on that
 /// sequence.
 struct Listed {
     stored: Stored,
@@ -82,8 +85,10 @@ struct Stored {
     cards_filter: ContactFilter,
     places_filter: PlaceFilter,
     centre_id: i64,
+    /// The centre if it is a network (a local `Group`), whose outbox lists what it relays.
+    network: Option<ApubCentre>,
     /// Items in each section, in [`Section::ORDER`].
-    totals: [i64; 4],
+    totals: [i64; 5],
 }
 
 #[derive(Clone, Copy)]
@@ -92,14 +97,17 @@ enum Section {
     Cards,
     Places,
     Events,
+    /// A network's boosts of its members' entries.
+    Relayed,
 }
 
 impl Section {
-    const ORDER: [Self; 4] = [
+    const ORDER: [Self; 5] = [
         Self::Recommendations,
         Self::Cards,
         Self::Places,
         Self::Events,
+        Self::Relayed,
     ];
 }
 
@@ -175,11 +183,12 @@ impl Stored {
                 ..Default::default()
             },
             centre_id: centre.row.id,
-            totals: [0; 4],
+            network: (centre.row.actor_type == GROUP).then(|| centre.clone()),
+            totals: [0; 5],
         }
     }
 
-    fn totals(&self, conn: &mut Conn) -> Result<[i64; 4], StorageError> {
+    fn totals(&self, conn: &mut Conn) -> Result<[i64; 5], StorageError> {
         let none = Window {
             offset: 0,
             limit: 0,
@@ -189,6 +198,11 @@ impl Stored {
             ContactRow::list(conn, &self.cards_filter, none)?.total,
             PlaceRow::list(conn, &self.places_filter, none)?.total,
             EventRow::ap_ids_of_centre(conn, self.centre_id, none)?.total,
+            if self.network.is_some() {
+                GroupAnnounceRow::count_listed(conn, self.centre_id)?
+            } else {
+                0
+            },
         ])
     }
 
@@ -254,6 +268,25 @@ impl Stored {
                     )?)?)
                 })
                 .collect(),
+            Section::Relayed => {
+                let Some(network) = &self.network else {
+                    return Ok(Vec::new());
+                };
+                GroupAnnounceRow::listed(conn, self.centre_id, window)?
+                    .into_iter()
+                    .map(|boost| {
+                        let id = Url::parse(&boost.announce_id)
+                            .map_err(|e| StorageError::Corrupt(format!("announce id: {e}")))?;
+                        let announce = Announce::in_outbox(
+                            id,
+                            network,
+                            &boost.object_id,
+                            boost.created_at.and_utc(),
+                        );
+                        Ok(serde_json::to_value(announce)?)
+                    })
+                    .collect()
+            }
         }
     }
 }

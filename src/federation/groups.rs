@@ -181,7 +181,9 @@ pub(crate) fn relay_in(
 }
 
 /// The entry an Announce by a network names, and what happened to it.
-fn announced(object: &Value) -> Result<(RelayedKind, Option<Url>, Url), FederationError> {
+pub(crate) fn announced(
+    object: &Value,
+) -> Result<(RelayedKind, Option<Url>, Url), FederationError> {
     let bad = |m: &str| FederationError::BadRequest(format!("a network's Announce {m}"));
     match object {
         Value::String(_) => {
@@ -281,13 +283,7 @@ async fn take_from_origin(
         wake_if(queued, data);
         return Ok(());
     };
-    let (prepared, author) = check_fetched(fetched, entry, data).await?;
-    let author = centre::dereference(&author, data).await?;
-    if !author.row.is_directory {
-        return Err(FederationError::BadRequest(format!(
-            "{entry} is not by a directory centre"
-        )));
-    }
+    let (prepared, author) = checked(fetched, entry, data).await?;
     let object = entry.clone();
     let queued = data
         .db
@@ -317,6 +313,24 @@ async fn take_from_origin(
         Err(FederationError::Gone(_)) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// An entry fetched at `id` from its origin, checked as a pushed one is ([`check_fetched`]),
+/// with its author, a directory centre: what a network's Announce brings in, live or by
+/// backfill (`federation::history`).
+pub(crate) async fn checked(
+    fetched: Value,
+    id: &Url,
+    data: &Data<FederationData>,
+) -> Result<(Prepared, ApubCentre), FederationError> {
+    let (prepared, author) = check_fetched(fetched, id, data).await?;
+    let author = centre::dereference(&author, data).await?;
+    if !author.row.is_directory {
+        return Err(FederationError::BadRequest(format!(
+            "{id} is not by a directory centre"
+        )));
+    }
+    Ok((prepared, author))
 }
 
 /// Checks an entry fetched at `id` as a pushed one is checked: a recommendation (never a

@@ -31,6 +31,7 @@ pub(crate) mod delivery;
 pub(crate) mod egress;
 mod error;
 pub(crate) mod groups;
+pub(crate) mod history;
 pub mod inbox;
 pub mod keys;
 pub(crate) mod objects;

@@ -6,14 +6,63 @@ use diesel::prelude::*;
 
 use super::centres::CentreRow;
 use super::follows::FollowState;
-use super::schema::{centres, follows, group_announces, group_entries};
-use super::{Conn, StorageError};
+use super::schema::{
+    centres, events, follows, group_announces, group_entries, places, recommendations,
+};
+use super::{Conn, StorageError, Window};
+use crate::domain::recommendation::Status;
 
 /// The actor type of a network.
 pub(crate) const GROUP: &str = "Group";
 
 /// What local networks re-announced (`group_announces`).
 pub(crate) struct GroupAnnounceRow;
+
+/// One entry a network's outbox lists: the network's boost of it.
+#[derive(Debug, Clone, Queryable)]
+pub(crate) struct ListedBoost {
+    pub announce_id: String,
+    pub object_id: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The boosts (Announces of an entry's id: the relayed Create, recorded by its object) of
+/// `network` whose member is still one (the network follows it, accepted) and whose entry is
+/// still held here, public and not hidden by moderation: what the network's outbox lists.
+macro_rules! listed_boosts {
+    ($network_id:expr) => {
+        group_announces::table
+            .filter(group_announces::network_id.eq($network_id))
+            .filter(group_announces::activity_id.eq(group_announces::object_id))
+            .filter(
+                group_announces::member_id.eq_any(
+                    follows::table
+                        .filter(follows::follower_id.eq($network_id))
+                        .filter(follows::state.eq(FollowState::Accepted.as_str()))
+                        .select(follows::target_id),
+                ),
+            )
+            .filter(
+                group_announces::object_id
+                    .eq_any(
+                        recommendations::table
+                            .filter(recommendations::status.eq(Status::Published.as_str()))
+                            .filter(recommendations::hidden.eq(false))
+                            .select(recommendations::ap_id),
+                    )
+                    .or(group_announces::object_id.eq_any(
+                        places::table
+                            .filter(places::hidden.eq(false))
+                            .select(places::ap_id),
+                    ))
+                    .or(group_announces::object_id.eq_any(
+                        events::table
+                            .filter(events::hidden.eq(false))
+                            .select(events::ap_id),
+                    )),
+            )
+    };
+}
 
 /// One announce to record: `network` relays `activity_id` (about `object_id`), which came from
 /// its member `member_id` (the entry's centre, or a member network that announced it).
@@ -124,6 +173,29 @@ impl GroupAnnounceRow {
         )
         .execute(conn)?;
         Ok(())
+    }
+
+    /// How many entries `network`'s outbox lists (see [`listed_boosts`]).
+    pub(crate) fn count_listed(conn: &mut Conn, network_id: i64) -> Result<i64, StorageError> {
+        Ok(listed_boosts!(network_id).count().get_result(conn)?)
+    }
+
+    /// A window of the entries `network`'s outbox lists, newest boost first.
+    pub(crate) fn listed(
+        conn: &mut Conn,
+        network_id: i64,
+        window: Window,
+    ) -> Result<Vec<ListedBoost>, StorageError> {
+        Ok(listed_boosts!(network_id)
+            .order(group_announces::id.desc())
+            .offset(window.offset)
+            .limit(window.limit)
+            .select((
+                group_announces::announce_id,
+                group_announces::object_id,
+                group_announces::created_at,
+            ))
+            .load(conn)?)
     }
 
     /// Forgets what `network` announced of what came from `member` (it was withdrawn).

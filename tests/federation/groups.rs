@@ -592,3 +592,174 @@ async fn manual_approval(backend: Backend) {
     .await;
 }
 on_both_backends!(admitting_approves_a_waiting_follow, manual_approval);
+
+/// The network's outbox: `(totalItems, items of its first page)`.
+async fn network_outbox(host: &TestNode, name: &str) -> (i64, Vec<Value>) {
+    let outbox = note_of(host, &format!("{}/outbox", network_actor(host, name))).await;
+    let total = outbox["totalItems"].as_i64().unwrap();
+    let first = note_of(host, outbox["first"].as_str().unwrap()).await;
+    (
+        total,
+        first["orderedItems"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    )
+}
+
+/// A node whose centre follows the network only after its members published gets all their
+/// entries, each with its origin, from the network's outbox (its boosts, listed); a deleted
+/// entry is not listed.
+async fn a_later_follower_gets_the_history(backend: Backend) {
+    let [n, a, b, f] = TestNodes::start(
+        backend,
+        ["hub", "loire", "bretagne", "savoie"].map(|name| spec(name, false)),
+    )
+    .await;
+    create_network(&n, "reseau").await;
+    let network = network_actor(&n, "reseau");
+    for member in [&a, &b] {
+        follow_network(member, &n, "reseau").await;
+        admit(&n, "reseau", &actor(member)).await;
+    }
+    let rec = a
+        .create_recommendation(&recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let rec_id = rec["id"].as_str().unwrap().to_owned();
+    let place_b = created(&b, "/api/v1/places", &place("b-1", "Médiathèque de Brest")).await;
+    let place_id = place_b["id"].as_str().unwrap().to_owned();
+    let gone = created(&b, "/api/v1/places", &place("b-2", "Maison fermée")).await;
+    let gone_id = gone["id"].as_str().unwrap().to_owned();
+    let objects = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|i| i["object"].as_str().map(str::to_owned))
+            .collect()
+    };
+    eventually("the network's outbox to list the three entries", || async {
+        let (total, items) = network_outbox(&n, "reseau").await;
+        (total == 3 && objects(&items).contains(&gone_id)).then_some(())
+    })
+    .await;
+    let res = b
+        .delete(&format!("/api/v1/places/{}", key(&gone["id"])))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+
+    // The network's outbox lists its boost of each entry still there, and no other.
+    let (total, items) = eventually("the deleted place gone from the outbox", || async {
+        let (total, items) = network_outbox(&n, "reseau").await;
+        (total == 2 && !objects(&items).contains(&gone_id)).then_some((total, items))
+    })
+    .await;
+    let listed_objects = objects(&items);
+    assert!(listed_objects.contains(&rec_id), "{items:?}");
+    assert!(listed_objects.contains(&place_id), "{items:?}");
+    assert_eq!(items.len(), 2, "{items:?}");
+    let boost = items
+        .iter()
+        .find(|i| i["object"] == rec_id.as_str())
+        .unwrap();
+    assert_eq!(boost["type"], "Announce");
+    assert_eq!(boost["actor"], network.as_str());
+    assert_eq!(boost["cc"][0], format!("{network}/followers"));
+    assert_eq!(total, 2);
+
+    // F follows the network now: it gets both, from their origin, with it as author.
+    follow_network(&f, &n, "reseau").await;
+    let copy = eventually("A's recommendation on F", || async {
+        find(&public_search(&f, "q=zoom").await, &rec_id).cloned()
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&a));
+    let copy = eventually("B's place on F", || async {
+        listed(&f, "/api/v1/places", &place_id).await
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&b));
+    assert!(listed(&f, "/api/v1/places", &gone_id).await.is_none());
+}
+on_both_backends!(
+    a_later_follower_gets_the_history,
+    a_later_follower_gets_the_history
+);
+
+/// A centre admitted after it published: its earlier entries reach a Maillage node that
+/// follows the network, but a Mastodon-style follower gets no boost of them (only of what
+/// the member publishes afterwards).
+async fn an_admitted_member_passes_on_its_history(backend: Backend) {
+    let [n, a, f] = TestNodes::start(
+        backend,
+        ["hub", "loire", "savoie"].map(|name| spec(name, false)),
+    )
+    .await;
+    create_network(&n, "reseau").await;
+    let network = network_actor(&n, "reseau");
+    follow_network(&f, &n, "reseau").await;
+    let stub = StubActor::spawn(false).await;
+    mastodon_follows(&stub, &n, &network).await;
+    follow_network(&a, &n, "reseau").await;
+
+    // A publishes before it is admitted.
+    let old = a
+        .create_recommendation(&recommendation(
+            "Jitsi Meet",
+            "https://jitsi.org",
+            &["Zoom"],
+            "videoconf",
+        ))
+        .await;
+    let old_id = old["id"].as_str().unwrap().to_owned();
+    let old_place = created(
+        &a,
+        "/api/v1/places",
+        &place("a-1", "Maison de Saint-Chamond"),
+    )
+    .await;
+    let old_place_id = old_place["id"].as_str().unwrap().to_owned();
+    admit(&n, "reseau", &actor(&a)).await;
+
+    // F, which followed the network before, gets them, with A as their origin.
+    let copy = eventually("A's earlier recommendation on F", || async {
+        find(&public_search(&f, "q=zoom").await, &old_id).cloned()
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&a));
+    let copy = eventually("A's earlier place on F", || async {
+        listed(&f, "/api/v1/places", &old_place_id).await
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&a));
+
+    // What A publishes now is boosted to the Mastodon follower; what it published before is
+    // not (it came after them: they were queued when the member was backfilled).
+    let new = a
+        .create_recommendation(&recommendation(
+            "Nextcloud",
+            "https://nextcloud.com",
+            &["Google Drive"],
+            "files",
+        ))
+        .await;
+    let new_id = new["id"].as_str().unwrap().to_owned();
+    eventually("the new entry's boost at the Mastodon follower", || async {
+        (!announces_of(&stub, &network, &new_id).is_empty()).then_some(())
+    })
+    .await;
+    for object in [&old_id, &old_place_id] {
+        let boosts = announces_of(&stub, &network, object);
+        assert!(boosts.is_empty(), "an old entry boosted: {boosts:?}");
+    }
+    // The network's outbox lists all three.
+    let (total, _) = network_outbox(&n, "reseau").await;
+    assert_eq!(total, 3);
+}
+on_both_backends!(
+    an_admitted_member_passes_on_its_history,
+    an_admitted_member_passes_on_its_history
+);
