@@ -145,15 +145,7 @@ pub(crate) fn relay_in(
             }),
         };
         let actor = ApubCentre::new(network).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        let announce = Announce {
-            kind: AnnounceType::Announce,
-            id: id.clone(),
-            actor: actor.id.clone().into(),
-            object,
-            to: vec![public_collection()],
-            cc: vec![actor.followers_url()],
-            published: None,
-        };
+        let announce = Announce::public(id.clone(), &actor, object);
         enqueue_in(
             conn,
             &id,

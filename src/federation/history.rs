@@ -14,7 +14,6 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
-use activitypub_federation::kinds::activity::AnnounceType;
 use serde_json::Value;
 use url::Url;
 
@@ -24,7 +23,6 @@ use super::delivery::queue::enqueue_in;
 use super::groups::{announced, checked};
 use super::objects::centre::ApubCentre;
 use super::objects::entry::{Prepared, is_local_id};
-use super::protocol::public_collection;
 use super::{FederationData, FederationError, activity_id};
 use crate::domain::urls::NodeUrls;
 use crate::storage::centres::CentreRow;
@@ -108,15 +106,7 @@ pub(crate) fn relay_history_in(
         if !GroupAnnounceRow::record(conn, &new, now())? || inboxes.is_empty() {
             continue;
         }
-        let announce = Announce {
-            kind: AnnounceType::Announce,
-            id: id.clone(),
-            actor: actor.id.clone().into(),
-            object: Value::String(entry.to_string()),
-            to: vec![public_collection()],
-            cc: vec![actor.followers_url()],
-            published: None,
-        };
+        let announce = Announce::public(id.clone(), &actor, Value::String(entry.to_string()));
         enqueue_in(
             conn,
             &id,

@@ -57,6 +57,20 @@ pub struct Announce {
 }
 
 impl Announce {
+    /// An Announce of `object` by a local centre or network, to Public and its followers (a
+    /// network's boost, or its announce of a member's activity).
+    pub(crate) fn public(id: Url, actor: &ApubCentre, object: Value) -> Self {
+        Self {
+            kind: AnnounceType::Announce,
+            id,
+            actor: actor.id.clone().into(),
+            object,
+            to: vec![public_collection()],
+            cc: vec![actor.followers_url()],
+            published: None,
+        }
+    }
+
     /// A local centre's endorsement of `object`, as its outbox lists it: to Public and its
     /// followers.
     pub(crate) fn in_outbox(
@@ -66,13 +80,8 @@ impl Announce {
         published: DateTime<Utc>,
     ) -> Self {
         Self {
-            kind: AnnounceType::Announce,
-            id,
-            actor: centre.id.clone().into(),
-            object: Value::String(object.to_owned()),
-            to: vec![public_collection()],
-            cc: vec![centre.followers_url()],
             published: Some(published),
+            ..Self::public(id, centre, Value::String(object.to_owned()))
         }
     }
 }
