@@ -2,7 +2,7 @@
 //! write transaction that does not deadlock on SQLite.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::r2d2::{ManageConnection, Pool};
@@ -62,6 +62,43 @@ impl DatabaseUrl {
     }
 }
 
+/// A pooled connection, and what the pool knows of its health.
+pub(super) struct Pooled {
+    conn: AnyConnection,
+    /// When it was last given back to the pool after a loan in which nothing failed.
+    healthy_at: Option<Instant>,
+    /// Something failed during the current loan: check it before lending it again.
+    failed: bool,
+}
+
+impl Pooled {
+    /// Marks the current loan as failed (whatever failed: the check afterwards is cheap).
+    pub(super) fn failed(&mut self) {
+        self.failed = true;
+    }
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.conn
+    }
+}
+
+/// A connection given back this recently, after a loan in which nothing failed, is lent again
+/// without a check (HikariCP's `aliveBypassWindowMs`, same value). The check is a round trip
+/// to the server; on PostgreSQL an inbox activity took two of its eighteen. A connection idle
+/// longer, or whose last loan saw an error, is checked first: after a database restart only a
+/// connection used in the last half second before it can fail a request, once.
+const ALIVE_BYPASS: Duration = Duration::from_millis(500);
+
 /// Opens connections of the backend the URL names, so the operator sees the real connection
 /// error (diesel's own multi-backend connect tries each backend and hides it).
 #[derive(Debug)]
@@ -69,11 +106,8 @@ pub(super) struct Manager {
     url: DatabaseUrl,
 }
 
-impl ManageConnection for Manager {
-    type Connection = AnyConnection;
-    type Error = StorageError;
-
-    fn connect(&self) -> Result<AnyConnection, StorageError> {
+impl Manager {
+    fn open(&self) -> Result<AnyConnection, StorageError> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let path_str = path.to_string_lossy();
@@ -94,13 +128,41 @@ impl ManageConnection for Manager {
                 .map_err(|e| StorageError::Connect(e.to_string())),
         }
     }
+}
 
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), StorageError> {
-        conn.batch_execute("SELECT 1").map_err(StorageError::from)
+impl ManageConnection for Manager {
+    type Connection = Pooled;
+    type Error = StorageError;
+
+    fn connect(&self) -> Result<Pooled, StorageError> {
+        Ok(Pooled {
+            conn: self.open()?,
+            healthy_at: None,
+            failed: false,
+        })
     }
 
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), StorageError> {
+        if conn
+            .healthy_at
+            .is_some_and(|at| at.elapsed() < ALIVE_BYPASS)
+        {
+            return Ok(());
+        }
+        conn.conn
+            .batch_execute("SELECT 1")
+            .map_err(StorageError::from)
+    }
+
+    /// Called as the pool takes a connection back: it also notes whether the loan went well.
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        let broken =
+            <AnyConnection as Connection>::TransactionManager::is_broken_transaction_manager(
+                &mut conn.conn,
+            );
+        conn.healthy_at = (!broken && !conn.failed).then(Instant::now);
+        conn.failed = false;
+        broken
     }
 }
 
@@ -132,7 +194,7 @@ impl Database {
             prepare_sqlite_file(path)?;
         }
         let manager = Manager { url: url.clone() };
-        let first = manager.connect()?;
+        let first = manager.open()?;
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(0))
@@ -168,7 +230,7 @@ impl Database {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(|e| StorageError::Pool(e.to_string()))?;
-            f(&mut conn)
+            f(&mut conn).inspect_err(|_| conn.failed())
         })
         .await
         .map_err(|e| StorageError::Task(e.to_string()))?
@@ -465,23 +527,51 @@ mod sqlite_tests {
         let db = Database::connect(&url, 2).unwrap();
         let mut conn = db.pool.get().unwrap();
         let mode: Mode = diesel::sql_query("PRAGMA journal_mode")
-            .get_result(&mut *conn)
+            .get_result(&mut **conn)
             .unwrap();
         assert_eq!(mode.journal_mode, "wal");
         let fk: Flag = diesel::sql_query("SELECT foreign_keys AS value FROM pragma_foreign_keys")
-            .get_result(&mut *conn)
+            .get_result(&mut **conn)
             .unwrap();
         assert_eq!(fk.value, 1);
         let timeout: Flag = diesel::sql_query("SELECT timeout AS value FROM pragma_busy_timeout")
-            .get_result(&mut *conn)
+            .get_result(&mut **conn)
             .unwrap();
         assert_eq!(timeout.value, 10_000);
         // FULL (2): a commit reaches the disk before the node answers, so an acknowledged
         // write survives a power cut, not only a crash of the process.
         let synchronous: Flag =
             diesel::sql_query("SELECT synchronous AS value FROM pragma_synchronous")
-                .get_result(&mut *conn)
+                .get_result(&mut **conn)
                 .unwrap();
         assert_eq!(synchronous.value, 2, "synchronous = FULL");
+    }
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+
+    /// Without the query planner stability guarantee, SQLite plans each run of a statement
+    /// with its bound values and re-prepares a cached statement at every new binding of a
+    /// `LIMIT ?`: the statement cache would save nothing (see `.cargo/config.toml`).
+    #[test]
+    fn the_bundled_sqlite_keeps_its_plans_whatever_the_bound_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::connect(&DatabaseUrl::Sqlite(dir.path().join("q.sqlite3")), 1).unwrap();
+        let mut conn = db.pool.get().unwrap();
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut **conn)
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG (LIBSQLITE3_FLAGS in .cargo/config.toml \
+             overridden?): {:?}",
+            options
+                .iter()
+                .map(|o| o.compile_options.as_str())
+                .collect::<Vec<_>>()
+        );
     }
 }

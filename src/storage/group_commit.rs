@@ -100,7 +100,8 @@ fn run(pool: &Pool<Manager>, queue: &mpsc::Receiver<Job>, transactions: &AtomicU
                     pending.push(job(conn));
                 }
                 Ok(())
-            }),
+            })
+            .inspect_err(|_| conn.failed()),
         };
         transactions.fetch_add(1, Ordering::Relaxed);
         if let Err(e) = &committed {
