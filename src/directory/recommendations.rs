@@ -437,10 +437,8 @@ impl Directory {
     async fn replaced_products(&self, id: i64) -> Result<Vec<String>, DirectoryError> {
         Ok(self
             .db()
-            .run(move |conn| products::names_for(conn, &[id]))
-            .await?
-            .remove(&id)
-            .unwrap_or_default())
+            .run(move |conn| products::names_of(conn, id))
+            .await?)
     }
 }
 

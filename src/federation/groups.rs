@@ -108,6 +108,17 @@ pub(crate) fn relay_in(
     relayed: &Relayed,
 ) -> Result<bool, StorageError> {
     let networks = groups::local_networks_following(conn, via)?;
+    relay_by(conn, urls, via, relayed, networks)
+}
+
+/// [`relay_in`] when the caller has read the local networks following `via` already.
+pub(crate) fn relay_by(
+    conn: &mut Conn,
+    urls: &NodeUrls,
+    via: i64,
+    relayed: &Relayed,
+    networks: Vec<CentreRow>,
+) -> Result<bool, StorageError> {
     if networks.is_empty() {
         return Ok(false);
     }

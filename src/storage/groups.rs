@@ -214,6 +214,21 @@ impl GroupAnnounceRow {
     }
 }
 
+/// This node's centres and networks whose follow of `actor_id` is accepted: whether the node
+/// takes in what the actor publishes, and which networks relay it, in one query (the inbox
+/// asks both for every entry it receives).
+pub(crate) fn accepted_followers(
+    conn: &mut Conn,
+    actor_id: i64,
+) -> Result<Vec<CentreRow>, StorageError> {
+    Ok(follows::table
+        .inner_join(centres::table.on(centres::id.eq(follows::follower_id)))
+        .filter(follows::target_id.eq(actor_id))
+        .filter(follows::state.eq(FollowState::Accepted.as_str()))
+        .select(CentreRow::as_select())
+        .load(conn)?)
+}
+
 /// The local networks that follow `actor_id` (accepted): those that relay what it publishes.
 pub(crate) fn local_networks_following(
     conn: &mut Conn,

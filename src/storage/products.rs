@@ -87,6 +87,21 @@ pub(crate) fn names_for(
     Ok(out)
 }
 
+/// Product names of one recommendation, in the order they were given. Not `names_for` with
+/// one id: an `IN` list is prepared anew at each run on SQLite (its length may vary), this
+/// statement is prepared once per connection (every received edit reads it).
+pub(crate) fn names_of(
+    conn: &mut Conn,
+    recommendation_id: i64,
+) -> Result<Vec<String>, StorageError> {
+    Ok(recommendation_products::table
+        .inner_join(products::table)
+        .filter(recommendation_products::recommendation_id.eq(recommendation_id))
+        .order(recommendation_products::position)
+        .select(products::name)
+        .load(conn)?)
+}
+
 /// The replaced products with the most published, visible recommendations: the home page's
 /// "what do you use today?" shortcuts.
 pub(crate) fn most_replaced(

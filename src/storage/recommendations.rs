@@ -388,9 +388,7 @@ pub(crate) fn link_products(
     draft: &RecommendationDraft,
 ) -> Result<(), StorageError> {
     // Most edits leave the replaced products as they were: then there is nothing to write.
-    let current = product_links::names_for(conn, &[recommendation_id])?
-        .remove(&recommendation_id)
-        .unwrap_or_default();
+    let current = product_links::names_of(conn, recommendation_id)?;
     if current == draft.replaces {
         return Ok(());
     }

@@ -15,13 +15,13 @@ use url::Url;
 use crate::domain::urls::NodeUrls;
 use crate::federation::checks::verify_authored;
 use crate::federation::delivery::queue::enqueue_in;
-use crate::federation::groups::{Relayed, RelayedKind, relay_in};
+use crate::federation::groups::{Relayed, RelayedKind, relay_by};
 use crate::federation::objects::centre::ApubCentre;
 use crate::federation::objects::entry::{self, ApubEntry};
 use crate::federation::protocol::note::Note;
 use crate::federation::{FederationData, FederationError, activity_id, authority};
 use crate::storage::centres::CentreRow;
-use crate::storage::follows::FollowRow;
+use crate::storage::groups;
 use crate::storage::{Conn, StorageError, activities, delivery, now};
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -176,12 +176,17 @@ pub(crate) async fn receive_prepared(
                 return Ok(Outcome::Ignored(revived));
             };
             // The directory takes in what the centres it follows publish, nothing else.
-            if !actor.is_directory || !FollowRow::is_followed(conn, actor.id)? {
+            let followers = groups::accepted_followers(conn, actor.id)?;
+            if !actor.is_directory || followers.is_empty() {
                 return Ok(Outcome::Ignored(revived));
             }
             let stored = entry::apply(conn, &prepared, &actor)?;
+            let networks = followers
+                .into_iter()
+                .filter(|follower| follower.local && follower.is_network())
+                .collect();
             let relayed = match (&stored, relayable(&prepared)) {
-                (Ok(()), Some(object)) => relay_in(
+                (Ok(()), Some(object)) => relay_by(
                     conn,
                     &urls,
                     actor.id,
@@ -191,6 +196,7 @@ pub(crate) async fn receive_prepared(
                         origin: actor.id,
                         object,
                     },
+                    networks,
                 )?,
                 _ => false,
             };

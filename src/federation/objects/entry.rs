@@ -90,9 +90,7 @@ impl ApubEntry {
             return Ok(None);
         };
         if let Some((rec, centre, software)) = RecommendationRow::find_by_ap_id(conn, ap_id)? {
-            let replaces = products::names_for(conn, &[rec.id])?
-                .remove(&rec.id)
-                .unwrap_or_default();
+            let replaces = products::names_of(conn, rec.id)?;
             return Ok(Some(Self {
                 id,
                 entry: Entry::Recommendation {
