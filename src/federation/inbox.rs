@@ -3,14 +3,18 @@
 //! a stale date, an oversized body, a body that does not match its digest, a blocked domain.
 //! An activity id already applied is acknowledged and not applied again.
 //!
-//! Two signature schemes: RFC 9421 (`Signature-Input`, checked here with `rfc9421.rs`, the
-//! activity then verified and applied as the library would) and draft-cavage (checked by the
-//! library). The key, the origin rules and the replay window are the same for both.
+//! Two signature schemes: RFC 9421 (`Signature-Input`, read with `rfc9421.rs`) and
+//! draft-cavage (read with `cavage.rs`). Either way the activity is then handled as the
+//! library's `receive_activity` does (parsed, its id on its actor's host, the actor fetched or
+//! read, the signature checked with the actor's key, the activity's `verify` and `receive`),
+//! with the key checked on the blocking pool. The key, the origin rules and the replay window
+//! are the same for both.
 
-use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
+use std::sync::Arc;
+
 use activitypub_federation::fetch::object_id::ObjectId;
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, OriginalUri, Request};
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine as _;
@@ -21,6 +25,7 @@ use tracing::field::Empty;
 use url::Url;
 
 use super::activities::{HANDLED_TYPES, InboxActivity};
+use super::cavage::Cavage;
 use super::checks::check_domain;
 use super::objects::centre::ApubCentre;
 use super::rfc9421::{self, Signed};
@@ -35,12 +40,37 @@ pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
 const MAX_AGE: Duration = Duration::hours(12);
 const MAX_AHEAD: Duration = Duration::hours(1);
 
-/// How a request is signed, and so who checks it.
+/// How a request is signed: its signature, read and checked against the rules, not yet
+/// against a key.
 enum Scheme {
-    /// Checked in `rfc9421.rs` before anything is fetched.
-    Rfc9421(Signed),
-    /// Checked by the library.
-    Cavage,
+    Rfc9421(Arc<Signed>),
+    Cavage(Cavage),
+}
+
+impl Scheme {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Rfc9421(_) => "rfc9421",
+            Self::Cavage(_) => "draft-cavage",
+        }
+    }
+
+    /// Checks the signature against the actor's key, on the blocking pool (an RSA
+    /// verification would hold an async worker for a quarter of a millisecond).
+    async fn verify(&self, public_key_pem: &str) -> Result<(), FederationError> {
+        match self {
+            Self::Rfc9421(signed) => {
+                let (signed, pem) = (signed.clone(), public_key_pem.to_owned());
+                tokio::task::spawn_blocking(move || signed.verify(&pem))
+                    .await
+                    .map_err(|e| FederationError::Internal(e.to_string()))?
+            }
+            Self::Cavage(signed) => signed
+                .verify(public_key_pem)
+                .await
+                .map_err(|refused| refused.into_error("the actor's")),
+        }
+    }
 }
 
 /// One request to an inbox. Its span carries the activity's id, type, actor and the actor's
@@ -66,10 +96,10 @@ pub(crate) async fn receive(
         .await
         .map_err(|_| FederationError::TooLarge)?;
     let scheme = if rfc9421 {
-        Scheme::Rfc9421(check_rfc9421(&parts, &bytes, &data)?)
+        Scheme::Rfc9421(Arc::new(check_rfc9421(&parts, &bytes, &data)?))
     } else {
         check_digest(&parts.headers, &bytes)?;
-        Scheme::Cavage
+        Scheme::Cavage(Cavage::read(&parts).map_err(|refused| refused.into_error("the actor's"))?)
     };
     let (envelope, actor) = read_envelope(&bytes)?;
     if let Scheme::Rfc9421(signed) = &scheme {
@@ -86,14 +116,14 @@ pub(crate) async fn receive(
     }
     // A relay's forward of another actor's activity (signed with the relay's key): taken
     // from the relays that accepted us only, never for its content (see `relays.rs`).
-    if let Scheme::Cavage = scheme
-        && let Some(relay) = super::relays::forwarding_relay(&parts.headers, &actor, &data).await?
+    if let Scheme::Cavage(signed) = &scheme
+        && let Some(relay) = super::relays::forwarding_relay(signed, &actor, &data).await?
     {
-        return super::relays::forwarded(&parts, &envelope, relay, &federation.client, &data)
+        return super::relays::forwarded(signed, &envelope, relay, &federation.client, &data)
             .await
             .map(|()| StatusCode::ACCEPTED);
     }
-    verify_and_apply(&parts, &scheme, bytes, &actor, &data)
+    verify_and_apply(&scheme, bytes, &actor, &data)
         .await
         .map(|()| StatusCode::ACCEPTED)
 }
@@ -172,7 +202,6 @@ async fn revive_sender(data: &Context, actor: &Url) -> Result<(), FederationErro
 /// Verifies the signature (fetching the actor if need be) and applies the activity; a bad
 /// signature from a known actor is retried once with its document fetched again.
 async fn verify_and_apply(
-    parts: &Parts,
     scheme: &Scheme,
     bytes: Bytes,
     actor: &Url,
@@ -181,7 +210,7 @@ async fn verify_and_apply(
     // The activity id is recorded as received (applied once) only once its signature and its
     // origins are verified: see `activities::InboxActivity::receive`. A forged copy of a
     // real activity cannot make the real one be dropped as a duplicate.
-    let mut outcome = apply(parts, scheme, &bytes, data).await;
+    let mut outcome = apply(scheme, &bytes, data).await;
     if is_bad_signature(&outcome) && may_refetch(data, actor).await {
         // The sender may have rotated its key since we stored it: fetch its actor again,
         // once, and retry. Never more: a bad signature stays bad. And at most once per actor
@@ -190,51 +219,20 @@ async fn verify_and_apply(
             .dereference_forced(data)
             .await;
         if refreshed.is_ok() {
-            outcome = apply(parts, scheme, &bytes, &data.reset_request_count()).await;
+            outcome = apply(scheme, &bytes, &data.reset_request_count()).await;
         }
     }
     if outcome.is_ok() {
-        tracing::debug!(
-            "signature verified ({})",
-            match scheme {
-                Scheme::Rfc9421(_) => "rfc9421",
-                Scheme::Cavage => "draft-cavage",
-            }
-        );
+        tracing::debug!("signature verified ({})", scheme.name());
     }
     outcome
 }
 
-async fn apply(
-    parts: &Parts,
-    scheme: &Scheme,
-    bytes: &Bytes,
-    data: &Context,
-) -> Result<(), FederationError> {
-    match scheme {
-        Scheme::Rfc9421(signed) => apply_rfc9421(bytes, signed, data).await,
-        Scheme::Cavage => {
-            let mut request = Request::new(Body::from(bytes.clone()));
-            *request.method_mut() = parts.method.clone();
-            *request.uri_mut() = parts.uri.clone();
-            *request.headers_mut() = parts.headers.clone();
-            if let Some(uri) = parts.extensions.get::<OriginalUri>().cloned() {
-                request.extensions_mut().insert(uri);
-            }
-            apply_cavage(request, data).await
-        }
-    }
-}
-
-/// What the library's `receive_activity` does, with the RFC 9421 signature in place of its
-/// draft-cavage check: the activity parsed, its id on its actor's host, not ours and one we
-/// may contact, the actor fetched (or read from the database), the signature checked with its
-/// key, then the activity's own `verify` and `receive`.
-async fn apply_rfc9421(
-    bytes: &[u8],
-    signed: &Signed,
-    data: &Context,
-) -> Result<(), FederationError> {
+/// What the library's `receive_activity` does, with our check of the signature in place of its
+/// own: the activity parsed, its id on its actor's host, not ours and one we may contact, the
+/// actor fetched (or read from the database), the signature checked with its key, then the
+/// activity's own `verify` and `receive`.
+async fn apply(scheme: &Scheme, bytes: &[u8], data: &Context) -> Result<(), FederationError> {
     use activitypub_federation::error::Error as Lib;
     use activitypub_federation::protocol::verification::verify_domains_match;
     use activitypub_federation::traits::{Activity, Actor};
@@ -250,10 +248,11 @@ async fn apply_rfc9421(
     let actor = ObjectId::<ApubCentre>::from(activity.actor().clone())
         .dereference(data)
         .await?;
-    signed.verify(actor.public_key_pem())?;
+    scheme.verify(actor.public_key_pem()).await?;
     activity.verify(data).await?;
     activity.receive(data).await
 }
+
 /// Whether a known actor's document may be fetched again after a failed signature: not if it
 /// was, lately.
 async fn may_refetch(data: &Context, actor: &Url) -> bool {
@@ -263,24 +262,6 @@ async fn may_refetch(data: &Context, actor: &Url) -> bool {
         tracing::info!("not fetching {actor} again: it was fetched after a bad signature lately");
     }
     fresh
-}
-
-async fn apply_cavage(request: Request, data: &Context) -> Result<(), FederationError> {
-    use activitypub_federation::error::Error as Lib;
-    match ActivityData::from_request(request, &()).await {
-        Ok(activity) => receive_activity::<InboxActivity, ApubCentre, _>(activity, data)
-            .await
-            .map_err(|e| match e {
-                // On this path the library's untyped errors come from checking the signature
-                // (a header it needs, an expired signature, a key it cannot read): all 401,
-                // so that senders trying another signature scheme on failure can do so.
-                FederationError::Library(Lib::Other(message)) => {
-                    FederationError::Unauthorized(format!("signature not verified: {message}"))
-                }
-                other => other,
-            }),
-        Err(_) => Err(FederationError::BadRequest("unreadable request".into())),
-    }
 }
 
 fn is_bad_signature(outcome: &Result<(), FederationError>) -> bool {

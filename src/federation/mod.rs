@@ -11,6 +11,8 @@
 //! | `delivery/`     | the persistent delivery queue (`queue.rs`) and its workers         |
 //! | `inbox.rs`      | the inbox: body cap, signature, date window, blocks, dedup        |
 //! | `rfc9421.rs`    | RFC 9421 signatures on the inbox: the signature base and the rules |
+//! | `cavage.rs`     | draft-cavage signatures on the inbox: read, then checked off the workers |
+//! | `keys.rs`       | actor key pairs; the RSA check of a signature (aws-lc-rs)          |
 //! | `routes.rs`     | WebFinger, NodeInfo, actors, inboxes, objects at their ids         |
 //! | `collections.rs`| a centre's ActivityPub outbox, followers and following collections |
 //! | `backfill.rs`   | paging a followed centre's outbox once                            |
@@ -24,6 +26,7 @@
 pub mod activities;
 pub(crate) mod audience;
 pub(crate) mod backfill;
+pub(crate) mod cavage;
 pub(crate) mod checks;
 mod client;
 pub mod collections;
@@ -77,8 +80,22 @@ pub struct Policy {
 }
 
 /// What every federation handler can reach: the database, the node's URLs and the policy.
+/// Shared, not copied: the library clones it into every request's context (twice: its own
+/// copy and the URL verifier's), and a copy of each field per inbox request was a tenth of
+/// the inbox's time on its worker thread (perf, docs/benchmarks.md).
 #[derive(Clone)]
-pub struct FederationData {
+pub struct FederationData(std::sync::Arc<FederationState>);
+
+impl std::ops::Deref for FederationData {
+    type Target = FederationState;
+
+    fn deref(&self) -> &FederationState {
+        &self.0
+    }
+}
+
+/// The fields behind [`FederationData`].
+pub struct FederationState {
     pub db: Database,
     pub urls: NodeUrls,
     pub policy: Policy,
@@ -177,7 +194,7 @@ pub const REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
 impl FederationData {
     pub(crate) fn new(db: Database, urls: NodeUrls, policy: Policy) -> Self {
-        Self {
+        Self(std::sync::Arc::new(FederationState {
             egress: egress::Egress::new(policy.insecure, policy.allowed_private_hosts.clone()),
             inbox_limit: throttle::HostLimiter::new(policy.inbox_per_second, policy.inbox_burst),
             fetch_limit: throttle::HostLimiter::new(policy.fetch_per_second, policy.fetch_burst),
@@ -195,7 +212,7 @@ impl FederationData {
                 .max_capacity(10_000)
                 .time_to_live(Duration::from_secs(5))
                 .build(),
-        }
+        }))
     }
 }
 
@@ -204,7 +221,8 @@ pub type Context = Data<FederationData>;
 /// The node's federation handle. Cheap to clone.
 #[derive(Clone)]
 pub struct Federation {
-    config: FederationConfig<FederationData>,
+    /// Shared: axum clones the handle into every request.
+    config: std::sync::Arc<FederationConfig<FederationData>>,
     instance: std::sync::Arc<objects::instance::InstanceActor>,
     /// The client delivery workers send with.
     client: reqwest::Client,
@@ -257,7 +275,7 @@ impl Federation {
             .await
             .map_err(|e| FederationError::Internal(e.to_string()))?;
         Ok(Self {
-            config,
+            config: std::sync::Arc::new(config),
             instance: std::sync::Arc::new(instance),
             client: client::build(&data.egress, &roots)?,
         })

@@ -22,21 +22,18 @@
 //! Reject arrives later at the shared inbox (`activities::accept` and `reject` ask here
 //! first).
 
-use std::collections::BTreeMap;
-
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::context::WithContext;
 use activitypub_federation::traits::Actor as _;
-use axum::http::HeaderMap;
-use axum::http::request::Parts;
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
 use super::activities::delete::remove_copy;
 use super::activities::object_id;
+use super::cavage::Cavage;
 use super::delivery::backoff;
 use super::delivery::send::{Outcome, send};
 use super::objects::centre::{self, ApubCentre};
@@ -428,11 +425,11 @@ pub(crate) fn relay_inboxes(conn: &mut Conn) -> Result<Vec<Url>, StorageError> {
 /// else (an actor's own signature, a key of an actor that is no relay of ours) goes the usual
 /// way, where the key must be the activity actor's.
 pub(crate) async fn forwarding_relay(
-    headers: &HeaderMap,
+    signed: &Cavage,
     actor: &Url,
     data: &Data<FederationData>,
 ) -> Result<Option<RelayRow>, FederationError> {
-    let Some(owner) = key_owner(headers) else {
+    let Some(owner) = signed.key_owner() else {
         return Ok(None);
     };
     if owner == *actor {
@@ -445,28 +442,13 @@ pub(crate) async fn forwarding_relay(
         .await?)
 }
 
-/// The actor whose key signed a draft-cavage request: its `keyId` without the fragment
-/// (`https://relay.example/actor#main-key`).
-fn key_owner(headers: &HeaderMap) -> Option<Url> {
-    let signature = headers.get("signature")?.to_str().ok()?;
-    let start = signature.find("keyId=\"")? + "keyId=\"".len();
-    let end = signature[start..].find('"')? + start;
-    let mut owner = Url::parse(&signature[start..end]).ok()?;
-    owner.set_fragment(None);
-    Some(owner)
-}
-
-/// How long a draft-cavage signature stays valid, as the library has it for the activities it
-/// checks (the `Date` window is the inbox's own, checked before).
-const SIGNATURE_EXPIRES: std::time::Duration = std::time::Duration::from_secs(60 * 60);
-
 /// An activity of another actor forwarded by `relay` (ActivityRelay forwards the `Update` and
 /// `Delete` it receives): the signature must be the relay's; then, for an `Update` or a
 /// `Delete` of a recommendation held here as a copy of a directory centre's, the copy is
 /// brought up to date with what its origin serves at its id, never with what the relay sent.
 /// Done before answering, as a relayed Announce is.
 pub(crate) async fn forwarded(
-    parts: &Parts,
+    signed: &Cavage,
     activity: &Value,
     relay: RelayRow,
     client: &reqwest::Client,
@@ -476,7 +458,10 @@ pub(crate) async fn forwarded(
     let key = ObjectId::<ApubCentre>::from(relay_actor)
         .dereference(data)
         .await?;
-    verify_relay_signature(parts, key.public_key_pem())?;
+    signed
+        .verify(key.public_key_pem())
+        .await
+        .map_err(|refused| refused.into_error("the relay's"))?;
     let kind = activity.get("type").and_then(Value::as_str).unwrap_or("");
     if kind != "Update" && kind != "Delete" {
         tracing::info!(
@@ -522,55 +507,6 @@ fn relayed_copy(conn: &mut Conn, id: &str) -> Result<Option<String>, StorageErro
         return Ok(None);
     }
     Ok(Some(centre.actor_id))
-}
-
-/// Checks a draft-cavage signature with `public_key_pem` (the relay's): the library's own
-/// verifier, with the same rules (the digest required; the digest itself was checked against
-/// the body before).
-fn verify_relay_signature(parts: &Parts, public_key_pem: &str) -> Result<(), FederationError> {
-    use base64::Engine as _;
-    use rsa::pkcs8::DecodePublicKey;
-    use rsa::{Pkcs1v15Sign, RsaPublicKey};
-    use sha2::{Digest, Sha256};
-    let unauthorized =
-        |why: String| FederationError::Unauthorized(format!("the relay's signature: {why}"));
-    let uri = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map_or(&parts.uri, |original| &original.0);
-    let headers: BTreeMap<String, String> = parts
-        .headers
-        .iter()
-        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_owned())))
-        .collect();
-    let key = RsaPublicKey::from_public_key_pem(public_key_pem)
-        .map_err(|e| unauthorized(format!("the relay's key cannot be read: {e}")))?;
-    let verified = http_signature_normalization::Config::new()
-        .set_expiration(SIGNATURE_EXPIRES)
-        .require_digest()
-        .begin_verify(
-            parts.method.as_str(),
-            uri.path_and_query().map_or("/", |p| p.as_str()),
-            headers,
-        )
-        .map_err(|e| unauthorized(e.to_string()))?
-        .verify(|signature, signing_string| {
-            base64::engine::general_purpose::STANDARD
-                .decode(signature)
-                .is_ok_and(|signature| {
-                    key.verify(
-                        Pkcs1v15Sign::new::<Sha256>(),
-                        &Sha256::digest(signing_string.as_bytes()),
-                        &signature,
-                    )
-                    .is_ok()
-                })
-        });
-    if verified {
-        Ok(())
-    } else {
-        Err(unauthorized("not made with the relay's key".into()))
-    }
 }
 
 /// Fetches the held copy `object` again from its origin: gone there (`410`, or `404`), the

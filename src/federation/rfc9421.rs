@@ -15,13 +15,11 @@
 
 use axum::http::{HeaderMap, Method};
 use chrono::{DateTime, Duration, Utc};
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::pkcs8::DecodePublicKey;
-use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
 use sfv::{BareItem, Dictionary, InnerList, ListEntry, ListSerializer, Parser};
 use sha2::{Digest, Sha256, Sha512};
 use url::Url;
 
+use super::keys::{RsaScheme, VerifyError, verify_rsa};
 use super::{FederationError, authority};
 
 /// The header that says a request is signed with RFC 9421 rather than draft-cavage.
@@ -99,42 +97,27 @@ impl Signed {
 
     /// Checks the signature against the actor's public key (PEM, SPKI or PKCS#1).
     pub(crate) fn verify(&self, public_key_pem: &str) -> Result<(), FederationError> {
-        let key = RsaPublicKey::from_public_key_pem(public_key_pem)
-            .or_else(|_| RsaPublicKey::from_pkcs1_pem(public_key_pem))
-            .map_err(|e| {
-                FederationError::Unauthorized(format!(
-                    "RFC 9421 signature {}: the actor's public key is not an RSA key ({e})",
-                    self.label
-                ))
-            })?;
-        verify_base(self.algorithm, &key, &self.base, &self.signature).map_err(|()| {
-            FederationError::BadSignature(format!(
+        let scheme = match self.algorithm {
+            Algorithm::RsaV15Sha256 => RsaScheme::Pkcs1Sha256,
+            Algorithm::RsaPssSha512 => RsaScheme::PssSha512,
+        };
+        verify_rsa(
+            public_key_pem,
+            scheme,
+            self.base.as_bytes(),
+            &self.signature,
+        )
+        .map_err(|e| match e {
+            VerifyError::Key(why) => FederationError::Unauthorized(format!(
+                "RFC 9421 signature {}: the actor's public key is not an RSA key ({why})",
+                self.label
+            )),
+            VerifyError::Mismatch => FederationError::BadSignature(format!(
                 "RFC 9421 signature {} does not match the request (keyid {})",
                 self.label, self.key_id
-            ))
+            )),
         })
     }
-}
-
-fn verify_base(
-    algorithm: Algorithm,
-    key: &RsaPublicKey,
-    base: &str,
-    signature: &[u8],
-) -> Result<(), ()> {
-    let outcome = match algorithm {
-        Algorithm::RsaV15Sha256 => key.verify(
-            Pkcs1v15Sign::new::<Sha256>(),
-            &Sha256::digest(base.as_bytes()),
-            signature,
-        ),
-        Algorithm::RsaPssSha512 => key.verify(
-            Pss::new::<Sha512>(),
-            &Sha512::digest(base.as_bytes()),
-            signature,
-        ),
-    };
-    outcome.map_err(|_| ())
 }
 
 /// Reads the request's RFC 9421 signatures and returns the first that follows the inbox's
@@ -446,8 +429,8 @@ fn content_digest(body: &[u8]) -> String {
 mod tests {
     use axum::http::HeaderValue;
     use base64::Engine as _;
-    use rsa::RsaPrivateKey;
     use rsa::pkcs8::{EncodePublicKey, LineEnding};
+    use rsa::{Pkcs1v15Sign, Pss, RsaPrivateKey};
     use serde_json::Value;
 
     use super::*;
@@ -875,14 +858,21 @@ aOT9v6d+nb4bnNkQVklLQ3fVAvJm+xdDOp9LCNCN48V2pnDOkFV6+U9nV5oyc6XI
             base,
             r#""@signature-params": ();created=1618884473;keyid="test-key-rsa-pss";nonce="b3k2pp5k7z-50gnwp.yemd""#
         );
-        let key = RsaPublicKey::from_public_key_pem(PUBLIC_KEY).unwrap();
         let signature = base64::engine::general_purpose::STANDARD
             .decode(SIGNATURE)
             .unwrap();
-        assert!(verify_base(Algorithm::RsaPssSha512, &key, &base, &signature).is_ok());
-        assert!(verify_base(Algorithm::RsaV15Sha256, &key, &base, &signature).is_err());
+        let verify =
+            |scheme, base: &str| verify_rsa(PUBLIC_KEY, scheme, base.as_bytes(), &signature);
+        assert_eq!(verify(RsaScheme::PssSha512, &base), Ok(()));
+        assert_eq!(
+            verify(RsaScheme::Pkcs1Sha256, &base),
+            Err(VerifyError::Mismatch)
+        );
         let other = base.replace("1618884473", "1618884474");
-        assert!(verify_base(Algorithm::RsaPssSha512, &key, &other, &signature).is_err());
+        assert_eq!(
+            verify(RsaScheme::PssSha512, &other),
+            Err(VerifyError::Mismatch)
+        );
     }
 
     mod fuzz {

@@ -363,7 +363,7 @@ async fn secure_mode(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
     assert!(
-        text.to_lowercase().contains("http url"),
+        text.to_lowercase().contains("only https urls"),
         "the answer says why: {text}"
     );
     let (_, followers) = listing(&s.get("/api/v1/followers").await.body);
