@@ -211,8 +211,8 @@ async fn three_centres_one_network(backend: Backend) {
     .await;
     assert_eq!(copy["origin"], actor(&c));
     // So does every member, of the others' entries.
-    for node in [&a, &b] {
-        eventually("C's workshop on the other members", || async {
+    for (node, name) in [(&a, "A"), (&b, "B")] {
+        eventually(&format!("C's workshop on member {name}"), || async {
             listed(node, "/api/v1/events", &event_id).await
         })
         .await;
