@@ -234,14 +234,16 @@ pub(crate) fn local_networks_following(
     conn: &mut Conn,
     actor_id: i64,
 ) -> Result<Vec<CentreRow>, StorageError> {
-    Ok(follows::table
-        .inner_join(centres::table.on(centres::id.eq(follows::follower_id)))
-        .filter(follows::target_id.eq(actor_id))
-        .filter(follows::state.eq(FollowState::Accepted.as_str()))
-        .filter(centres::local.eq(true))
-        .filter(centres::actor_type.eq(GROUP))
-        .select(CentreRow::as_select())
-        .load(conn)?)
+    Ok(networks_among(accepted_followers(conn, actor_id)?))
+}
+
+/// The networks among `followers` (from [`accepted_followers`]: all local, as `follows` holds
+/// this node's follows only).
+pub(crate) fn networks_among(followers: Vec<CentreRow>) -> Vec<CentreRow> {
+    followers
+        .into_iter()
+        .filter(|follower| follower.local && follower.is_network())
+        .collect()
 }
 
 /// Records that `network` brought `object_id` to this node (once).

@@ -181,10 +181,7 @@ pub(crate) async fn receive_prepared(
                 return Ok(Outcome::Ignored(revived));
             }
             let stored = entry::apply(conn, &prepared, &actor)?;
-            let networks = followers
-                .into_iter()
-                .filter(|follower| follower.local && follower.is_network())
-                .collect();
+            let networks = groups::networks_among(followers);
             let relayed = match (&stored, relayable(&prepared)) {
                 (Ok(()), Some(object)) => relay_by(
                     conn,
