@@ -216,7 +216,12 @@ pub(crate) fn announced(
 }
 
 /// An Announce from a network: taken in only if a centre of this node follows the network.
-/// The entry is fetched from its origin afterwards (the sender is answered at once).
+/// The entry is fetched from its origin before the network is answered, as Lemmy does with its
+/// communities' announces: if the origin cannot be reached, the error goes back to the
+/// network, whose queue delivers the Announce again later. Answered at once and fetched
+/// afterwards, a fetch that failed (the origin restarting, a timeout) lost the entry for good:
+/// the Announce was recorded as received, and a member that follows only the network has no
+/// other way to it.
 pub(crate) async fn receive_announce(
     announce_id: &Url,
     network: ApubCentre,
@@ -238,14 +243,15 @@ pub(crate) async fn receive_announce(
         // One of our own entries, come back through the network.
         return Ok(());
     }
-    let data = data.reset_request_count();
-    let id = announce_id.clone();
-    tokio::spawn(async move {
-        if let Err(e) = take_from_origin(&network, kind, activity, &entry, &data).await {
-            tracing::info!("announce {id} of {entry}: {e}");
-        }
-    });
-    Ok(())
+    take_from_origin(
+        &network,
+        kind,
+        activity,
+        &entry,
+        &data.reset_request_count(),
+    )
+    .await
+    .inspect_err(|e| tracing::info!("announce {announce_id} of {entry}: {e}"))
 }
 
 /// Fetches an announced entry at its id and stores it with its origin as author (or, if its

@@ -763,3 +763,74 @@ on_both_backends!(
     an_admitted_member_passes_on_its_history,
     an_admitted_member_passes_on_its_history
 );
+
+/// The host's row of `node`'s delivery queue (`/api/v1/delivery`), if it has one.
+async fn queue_row(node: &TestNode, host: &str) -> Option<Value> {
+    let status = node.get("/api/v1/delivery").await.body;
+    status["hosts"]
+        .as_array()?
+        .iter()
+        .find(|h| h["host"] == host)
+        .cloned()
+}
+
+/// A member that follows only the network gets a relayed place even though its origin was
+/// down when the network's Announce came: the member answers the network with an error rather
+/// than drop the entry, and the network's queue delivers the Announce again once the origin is
+/// back. Staff's "retry now" (`/api/v1/delivery/HOST/retry`) stands in for the backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relayed_entry_whose_origin_is_down_arrives_once_it_is_back() {
+    let [n, mut a, mut c] = TestNodes::start(
+        Backend::Sqlite,
+        ["hub", "loire", "geneve"].map(|name| spec(name, false)),
+    )
+    .await;
+    create_network(&n, "reseau").await;
+    for member in [&a, &c] {
+        follow_network(member, &n, "reseau").await;
+        admit(&n, "reseau", &actor(member)).await;
+    }
+    let a_host = a.settings.domain.clone();
+    let retry = async |n: &TestNode| {
+        let res = n
+            .post(&format!("/api/v1/delivery/{a_host}/retry"), &json!({}))
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    };
+
+    // A is down when C publishes: the network's relay to A waits in the network's queue.
+    a.stop_server().await;
+    let place_c = created(&c, "/api/v1/places", &place("c-1", "Maison de Genève")).await;
+    let place_id = place_c["id"].as_str().unwrap().to_owned();
+    eventually("the network's relay to A failed once", || async {
+        queue_row(&n, &a_host)
+            .await
+            .filter(|h| h["failures"].as_i64() >= Some(1))
+    })
+    .await;
+
+    // A is back, C is down: A cannot fetch the place from its origin, and says so.
+    c.stop_server().await;
+    a.restart().await;
+    retry(&n).await;
+    let row = eventually("the network's second attempt at A answered", || async {
+        queue_row(&n, &a_host)
+            .await
+            .filter(|h| h["failures"].as_i64() >= Some(2) || h["pending"] == 0)
+    })
+    .await;
+    assert!(
+        row["pending"].as_i64() >= Some(1),
+        "the network still holds the Announce for A: {row}"
+    );
+    assert!(listed(&a, "/api/v1/places", &place_id).await.is_none());
+
+    // C is back: the next attempt brings the place to A, with C as its origin.
+    c.restart().await;
+    retry(&n).await;
+    let copy = eventually("C's place on A", || async {
+        listed(&a, "/api/v1/places", &place_id).await
+    })
+    .await;
+    assert_eq!(copy["origin"], actor(&c));
+}
