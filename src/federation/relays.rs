@@ -351,8 +351,7 @@ pub(crate) async fn record_answer(
 
 /// An Announce from `actor`: if `actor` is a relay that accepted us, the announced object is
 /// taken in as a relayed entry, or ignored (logged), and `true` is returned; `false` for
-/// anyone else's Announce. Done before answering: relays deliver from queues of their own, so
-/// the fetch from the origin holds up no person's request (unlike an endorsement's).
+/// anyone else's Announce. Done before answering, as for every Announce.
 pub(crate) async fn relayed(
     activity_id: &Url,
     actor: &Url,

@@ -296,6 +296,68 @@ on_both_backends!(
     endorsements_backfilled
 );
 
+/// C, following only B, gets B's endorsement of A's recommendation even though A was down when
+/// the endorsement came: C answers B with an error rather than drop it, and B's queue delivers
+/// the Announce again once A is back. Staff's "retry now" on B stands in for the backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endorsement_whose_origin_is_down_arrives_once_it_is_back() {
+    let [mut a, b, mut c] =
+        TestNodes::start(Backend::Sqlite, ["loire", "bretagne", "geneve"]).await;
+    let (_, id) = recommended_by_a_on_b(&a, &b).await;
+    follow(&c, &b).await;
+    let c_host = c.settings.domain.clone();
+    let queue_row = async || {
+        let status = b.get("/api/v1/delivery").await.body;
+        status["hosts"]
+            .as_array()?
+            .iter()
+            .find(|h| h["host"] == c_host.as_str())
+            .cloned()
+    };
+    let retry = async || {
+        let res = b
+            .post(&format!("/api/v1/delivery/{c_host}/retry"), &json!({}))
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    };
+
+    // C is down when B endorses: the Announce waits in B's queue.
+    c.stop_server().await;
+    let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    eventually("B's Announce to C failed once", || async {
+        queue_row()
+            .await
+            .filter(|h| h["failures"].as_i64() >= Some(1))
+    })
+    .await;
+
+    // C is back, A is down: C cannot fetch the recommendation from its origin, and says so.
+    a.stop_server().await;
+    c.restart().await;
+    retry().await;
+    let row = eventually("B's second attempt at C answered", || async {
+        queue_row()
+            .await
+            .filter(|h| h["failures"].as_i64() >= Some(2) || h["pending"] == 0)
+    })
+    .await;
+    assert!(
+        row["pending"].as_i64() >= Some(1),
+        "B still holds the Announce for C: {row}"
+    );
+
+    // A is back: the next attempt brings the recommendation to C, endorsed by B.
+    a.restart().await;
+    retry().await;
+    let on_c = eventually("the endorsed recommendation on C", || async {
+        find(&public_search(&c, "q=doodle").await, &id).cloned()
+    })
+    .await;
+    assert_eq!(on_c["origin"], actor(&a));
+    assert_eq!(on_c["endorsed_by"], json!([actor(&b)]));
+}
+
 /// A boost by an account B follows, which is no directory centre, is not an endorsement. The
 /// boost is followed by a real endorsement of the same recommendation: endorsements are
 /// stored after the sender got its 202, so B's is waited for, and by then the boost, sent

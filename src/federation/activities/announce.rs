@@ -161,23 +161,12 @@ impl Activity for Announce {
         }
         let object = object_id(&self.object)
             .ok_or_else(|| FederationError::BadRequest("Announce names no object".into()))?;
-        if !takes_announce(&actor, &object, data).await? {
-            tracing::info!(
-                "ignoring announce {}: not an endorsement by a followed directory centre",
-                self.id
-            );
-            return Ok(());
-        }
-        // Fetching the object from its origin can take seconds: answer the sender now and do
-        // it afterwards (the activity is verified already, and recorded as received).
-        let data = data.reset_request_count();
-        let id = self.id.clone();
-        tokio::spawn(async move {
-            if let Err(e) = store_announce(&id, &actor, &object, &data).await {
-                tracing::info!("announce {id}: {e}");
-            }
-        });
-        Ok(())
+        // The object is fetched from its origin before the endorser is answered: if the origin
+        // cannot be reached, the error goes back and the endorser's queue delivers the Announce
+        // again later (answered first, a failed fetch lost the endorsement for good).
+        receive_announce(&self.id, &actor, &object, &data.reset_request_count())
+            .await
+            .inspect_err(|e| tracing::info!("announce {}: {e}", self.id))
     }
 }
 
