@@ -11,9 +11,9 @@ use base64::Engine as _;
 use http_signature_normalization_reqwest::prelude::{Config, SignExt};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, DATE, HeaderValue, RETRY_AFTER};
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use sha2::{Digest, Sha256};
+
+use crate::federation::keys::{SignError, SigningKey};
 
 /// What an inbox answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +43,9 @@ pub(crate) async fn send(
     private_key_pem: &str,
     body: String,
 ) -> Outcome {
-    let key = match RsaPrivateKey::from_pkcs8_pem(private_key_pem) {
+    let key = match SigningKey::from_pem(private_key_pem) {
         Ok(key) => key,
-        Err(e) => return Outcome::Rejected(format!("the signing key cannot be read: {e}")),
+        Err(e) => return Outcome::Rejected(e.to_string()),
     };
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let Ok(url) = url::Url::parse(inbox) else {
@@ -66,12 +66,9 @@ pub(crate) async fn send(
             Sha256::new(),
             body,
             move |signing_string| {
-                key.sign(
-                    Pkcs1v15Sign::new::<Sha256>(),
-                    &Sha256::digest(signing_string.as_bytes()),
-                )
-                .map(|s| base64::engine::general_purpose::STANDARD.encode(s))
-                .map_err(SignFailure::from)
+                key.sign(signing_string.as_bytes())
+                    .map(|s| base64::engine::general_purpose::STANDARD.encode(s))
+                    .map_err(SignFailure::from)
             },
         )
         .await;
@@ -92,7 +89,7 @@ pub(crate) async fn send(
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SignFailure {
     #[error("{0}")]
-    Rsa(#[from] rsa::Error),
+    Key(#[from] SignError),
     #[error("{0}")]
     Sign(#[from] http_signature_normalization_reqwest::SignError),
     #[error("{0}")]
