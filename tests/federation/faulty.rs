@@ -194,12 +194,7 @@ impl FaultyPeer {
 
     /// This peer's row of `node`'s delivery queue (`/api/v1/delivery`), if it has one.
     pub async fn queue_row(&self, node: &TestNode) -> Option<Value> {
-        let status = node.get("/api/v1/delivery").await.body;
-        status["hosts"]
-            .as_array()?
-            .iter()
-            .find(|h| h["host"] == self.host())
-            .cloned()
+        queue_row(node, &self.host()).await
     }
 
     /// Follows `node`'s first centre and waits for the Accept.
@@ -327,4 +322,23 @@ async fn document(State(s): State<Shared>, uri: axum::http::Uri) -> Response {
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+/// `host`'s row of `node`'s delivery queue (`/api/v1/delivery`), if it has one.
+pub async fn queue_row(node: &TestNode, host: &str) -> Option<Value> {
+    let status = node.get("/api/v1/delivery").await.body;
+    status["hosts"]
+        .as_array()?
+        .iter()
+        .find(|h| h["host"] == host)
+        .cloned()
+}
+
+/// Staff of `node` have its deliveries to `host` tried again now (the API; `maillage queue
+/// retry` does the same).
+pub async fn retry_host(node: &TestNode, host: &str) {
+    let res = node
+        .post(&format!("/api/v1/delivery/{host}/retry"), &json!({}))
+        .await;
+    assert_eq!(res.status, reqwest::StatusCode::NO_CONTENT, "{}", res.text);
 }

@@ -7,6 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::faulty::{queue_row, retry_host};
 use crate::helpers::{Backend, TestNode, TestNodes, key, listing, recommendation};
 use crate::network::{actor, eventually, find, follow, note_of, public_search, spec};
 use crate::on_both_backends;
@@ -764,16 +765,6 @@ on_both_backends!(
     an_admitted_member_passes_on_its_history
 );
 
-/// The host's row of `node`'s delivery queue (`/api/v1/delivery`), if it has one.
-async fn queue_row(node: &TestNode, host: &str) -> Option<Value> {
-    let status = node.get("/api/v1/delivery").await.body;
-    status["hosts"]
-        .as_array()?
-        .iter()
-        .find(|h| h["host"] == host)
-        .cloned()
-}
-
 /// A member that follows only the network gets a relayed place even though its origin was
 /// down when the network's Announce came: the member answers the network with an error rather
 /// than drop the entry, and the network's queue delivers the Announce again once the origin is
@@ -791,12 +782,6 @@ async fn a_relayed_entry_whose_origin_is_down_arrives_once_it_is_back() {
         admit(&n, "reseau", &actor(member)).await;
     }
     let a_host = a.settings.domain.clone();
-    let retry = async |n: &TestNode| {
-        let res = n
-            .post(&format!("/api/v1/delivery/{a_host}/retry"), &json!({}))
-            .await;
-        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
-    };
 
     // A is down when C publishes: the network's relay to A waits in the network's queue.
     a.stop_server().await;
@@ -812,7 +797,7 @@ async fn a_relayed_entry_whose_origin_is_down_arrives_once_it_is_back() {
     // A is back, C is down: A cannot fetch the place from its origin, and says so.
     c.stop_server().await;
     a.restart().await;
-    retry(&n).await;
+    retry_host(&n, &a_host).await;
     let row = eventually("the network's second attempt at A answered", || async {
         queue_row(&n, &a_host)
             .await
@@ -827,7 +812,7 @@ async fn a_relayed_entry_whose_origin_is_down_arrives_once_it_is_back() {
 
     // C is back: the next attempt brings the place to A, with C as its origin.
     c.restart().await;
-    retry(&n).await;
+    retry_host(&n, &a_host).await;
     let copy = eventually("C's place on A", || async {
         listed(&a, "/api/v1/places", &place_id).await
     })

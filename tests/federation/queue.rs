@@ -9,7 +9,7 @@ use maillage::storage::schema::{deliveries, delivery_hosts};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::faulty::{FaultyPeer, Mode, delivery_states, publish};
+use crate::faulty::{FaultyPeer, Mode, delivery_states, publish, retry_host};
 use crate::helpers::{ADMIN_TOKEN, Backend, NodeSpec, TestNode, TestNodes, eventually};
 use crate::on_both_backends;
 
@@ -27,13 +27,7 @@ where
 }
 
 async fn retry_now(node: &TestNode, peer: &FaultyPeer) {
-    let res = node
-        .post(
-            &format!("/api/v1/delivery/{}/retry", peer.host()),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    retry_host(node, &peer.host()).await;
 }
 
 /// A peer down, with one delivery (of recommendation `n`) waiting after a first failure.

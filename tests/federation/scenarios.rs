@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::faulty::FaultyPeer;
+use crate::faulty::{FaultyPeer, queue_row, retry_host};
 use crate::helpers::{Backend, NodeSpec, TestNode, TestNodes, key, listing, recommendation};
 use crate::network::{
     actor, eventually, find, follow, handle, note_of, public_search, spec, staff_search,
@@ -306,27 +306,13 @@ async fn an_endorsement_whose_origin_is_down_arrives_once_it_is_back() {
     let (_, id) = recommended_by_a_on_b(&a, &b).await;
     follow(&c, &b).await;
     let c_host = c.settings.domain.clone();
-    let queue_row = async || {
-        let status = b.get("/api/v1/delivery").await.body;
-        status["hosts"]
-            .as_array()?
-            .iter()
-            .find(|h| h["host"] == c_host.as_str())
-            .cloned()
-    };
-    let retry = async || {
-        let res = b
-            .post(&format!("/api/v1/delivery/{c_host}/retry"), &json!({}))
-            .await;
-        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
-    };
 
     // C is down when B endorses: the Announce waits in B's queue.
     c.stop_server().await;
     let res = b.post("/api/v1/endorsements", &json!({"object": id})).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     eventually("B's Announce to C failed once", || async {
-        queue_row()
+        queue_row(&b, &c_host)
             .await
             .filter(|h| h["failures"].as_i64() >= Some(1))
     })
@@ -335,9 +321,9 @@ async fn an_endorsement_whose_origin_is_down_arrives_once_it_is_back() {
     // C is back, A is down: C cannot fetch the recommendation from its origin, and says so.
     a.stop_server().await;
     c.restart().await;
-    retry().await;
+    retry_host(&b, &c_host).await;
     let row = eventually("B's second attempt at C answered", || async {
-        queue_row()
+        queue_row(&b, &c_host)
             .await
             .filter(|h| h["failures"].as_i64() >= Some(2) || h["pending"] == 0)
     })
@@ -349,7 +335,7 @@ async fn an_endorsement_whose_origin_is_down_arrives_once_it_is_back() {
 
     // A is back: the next attempt brings the recommendation to C, endorsed by B.
     a.restart().await;
-    retry().await;
+    retry_host(&b, &c_host).await;
     let on_c = eventually("the endorsed recommendation on C", || async {
         find(&public_search(&c, "q=doodle").await, &id).cloned()
     })
