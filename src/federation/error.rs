@@ -89,11 +89,18 @@ impl From<url::ParseError> for FederationError {
 impl IntoResponse for FederationError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let incident = if status.is_server_error() {
-            Some(Incident::log("federation", &self))
-        } else {
-            tracing::info!("federation request refused ({status}): {self}");
-            None
+        let incident = match status {
+            // A peer that failed us (an origin unreachable, a fetched document unusable): the
+            // sender is told what, and will try again; nothing is wrong with this node.
+            StatusCode::BAD_GATEWAY => {
+                tracing::warn!("federation request failed on a peer's side: {self}");
+                None
+            }
+            s if s.is_server_error() => Some(Incident::log("federation", &self)),
+            _ => {
+                tracing::info!("federation request refused ({status}): {self}");
+                None
+            }
         };
         let code = match status {
             StatusCode::UNAUTHORIZED => "unauthorized",
@@ -102,6 +109,7 @@ impl IntoResponse for FederationError {
             StatusCode::GONE => "gone",
             StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
+            StatusCode::BAD_GATEWAY => "bad_gateway",
             s if s.is_server_error() => "internal",
             _ => "bad_request",
         };
@@ -133,5 +141,25 @@ mod tests {
         assert_eq!(res.headers()["retry-after"], "2");
         let res = FederationError::TooMany(std::time::Duration::from_millis(10)).into_response();
         assert_eq!(res.headers()["retry-after"], "1");
+    }
+
+    /// An origin that could not be reached is the peer's failure, not ours: the sender reads
+    /// what failed, not an incident reference.
+    #[tokio::test]
+    async fn a_peer_that_failed_us_is_named_not_an_incident() {
+        let unreachable = activitypub_federation::error::Error::Other(
+            "error sending request for url (https://origin.example/places/1)".into(),
+        );
+        let res = FederationError::Library(unreachable).into_response();
+        assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "bad_gateway", "{body}");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("https://origin.example/places/1"),
+            "{body}"
+        );
+        assert!(!message.contains("internal error"), "{body}");
     }
 }
