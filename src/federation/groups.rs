@@ -251,7 +251,6 @@ pub(crate) async fn receive_announce(
         &data.reset_request_count(),
     )
     .await
-    .inspect_err(|e| tracing::info!("announce {announce_id} of {entry}: {e}"))
 }
 
 /// Fetches an announced entry at its id and stores it with its origin as author (or, if its

@@ -164,9 +164,7 @@ impl Activity for Announce {
         // The object is fetched from its origin before the endorser is answered: if the origin
         // cannot be reached, the error goes back and the endorser's queue delivers the Announce
         // again later (answered first, a failed fetch lost the endorsement for good).
-        receive_announce(&self.id, &actor, &object, &data.reset_request_count())
-            .await
-            .inspect_err(|e| tracing::info!("announce {}: {e}", self.id))
+        receive_announce(&self.id, &actor, &object, &data.reset_request_count()).await
     }
 }
 
